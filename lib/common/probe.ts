@@ -1,0 +1,45 @@
+import { k8s } from 'cdk8s-plus-28';
+
+/** Timing of a probe. Kubernetes defaults apply to every field left unset. */
+export interface ProbeTiming {
+  /** Seconds after the container starts before the first probe. @default 0 */
+  readonly initialDelaySeconds?: number;
+  /** Seconds between probes. @default 10 */
+  readonly periodSeconds?: number;
+  /** Seconds after which one probe times out. @default 1 */
+  readonly timeoutSeconds?: number;
+  /** Consecutive failures that count as failed. @default 3 */
+  readonly failureThreshold?: number;
+  /** Consecutive successes that count as passed (must be 1 for liveness and startup). @default 1 */
+  readonly successThreshold?: number;
+}
+
+/** A liveness, readiness or startup probe. */
+export class Probe {
+  /** Runs a command in the container; exit code 0 passes. Prefer a script file over an inline shell. */
+  public static exec(command: string[], timing: ProbeTiming = {}): Probe {
+    return new Probe({ exec: { command } }, timing);
+  }
+
+  /** Opens a TCP connection to a port (number or container port name). */
+  public static tcp(port: number | string, timing: ProbeTiming = {}): Probe {
+    return new Probe({ tcpSocket: { port: intOrString(port) } }, timing);
+  }
+
+  /** Issues an HTTP GET; 200-399 passes. */
+  public static http(path: string, port: number | string, timing: ProbeTiming & { scheme?: 'HTTP' | 'HTTPS' } = {}): Probe {
+    const { scheme, ...rest } = timing;
+    return new Probe({ httpGet: { path, port: intOrString(port), ...(scheme ? { scheme } : {}) } }, rest);
+  }
+
+  private constructor(private readonly action: k8s.Probe, public readonly timing: ProbeTiming) {}
+
+  /** Renders the probe. */
+  public toProbe(): k8s.Probe {
+    return { ...this.action, ...this.timing };
+  }
+}
+
+function intOrString(port: number | string): k8s.IntOrString {
+  return typeof port === 'number' ? k8s.IntOrString.fromNumber(port) : k8s.IntOrString.fromString(port);
+}

@@ -1,0 +1,3 @@
+export * from './props';
+export * from './stateful-app';
+export * from './update-strategy';

@@ -1,0 +1,275 @@
+import { Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkInteger, checkQuantity, checkUnique, MAX_STATEFULSET_NAME } from '../common/checks';
+import { ContainerPort, VolumeMount } from '../common/container';
+import { Endpoint } from '../common/endpoint';
+import { check } from '../common/errors';
+import { AppLabelProps, recommendedLabels, selectorLabels } from '../common/labels';
+import { buildPodTemplate, contentHash } from '../common/pod';
+import { AppVolume } from '../common/volume';
+import { AppConfigMap, ClientServiceOptions, StatefulAppProps, VolumeClaim } from './props';
+import { StatefulSetUpdateStrategy } from './update-strategy';
+
+/** Annotation on the pod template that carries the hash of the app's ConfigMaps. */
+export const CONFIG_HASH_ANNOTATION = 'checksum/config';
+
+/**
+ * A stateful application: a StatefulSet behind its headless Service, with volume claim templates,
+ * ConfigMaps, an optional client Service, a PodDisruptionBudget and soft anti-affinity.
+ *
+ * Every name is stable (no hashes): pods are `<name>-<ordinal>`, reachable at
+ * {@link podDnsName}, with claims {@link pvcName}.
+ */
+export class StatefulApp extends Construct {
+  /** StatefulSet name; pods are `<name>-<ordinal>`. */
+  public readonly name: string;
+  /** Namespace of the chart, or undefined when the chart sets none. */
+  public readonly namespace?: string;
+  /** Desired number of pods. */
+  public readonly replicas: number;
+  /** Labels on every object of the app. */
+  public readonly labels: Record<string, string>;
+  /** Labels that select the app's pods. */
+  public readonly selectorLabels: Record<string, string>;
+  /** The headless Service behind the StatefulSet. */
+  public readonly headlessService: k8s.KubeService;
+  /** The client Service, when requested. */
+  public readonly clientService?: k8s.KubeService;
+  /** The StatefulSet (escape hatch). */
+  public readonly statefulSet: k8s.KubeStatefulSet;
+  /** ConfigMaps by their volume name. */
+  public readonly configMaps: Readonly<Record<string, k8s.KubeConfigMap>>;
+  /** The PodDisruptionBudget, when created. */
+  public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
+  /** The ServiceAccount, when created. */
+  public readonly serviceAccount?: k8s.KubeServiceAccount;
+
+  private readonly clusterDomain: string;
+  private readonly claimNames: readonly string[];
+  private readonly ports: readonly ContainerPort[];
+  private readonly mainPorts: readonly ContainerPort[];
+
+  constructor(scope: Construct, id: string, props: StatefulAppProps) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    checkDnsLabel(this, 'name', this.name, MAX_STATEFULSET_NAME);
+    this.namespace = Chart.of(this).namespace;
+    this.replicas = props.replicas ?? 1;
+    checkInteger(this, 'replicas', this.replicas, 0);
+    this.clusterDomain = props.clusterDomain ?? 'cluster.local';
+    checkDnsSubdomain(this, 'clusterDomain', this.clusterDomain);
+    if (props.revisionHistoryLimit !== undefined) checkInteger(this, 'revisionHistoryLimit', props.revisionHistoryLimit, 0);
+    if (props.minReadySeconds !== undefined) checkInteger(this, 'minReadySeconds', props.minReadySeconds, 0);
+    const strategy = props.updateStrategy ?? StatefulSetUpdateStrategy.rollingUpdate();
+    this.checkStrategy(strategy);
+
+    const labelProps: AppLabelProps = {
+      name: props.appName ?? this.name,
+      instance: props.instance ?? this.name,
+      component: props.component,
+      partOf: props.partOf,
+      version: props.version,
+    };
+    this.labels = recommendedLabels(labelProps);
+    this.selectorLabels = selectorLabels(labelProps);
+    this.mainPorts = props.container.ports ?? [];
+    this.ports = [props.container, ...(props.sidecars ?? [])].flatMap(c => c.ports ?? []);
+
+    const claims = props.volumeClaims ?? [];
+    this.checkClaims(claims);
+    this.claimNames = claims.map(c => c.name);
+    const configs = props.configMaps ?? [];
+    this.checkConfigMaps(configs);
+
+    const serviceName = props.headlessService?.name ?? this.name;
+    checkDnsLabel(this, 'headlessService.name', serviceName);
+    this.headlessService = new k8s.KubeService(this, 'headless', {
+      metadata: { name: serviceName, labels: this.labels },
+      spec: {
+        clusterIp: 'None',
+        publishNotReadyAddresses: props.headlessService?.publishNotReadyAddresses,
+        selector: this.selectorLabels,
+        ports: this.servicePorts('headlessService.ports', props.headlessService?.ports),
+      },
+    });
+    if (props.clientService) this.clientService = this.createClientService(props.clientService);
+
+    const configMaps: Record<string, k8s.KubeConfigMap> = {};
+    for (const cm of configs) {
+      configMaps[cm.name] = new k8s.KubeConfigMap(this, `config-${cm.name}`, {
+        metadata: { name: `${this.name}-${cm.name}`, labels: this.labels },
+        data: cm.files,
+      });
+    }
+    this.configMaps = configMaps;
+
+    if (props.serviceAccount) {
+      const saName = props.serviceAccount.name ?? this.name;
+      checkDnsSubdomain(this, 'serviceAccount.name', saName);
+      this.serviceAccount = new k8s.KubeServiceAccount(this, 'service-account', {
+        metadata: { name: saName, labels: this.labels },
+        automountServiceAccountToken: props.serviceAccount.automountToken ?? false,
+      });
+    }
+
+    const template = buildPodTemplate(this, {
+      ...props,
+      container: { ...props.container, volumeMounts: [...autoMounts(claims, configs), ...(props.container.volumeMounts ?? [])] },
+    }, {
+      prop: 'container',
+      labels: this.labels,
+      selector: this.selectorLabels,
+      volumes: configs.map(cm => AppVolume.configMap(cm.name, `${this.name}-${cm.name}`, { defaultMode: cm.defaultMode })),
+      claimNames: this.claimNames,
+      annotations: configs.length
+        ? { [CONFIG_HASH_ANNOTATION]: contentHash(Object.fromEntries(configs.map(cm => [cm.name, cm.files]))) }
+        : {},
+      serviceAccountName: this.serviceAccount?.name,
+      automountToken: props.serviceAccount?.automountToken,
+    });
+
+    const retention = props.claimRetentionPolicy ?? {};
+    this.statefulSet = new k8s.KubeStatefulSet(this, 'statefulset', {
+      metadata: { name: this.name, labels: this.labels },
+      spec: {
+        serviceName,
+        replicas: this.replicas,
+        podManagementPolicy: props.podManagementPolicy ?? 'OrderedReady',
+        updateStrategy: strategy.toStrategy(),
+        revisionHistoryLimit: props.revisionHistoryLimit,
+        minReadySeconds: props.minReadySeconds,
+        persistentVolumeClaimRetentionPolicy: {
+          whenDeleted: retention.whenDeleted ?? 'Retain',
+          whenScaled: retention.whenScaled ?? 'Retain',
+        },
+        selector: { matchLabels: this.selectorLabels },
+        template,
+        volumeClaimTemplates: claims.length ? claims.map(c => this.claimTemplate(c)) : undefined,
+      },
+    });
+
+    const pdb = props.disruptionBudget ?? {};
+    if (pdb.enabled ?? this.replicas > 1) {
+      const maxUnavailable = pdb.maxUnavailable ?? 1;
+      this.disruptionBudget = new k8s.KubePodDisruptionBudget(this, 'pdb', {
+        metadata: { name: this.name, labels: this.labels },
+        spec: {
+          maxUnavailable: typeof maxUnavailable === 'number'
+            ? k8s.IntOrString.fromNumber(maxUnavailable) : k8s.IntOrString.fromString(maxUnavailable),
+          selector: { matchLabels: this.selectorLabels },
+        },
+      });
+    }
+  }
+
+  /** Name of the headless Service. */
+  public get serviceName(): string {
+    return this.headlessService.name;
+  }
+
+  /** Full stable DNS name of pod `ordinal`: `<name>-<n>.<service>.<namespace>.svc.<cluster domain>`. */
+  public podDnsName(ordinal: number): string {
+    checkInteger(this, 'podDnsName(ordinal)', ordinal, 0);
+    return `${this.name}-${ordinal}.${this.serviceName}.${this.namespace ?? 'default'}.svc.${this.clusterDomain}`;
+  }
+
+  /** Name of the claim that pod `ordinal` gets from claim template `claim`: `<claim>-<name>-<n>`. */
+  public pvcName(claim: string, ordinal: number): string {
+    check(this.claimNames.includes(claim), this, 'pvcName(claim)', claim,
+      `must name a volume claim template (known: ${this.claimNames.join(', ') || 'none'})`);
+    checkInteger(this, 'pvcName(ordinal)', ordinal, 0);
+    return `${claim}-${this.name}-${ordinal}`;
+  }
+
+  /** Endpoint of pod `ordinal` on a named container port. */
+  public podEndpoint(ordinal: number, portName: string): Endpoint {
+    return { host: this.podDnsName(ordinal), port: this.portNumber(portName) };
+  }
+
+  /** Endpoint of a Service of this app (the client Service by default) on a named container port. */
+  public serviceEndpoint(portName: string, service: k8s.KubeService = this.clientService ?? this.headlessService): Endpoint {
+    return { host: `${service.name}.${this.namespace ?? 'default'}.svc.${this.clusterDomain}`, port: this.portNumber(portName) };
+  }
+
+  private portNumber(portName: string): number {
+    const port = this.ports.find(p => p.name === portName);
+    check(port !== undefined, this, 'port name', portName, `must name a container port (known: ${this.ports.map(p => p.name).join(', ')})`);
+    return port!.port;
+  }
+
+  private checkStrategy(strategy: StatefulSetUpdateStrategy): void {
+    const { partition, maxUnavailable } = strategy.options;
+    if (partition !== undefined) checkInteger(this, 'updateStrategy.partition', partition, 0, this.replicas);
+    if (typeof maxUnavailable === 'number') checkInteger(this, 'updateStrategy.maxUnavailable', maxUnavailable, 1);
+    if (typeof maxUnavailable === 'string') {
+      check(/^([1-9]\d?|100)%$/.test(maxUnavailable), this, 'updateStrategy.maxUnavailable', maxUnavailable,
+        'must be a whole number >= 1 or a percentage from 1% to 100%');
+    }
+  }
+
+  private checkClaims(claims: readonly VolumeClaim[]): void {
+    claims.forEach((c, i) => {
+      checkDnsLabel(this, `volumeClaims[${i}].name`, c.name);
+      checkQuantity(this, `volumeClaims[${i}].size`, c.size);
+      if (c.mountPath !== undefined) checkAbsolutePath(this, `volumeClaims[${i}].mountPath`, c.mountPath);
+      check(c.subPath === undefined || c.mountPath !== undefined, this, `volumeClaims[${i}].subPath`, c.subPath, 'needs a mountPath');
+      check(c.accessModes === undefined || c.accessModes.length > 0, this, `volumeClaims[${i}].accessModes`, c.accessModes,
+        'must list at least one access mode');
+      if (c.storageClassName !== undefined) checkDnsSubdomain(this, `volumeClaims[${i}].storageClassName`, c.storageClassName);
+    });
+    checkUnique(this, 'volumeClaims[].name', claims.map(c => c.name));
+  }
+
+  private checkConfigMaps(configs: readonly AppConfigMap[]): void {
+    configs.forEach((cm, i) => {
+      checkDnsLabel(this, `configMaps[${i}].name`, cm.name);
+      checkDnsSubdomain(this, `configMaps[${i}] object name`, `${this.name}-${cm.name}`);
+      for (const file of Object.keys(cm.files)) {
+        check(/^[-._a-zA-Z0-9]+$/.test(file), this, `configMaps[${i}].files`, file,
+          "file names must consist of letters, digits, '-', '_' or '.'");
+      }
+      if (cm.mountPath !== undefined) checkAbsolutePath(this, `configMaps[${i}].mountPath`, cm.mountPath);
+    });
+  }
+
+  private servicePorts(prop: string, names: string[] | undefined): k8s.ServicePort[] {
+    const ports = names === undefined ? this.mainPorts : names.map(n => {
+      const port = this.ports.find(p => p.name === n);
+      check(port !== undefined, this, prop, n, `must name a container port (known: ${this.ports.map(p => p.name).join(', ') || 'none'})`);
+      return port!;
+    });
+    return ports.map(p => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: p.protocol ?? 'TCP' }));
+  }
+
+  private createClientService(opts: ClientServiceOptions): k8s.KubeService {
+    const name = opts.name ?? `${this.name}-client`;
+    checkDnsLabel(this, 'clientService.name', name);
+    return new k8s.KubeService(this, 'client', {
+      metadata: { name, labels: { ...this.labels, ...(opts.labels ?? {}) } },
+      spec: {
+        type: opts.type ?? 'ClusterIP',
+        selector: this.selectorLabels,
+        ports: this.servicePorts('clientService.ports', opts.ports),
+      },
+    });
+  }
+
+  private claimTemplate(c: VolumeClaim): k8s.KubePersistentVolumeClaimProps {
+    return {
+      metadata: { name: c.name, labels: this.selectorLabels },
+      spec: {
+        accessModes: c.accessModes ?? ['ReadWriteOnce'],
+        storageClassName: c.storageClassName,
+        resources: { requests: { storage: k8s.Quantity.fromString(c.size) } },
+      },
+    };
+  }
+}
+
+function autoMounts(claims: readonly VolumeClaim[], configs: readonly AppConfigMap[]): VolumeMount[] {
+  return [
+    ...claims.filter(c => c.mountPath).map(c => ({ volume: c.name, mountPath: c.mountPath!, subPath: c.subPath })),
+    ...configs.filter(c => c.mountPath).map(c => ({ volume: c.name, mountPath: c.mountPath!, readOnly: true })),
+  ];
+}
