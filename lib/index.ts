@@ -1,3 +1,4 @@
+export * from './common/app-objects';
 export * from './common/checks';
 export * from './common/container';
 export * from './common/endpoint';
@@ -8,4 +9,5 @@ export * from './common/pod';
 export * from './common/probe';
 export * from './common/secret';
 export * from './common/volume';
+export * from './deployment-app/deployment-app';
 export * from './stateful-app';

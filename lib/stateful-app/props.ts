@@ -1,3 +1,4 @@
+import { AppConfigMap, ClientServiceOptions, DisruptionBudgetOptions, ServiceAccountOptions } from '../common/app-objects';
 import { PodProps } from '../common/pod';
 import { StatefulSetUpdateStrategy } from './update-strategy';
 
@@ -20,18 +21,6 @@ export interface VolumeClaim {
   readonly subPath?: string;
 }
 
-/** A ConfigMap made from a map of file names to contents, mounted as a volume. */
-export interface AppConfigMap {
-  /** Volume name; the ConfigMap object is named `<app>-<name>`. */
-  readonly name: string;
-  /** File name to file content. */
-  readonly files: Record<string, string>;
-  /** Mounts it into the main container at this path. @default - mounted only where a container asks */
-  readonly mountPath?: string;
-  /** File mode of the mounted files, e.g. `0o555` for scripts. @default 0o644 */
-  readonly defaultMode?: number;
-}
-
 /** The headless Service that gives each pod a stable DNS name. */
 export interface HeadlessServiceOptions {
   /** Service name. @default - the StatefulSet name */
@@ -40,34 +29,6 @@ export interface HeadlessServiceOptions {
   readonly ports?: string[];
   /** Publish DNS records of pods that are not ready yet (peers that must find each other to become ready). @default false */
   readonly publishNotReadyAddresses?: boolean;
-}
-
-/** A Service for clients, balancing over the ready pods. */
-export interface ClientServiceOptions {
-  /** Service name. @default `<name>-client` */
-  readonly name?: string;
-  /** Service type. @default 'ClusterIP' */
-  readonly type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
-  /** Container port names to expose. @default - every port of the main container */
-  readonly ports?: string[];
-  /** Extra labels on the Service object. @default {} */
-  readonly labels?: Record<string, string>;
-}
-
-/** A PodDisruptionBudget that keeps voluntary evictions (drains) from taking too many pods at once. */
-export interface DisruptionBudgetOptions {
-  /** Create it. @default - true when replicas > 1 */
-  readonly enabled?: boolean;
-  /** Pods that may be evicted at once (number or percentage). @default 1 */
-  readonly maxUnavailable?: number | string;
-}
-
-/** A dedicated ServiceAccount for the pods. */
-export interface ServiceAccountOptions {
-  /** ServiceAccount name. @default - the StatefulSet name */
-  readonly name?: string;
-  /** Mount its API token into the pods (only apps that call the Kubernetes API need it). @default false */
-  readonly automountToken?: boolean;
 }
 
 /** What happens to the claims when the StatefulSet is deleted or scaled down. */

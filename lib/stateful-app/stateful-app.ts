@@ -2,17 +2,14 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkInteger, checkQuantity, checkUnique, MAX_STATEFULSET_NAME } from '../common/checks';
-import { ContainerPort, VolumeMount } from '../common/container';
+import { ContainerPort } from '../common/container';
 import { Endpoint } from '../common/endpoint';
 import { check } from '../common/errors';
 import { AppLabelProps, recommendedLabels, selectorLabels } from '../common/labels';
-import { buildPodTemplate, contentHash } from '../common/pod';
-import { AppVolume } from '../common/volume';
-import { AppConfigMap, ClientServiceOptions, StatefulAppProps, VolumeClaim } from './props';
+import { buildPodTemplate } from '../common/pod';
+import { autoMounts, ClientServiceOptions, createConfigMaps, createDisruptionBudget, createServiceAccount, servicePorts } from '../common/app-objects';
+import { StatefulAppProps, VolumeClaim } from './props';
 import { StatefulSetUpdateStrategy } from './update-strategy';
-
-/** Annotation on the pod template that carries the hash of the app's ConfigMaps. */
-export const CONFIG_HASH_ANNOTATION = 'checksum/config';
 
 /**
  * A stateful application: a StatefulSet behind its headless Service, with volume claim templates,
@@ -80,7 +77,6 @@ export class StatefulApp extends Construct {
     this.checkClaims(claims);
     this.claimNames = claims.map(c => c.name);
     const configs = props.configMaps ?? [];
-    this.checkConfigMaps(configs);
 
     const serviceName = props.headlessService?.name ?? this.name;
     checkDnsLabel(this, 'headlessService.name', serviceName);
@@ -90,41 +86,25 @@ export class StatefulApp extends Construct {
         clusterIp: 'None',
         publishNotReadyAddresses: props.headlessService?.publishNotReadyAddresses,
         selector: this.selectorLabels,
-        ports: this.servicePorts('headlessService.ports', props.headlessService?.ports),
+        ports: servicePorts(this, 'headlessService.ports', this.ports, this.mainPorts, props.headlessService?.ports),
       },
     });
     if (props.clientService) this.clientService = this.createClientService(props.clientService);
 
-    const configMaps: Record<string, k8s.KubeConfigMap> = {};
-    for (const cm of configs) {
-      configMaps[cm.name] = new k8s.KubeConfigMap(this, `config-${cm.name}`, {
-        metadata: { name: `${this.name}-${cm.name}`, labels: this.labels },
-        data: cm.files,
-      });
-    }
-    this.configMaps = configMaps;
-
-    if (props.serviceAccount) {
-      const saName = props.serviceAccount.name ?? this.name;
-      checkDnsSubdomain(this, 'serviceAccount.name', saName);
-      this.serviceAccount = new k8s.KubeServiceAccount(this, 'service-account', {
-        metadata: { name: saName, labels: this.labels },
-        automountServiceAccountToken: props.serviceAccount.automountToken ?? false,
-      });
-    }
+    const configMaps = createConfigMaps(this, this.name, this.labels, configs);
+    this.configMaps = configMaps.objects;
+    this.serviceAccount = createServiceAccount(this, this.name, this.labels, props.serviceAccount);
 
     const template = buildPodTemplate(this, {
       ...props,
-      container: { ...props.container, volumeMounts: [...autoMounts(claims, configs), ...(props.container.volumeMounts ?? [])] },
+      container: { ...props.container, volumeMounts: [...autoMounts([...claims, ...configs]), ...(props.container.volumeMounts ?? [])] },
     }, {
       prop: 'container',
       labels: this.labels,
       selector: this.selectorLabels,
-      volumes: configs.map(cm => AppVolume.configMap(cm.name, `${this.name}-${cm.name}`, { defaultMode: cm.defaultMode })),
+      volumes: configMaps.volumes,
       claimNames: this.claimNames,
-      annotations: configs.length
-        ? { [CONFIG_HASH_ANNOTATION]: contentHash(Object.fromEntries(configs.map(cm => [cm.name, cm.files]))) }
-        : {},
+      annotations: configMaps.annotations,
       serviceAccountName: this.serviceAccount?.name,
       automountToken: props.serviceAccount?.automountToken,
     });
@@ -149,18 +129,8 @@ export class StatefulApp extends Construct {
       },
     });
 
-    const pdb = props.disruptionBudget ?? {};
-    if (pdb.enabled ?? this.replicas > 1) {
-      const maxUnavailable = pdb.maxUnavailable ?? 1;
-      this.disruptionBudget = new k8s.KubePodDisruptionBudget(this, 'pdb', {
-        metadata: { name: this.name, labels: this.labels },
-        spec: {
-          maxUnavailable: typeof maxUnavailable === 'number'
-            ? k8s.IntOrString.fromNumber(maxUnavailable) : k8s.IntOrString.fromString(maxUnavailable),
-          selector: { matchLabels: this.selectorLabels },
-        },
-      });
-    }
+    this.disruptionBudget = createDisruptionBudget(this, this.name, this.labels, this.selectorLabels,
+      props.disruptionBudget ?? {}, this.replicas);
   }
 
   /** Name of the headless Service. */
@@ -221,27 +191,6 @@ export class StatefulApp extends Construct {
     checkUnique(this, 'volumeClaims[].name', claims.map(c => c.name));
   }
 
-  private checkConfigMaps(configs: readonly AppConfigMap[]): void {
-    configs.forEach((cm, i) => {
-      checkDnsLabel(this, `configMaps[${i}].name`, cm.name);
-      checkDnsSubdomain(this, `configMaps[${i}] object name`, `${this.name}-${cm.name}`);
-      for (const file of Object.keys(cm.files)) {
-        check(/^[-._a-zA-Z0-9]+$/.test(file), this, `configMaps[${i}].files`, file,
-          "file names must consist of letters, digits, '-', '_' or '.'");
-      }
-      if (cm.mountPath !== undefined) checkAbsolutePath(this, `configMaps[${i}].mountPath`, cm.mountPath);
-    });
-  }
-
-  private servicePorts(prop: string, names: string[] | undefined): k8s.ServicePort[] {
-    const ports = names === undefined ? this.mainPorts : names.map(n => {
-      const port = this.ports.find(p => p.name === n);
-      check(port !== undefined, this, prop, n, `must name a container port (known: ${this.ports.map(p => p.name).join(', ') || 'none'})`);
-      return port!;
-    });
-    return ports.map(p => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: p.protocol ?? 'TCP' }));
-  }
-
   private createClientService(opts: ClientServiceOptions): k8s.KubeService {
     const name = opts.name ?? `${this.name}-client`;
     checkDnsLabel(this, 'clientService.name', name);
@@ -250,7 +199,7 @@ export class StatefulApp extends Construct {
       spec: {
         type: opts.type ?? 'ClusterIP',
         selector: this.selectorLabels,
-        ports: this.servicePorts('clientService.ports', opts.ports),
+        ports: servicePorts(this, 'clientService.ports', this.ports, this.mainPorts, opts.ports),
       },
     });
   }
@@ -265,11 +214,4 @@ export class StatefulApp extends Construct {
       },
     };
   }
-}
-
-function autoMounts(claims: readonly VolumeClaim[], configs: readonly AppConfigMap[]): VolumeMount[] {
-  return [
-    ...claims.filter(c => c.mountPath).map(c => ({ volume: c.name, mountPath: c.mountPath!, subPath: c.subPath })),
-    ...configs.filter(c => c.mountPath).map(c => ({ volume: c.name, mountPath: c.mountPath!, readOnly: true })),
-  ];
 }

@@ -1,0 +1,134 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain } from './checks';
+import { ContainerPort, VolumeMount } from './container';
+import { check } from './errors';
+import { contentHash } from './pod';
+import { AppVolume } from './volume';
+
+/** A ConfigMap made from a map of file names to contents, mounted as a volume. */
+export interface AppConfigMap {
+  /** Volume name; the ConfigMap object is named `<app>-<name>`. */
+  readonly name: string;
+  /** File name to file content. */
+  readonly files: Record<string, string>;
+  /** Mounts it into the main container at this path. @default - mounted only where a container asks */
+  readonly mountPath?: string;
+  /** File mode of the mounted files, e.g. `0o555` for scripts. @default 0o644 */
+  readonly defaultMode?: number;
+}
+
+/** A Service for clients, balancing over the ready pods. */
+export interface ClientServiceOptions {
+  /** Service name. @default - depends on the construct */
+  readonly name?: string;
+  /** Service type. @default 'ClusterIP' */
+  readonly type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+  /** Container port names to expose. @default - every port of the main container */
+  readonly ports?: string[];
+  /** Extra labels on the Service object. @default {} */
+  readonly labels?: Record<string, string>;
+}
+
+/** A PodDisruptionBudget that keeps voluntary evictions (drains) from taking too many pods at once. */
+export interface DisruptionBudgetOptions {
+  /** Create it. @default - true when replicas > 1 */
+  readonly enabled?: boolean;
+  /** Pods that may be evicted at once (number or percentage). @default 1 */
+  readonly maxUnavailable?: number | string;
+}
+
+/** A dedicated ServiceAccount for the pods. */
+export interface ServiceAccountOptions {
+  /** ServiceAccount name. @default - the app name */
+  readonly name?: string;
+  /** Mount its API token into the pods (only apps that call the Kubernetes API need it). @default false */
+  readonly automountToken?: boolean;
+}
+
+/** What an app's ConfigMaps add to its pod template. */
+export interface ConfigMapsResult {
+  /** The ConfigMap objects by volume name. */
+  readonly objects: Record<string, k8s.KubeConfigMap>;
+  /** Their pod volumes. */
+  readonly volumes: AppVolume[];
+  /** The content-hash annotation that rolls the pods on change (empty without ConfigMaps). */
+  readonly annotations: Record<string, string>;
+}
+
+/** Annotation on the pod template that carries the hash of the app's ConfigMaps. */
+export const CONFIG_HASH_ANNOTATION = 'checksum/config';
+
+/** Checks and creates the ConfigMaps `<app>-<name>` of an app. */
+export function createConfigMaps(scope: Construct, app: string, labels: Record<string, string>, configs: readonly AppConfigMap[]): ConfigMapsResult {
+  const objects: Record<string, k8s.KubeConfigMap> = {};
+  configs.forEach((cm, i) => {
+    checkDnsLabel(scope, `configMaps[${i}].name`, cm.name);
+    checkDnsSubdomain(scope, `configMaps[${i}] object name`, `${app}-${cm.name}`);
+    for (const file of Object.keys(cm.files)) {
+      check(/^[-._a-zA-Z0-9]+$/.test(file), scope, `configMaps[${i}].files`, file,
+        "file names must consist of letters, digits, '-', '_' or '.'");
+    }
+    if (cm.mountPath !== undefined) checkAbsolutePath(scope, `configMaps[${i}].mountPath`, cm.mountPath);
+    objects[cm.name] = new k8s.KubeConfigMap(scope, `config-${cm.name}`, {
+      metadata: { name: `${app}-${cm.name}`, labels }, data: cm.files,
+    });
+  });
+  return {
+    objects,
+    volumes: configs.map(cm => AppVolume.configMap(cm.name, `${app}-${cm.name}`, { defaultMode: cm.defaultMode })),
+    annotations: configs.length
+      ? { [CONFIG_HASH_ANNOTATION]: contentHash(Object.fromEntries(configs.map(cm => [cm.name, cm.files]))) }
+      : {},
+  };
+}
+
+/** Service ports for the named container ports (or `defaults` when no names are given). */
+export function servicePorts(scope: Construct, prop: string, all: readonly ContainerPort[], defaults: readonly ContainerPort[], names?: readonly string[]): k8s.ServicePort[] {
+  const ports = names === undefined ? defaults : names.map(n => {
+    const port = all.find(p => p.name === n);
+    check(port !== undefined, scope, prop, n, `must name a container port (known: ${all.map(p => p.name).join(', ') || 'none'})`);
+    return port!;
+  });
+  return ports.map(p => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: p.protocol ?? 'TCP' }));
+}
+
+/** Creates a PodDisruptionBudget when enabled (by default when more than one replica can run). */
+export function createDisruptionBudget(scope: Construct, name: string, labels: Record<string, string>, selector: Record<string, string>,
+  opts: DisruptionBudgetOptions, replicas: number): k8s.KubePodDisruptionBudget | undefined {
+  if (!(opts.enabled ?? replicas > 1)) return undefined;
+  const mu = opts.maxUnavailable ?? 1;
+  return new k8s.KubePodDisruptionBudget(scope, 'pdb', {
+    metadata: { name, labels },
+    spec: {
+      maxUnavailable: typeof mu === 'number' ? k8s.IntOrString.fromNumber(mu) : k8s.IntOrString.fromString(mu),
+      selector: { matchLabels: selector },
+    },
+  });
+}
+
+/** Creates the app's ServiceAccount, when asked for. */
+export function createServiceAccount(scope: Construct, app: string, labels: Record<string, string>,
+  opts: ServiceAccountOptions | undefined): k8s.KubeServiceAccount | undefined {
+  if (!opts) return undefined;
+  const name = opts.name ?? app;
+  checkDnsSubdomain(scope, 'serviceAccount.name', name);
+  return new k8s.KubeServiceAccount(scope, 'service-account', {
+    metadata: { name, labels }, automountServiceAccountToken: opts.automountToken ?? false,
+  });
+}
+
+/** Something a construct mounts into its main container when it names a `mountPath`. */
+export interface AutoMounted {
+  /** Volume name. */
+  readonly name: string;
+  /** Where to mount it, if anywhere. */
+  readonly mountPath?: string;
+  /** Sub-directory to mount. */
+  readonly subPath?: string;
+}
+
+/** The main-container mounts of claims and ConfigMaps that name a `mountPath`. */
+export function autoMounts(volumes: readonly AutoMounted[]): VolumeMount[] {
+  return volumes.filter(v => v.mountPath).map(v => ({ volume: v.name, mountPath: v.mountPath!, subPath: v.subPath }));
+}

@@ -1,0 +1,246 @@
+import { Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { checkAbsolutePath, checkDnsLabel, checkInteger, checkQuantity, checkUnique } from '../common/checks';
+import { ContainerPort } from '../common/container';
+import { Endpoint } from '../common/endpoint';
+import { check } from '../common/errors';
+import { AppLabelProps, recommendedLabels, selectorLabels } from '../common/labels';
+import { buildPodTemplate, PodProps } from '../common/pod';
+import { AppVolume } from '../common/volume';
+import { AppConfigMap, autoMounts, ClientServiceOptions, createConfigMaps, createDisruptionBudget, createServiceAccount, DisruptionBudgetOptions, servicePorts, ServiceAccountOptions } from '../common/app-objects';
+import { AccessMode } from '../stateful-app/props';
+
+/** A PersistentVolumeClaim a Deployment mounts: created by the construct, or an existing one. */
+export interface DeploymentClaim {
+  /** Volume name in the pod; a created claim is named `<app>-<name>`. */
+  readonly name: string;
+  /** Size of a created claim, e.g. `10Gi`. Required unless `existingClaim` is set. */
+  readonly size?: string;
+  /** Access modes. ReadWriteOnce forces the `Recreate` strategy and one replica. @default ['ReadWriteOnce'] */
+  readonly accessModes?: AccessMode[];
+  /** Storage class of a created claim. @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
+  /** Use this existing claim instead of creating one. @default - a claim is created */
+  readonly existingClaim?: string;
+  /** Mounts the claim into the main container here. @default - only where a container asks */
+  readonly mountPath?: string;
+  /** Sub-directory to mount, with `mountPath`. @default - the whole volume */
+  readonly subPath?: string;
+}
+
+/** Horizontal autoscaling on CPU utilisation. */
+export interface AutoscalingOptions {
+  /** Fewest replicas. */
+  readonly minReplicas: number;
+  /** Most replicas. */
+  readonly maxReplicas: number;
+  /** Target average CPU utilisation in percent of requests. @default 80 */
+  readonly targetCpuUtilization?: number;
+}
+
+/** Props of a {@link DeploymentApp}. */
+export interface DeploymentAppProps extends PodProps {
+  /** Deployment name. @default - the construct id */
+  readonly name?: string;
+  /** `app.kubernetes.io/name`. @default - the name */
+  readonly appName?: string;
+  /** `app.kubernetes.io/instance`. @default - the name */
+  readonly instance?: string;
+  /** `app.kubernetes.io/component`. @default - none */
+  readonly component?: string;
+  /** `app.kubernetes.io/part-of`. @default - none */
+  readonly partOf?: string;
+  /** `app.kubernetes.io/version`. @default - none */
+  readonly version?: string;
+  /** Number of pods (the autoscaler's minimum when autoscaling is on). @default 1 */
+  readonly replicas?: number;
+  /** Claims to mount. A ReadWriteOnce claim makes the Deployment `Recreate` and limits it to one replica. @default [] */
+  readonly claims?: DeploymentClaim[];
+  /** ConfigMaps built from file maps. A change rolls the pods. @default [] */
+  readonly configMaps?: AppConfigMap[];
+  /** The Service in front of the pods; `false` for none. @default - a ClusterIP Service named after the app */
+  readonly service?: ClientServiceOptions | false;
+  /** PodDisruptionBudget. @default - maxUnavailable 1 when replicas > 1 */
+  readonly disruptionBudget?: DisruptionBudgetOptions;
+  /** HorizontalPodAutoscaler. @default - none */
+  readonly autoscaling?: AutoscalingOptions;
+  /** A dedicated ServiceAccount. @default - none, and no API token is mounted */
+  readonly serviceAccount?: ServiceAccountOptions;
+  /** Old ReplicaSets kept for rollback. @default - Kubernetes default (10) */
+  readonly revisionHistoryLimit?: number;
+  /** Cluster DNS domain, for endpoints. @default 'cluster.local' */
+  readonly clusterDomain?: string;
+}
+
+const SINGLE_ATTACH: readonly AccessMode[] = ['ReadWriteOnce', 'ReadWriteOncePod'];
+
+/**
+ * A Deployment with its Service, claims, ConfigMaps, PodDisruptionBudget and autoscaler.
+ *
+ * It knows the classic trap of Deployments with volumes: a ReadWriteOnce claim can be attached to
+ * one node only, so a rolling update (new pod before old pod goes) hangs on Multi-Attach. Such a
+ * Deployment uses `Recreate` and is limited to one replica.
+ */
+export class DeploymentApp extends Construct {
+  /** Deployment name. */
+  public readonly name: string;
+  /** Namespace of the chart, or undefined when the chart sets none. */
+  public readonly namespace?: string;
+  /** Labels on every object of the app. */
+  public readonly labels: Record<string, string>;
+  /** Labels that select the app's pods. */
+  public readonly selectorLabels: Record<string, string>;
+  /** The Deployment (escape hatch). */
+  public readonly deployment: k8s.KubeDeployment;
+  /** The Service, unless disabled. */
+  public readonly service?: k8s.KubeService;
+  /** Created claims by volume name. */
+  public readonly claims: Readonly<Record<string, k8s.KubePersistentVolumeClaim>>;
+  /** ConfigMaps by volume name. */
+  public readonly configMaps: Readonly<Record<string, k8s.KubeConfigMap>>;
+  /** The PodDisruptionBudget, when created. */
+  public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
+  /** The HorizontalPodAutoscaler, when requested. */
+  public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
+  /** The ServiceAccount, when created. */
+  public readonly serviceAccount?: k8s.KubeServiceAccount;
+
+  private readonly ports: readonly ContainerPort[];
+  private readonly clusterDomain: string;
+
+  constructor(scope: Construct, id: string, props: DeploymentAppProps) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    checkDnsLabel(this, 'name', this.name);
+    this.namespace = Chart.of(this).namespace;
+    this.clusterDomain = props.clusterDomain ?? 'cluster.local';
+    const replicas = props.replicas ?? props.autoscaling?.minReplicas ?? 1;
+    checkInteger(this, 'replicas', replicas, 0);
+    if (props.revisionHistoryLimit !== undefined) checkInteger(this, 'revisionHistoryLimit', props.revisionHistoryLimit, 0);
+    const labelProps: AppLabelProps = {
+      name: props.appName ?? this.name, instance: props.instance ?? this.name,
+      component: props.component, partOf: props.partOf, version: props.version,
+    };
+    this.labels = recommendedLabels(labelProps);
+    this.selectorLabels = selectorLabels(labelProps);
+    this.ports = props.container.ports ?? [];
+
+    const claims = props.claims ?? [];
+    this.checkClaims(claims);
+    const singleAttach = claims.filter(c => (c.accessModes ?? ['ReadWriteOnce']).some(m => SINGLE_ATTACH.includes(m)));
+    if (singleAttach.length) {
+      const why = `claim "${singleAttach[0].name}" is ReadWriteOnce: a second pod would hang on Multi-Attach; use ReadWriteMany storage to scale`;
+      check(replicas <= 1, this, 'replicas', replicas, `must be at most 1 because ${why}`);
+      check(!props.autoscaling || props.autoscaling.maxReplicas <= 1, this, 'autoscaling.maxReplicas',
+        props.autoscaling?.maxReplicas, `must be at most 1 because ${why}`);
+    }
+    const maxReplicas = Math.max(replicas, props.autoscaling?.maxReplicas ?? 0);
+    if (props.autoscaling) this.checkAutoscaling(props.autoscaling);
+
+    const createdClaims: Record<string, k8s.KubePersistentVolumeClaim> = {};
+    for (const c of claims.filter(cl => !cl.existingClaim)) {
+      createdClaims[c.name] = new k8s.KubePersistentVolumeClaim(this, `claim-${c.name}`, {
+        metadata: { name: `${this.name}-${c.name}`, labels: this.labels },
+        spec: {
+          accessModes: c.accessModes ?? ['ReadWriteOnce'],
+          storageClassName: c.storageClassName,
+          resources: { requests: { storage: k8s.Quantity.fromString(c.size!) } },
+        },
+      });
+    }
+    this.claims = createdClaims;
+
+    const configs = props.configMaps ?? [];
+    const configMaps = createConfigMaps(this, this.name, this.labels, configs);
+    this.configMaps = configMaps.objects;
+    this.serviceAccount = createServiceAccount(this, this.name, this.labels, props.serviceAccount);
+
+    const template = buildPodTemplate(this, {
+      ...props,
+      container: { ...props.container, volumeMounts: [...autoMounts([...claims, ...configs]), ...(props.container.volumeMounts ?? [])] },
+    }, {
+      prop: 'container',
+      labels: this.labels,
+      selector: this.selectorLabels,
+      volumes: [
+        ...configMaps.volumes,
+        ...claims.map(c => AppVolume.persistentVolumeClaim(c.name, c.existingClaim ?? `${this.name}-${c.name}`)),
+      ],
+      claimNames: [],
+      annotations: configMaps.annotations,
+      serviceAccountName: this.serviceAccount?.name,
+      automountToken: props.serviceAccount?.automountToken,
+    });
+
+    this.deployment = new k8s.KubeDeployment(this, 'deployment', {
+      metadata: { name: this.name, labels: this.labels },
+      spec: {
+        replicas: props.autoscaling ? undefined : replicas,
+        revisionHistoryLimit: props.revisionHistoryLimit,
+        strategy: singleAttach.length
+          ? { type: 'Recreate' }
+          : { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+        selector: { matchLabels: this.selectorLabels },
+        template,
+      },
+    });
+
+    if (props.service !== false) this.service = this.createService(props.service ?? {});
+    this.disruptionBudget = createDisruptionBudget(this, this.name, this.labels, this.selectorLabels,
+      props.disruptionBudget ?? {}, maxReplicas);
+    if (props.autoscaling) {
+      this.autoscaler = new k8s.KubeHorizontalPodAutoscalerV2(this, 'hpa', {
+        metadata: { name: this.name, labels: this.labels },
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
+          minReplicas: props.autoscaling.minReplicas,
+          maxReplicas: props.autoscaling.maxReplicas,
+          metrics: [{
+            type: 'Resource',
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.autoscaling.targetCpuUtilization ?? 80 } },
+          }],
+        },
+      });
+    }
+  }
+
+  /** Endpoint of the app's Service on a named container port. */
+  public serviceEndpoint(portName: string): Endpoint {
+    check(this.service !== undefined, this, 'service', false, 'an endpoint needs the Service');
+    const port = this.ports.find(p => p.name === portName);
+    check(port !== undefined, this, 'port name', portName, `must name a container port (known: ${this.ports.map(p => p.name).join(', ')})`);
+    return { host: `${this.service!.name}.${this.namespace ?? 'default'}.svc.${this.clusterDomain}`, port: port!.port };
+  }
+
+  private checkClaims(claims: readonly DeploymentClaim[]): void {
+    claims.forEach((c, i) => {
+      checkDnsLabel(this, `claims[${i}].name`, c.name);
+      if (c.existingClaim === undefined) {
+        check(c.size !== undefined, this, `claims[${i}].size`, c.size, 'is required unless existingClaim is set');
+        checkQuantity(this, `claims[${i}].size`, c.size!);
+      }
+      if (c.mountPath !== undefined) checkAbsolutePath(this, `claims[${i}].mountPath`, c.mountPath);
+    });
+    checkUnique(this, 'claims[].name', claims.map(c => c.name));
+  }
+
+  private checkAutoscaling(a: AutoscalingOptions): void {
+    checkInteger(this, 'autoscaling.minReplicas', a.minReplicas, 1);
+    checkInteger(this, 'autoscaling.maxReplicas', a.maxReplicas, a.minReplicas);
+    if (a.targetCpuUtilization !== undefined) checkInteger(this, 'autoscaling.targetCpuUtilization', a.targetCpuUtilization, 1, 100);
+  }
+
+  private createService(opts: ClientServiceOptions): k8s.KubeService {
+    const name = opts.name ?? this.name;
+    checkDnsLabel(this, 'service.name', name);
+    return new k8s.KubeService(this, 'service', {
+      metadata: { name, labels: { ...this.labels, ...(opts.labels ?? {}) } },
+      spec: {
+        type: opts.type ?? 'ClusterIP',
+        selector: this.selectorLabels,
+        ports: servicePorts(this, 'service.ports', this.ports, this.ports, opts.ports),
+      },
+    });
+  }
+}

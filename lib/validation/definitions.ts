@@ -1,0 +1,62 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { packageRoot } from './package-root';
+
+/** The Kubernetes version whose OpenAPI definitions are vendored next to this module. */
+export const KUBERNETES_VERSION = '1.28';
+
+/** `$id` under which the definitions document is registered with ajv. */
+export const DEFINITIONS_ID = `k8s-${KUBERNETES_VERSION}`;
+
+const DEFINITIONS_FILE = path.join('lib', 'validation', `k8s-${KUBERNETES_VERSION}-definitions.json`);
+const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
+const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
+
+/** The vendored definitions, made strict, with an index of the top-level kinds. */
+export interface Definitions {
+  /** JSON schema document (`{ $id, definitions }`) to register with ajv. */
+  readonly document: { readonly $id: string; readonly definitions: Record<string, any> };
+  /** Definition name by `"<apiVersion> <kind>"`, from `x-kubernetes-group-version-kind`. */
+  readonly byApiVersionKind: ReadonlyMap<string, string>;
+  /** Every apiVersion that defines a kind, for hints on unknown apiVersion/kind pairs. */
+  readonly apiVersionsByKind: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * Reads `lib/validation/k8s-1.28-definitions.json` (found from the package root, so it works from
+ * the sources and from `build/`) and makes it strict like kubeconform `-strict`:
+ * `additionalProperties: false` on every object schema that lists `properties` and does not say
+ * otherwise, IntOrString as integer-or-string and Quantity as a number or a string in the quantity
+ * grammar (format `quantity`).
+ */
+export function loadDefinitions(): Definitions {
+  const file = path.join(packageRoot(), DEFINITIONS_FILE);
+  const definitions: Record<string, any> = JSON.parse(fs.readFileSync(file, 'utf-8')).definitions;
+  const byApiVersionKind = new Map<string, string>();
+  const apiVersionsByKind = new Map<string, string[]>();
+  for (const [name, schema] of Object.entries(definitions)) {
+    closeObjects(schema);
+    for (const gvk of schema['x-kubernetes-group-version-kind'] ?? []) {
+      const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
+      byApiVersionKind.set(`${apiVersion} ${gvk.kind}`, name);
+      apiVersionsByKind.set(gvk.kind, [...apiVersionsByKind.get(gvk.kind) ?? [], apiVersion]);
+    }
+  }
+  definitions[INT_OR_STRING] = { type: ['integer', 'string'] };
+  definitions[QUANTITY] = { type: ['string', 'number'], format: 'quantity' };
+  return { document: { $id: DEFINITIONS_ID, definitions }, byApiVersionKind, apiVersionsByKind };
+}
+
+/** Adds `additionalProperties: false` to `schema` and every object schema nested in it. */
+function closeObjects(schema: any): void {
+  if (schema.properties) {
+    schema.additionalProperties ??= false;
+    Object.values(schema.properties).forEach(closeObjects);
+  }
+  if (typeof schema.additionalProperties === 'object') {
+    closeObjects(schema.additionalProperties);
+  }
+  if (schema.items) {
+    closeObjects(schema.items);
+  }
+}

@@ -1,0 +1,37 @@
+/** One thing wrong with a synthesized Kubernetes object. */
+export interface ValidationProblem {
+  /** Rule id, e.g. `schema/unknown-field` or `statefulset/service-name`. */
+  readonly rule: string;
+  /** The object, e.g. `StatefulSet/mysql (ns default)`. */
+  readonly object: string;
+  /** JSON pointer into the object, e.g. `/spec/template/spec/containers/0/image`. */
+  readonly path: string;
+  /** What is wrong, in words. */
+  readonly message: string;
+  /** The manifest file holding the object, when known. */
+  readonly file?: string;
+}
+
+/** A problem found in one object, before it is described for the user. */
+export interface Finding {
+  /** The offending object. */
+  readonly obj: any;
+  /** Rule id. */
+  readonly rule: string;
+  /** JSON pointer into `obj`. */
+  readonly path: string;
+  /** What is wrong. */
+  readonly message: string;
+}
+
+/** A JSON pointer (RFC 6901) made of `segments`, e.g. `pointer('metadata', 'labels', 'a/b')` is `/metadata/labels/a~1b`. */
+export function pointer(...segments: ReadonlyArray<string | number>): string {
+  return segments.map(s => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
+/** One line per problem: `file: object path: [rule] message` (no `file: ` when unknown). */
+export function formatProblems(problems: readonly ValidationProblem[]): string {
+  return problems
+    .map(p => `${p.file ? `${p.file}: ` : ''}${p.object} ${p.path || '/'}: [${p.rule}] ${p.message}`)
+    .join('\n');
+}
