@@ -11,3 +11,4 @@ export * from './common/secret';
 export * from './common/volume';
 export * from './deployment-app/deployment-app';
 export * from './stateful-app';
+export * from './mysql';

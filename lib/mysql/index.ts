@@ -1,0 +1,4 @@
+export * from './config-files';
+export * from './engine';
+export * from './mysql-replication';
+export * from './props';

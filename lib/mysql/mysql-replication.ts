@@ -1,0 +1,244 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { checkDnsLabel, checkImage, checkInteger } from '../common/checks';
+import { ContainerSpec, Resources, VolumeMount } from '../common/container';
+import { Endpoint } from '../common/endpoint';
+import { EnvValue } from '../common/env';
+import { check } from '../common/errors';
+import { Probe } from '../common/probe';
+import { SecretKeyRef } from '../common/secret';
+import { AppVolume } from '../common/volume';
+import { StatefulApp } from '../stateful-app/stateful-app';
+import { replicationConfigFiles, ReplicationMode } from './config-files';
+import { MySQLEngine } from './engine';
+import { MYSQL_SECRET_KEYS, MySQLReplicationProps } from './props';
+import { replicationScripts, SCRIPTS_MOUNT, scriptCommand } from './scripts';
+
+/** The client port of every member. */
+export const MYSQL_PORT = 3306;
+/** The port on which each member's backup sidecar streams a backup to the next member. */
+export const CLONE_PORT = 3307;
+/** The mysqld-exporter metrics port. */
+export const EXPORTER_PORT = 9104;
+
+/** An application database on the cluster, as consumers need it. */
+export interface MySQLDatabase {
+  /** Database name. */
+  readonly name: string;
+  /** User that owns it. */
+  readonly user: string;
+  /** The user's password. */
+  readonly password: SecretKeyRef;
+}
+
+/**
+ * A replicated MySQL or MariaDB cluster on a StatefulSet: ordinal 0 is the primary, every other
+ * member a read-only replica that clones ordinal - 1 with the backup tool and then replicates from
+ * the primary. Credentials come from a Secret, by reference only.
+ *
+ * Consumers use the handles ({@link writeEndpoint}, {@link readEndpoint}, {@link database},
+ * {@link rootPassword}), never names they rebuild themselves.
+ */
+export class MySQLReplication extends Construct {
+  /** The underlying stateful app (escape hatch). */
+  public readonly app: StatefulApp;
+  /** The engine. */
+  public readonly engine: MySQLEngine;
+  /** The read Service, over every member. */
+  public readonly readService: k8s.KubeService;
+  /** Writes go here: the primary's (pod 0) stable DNS name and port. */
+  public readonly writeEndpoint: Endpoint;
+  /** Reads may go here: the read Service, balanced over every ready member. */
+  public readonly readEndpoint: Endpoint;
+  /** Password of `root`. */
+  public readonly rootPassword: SecretKeyRef;
+  /** Replication user name. */
+  public readonly replicationUser: string;
+  /** Password of the replication user. */
+  public readonly replicationPassword: SecretKeyRef;
+  /** The application database, when requested. */
+  public readonly database?: MySQLDatabase;
+  /** The Secret the operator must create, with the keys this cluster reads from it. */
+  public readonly requiredSecret: { readonly name: string; readonly keys: readonly string[] };
+
+  constructor(scope: Construct, id: string, props: MySQLReplicationProps = {}) {
+    super(scope, id);
+    const name = props.name ?? id;
+    const engine = props.engine ?? MySQLEngine.mysql84();
+    this.engine = engine;
+    const replicas = props.replicas ?? 3;
+    checkInteger(this, 'replicas', replicas, 1);
+    check(props.podManagementPolicy !== 'Parallel', this, 'podManagementPolicy', props.podManagementPolicy,
+      'must be OrderedReady: a new member clones its data from ordinal - 1, which must already be ready');
+    const mode: ReplicationMode = props.replicationMode ?? 'gtid';
+    const serverIdOffset = props.serverIdOffset ?? 100;
+    checkInteger(this, 'serverIdOffset', serverIdOffset, 1, 4294967295 - replicas);
+    const startupTimeout = props.startupTimeoutSeconds ?? 600;
+    checkInteger(this, 'startupTimeoutSeconds', startupTimeout, 10);
+    const peerWait = props.peerWaitSeconds ?? 120;
+    checkInteger(this, 'peerWaitSeconds', peerWait, 1);
+    checkImage(this, 'engine.image', engine.image);
+    checkImage(this, 'engine.backupImage', engine.backupImage);
+
+    const readServiceName = props.readServiceName ?? `${name}-read`;
+    checkDnsLabel(this, 'readServiceName', readServiceName);
+    const secretName = props.secretName ?? `${name}-credentials`;
+    this.rootPassword = SecretKeyRef.of(secretName, MYSQL_SECRET_KEYS.rootPassword);
+    this.replicationPassword = SecretKeyRef.of(secretName, MYSQL_SECRET_KEYS.replicationPassword);
+    this.replicationUser = props.replicationUser ?? 'replicator';
+    checkMySQLIdentifier(this, 'replicationUser', this.replicationUser);
+    if (props.database) {
+      checkMySQLIdentifier(this, 'database.name', props.database.name);
+      checkMySQLIdentifier(this, 'database.user', props.database.user);
+      check(props.database.user !== 'root' && props.database.user !== this.replicationUser, this, 'database.user',
+        props.database.user, 'must differ from root and from the replication user');
+      this.database = {
+        name: props.database.name,
+        user: props.database.user,
+        password: props.database.password ?? SecretKeyRef.of(secretName, MYSQL_SECRET_KEYS.userPassword),
+      };
+    }
+    this.requiredSecret = {
+      name: secretName,
+      keys: [MYSQL_SECRET_KEYS.rootPassword, MYSQL_SECRET_KEYS.replicationPassword,
+        ...(this.database && this.database.password.secretName === secretName ? [this.database.password.key] : [])],
+    };
+
+    const dataMount: VolumeMount = { volume: 'data', mountPath: engine.dataDir, subPath: 'mysql' };
+    const confMount: VolumeMount = { volume: 'conf', mountPath: engine.confDir };
+    const scriptsMount: VolumeMount = { volume: 'scripts', mountPath: SCRIPTS_MOUNT, readOnly: true };
+    const scriptEnv: Record<string, EnvValue> = {
+      MYSQL_FLAVOR: EnvValue.fromValue(engine.flavor),
+      MYSQL_VERSION: EnvValue.fromValue(engine.version),
+      REPLICATION_MODE: EnvValue.fromValue(mode),
+      MEMBER_HOST_TEMPLATE: EnvValue.fromValue(`${name}-{ordinal}.${name}`),
+      MYSQL_HOST: EnvValue.fromValue('127.0.0.1'),
+      MYSQL_PORT: EnvValue.fromValue(String(MYSQL_PORT)),
+      CLONE_PORT: EnvValue.fromValue(String(CLONE_PORT)),
+      DATA_DIR: EnvValue.fromValue(engine.dataDir),
+    };
+    const credentialsEnv: Record<string, EnvValue> = {
+      MYSQL_ROOT_PASSWORD: EnvValue.fromSecret(this.rootPassword),
+      REPLICATION_USER: EnvValue.fromValue(this.replicationUser),
+      REPLICATION_PASSWORD: EnvValue.fromSecret(this.replicationPassword),
+    };
+    const probeTiming = { periodSeconds: 10, timeoutSeconds: 5 };
+
+    const initConfig: ContainerSpec = {
+      name: 'init-config',
+      image: engine.image,
+      command: scriptCommand('init-config.sh'),
+      env: {
+        ...scriptEnv,
+        SERVER_ID_OFFSET: EnvValue.fromValue(String(serverIdOffset)),
+        CONF_DIR: EnvValue.fromValue('/mnt/conf.d'),
+        CONFIG_MAP_DIR: EnvValue.fromValue('/mnt/config-map'),
+      },
+      volumeMounts: [
+        { volume: 'conf', mountPath: '/mnt/conf.d' },
+        { volume: 'config', mountPath: '/mnt/config-map', readOnly: true },
+        scriptsMount,
+      ],
+      resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
+    };
+    const clone: ContainerSpec = {
+      name: 'clone',
+      image: engine.backupImage,
+      command: scriptCommand('clone.sh'),
+      env: { ...scriptEnv, PEER_WAIT_SECONDS: EnvValue.fromValue(String(peerWait)) },
+      volumeMounts: [dataMount, confMount, scriptsMount],
+      resources: props.backupResources ?? DEFAULT_BACKUP_RESOURCES,
+    };
+    const database: ContainerSpec = {
+      name: engine.flavor,
+      image: engine.image,
+      env: {
+        ...scriptEnv,
+        ...credentialsEnv,
+        ...(this.database ? {
+          MYSQL_DATABASE: EnvValue.fromValue(this.database.name),
+          MYSQL_USER: EnvValue.fromValue(this.database.user),
+          MYSQL_PASSWORD: EnvValue.fromSecret(this.database.password),
+        } : {}),
+      },
+      ports: [{ name: 'mysql', port: MYSQL_PORT }],
+      volumeMounts: [
+        dataMount, confMount, scriptsMount,
+        { volume: 'initdb', mountPath: '/docker-entrypoint-initdb.d', readOnly: true },
+      ],
+      startupProbe: Probe.exec(scriptCommand('probe.sh', 'ready'), { ...probeTiming, failureThreshold: Math.ceil(startupTimeout / 10) }),
+      livenessProbe: Probe.exec(scriptCommand('probe.sh', 'alive'), { ...probeTiming, failureThreshold: 3 }),
+      readinessProbe: Probe.exec(scriptCommand('probe.sh', 'ready'), { periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 2 }),
+      resources: props.resources ?? { requests: { cpu: '500m', memory: '1Gi' } },
+    };
+    const backup: ContainerSpec = {
+      name: 'backup',
+      image: engine.backupImage,
+      command: scriptCommand('sidecar.sh'),
+      env: { ...scriptEnv, ...credentialsEnv, CLONE_LISTEN_ADDRESS: EnvValue.fromValue('0.0.0.0') },
+      ports: [{ name: 'clone', port: CLONE_PORT }],
+      volumeMounts: [dataMount, confMount, scriptsMount],
+      resources: props.backupResources ?? DEFAULT_BACKUP_RESOURCES,
+    };
+    const sidecars = [backup];
+    if (props.exporter) {
+      const image = props.exporter.image ?? 'prom/mysqld-exporter:v0.17.2';
+      sidecars.push({
+        name: 'exporter',
+        image,
+        args: [`--mysqld.address=127.0.0.1:${MYSQL_PORT}`, '--mysqld.username=root'],
+        env: { MYSQLD_EXPORTER_PASSWORD: EnvValue.fromSecret(this.rootPassword) },
+        ports: [{ name: 'metrics', port: EXPORTER_PORT }],
+        readinessProbe: Probe.http('/', 'metrics'),
+        resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
+      });
+    }
+
+    this.app = new StatefulApp(this, 'app', {
+      name,
+      appName: engine.flavor,
+      instance: name,
+      component: 'database',
+      partOf: props.partOf,
+      version: engine.version,
+      replicas,
+      podManagementPolicy: 'OrderedReady',
+      updateStrategy: props.updateStrategy,
+      container: database,
+      sidecars,
+      initContainers: [initConfig, clone],
+      volumes: [
+        AppVolume.emptyDir('conf'),
+        AppVolume.configMap('initdb', `${name}-scripts`, { items: { 'create-users.sh': 'create-users.sh' }, defaultMode: 0o444 }),
+      ],
+      configMaps: [
+        { name: 'config', files: replicationConfigFiles(engine, mode, props.config ?? {}) },
+        { name: 'scripts', files: { ...replicationScripts() }, defaultMode: 0o555 },
+      ],
+      volumeClaims: [{
+        name: 'data',
+        size: props.storage?.size ?? '10Gi',
+        storageClassName: props.storage?.storageClassName,
+        accessModes: props.storage?.accessModes,
+      }],
+      headlessService: { ports: ['mysql'] },
+      clientService: { name: readServiceName, ports: ['mysql'], labels: { readonly: 'true' } },
+      podSecurity: props.podSecurity ?? { runAsUser: 999, runAsGroup: 999, runAsNonRoot: true, fsGroup: 999 },
+      antiAffinity: props.antiAffinity,
+      disruptionBudget: props.disruptionBudget,
+      terminationGracePeriodSeconds: 60,
+      clusterDomain: props.clusterDomain,
+    });
+
+    this.readService = this.app.clientService!;
+    this.writeEndpoint = this.app.podEndpoint(0, 'mysql');
+    this.readEndpoint = this.app.serviceEndpoint('mysql', this.readService);
+  }
+}
+
+const DEFAULT_BACKUP_RESOURCES: Resources = { requests: { cpu: '100m', memory: '100Mi' } };
+
+function checkMySQLIdentifier(scope: Construct, prop: string, value: string): void {
+  check(/^[A-Za-z0-9_]{1,32}$/.test(value), scope, prop, value,
+    'must be 1 to 32 letters, digits or underscores (a plain MySQL identifier, safe to use unquoted)');
+}

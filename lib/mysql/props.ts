@@ -1,0 +1,104 @@
+import { DisruptionBudgetOptions } from '../common/app-objects';
+import { Resources } from '../common/container';
+import { AntiAffinity, PodSecurity } from '../common/pod';
+import { SecretKeyRef } from '../common/secret';
+import { AccessMode } from '../stateful-app/props';
+import { StatefulSetUpdateStrategy } from '../stateful-app/update-strategy';
+import { ReplicationMode } from './config-files';
+import { MySQLEngine } from './engine';
+
+/** Keys of the credentials Secret, the same in every construct of this library. */
+export const MYSQL_SECRET_KEYS = {
+  /** Password of `root`. */
+  rootPassword: 'root-password',
+  /** Password of the replication user. */
+  replicationPassword: 'replication-password',
+  /** Password of the application user (when `database` is set). */
+  userPassword: 'password',
+} as const;
+
+/** An application database and user, created on the primary's first start. */
+export interface MySQLDatabaseOptions {
+  /** Database name. */
+  readonly name: string;
+  /** User that owns it (all privileges on this database only). */
+  readonly user: string;
+  /** The user's password. @default - key `password` of the credentials Secret */
+  readonly password?: SecretKeyRef;
+}
+
+/** The per-member data volume. */
+export interface MySQLStorageOptions {
+  /** Size of each member's claim. @default '10Gi' */
+  readonly size?: string;
+  /** Storage class. @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
+  /** Access modes. @default ['ReadWriteOnce'] */
+  readonly accessModes?: AccessMode[];
+}
+
+/** The Prometheus mysqld-exporter sidecar. */
+export interface MySQLExporterOptions {
+  /** Image. @default 'prom/mysqld-exporter:v0.17.2' */
+  readonly image?: string;
+}
+
+/** Props of a {@link MySQLReplication}. */
+export interface MySQLReplicationProps {
+  /** StatefulSet and headless Service name. @default - the construct id */
+  readonly name?: string;
+  /** Engine, version and images. @default MySQLEngine.mysql84() */
+  readonly engine?: MySQLEngine;
+  /** Members: ordinal 0 is the primary, the others replicas. @default 3 */
+  readonly replicas?: number;
+  /**
+   * Must stay `OrderedReady`: a new member clones ordinal - 1, which must be ready. `Parallel` is
+   * rejected with an error. @default 'OrderedReady'
+   */
+  readonly podManagementPolicy?: 'OrderedReady' | 'Parallel';
+  /**
+   * Update strategy. A partition allows canaries: set it to 1 to update the replicas first, then
+   * to 0 to update the primary last. @default StatefulSetUpdateStrategy.rollingUpdate()
+   */
+  readonly updateStrategy?: StatefulSetUpdateStrategy;
+  /** GTID auto-positioning or binary log file and position. @default 'gtid' */
+  readonly replicationMode?: ReplicationMode;
+  /** `server-id` is this plus the ordinal (0 is reserved). @default 100 */
+  readonly serverIdOffset?: number;
+  /** Extra `[mysqld]` settings for every member, e.g. `{ max_connections: '500' }`. @default {} */
+  readonly config?: Record<string, string>;
+  /** Per-member data volume. @default - 10Gi ReadWriteOnce from the default StorageClass */
+  readonly storage?: MySQLStorageOptions;
+  /**
+   * Secret holding the credentials under the keys of {@link MYSQL_SECRET_KEYS}
+   * (`root-password`, `replication-password`, and `password` when `database` is set).
+   * @default `<name>-credentials`
+   */
+  readonly secretName?: string;
+  /** Replication user (granted only REPLICATION SLAVE and REPLICATION CLIENT). @default 'replicator' */
+  readonly replicationUser?: string;
+  /** Application database and user to create on first start. @default - none */
+  readonly database?: MySQLDatabaseOptions;
+  /** Resources of the database container. @default - requests 500m CPU and 1Gi memory, as the seed */
+  readonly resources?: Resources;
+  /** Resources of the backup sidecar. @default - requests 100m CPU and 100Mi memory */
+  readonly backupResources?: Resources;
+  /** Seconds a member may take to start (crash recovery of a large data set) before liveness applies. @default 600 */
+  readonly startupTimeoutSeconds?: number;
+  /** Seconds a new member waits for ordinal - 1 to resolve in DNS before it fails. @default 120 */
+  readonly peerWaitSeconds?: number;
+  /** Adds a mysqld-exporter sidecar on port 9104. @default - none */
+  readonly exporter?: MySQLExporterOptions;
+  /** Spread members over nodes. @default 'soft' */
+  readonly antiAffinity?: AntiAffinity;
+  /** PodDisruptionBudget. @default - maxUnavailable 1 when replicas > 1 */
+  readonly disruptionBudget?: DisruptionBudgetOptions;
+  /** Pod security. @default - uid/gid 999 (the images' mysql user), fsGroup 999, non-root */
+  readonly podSecurity?: PodSecurity;
+  /** Name of the read Service over every member. @default `<name>-read` */
+  readonly readServiceName?: string;
+  /** `app.kubernetes.io/part-of`. @default - none */
+  readonly partOf?: string;
+  /** Cluster DNS domain. @default 'cluster.local' */
+  readonly clusterDomain?: string;
+}
