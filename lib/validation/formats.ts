@@ -5,7 +5,7 @@ import type { Format } from 'ajv';
  * decimal number followed by a binary-SI suffix (`Ki`…`Ei`), a decimal-SI suffix (`m`, `k`, `M`…`E`)
  * or a decimal exponent (`e3`, `E-2`), e.g. `500m`, `1.5Gi`, `10`, `1e3`.
  */
-export const QUANTITY_PATTERN = /^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[mkMGTPE]|[eE][+-]?\d+)?$/;
+const QUANTITY_PATTERN = /^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[mkMGTPE]|[eE][+-]?\d+)?$/;
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;

@@ -68,7 +68,7 @@ export function apiGroup(obj: any): string {
 }
 
 /** Whether `obj` is of a cluster-scoped kind (Namespace, ClusterRole, PersistentVolume, …). */
-export function isClusterScoped(obj: any): boolean {
+function isClusterScoped(obj: any): boolean {
   return CLUSTER_SCOPED_KINDS.has(obj?.kind);
 }
 

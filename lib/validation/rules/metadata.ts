@@ -52,13 +52,14 @@ export function* metadataRules(output: Output): Iterable<Finding> {
     if (obj.kind === 'Service' && apiGroup(obj) === '') {
       yield* labelMapFindings(obj, obj.spec?.selector, pointer('spec', 'selector'));
     }
-    const same = output.find(apiGroup(obj), obj.kind, namespaceOf(obj), obj.metadata?.name);
+    const name = obj.metadata?.name;
+    const same = typeof name === 'string' ? output.find(apiGroup(obj), obj.kind, namespaceOf(obj), name) : [];
     if (same.length > 1 && same[0] !== obj) {
       yield {
         obj,
         rule: 'metadata/duplicate',
         path: pointer('metadata', 'name'),
-        message: `another ${obj.apiVersion} ${obj.kind} named "${obj.metadata?.name}"${namespaceOf(obj) ? ` in namespace "${namespaceOf(obj)}"` : ''} comes earlier in the output`,
+        message: `another ${obj.kind} of API group "${apiGroup(obj)}" named "${name}"${namespaceOf(obj) ? ` in namespace "${namespaceOf(obj)}"` : ''} comes earlier in the output`,
       };
     }
   }

@@ -1,0 +1,42 @@
+import { asArray, asRecord, namespaceOf, podTemplate } from '../objects';
+import { Output } from '../output';
+import { Finding, pointer } from '../problem';
+
+const SINGLE_NODE_MODES = ['ReadWriteOnce', 'ReadWriteOncePod'];
+
+/**
+ * `deployment/rwo-claim`: a Deployment that may run two pods at once (more than one replica, or
+ * the RollingUpdate strategy, which is the default) must not mount a PersistentVolumeClaim of the
+ * output that is ReadWriteOnce or ReadWriteOncePod: the second pod would hang on Multi-Attach.
+ */
+export function* storageRules(output: Output): Iterable<Finding> {
+  for (const obj of output.objects) {
+    const template = obj.kind === 'Deployment' ? podTemplate(obj) : undefined;
+    if (!template) {
+      continue;
+    }
+    const replicas = obj.spec?.replicas ?? 1;
+    const strategy = obj.spec?.strategy?.type ?? 'RollingUpdate';
+    if (replicas <= 1 && strategy !== 'RollingUpdate') {
+      continue;
+    }
+    const why = replicas > 1 ? `it has ${replicas} replicas` : 'its RollingUpdate strategy starts the new pod before the old one stops';
+    for (const [i, volume] of asArray(template.spec.volumes).entries()) {
+      const claimName = asRecord(asRecord(volume).persistentVolumeClaim).claimName;
+      if (claimName === undefined) {
+        continue;
+      }
+      for (const claim of output.find('', 'PersistentVolumeClaim', namespaceOf(obj), claimName)) {
+        const modes = asArray(claim.spec?.accessModes).filter(mode => SINGLE_NODE_MODES.includes(mode));
+        if (modes.length > 0) {
+          yield {
+            obj,
+            rule: 'deployment/rwo-claim',
+            path: `${template.specPath}${pointer('volumes', i, 'persistentVolumeClaim', 'claimName')}`,
+            message: `PersistentVolumeClaim "${claimName}" is ${modes.join('/')} but ${why}; the other pod would hang on Multi-Attach (use strategy Recreate with 1 replica, a ReadWriteMany claim, or a StatefulSet)`,
+          };
+        }
+      }
+    }
+  }
+}
