@@ -1,13 +1,12 @@
 import { App, Chart, ChartProps } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Probe, StatefulApp } from './lib';
+import { createNamespaceObject, Exposure, HarborStack, MySQLReplication, Probe, StatefulApp, WordPressDatabase, WordPressStack } from './lib';
 
 /** The seed's `myapp`: three replicas, each with its own `data` claim kept on scale-down. */
 export class MyAppChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, props);
-    new k8s.KubeNamespace(this, 'namespace', { metadata: { name: this.namespace! } });
+    createNamespaceObject(this, this.namespace!);
     new StatefulApp(this, 'myapp', {
       replicas: 3,
       container: {
@@ -27,9 +26,36 @@ export class MyAppChart extends Chart {
   }
 }
 
-/** Builds the default app. */
+/** The seed's database release (bitnami/mysql, architecture=replication, -n wordpress --create-namespace). */
+export class MySQLChart extends Chart {
+  /** The replicated database, for the charts that use it. */
+  public readonly mysql: MySQLReplication;
+
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, props);
+    createNamespaceObject(this, this.namespace!);
+    this.mysql = new MySQLReplication(this, 'mysql', {
+      replicas: 2,
+      database: { name: 'wordpress', user: 'wordpress' },
+      storage: { storageClassName: 'sc-nfs' },
+    });
+  }
+}
+
+/** Builds the default app: every release of the seed, one file each in dist/. */
 export function buildApp(app: App = new App()): App {
   new MyAppChart(app, 'myapp', { namespace: 'myapp' });
+  const db = new MySQLChart(app, 'mysql', { namespace: 'wordpress' });
+  new WordPressStack(app, 'wordpress', {
+    database: WordPressDatabase.fromReplication(db.mysql),
+    adminUser: 'admin',
+    persistence: { storageClassName: 'sc-nfs' },
+    volumePermissions: true,
+    ingress: { className: 'nginx', host: 'wordpress.mystical.org', pathType: 'Prefix' },
+  });
+  new HarborStack(app, 'harbor', {
+    exposure: Exposure.ingress({ className: 'nginx', hosts: { core: 'harbor.mystical.org' }, tls: { secretName: 'harbor-tls' } }),
+  });
   return app;
 }
 

@@ -1,0 +1,37 @@
+import { EnvValue } from '../../common/env';
+import { Probe } from '../../common/probe';
+import { DeploymentApp } from '../../deployment-app/deployment-app';
+import { exporterEnv } from '../config/exporter';
+import { CONTAINER_SECURITY, envFromConfigMap, HARBOR_POD_SECURITY, HARBOR_PORTS, HarborContext } from '../context';
+import { HarborMetricsOptions } from '../props';
+
+/** The exporter (`goharbor/harbor-exporter`): Harbor-level metrics (projects, jobs, health) on port 8001. */
+export function createExporter(ctx: HarborContext, options: HarborMetricsOptions): DeploymentApp {
+  const component = 'exporter';
+  const env = exporterEnv(ctx);
+  const redis = ctx.redis;
+  return new DeploymentApp(ctx.scope, component, {
+    name: ctx.names.exporter,
+    ...ctx.labels(component),
+    replicas: 1,
+    configMaps: [{ name: 'env', files: env }],
+    container: {
+      name: component,
+      image: ctx.image('harbor-exporter'),
+      args: ['-log-level', ctx.logLevel],
+      env: {
+        ...envFromConfigMap(`${ctx.names.exporter}-env`, env),
+        HARBOR_DATABASE_PASSWORD: EnvValue.fromSecret(ctx.database.password(component)),
+        ...redis.passwordEnv(component),
+        HARBOR_REDIS_URL: EnvValue.fromValue(redis.url(redis.indexes.jobservice)),
+      },
+      ports: [{ name: 'http-metrics', port: HARBOR_PORTS.metrics }],
+      startupProbe: Probe.http('/', 'http-metrics', { periodSeconds: 10, failureThreshold: 30 }),
+      livenessProbe: Probe.http('/', 'http-metrics', { periodSeconds: 10 }),
+      readinessProbe: Probe.http('/', 'http-metrics', { periodSeconds: 10 }),
+      resources: options.exporterResources ?? { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+      securityContext: CONTAINER_SECURITY,
+    },
+    podSecurity: HARBOR_POD_SECURITY,
+  });
+}

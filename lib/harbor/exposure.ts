@@ -1,0 +1,247 @@
+import { IConstruct } from 'constructs';
+import { checkDnsSubdomain, checkPort } from '../common/checks';
+import { check, InvalidPropError } from '../common/errors';
+
+/** How Harbor is reached from outside the cluster. */
+export type ExposureType = 'ingress' | 'clusterIP' | 'nodePort' | 'loadBalancer';
+
+/** A TLS certificate for the external host: a `kubernetes.io/tls` Secret (`tls.crt`, `tls.key`) the operator or cert-manager creates. */
+export interface ExposureTls {
+  /** Name of the TLS Secret in the stack's namespace. */
+  readonly secretName: string;
+}
+
+/** Options of {@link Exposure.ingress}. */
+export interface IngressExposureOptions {
+  /** IngressClass of the controller that serves the Ingress (always written to `spec.ingressClassName`). */
+  readonly className: string;
+  /** Host names. */
+  readonly hosts: {
+    /** Host name of the UI, API and registry, e.g. `registry.example.com`. */
+    readonly core: string;
+  };
+  /** Terminate TLS at the Ingress with this certificate. @default - no TLS at the Ingress */
+  readonly tls?: ExposureTls;
+  /**
+   * Extra annotations, merged over the defaults (ingress-nginx `proxy-body-size: "0"` so large
+   * layers can be pushed, and `ssl-redirect: "true"` with TLS).
+   * @default {}
+   */
+  readonly annotations?: Record<string, string>;
+  /**
+   * TLS is terminated in front of the Ingress controller (e.g. by a cloud load balancer), so the
+   * external URL is `https://` although the Ingress has no TLS section.
+   * @default false
+   */
+  readonly tlsTerminatedUpstream?: boolean;
+}
+
+/** Options shared by the exposures that go through Harbor's own nginx proxy. */
+export interface NginxExposureOptions {
+  /**
+   * Host name (or IP) clients use to reach the Service, used to derive `externalURL`.
+   * @default - none: set `externalURL` on the stack
+   */
+  readonly host?: string;
+  /** Serve HTTPS from nginx with this certificate (HTTP then redirects to HTTPS). @default - plain HTTP */
+  readonly tls?: ExposureTls;
+  /** TLS is terminated in front of nginx, so the external URL is `https://` although nginx serves HTTP. @default false */
+  readonly tlsTerminatedUpstream?: boolean;
+  /** Name of the Service. @default - the stack name, e.g. `harbor` */
+  readonly serviceName?: string;
+  /** Annotations of the Service (e.g. for a cloud load balancer). @default {} */
+  readonly annotations?: Record<string, string>;
+}
+
+/** Options of {@link Exposure.clusterIP}. */
+export interface ClusterIPExposureOptions extends NginxExposureOptions {
+  /** Service port for HTTP. @default 80 */
+  readonly httpPort?: number;
+  /** Service port for HTTPS (with `tls`). @default 443 */
+  readonly httpsPort?: number;
+}
+
+/** Options of {@link Exposure.nodePort}. */
+export interface NodePortExposureOptions extends NginxExposureOptions {
+  /** Node port for HTTP. @default 30002 */
+  readonly httpPort?: number;
+  /** Node port for HTTPS (with `tls`). @default 30003 */
+  readonly httpsPort?: number;
+}
+
+/** Options of {@link Exposure.loadBalancer}. */
+export interface LoadBalancerExposureOptions extends NginxExposureOptions {
+  /** Service port for HTTP. @default 80 */
+  readonly httpPort?: number;
+  /** Service port for HTTPS (with `tls`). @default 443 */
+  readonly httpsPort?: number;
+  /** Client CIDRs the load balancer admits. @default - all */
+  readonly sourceRanges?: string[];
+}
+
+/** The Service in front of nginx, normalised. */
+export interface NginxServiceSpec {
+  /** Service type. */
+  readonly type: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+  /** Service port for HTTP (80 for NodePort, whose node port is `httpNodePort`). */
+  readonly httpPort: number;
+  /** Service port for HTTPS. */
+  readonly httpsPort: number;
+  /** Node port for HTTP (NodePort only). */
+  readonly httpNodePort?: number;
+  /** Node port for HTTPS (NodePort only). */
+  readonly httpsNodePort?: number;
+  /** Load balancer source ranges. */
+  readonly sourceRanges?: readonly string[];
+}
+
+/**
+ * How Harbor is exposed: an Ingress that routes straight to core and portal, or Harbor's nginx
+ * proxy behind a ClusterIP, NodePort or LoadBalancer Service.
+ */
+export class Exposure {
+  /** An Ingress: `/api/`, `/service/`, `/v2/` and `/c/` go to core, everything else to portal. No nginx is deployed. */
+  public static ingress(options: IngressExposureOptions): Exposure {
+    return new Exposure('ingress', options, undefined);
+  }
+
+  /** Harbor's nginx behind a ClusterIP Service (reach it through your own proxy or a port-forward). */
+  public static clusterIP(options: ClusterIPExposureOptions = {}): Exposure {
+    return new Exposure('clusterIP', undefined, {
+      options,
+      service: { type: 'ClusterIP', httpPort: options.httpPort ?? 80, httpsPort: options.httpsPort ?? 443 },
+    });
+  }
+
+  /** Harbor's nginx behind a NodePort Service. */
+  public static nodePort(options: NodePortExposureOptions = {}): Exposure {
+    return new Exposure('nodePort', undefined, {
+      options,
+      service: {
+        type: 'NodePort', httpPort: 80, httpsPort: 443,
+        httpNodePort: options.httpPort ?? 30002, httpsNodePort: options.httpsPort ?? 30003,
+      },
+    });
+  }
+
+  /** Harbor's nginx behind a LoadBalancer Service. */
+  public static loadBalancer(options: LoadBalancerExposureOptions = {}): Exposure {
+    return new Exposure('loadBalancer', undefined, {
+      options,
+      service: { type: 'LoadBalancer', httpPort: options.httpPort ?? 80, httpsPort: options.httpsPort ?? 443, sourceRanges: options.sourceRanges },
+    });
+  }
+
+  private constructor(
+    /** Kind of exposure. */
+    public readonly type: ExposureType,
+    /** The Ingress options (ingress only). */
+    public readonly ingressOptions: IngressExposureOptions | undefined,
+    /** The nginx options and Service (all but ingress). */
+    public readonly nginx: { readonly options: NginxExposureOptions; readonly service: NginxServiceSpec } | undefined,
+  ) {}
+
+  /** Whether Harbor's nginx proxy is deployed. */
+  public get usesNginx(): boolean {
+    return this.nginx !== undefined;
+  }
+
+  /** Whether clients reach Harbor over HTTPS. */
+  public get https(): boolean {
+    const o = this.ingressOptions ?? this.nginx!.options;
+    return o.tls !== undefined || o.tlsTerminatedUpstream === true;
+  }
+
+  /** The host clients use, when known. */
+  public get host(): string | undefined {
+    return this.ingressOptions?.hosts.core ?? this.nginx?.options.host;
+  }
+
+  /** Checks the options, naming `prop` in errors. */
+  public check(scope: IConstruct, prop: string): void {
+    if (this.ingressOptions) {
+      const o = this.ingressOptions;
+      checkDnsSubdomain(scope, `${prop}.className`, o.className);
+      checkDnsSubdomain(scope, `${prop}.hosts.core`, o.hosts?.core);
+      if (o.tls) checkDnsSubdomain(scope, `${prop}.tls.secretName`, o.tls.secretName);
+      check(!(o.tls && o.tlsTerminatedUpstream), scope, `${prop}.tlsTerminatedUpstream`, true, 'cannot be combined with tls');
+      return;
+    }
+    const { options: o, service } = this.nginx!;
+    if (o.host !== undefined) checkHost(scope, `${prop}.host`, o.host);
+    if (o.tls) checkDnsSubdomain(scope, `${prop}.tls.secretName`, o.tls.secretName);
+    check(!(o.tls && o.tlsTerminatedUpstream), scope, `${prop}.tlsTerminatedUpstream`, true, 'cannot be combined with tls');
+    if (o.serviceName !== undefined) checkDnsSubdomain(scope, `${prop}.serviceName`, o.serviceName);
+    if (service.type === 'NodePort') {
+      checkPort(scope, `${prop}.httpPort`, service.httpNodePort!);
+      checkPort(scope, `${prop}.httpsPort`, service.httpsNodePort!);
+      check(service.httpNodePort !== service.httpsNodePort, scope, `${prop}.httpsPort`, service.httpsNodePort, 'must differ from httpPort');
+    } else {
+      checkPort(scope, `${prop}.httpPort`, service.httpPort);
+      checkPort(scope, `${prop}.httpsPort`, service.httpsPort);
+      check(service.httpPort !== service.httpsPort, scope, `${prop}.httpsPort`, service.httpsPort, 'must differ from httpPort');
+    }
+  }
+
+  /** The external URL this exposure implies, or undefined when it cannot know the host. */
+  public deriveExternalURL(): string | undefined {
+    const scheme = this.https ? 'https' : 'http';
+    if (this.ingressOptions) return `${scheme}://${this.ingressOptions.hosts.core}`;
+    const { options, service } = this.nginx!;
+    if (options.host === undefined) return undefined;
+    const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+    if (options.tlsTerminatedUpstream) return `${scheme}://${host}`;
+    const port = service.type === 'NodePort'
+      ? (options.tls ? service.httpsNodePort : service.httpNodePort)
+      : (options.tls ? service.httpsPort : service.httpPort);
+    const defaultPort = options.tls ? 443 : 80;
+    return port === defaultPort ? `${scheme}://${host}` : `${scheme}://${host}:${port}`;
+  }
+}
+
+const WHY = 'a wrong externalURL makes every docker login and push fail with 401 Unauthorized';
+
+/**
+ * The external URL of the stack: `explicit` after checking it against the exposure, or the one
+ * the exposure implies. Errors name `externalURL` and say what it must match.
+ */
+export function resolveExternalURL(scope: IConstruct, exposure: Exposure, explicit: string | undefined): string {
+  const derived = exposure.deriveExternalURL();
+  if (explicit === undefined) {
+    if (derived === undefined) {
+      throw new InvalidPropError(scope, 'externalURL', undefined,
+        `is required with Exposure.${exposure.type}() unless the exposure names a host (Exposure.${exposure.type}({ host: ... })); Harbor must know the URL clients use`);
+    }
+    return derived;
+  }
+  let url: URL;
+  try {
+    url = new URL(explicit);
+  } catch {
+    throw new InvalidPropError(scope, 'externalURL', explicit, 'must be an absolute URL such as "https://registry.example.com"');
+  }
+  check(url.protocol === 'http:' || url.protocol === 'https:', scope, 'externalURL', explicit, 'must use http:// or https://');
+  check(url.username === '' && url.password === '', scope, 'externalURL', explicit, 'must not carry credentials');
+  check((url.pathname === '/' || url.pathname === '') && url.search === '' && url.hash === '', scope, 'externalURL', explicit,
+    'must be scheme://host[:port] without a path, query or fragment (Harbor serves at the root of its host)');
+  const scheme = url.protocol.slice(0, -1);
+  const expectedScheme = exposure.https ? 'https' : 'http';
+  const what = exposure.type === 'ingress' ? 'the Ingress' : `Exposure.${exposure.type}()`;
+  check(scheme === expectedScheme, scope, 'externalURL', explicit,
+    `must use ${expectedScheme}:// because ${what} ${exposure.https ? 'serves HTTPS' : 'has no TLS (set tls or tlsTerminatedUpstream for https)'}; ${WHY}`);
+  const host = exposure.host;
+  const urlHost = url.hostname.replace(/^\[|\]$/g, '');
+  if (host !== undefined) {
+    check(urlHost === host.toLowerCase(), scope, 'externalURL', explicit,
+      `must have the host "${host}" of ${exposure.type === 'ingress' ? 'the Ingress (hosts.core)' : `Exposure.${exposure.type}({ host })`}, not "${urlHost}"; ${WHY}`);
+  }
+  return `${scheme}://${url.host}`;
+}
+
+const HOST = /^(([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*|\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]+)$/i;
+
+/** Checks a host name or IP address (no scheme, port or path). */
+export function checkHost(scope: IConstruct, prop: string, value: string): void {
+  check(typeof value === 'string' && value.length > 0 && value.length <= 253 && HOST.test(value), scope, prop, value,
+    'must be a host name or IP address, without scheme, port or path');
+}

@@ -1,0 +1,178 @@
+import { ChartProps } from 'cdk8s';
+import { DisruptionBudgetOptions } from '../common/app-objects';
+import { ContainerSecurity, Resources } from '../common/container';
+import { PodSecurity } from '../common/pod';
+import { Probe } from '../common/probe';
+import { SecretKeyRef } from '../common/secret';
+import { AutoscalingOptions } from '../deployment-app/deployment-app';
+import { AccessMode } from '../stateful-app/props';
+import { WordPressDatabase } from './database';
+
+/**
+ * Keys of the WordPress Secret (`secretName`, default `<name>-credentials`), the same in every
+ * database mode. The database password is not here: it is always read from key `password`
+ * (`MYSQL_SECRET_KEYS.userPassword`) of the database's Secret, see {@link WordPressDatabase}.
+ */
+export const WORDPRESS_SECRET_KEYS = {
+  /** Password of the admin user that the install Job creates. */
+  adminPassword: 'admin-password',
+  /** `WORDPRESS_AUTH_KEY`. */
+  authKey: 'auth-key',
+  /** `WORDPRESS_SECURE_AUTH_KEY`. */
+  secureAuthKey: 'secure-auth-key',
+  /** `WORDPRESS_LOGGED_IN_KEY`. */
+  loggedInKey: 'logged-in-key',
+  /** `WORDPRESS_NONCE_KEY`. */
+  nonceKey: 'nonce-key',
+  /** `WORDPRESS_AUTH_SALT`. */
+  authSalt: 'auth-salt',
+  /** `WORDPRESS_SECURE_AUTH_SALT`. */
+  secureAuthSalt: 'secure-auth-salt',
+  /** `WORDPRESS_LOGGED_IN_SALT`. */
+  loggedInSalt: 'logged-in-salt',
+  /** `WORDPRESS_NONCE_SALT`. */
+  nonceSalt: 'nonce-salt',
+} as const;
+
+/** The eight authentication keys and salts: env var of the official image -> key of the WordPress Secret. */
+export const WORDPRESS_KEY_AND_SALT_ENV: Readonly<Record<string, string>> = {
+  WORDPRESS_AUTH_KEY: WORDPRESS_SECRET_KEYS.authKey,
+  WORDPRESS_SECURE_AUTH_KEY: WORDPRESS_SECRET_KEYS.secureAuthKey,
+  WORDPRESS_LOGGED_IN_KEY: WORDPRESS_SECRET_KEYS.loggedInKey,
+  WORDPRESS_NONCE_KEY: WORDPRESS_SECRET_KEYS.nonceKey,
+  WORDPRESS_AUTH_SALT: WORDPRESS_SECRET_KEYS.authSalt,
+  WORDPRESS_SECURE_AUTH_SALT: WORDPRESS_SECRET_KEYS.secureAuthSalt,
+  WORDPRESS_LOGGED_IN_SALT: WORDPRESS_SECRET_KEYS.loggedInSalt,
+  WORDPRESS_NONCE_SALT: WORDPRESS_SECRET_KEYS.nonceSalt,
+};
+
+/** The default WordPress image (official image, Apache variant), pinned. */
+export const WORDPRESS_IMAGE = 'wordpress:6.8.3-php8.3-apache';
+/** The default wp-cli image (official `wordpress:cli` variant, same PHP minor as the site), pinned. */
+export const WORDPRESS_CLI_IMAGE = 'wordpress:cli-2.12.0-php8.3';
+/** uid and gid of `www-data` in the official Debian-based `wordpress` image. */
+export const WORDPRESS_UID = 33;
+
+/** The `wp-content` volume (Bitnami `persistence.*`). */
+export interface WordPressPersistenceOptions {
+  /** Size of the claim. @default '10Gi' */
+  readonly size?: string;
+  /** Storage class (`persistence.storageClass`). @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
+  /**
+   * Access modes. ReadWriteOnce makes the Deployment `Recreate` and allows one replica only;
+   * more replicas (or autoscaling) need ReadWriteMany. @default ['ReadWriteOnce']
+   */
+  readonly accessModes?: AccessMode[];
+  /**
+   * Use this existing claim instead of creating one; `accessModes` must then describe it (they
+   * decide how many replicas may run). @default - a claim `<name>-wp-content` is created
+   */
+  readonly existingClaim?: string;
+}
+
+/** The Ingress in front of WordPress (Bitnami `ingress.*`). */
+export interface WordPressIngressOptions {
+  /** IngressClass (`ingress.ingressClassName`). @default 'nginx' */
+  readonly className?: string;
+  /** Host name (`ingress.hostname`): a DNS name, no scheme, port or path. @default 'wordpress.local' */
+  readonly host?: string;
+  /** Path (`ingress.path`). @default '/' */
+  readonly path?: string;
+  /** Path type (`ingress.pathType`). @default 'Prefix' */
+  readonly pathType?: 'Prefix' | 'Exact' | 'ImplementationSpecific';
+  /**
+   * Name of an existing `kubernetes.io/tls` Secret for the host (`ingress.tls` + `ingress.extraTls`);
+   * also makes the site URL `https://`. @default - no TLS (plain HTTP)
+   */
+  readonly tlsSecretName?: string;
+  /** Annotations, e.g. `cert-manager.io/cluster-issuer` or `nginx.ingress.kubernetes.io/proxy-body-size`. @default {} */
+  readonly annotations?: Record<string, string>;
+}
+
+/** Props of a {@link WordPressStack}. */
+export interface WordPressStackProps extends ChartProps {
+  /** Namespace of every object (`helm -n`). @default 'wordpress' */
+  readonly namespace?: string;
+  /**
+   * Synthesize the Namespace object (`--create-namespace`). Leave unset when another chart of the
+   * app (e.g. the database's, in the same namespace) already creates it.
+   * @default - true, unless a chart of the same app already creates a Namespace of that name
+   */
+  readonly createNamespace?: boolean;
+  /** Release name: the Deployment, Service, Ingress and claim are named after it. @default 'wordpress' */
+  readonly name?: string;
+  /** WordPress image: the official image, Apache variant, pinned (`image.*`). @default WORDPRESS_IMAGE */
+  readonly image?: string;
+  /** wp-cli image for the install Job: the official `wordpress:cli` variant, pinned. @default WORDPRESS_CLI_IMAGE */
+  readonly cliImage?: string;
+  /** WordPress pods (`replicaCount`); more than one needs ReadWriteMany persistence. @default 1 */
+  readonly replicas?: number;
+  /**
+   * The database: `owned()` (a MySQLReplication in this chart), `fromReplication(mysql)` (one from
+   * another chart) or `external({...})` (`mariadb.enabled=false` + `externalDatabase.*`).
+   * @default WordPressDatabase.owned()
+   */
+  readonly database?: WordPressDatabase;
+  /** Seconds the init containers wait for the database's TCP port before they fail (and are retried). @default 300 */
+  readonly databaseWaitSeconds?: number;
+  /**
+   * Secret with the admin password and the keys and salts, under {@link WORDPRESS_SECRET_KEYS}
+   * (`existingSecret`). @default `<name>-credentials`
+   */
+  readonly secretName?: string;
+  /** Admin user name (`wordpressUsername`). @default 'user' */
+  readonly adminUser?: string;
+  /** Admin password (`wordpressPassword`), by reference only. @default - key `admin-password` of `secretName` */
+  readonly adminPassword?: SecretKeyRef;
+  /** Admin e-mail (`wordpressEmail`). @default 'user@example.com' */
+  readonly adminEmail?: string;
+  /** Site title (`wordpressBlogName`). @default 'WordPress' */
+  readonly blogName?: string;
+  /**
+   * Site URL given to `wp core install`. @default - `https://<ingress host>` with a TLS Secret,
+   * `http://<ingress host>` without; required when there is no Ingress (unless `skipInstall`)
+   */
+  readonly siteUrl?: string;
+  /** Do not create the install Job (`wordpressSkipInstall`): install through the web wizard or by hand. @default false */
+  readonly skipInstall?: boolean;
+  /** The `wp-content` claim (`persistence.*`). @default - 10Gi ReadWriteOnce from the default StorageClass */
+  readonly persistence?: WordPressPersistenceOptions;
+  /**
+   * Add a root init container that hands `wp-content` to uid/gid 33 when its owner differs
+   * (`volumePermissions.enabled`), for storage that ignores `fsGroup`, such as NFS. @default false
+   */
+  readonly volumePermissions?: boolean;
+  /** The Ingress (`ingress.enabled`, `ingress.*`); `false` for none. @default - an Ingress for 'wordpress.local', class 'nginx' */
+  readonly ingress?: WordPressIngressOptions | false;
+  /** Service type (`service.type`). @default 'ClusterIP' */
+  readonly serviceType?: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+  /**
+   * Liveness probe (`livenessProbe.enabled`): `true` for the default (GET a static file on the
+   * Apache port, so a database outage does not restart WordPress), `false` for none, or a custom probe.
+   * @default true
+   */
+  readonly livenessProbe?: boolean | Probe;
+  /**
+   * Readiness probe (`readinessProbe.enabled`): `true` for the default (GET `/wp-login.php`, which
+   * needs PHP and the database), `false` for none, or a custom probe. @default true
+   */
+  readonly readinessProbe?: boolean | Probe;
+  /**
+   * Startup probe (`startupProbe.enabled`): `true` for the default (GET `/wp-login.php`, up to 5
+   * minutes for the first start), `false` for none, or a custom probe. @default true
+   */
+  readonly startupProbe?: boolean | Probe;
+  /** Resources of the WordPress container (`resources`). @default - requests 300m CPU and 512Mi memory, limit 1Gi memory */
+  readonly resources?: Resources;
+  /**
+   * Pod security (`podSecurityContext`). @default - uid/gid 33 (www-data), fsGroup 33, non-root
+   */
+  readonly podSecurity?: PodSecurity;
+  /** Security of the WordPress container (`containerSecurityContext`). @default - no privilege escalation, all capabilities dropped */
+  readonly containerSecurity?: ContainerSecurity;
+  /** PodDisruptionBudget (`pdb.*`). @default - maxUnavailable 1 when replicas > 1 */
+  readonly disruptionBudget?: DisruptionBudgetOptions;
+  /** HorizontalPodAutoscaler on CPU (`autoscaling.*`); needs ReadWriteMany persistence when maxReplicas > 1. @default - none */
+  readonly autoscaling?: AutoscalingOptions;
+}

@@ -1,0 +1,417 @@
+import { createHash } from 'crypto';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { checkDnsLabel, checkDnsSubdomain, checkImage, checkInteger } from '../common/checks';
+import { ContainerSpec, Resources, VolumeMount } from '../common/container';
+import { EnvValue } from '../common/env';
+import { check, InvalidPropError } from '../common/errors';
+import { recommendedLabels } from '../common/labels';
+import { buildPodTemplate, contentHash, PodSecurity } from '../common/pod';
+import { Probe } from '../common/probe';
+import { SecretKeyRef } from '../common/secret';
+import { AppVolume } from '../common/volume';
+import { DeploymentApp } from '../deployment-app/deployment-app';
+import { MySQLReplication } from '../mysql/mysql-replication';
+import { AccessMode } from '../stateful-app/props';
+import { APACHE_CONFIG_PATHS, apacheConfigFiles, DOCUMENT_ROOT, WORDPRESS_HTTP_PORT } from './apache';
+import { checkSecretRef, WordPressDatabase, WordPressDatabaseConnection, WordPressDatabaseKind, WordPressRequiredSecret } from './database';
+import {
+  WORDPRESS_CLI_IMAGE, WORDPRESS_IMAGE, WORDPRESS_KEY_AND_SALT_ENV, WORDPRESS_SECRET_KEYS, WORDPRESS_UID,
+  WordPressIngressOptions, WordPressStackProps,
+} from './props';
+import { WORDPRESS_SCRIPTS_MOUNT, wordpressScriptCommand, wordpressScripts } from './scripts';
+
+/** Where the install Job's pod puts its copy of the WordPress core. */
+const INSTALL_PATH = '/wordpress';
+/** Where the volume-permissions init container mounts wp-content. */
+const PERMISSIONS_MOUNT = '/wp-content';
+const SINGLE_ATTACH: readonly AccessMode[] = ['ReadWriteOnce', 'ReadWriteOncePod'];
+const RELEASE_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const MAX_RELEASE_NAME = 40;
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+const SMALL: Resources = { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } };
+
+/**
+ * The seed's WordPress release, typed: one cdk8s Chart in its own namespace with
+ *
+ * - the Namespace (like `--create-namespace`);
+ * - a database: a MySQLReplication it owns (default), one from another chart, or an external server;
+ * - WordPress (official `wordpress` image, Apache on port 8080 as www-data) as a DeploymentApp,
+ *   with a `wp-content` claim, an init container that waits for the database, probes, a
+ *   PodDisruptionBudget and an optional autoscaler;
+ * - a Service and an Ingress;
+ * - a Job that installs WordPress and creates the admin user once, with wp-cli.
+ *
+ * Credentials are never in the manifests: the database password, the admin password and the eight
+ * keys and salts come from Secrets the operator creates ({@link requiredSecrets}).
+ */
+export class WordPressStack extends Chart {
+  /** Release name: Deployment, Service, Ingress and claim `<name>-wp-content`. */
+  public readonly name: string;
+  /** The Namespace object, unless another chart creates it or `createNamespace` is false. */
+  public readonly namespaceObject?: k8s.KubeNamespace;
+  /** Which database mode the stack uses. */
+  public readonly databaseKind: WordPressDatabaseKind;
+  /** How WordPress connects to its database. */
+  public readonly database: WordPressDatabaseConnection;
+  /** The MySQLReplication behind the database (owned or referenced); undefined for an external one. */
+  public readonly mysql?: MySQLReplication;
+  /** The WordPress DeploymentApp (Deployment, Service, claim, ConfigMaps, PDB, HPA). */
+  public readonly app: DeploymentApp;
+  /** The Ingress, unless disabled. */
+  public readonly ingress?: k8s.KubeIngress;
+  /** The install Job, unless `skipInstall`. */
+  public readonly installJob?: k8s.KubeJob;
+  /** The site URL given to `wp core install`. */
+  public readonly siteUrl?: string;
+  /** The WordPress Secret (admin password, keys and salts). */
+  public readonly secretName: string;
+  /** The admin password. */
+  public readonly adminPassword: SecretKeyRef;
+  /** Name of the wp-content claim the pods mount. */
+  public readonly claimName: string;
+  /** Every Secret the operator must create before applying, with its namespace and keys. */
+  public readonly requiredSecrets: readonly WordPressRequiredSecret[];
+
+  constructor(scope: Construct, id: string, props: WordPressStackProps = {}) {
+    const namespace = props.namespace ?? 'wordpress';
+    super(scope, id, { ...props, namespace });
+    checkDnsLabel(this, 'namespace', namespace);
+    this.name = props.name ?? 'wordpress';
+    check(RELEASE_NAME.test(this.name) && this.name.length <= MAX_RELEASE_NAME, this, 'name', this.name,
+      `must be a DNS-1035 label of at most ${MAX_RELEASE_NAME} characters (lower-case letters, digits and '-', starting with a letter): it names the Service and prefixes the other objects`);
+    const image = props.image ?? WORDPRESS_IMAGE;
+    checkImage(this, 'image', image);
+    const cliImage = props.cliImage ?? WORDPRESS_CLI_IMAGE;
+    checkImage(this, 'cliImage', cliImage);
+
+    this.namespaceObject = this.createNamespace(namespace, props.createNamespace);
+
+    // Database first: an owned MySQLReplication comes before WordPress in the output.
+    const database = props.database ?? WordPressDatabase.owned();
+    if (!(database instanceof WordPressDatabase)) {
+      throw new InvalidPropError(this, 'database', typeof database,
+        'must be a WordPressDatabase: WordPressDatabase.owned(), .fromReplication(mysql) or .external({ host, password, ... })');
+    }
+    const persistence = props.persistence ?? {};
+    const bound = database._bind(this, { name: this.name, namespace, storageClassName: persistence.storageClassName });
+    this.databaseKind = database.kind;
+    this.database = bound.connection;
+    this.mysql = bound.mysql;
+    const dbChart = bound.mysql ? Chart.of(bound.mysql) : this;
+    check(!this.namespaceObject || dbChart === this || dbChart.namespace !== namespace, this, 'createNamespace',
+      props.createNamespace, `would create Namespace "${namespace}" in this chart, which is written after chart "${dbChart.node.path}" `
+      + 'whose objects already go into that namespace (so `kubectl apply -f dist/` would fail on them): create the Namespace in '
+      + `chart "${dbChart.node.path}" (new k8s.KubeNamespace(...)) and leave createNamespace unset, or set it to false if the namespace exists`);
+
+    // Scaling: wp-content is shared by every pod.
+    const accessModes = persistence.accessModes ?? ['ReadWriteOnce'];
+    check(accessModes.length > 0 && accessModes.some(m => m !== 'ReadOnlyMany'), this, 'persistence.accessModes', accessModes,
+      'must include a writable mode (ReadWriteOnce, ReadWriteOncePod or ReadWriteMany): WordPress writes uploads, plugins and themes to wp-content');
+    const replicas = props.replicas ?? props.autoscaling?.minReplicas ?? 1;
+    checkInteger(this, 'replicas', replicas, 0);
+    const singleAttach = accessModes.filter(m => SINGLE_ATTACH.includes(m));
+    if (singleAttach.length) {
+      const why = `while persistence.accessModes is ${JSON.stringify(accessModes)}: the wp-content claim attaches to one node at a time, `
+        + 'so a second WordPress pod would hang on Multi-Attach. To scale, use ReadWriteMany storage '
+        + "(persistence: { accessModes: ['ReadWriteMany'], storageClassName: '<an NFS or CephFS class>' })";
+      check(replicas <= 1, this, 'replicas', replicas, `must be at most 1 ${why}`);
+      check(!props.autoscaling || props.autoscaling.maxReplicas <= 1, this, 'autoscaling.maxReplicas',
+        props.autoscaling?.maxReplicas, `must be at most 1 ${why}`);
+    }
+
+    // Ingress and site URL.
+    const ingress = props.ingress === false ? undefined : this.checkIngress(props.ingress ?? {});
+    this.siteUrl = props.siteUrl ?? (ingress ? `${ingress.tlsSecretName ? 'https' : 'http'}://${ingress.host}` : undefined);
+    if (props.siteUrl !== undefined) checkSiteUrl(this, props.siteUrl);
+    const install = !(props.skipInstall ?? false);
+    check(!install || this.siteUrl !== undefined, this, 'siteUrl', undefined,
+      'is required when there is no Ingress (the install Job passes it to `wp core install --url`); or set skipInstall: true');
+
+    // Credentials.
+    this.secretName = props.secretName ?? `${this.name}-credentials`;
+    checkDnsSubdomain(this, 'secretName', this.secretName);
+    this.adminPassword = props.adminPassword ?? SecretKeyRef.of(this.secretName, WORDPRESS_SECRET_KEYS.adminPassword);
+    checkSecretRef(this, 'adminPassword', this.adminPassword);
+    const adminUser = props.adminUser ?? 'user';
+    check(/^[A-Za-z0-9_.@-]{1,60}$/.test(adminUser), this, 'adminUser', adminUser,
+      "must be 1 to 60 letters, digits, '_', '.', '@' or '-' (what WordPress keeps of a user name)");
+    const adminEmail = props.adminEmail ?? 'user@example.com';
+    check(/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(adminEmail), this, 'adminEmail', adminEmail, 'must be an e-mail address');
+    const blogName = props.blogName ?? 'WordPress';
+    check(blogName.trim().length > 0 && blogName.length <= 200, this, 'blogName', blogName, 'must be 1 to 200 characters');
+
+    const databaseWait = props.databaseWaitSeconds ?? 300;
+    checkInteger(this, 'databaseWaitSeconds', databaseWait, 1);
+    const podSecurity: PodSecurity = props.podSecurity ?? { runAsUser: WORDPRESS_UID, runAsGroup: WORDPRESS_UID, runAsNonRoot: true, fsGroup: WORDPRESS_UID };
+    const version = imageTag(image);
+
+    const dbEnv: Record<string, EnvValue> = {
+      WORDPRESS_DB_HOST: EnvValue.fromValue(`${this.database.host}:${this.database.port}`),
+      WORDPRESS_DB_NAME: EnvValue.fromValue(this.database.name),
+      WORDPRESS_DB_USER: EnvValue.fromValue(this.database.user),
+      WORDPRESS_DB_PASSWORD: EnvValue.fromSecret(this.database.password),
+    };
+    const scriptsMount: VolumeMount = { volume: 'scripts', mountPath: WORDPRESS_SCRIPTS_MOUNT, readOnly: true };
+    const waitForDatabase: ContainerSpec = {
+      name: 'wait-for-database',
+      image,
+      command: wordpressScriptCommand('wait-for-tcp.sh'),
+      env: {
+        WAIT_FOR: EnvValue.fromValue('database'),
+        WAIT_HOST: EnvValue.fromValue(this.database.host),
+        WAIT_PORT: EnvValue.fromValue(String(this.database.port)),
+        WAIT_TIMEOUT_SECONDS: EnvValue.fromValue(String(databaseWait)),
+      },
+      volumeMounts: [scriptsMount],
+      resources: SMALL,
+    };
+
+    const initContainers: ContainerSpec[] = [waitForDatabase];
+    if (props.volumePermissions ?? false) {
+      initContainers.unshift({
+        name: 'volume-permissions',
+        image,
+        command: wordpressScriptCommand('volume-permissions.sh'),
+        env: {
+          VOLUME_DIR: EnvValue.fromValue(PERMISSIONS_MOUNT),
+          OWNER_UID: EnvValue.fromValue(String(podSecurity.runAsUser ?? WORDPRESS_UID)),
+          OWNER_GID: EnvValue.fromValue(String(podSecurity.runAsGroup ?? podSecurity.fsGroup ?? WORDPRESS_UID)),
+        },
+        volumeMounts: [{ volume: 'wp-content', mountPath: PERMISSIONS_MOUNT }, scriptsMount],
+        resources: SMALL,
+        securityContext: { runAsUser: 0, runAsGroup: 0, runAsNonRoot: false, capabilitiesAdd: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER'] },
+      });
+    }
+
+    const container: ContainerSpec = {
+      name: 'wordpress',
+      image,
+      ports: [{ name: 'http', port: WORDPRESS_HTTP_PORT }],
+      env: {
+        ...dbEnv,
+        ...Object.fromEntries(Object.entries(WORDPRESS_KEY_AND_SALT_ENV)
+          .map(([env, key]) => [env, EnvValue.fromSecret(SecretKeyRef.of(this.secretName, key))])),
+      },
+      volumeMounts: [
+        { volume: 'html', mountPath: DOCUMENT_ROOT },
+        { volume: 'wp-content', mountPath: `${DOCUMENT_ROOT}/wp-content` },
+        ...Object.entries(APACHE_CONFIG_PATHS).map(([file, mountPath]) => ({ volume: 'apache', mountPath, subPath: file, readOnly: true })),
+      ],
+      startupProbe: probe(props.startupProbe, () => Probe.http('/wp-login.php', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 })),
+      readinessProbe: probe(props.readinessProbe, () => Probe.http('/wp-login.php', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 })),
+      livenessProbe: probe(props.livenessProbe, () => Probe.http('/wp-includes/images/blank.gif', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 })),
+      resources: props.resources ?? { requests: { cpu: '300m', memory: '512Mi' }, limits: { memory: '1Gi' } },
+      securityContext: props.containerSecurity,
+    };
+
+    const scripts = wordpressScripts();
+    this.app = new DeploymentApp(this, 'app', {
+      name: this.name,
+      appName: 'wordpress',
+      instance: this.name,
+      component: 'web',
+      partOf: this.name,
+      version,
+      replicas: props.replicas,
+      container,
+      initContainers,
+      volumes: [AppVolume.emptyDir('html')],
+      claims: [{
+        name: 'wp-content',
+        size: persistence.size ?? '10Gi',
+        accessModes,
+        storageClassName: persistence.storageClassName,
+        existingClaim: persistence.existingClaim,
+      }],
+      configMaps: [
+        { name: 'scripts', files: { ...scripts }, defaultMode: 0o555 },
+        { name: 'apache', files: apacheConfigFiles() },
+      ],
+      service: { type: props.serviceType ?? 'ClusterIP' },
+      podSecurity,
+      disruptionBudget: props.disruptionBudget,
+      autoscaling: props.autoscaling,
+    });
+    this.claimName = persistence.existingClaim ?? `${this.name}-wp-content`;
+
+    if (ingress) this.ingress = this.createIngress(ingress);
+
+    if (install) {
+      this.installJob = this.createInstallJob({
+        cliImage, image, podSecurity, version, dbEnv, waitForDatabase, scripts,
+        siteUrl: this.siteUrl!, blogName, adminUser, adminEmail,
+      });
+    }
+
+    this.requiredSecrets = mergeSecrets([
+      ...bound.requiredSecrets,
+      {
+        name: this.secretName,
+        namespace,
+        keys: [
+          ...(install && this.adminPassword.secretName === this.secretName ? [this.adminPassword.key] : []),
+          ...Object.values(WORDPRESS_KEY_AND_SALT_ENV),
+        ],
+      },
+      ...(install && this.adminPassword.secretName !== this.secretName
+        ? [{ name: this.adminPassword.secretName, namespace, keys: [this.adminPassword.key] }] : []),
+    ]);
+  }
+
+  /** The Namespace, unless told not to or another chart of the app already creates it. */
+  private createNamespace(namespace: string, requested: boolean | undefined): k8s.KubeNamespace | undefined {
+    const elsewhere = this.node.root.node.findAll()
+      .find(c => c instanceof ApiObject && c.kind === 'Namespace' && c.name === namespace && Chart.of(c) !== this);
+    if (requested === false || (requested === undefined && elsewhere)) return undefined;
+    check(!elsewhere, this, 'createNamespace', requested,
+      `must not be true: chart "${elsewhere ? Chart.of(elsewhere).node.path : ''}" already creates Namespace "${namespace}" (leave createNamespace unset)`);
+    const ns = new k8s.KubeNamespace(this, 'namespace', { metadata: { name: namespace } });
+    // A Namespace is cluster-scoped: drop the namespace the chart puts on every object.
+    ns.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    return ns;
+  }
+
+  private checkIngress(opts: WordPressIngressOptions): Required<Omit<WordPressIngressOptions, 'tlsSecretName'>> & { tlsSecretName?: string } {
+    const host = opts.host ?? 'wordpress.local';
+    checkIngressHost(this, 'ingress.host', host);
+    const className = opts.className ?? 'nginx';
+    checkDnsSubdomain(this, 'ingress.className', className);
+    const path = opts.path ?? '/';
+    check(path.startsWith('/') && !/\s/.test(path), this, 'ingress.path', path, "must be an absolute URL path, starting with '/'");
+    const pathType = opts.pathType ?? 'Prefix';
+    check(['Prefix', 'Exact', 'ImplementationSpecific'].includes(pathType), this, 'ingress.pathType', pathType,
+      'must be Prefix, Exact or ImplementationSpecific');
+    if (opts.tlsSecretName !== undefined) checkDnsSubdomain(this, 'ingress.tlsSecretName', opts.tlsSecretName);
+    return { host, className, path, pathType, tlsSecretName: opts.tlsSecretName, annotations: opts.annotations ?? {} };
+  }
+
+  private createIngress(opts: ReturnType<WordPressStack['checkIngress']>): k8s.KubeIngress {
+    const annotations = opts.annotations;
+    return new k8s.KubeIngress(this, 'ingress', {
+      metadata: { name: this.name, labels: this.app.labels, annotations: Object.keys(annotations).length ? annotations : undefined },
+      spec: {
+        ingressClassName: opts.className,
+        tls: opts.tlsSecretName ? [{ hosts: [opts.host], secretName: opts.tlsSecretName }] : undefined,
+        rules: [{
+          host: opts.host,
+          http: {
+            paths: [{
+              path: opts.path,
+              pathType: opts.pathType,
+              backend: { service: { name: this.app.service!.name, port: { name: 'http' } } },
+            }],
+          },
+        }],
+      },
+    });
+  }
+
+  /**
+   * The install Job. Its pod never mounts wp-content: `wp core install` only writes to the
+   * database, and it takes the WordPress core from the site's own image (copied into an emptyDir
+   * by an init container), so it runs the same version, needs no network and cannot hang on a
+   * ReadWriteOnce claim held by the WordPress pod.
+   */
+  private createInstallJob(o: {
+    cliImage: string; image: string; podSecurity: PodSecurity; version: string | undefined;
+    dbEnv: Record<string, EnvValue>; waitForDatabase: ContainerSpec; scripts: Readonly<Record<string, string>>;
+    siteUrl: string; blogName: string; adminUser: string; adminEmail: string;
+  }): k8s.KubeJob {
+    const scope = new Construct(this, 'install');
+    const labels = recommendedLabels({ name: 'wordpress', instance: this.name, component: 'install', partOf: this.name, version: o.version });
+    const wordpressMount: VolumeMount = { volume: 'wordpress', mountPath: INSTALL_PATH };
+    const scriptsMount: VolumeMount = { volume: 'scripts', mountPath: WORDPRESS_SCRIPTS_MOUNT, readOnly: true };
+    const template = buildPodTemplate(scope, {
+      initContainers: [
+        o.waitForDatabase,
+        {
+          name: 'copy-wordpress',
+          image: o.image,
+          command: wordpressScriptCommand('copy-wordpress.sh'),
+          env: { WORDPRESS_PATH: EnvValue.fromValue(INSTALL_PATH) },
+          volumeMounts: [wordpressMount, scriptsMount],
+          resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
+        },
+      ],
+      container: {
+        name: 'install',
+        image: o.cliImage,
+        command: wordpressScriptCommand('install.sh'),
+        env: {
+          ...o.dbEnv,
+          WORDPRESS_PATH: EnvValue.fromValue(INSTALL_PATH),
+          SITE_URL: EnvValue.fromValue(o.siteUrl),
+          SITE_TITLE: EnvValue.fromValue(o.blogName),
+          ADMIN_USER: EnvValue.fromValue(o.adminUser),
+          ADMIN_EMAIL: EnvValue.fromValue(o.adminEmail),
+          WORDPRESS_ADMIN_PASSWORD: EnvValue.fromSecret(this.adminPassword),
+          // uid 33 has no home directory in the Alpine-based cli image; wp-cli keeps its cache there.
+          HOME: EnvValue.fromValue('/tmp'),
+        },
+        volumeMounts: [wordpressMount, scriptsMount],
+        resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+      },
+      volumes: [
+        AppVolume.emptyDir('wordpress'),
+        AppVolume.configMap('scripts', `${this.name}-scripts`, { defaultMode: 0o555 }),
+      ],
+      podSecurity: o.podSecurity,
+      antiAffinity: 'none',
+    }, {
+      prop: 'installJob',
+      labels,
+      selector: labels,
+      volumes: [],
+      claimNames: [],
+      annotations: { 'checksum/config': contentHash({ scripts: { ...o.scripts } }) },
+    });
+    // The pod template of a Job is immutable: a changed Job gets a new name (and runs again, harmlessly).
+    const hash = createHash('sha256').update(JSON.stringify(template)).digest('hex').slice(0, 8);
+    return new k8s.KubeJob(scope, 'job', {
+      metadata: { name: `${this.name}-install-${hash}`, labels },
+      spec: {
+        backoffLimit: 10,
+        template: { ...template, spec: { ...template.spec!, restartPolicy: 'Never' } },
+      },
+    });
+  }
+}
+
+function probe(setting: boolean | Probe | undefined, standard: () => Probe): Probe | undefined {
+  if (setting === false) return undefined;
+  return setting instanceof Probe ? setting : standard();
+}
+
+/** Checks an Ingress host: a DNS name (a leading `*.` wildcard allowed), not an IP, URL or host:port. */
+function checkIngressHost(scope: Construct, prop: string, host: string): void {
+  check(typeof host === 'string' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(host) && !host.includes('/'), scope, prop, host,
+    'must be a bare host name such as "wordpress.example.com": no scheme or path');
+  check(!host.includes(':'), scope, prop, host, 'must be a bare host name: no port (the Ingress controller decides the ports)');
+  check(host === host.toLowerCase(), scope, prop, host, `must be lower-case: did you mean "${host.toLowerCase()}"?`);
+  check(!IPV4.test(host), scope, prop, host, 'must be a DNS name, not an IP address (Ingress rules match host names only)');
+  checkDnsSubdomain(scope, prop, host.startsWith('*.') ? host.slice(2) : host);
+}
+
+function checkSiteUrl(scope: Construct, url: string): void {
+  check(typeof url === 'string' && /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(url) && !url.endsWith('/'), scope, 'siteUrl', url,
+    'must be an http:// or https:// URL without a trailing slash, query or fragment, e.g. "https://blog.example.com"');
+}
+
+/** The tag of an image reference, for the version label (undefined for a digest). */
+function imageTag(image: string): string | undefined {
+  if (image.includes('@')) return undefined;
+  const last = image.slice(image.lastIndexOf('/') + 1);
+  return last.includes(':') ? last.slice(last.indexOf(':') + 1) : undefined;
+}
+
+function mergeSecrets(secrets: readonly WordPressRequiredSecret[]): WordPressRequiredSecret[] {
+  const merged: WordPressRequiredSecret[] = [];
+  for (const s of secrets) {
+    const i = merged.findIndex(m => m.name === s.name && m.namespace === s.namespace);
+    if (i < 0) merged.push({ ...s, keys: [...new Set(s.keys)] });
+    else merged[i] = { ...merged[i], keys: [...new Set([...merged[i].keys, ...s.keys])] };
+  }
+  return merged;
+}

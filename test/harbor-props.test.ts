@@ -1,0 +1,251 @@
+import { Testing } from 'cdk8s';
+import { InvalidPropError } from '../lib/common/errors';
+import { SecretKeyRef } from '../lib/common/secret';
+import { Database, Exposure, HarborStack, HarborStackProps, Redis, RegistryStorage } from '../lib/harbor';
+import { expectValid, find, Manifest } from './support/manifests';
+
+const HOST = 'registry.example.com';
+const INGRESS = Exposure.ingress({ className: 'nginx', hosts: { core: HOST }, tls: { secretName: 'harbor-tls' } });
+
+function stack(props: Partial<HarborStackProps> = {}): HarborStack {
+  return new HarborStack(Testing.app(), 'harbor', { exposure: INGRESS, ...props });
+}
+
+function objectsOf(props: Partial<HarborStackProps> = {}): Manifest[] {
+  const objects = stack(props).toJson();
+  expectValid(objects);
+  return objects;
+}
+
+function ids(objects: readonly Manifest[]): Set<string> {
+  return new Set(objects.map(o => `${o.kind}/${o.metadata.name}`));
+}
+
+/** The kind/name sets a variant adds to and removes from the default stack. */
+function diff(props: Partial<HarborStackProps>): { added: string[]; removed: string[] } {
+  const base = ids(objectsOf());
+  const variant = ids(objectsOf(props));
+  return {
+    added: [...variant].filter(id => !base.has(id)).sort(),
+    removed: [...base].filter(id => !variant.has(id)).sort(),
+  };
+}
+
+function coreEnv(objects: readonly Manifest[]): Record<string, string> {
+  return find(objects, 'ConfigMap', 'harbor-core-env').data;
+}
+
+/** The error a construction throws (fails when it does not throw one of ours). */
+function errorOf(props: Partial<HarborStackProps>): InvalidPropError {
+  try {
+    stack(props);
+  } catch (e) {
+    expect(e).toBeInstanceOf(InvalidPropError);
+    return e as InvalidPropError;
+  }
+  throw new Error('expected an InvalidPropError');
+}
+
+describe('HarborStack variants change exactly the objects they should', () => {
+  test('nodePort instead of Ingress adds nginx and its Service and removes the Ingress', () => {
+    expect(diff({ exposure: Exposure.nodePort({ host: 'node1.example.com' }) })).toEqual({
+      added: ['ConfigMap/harbor-nginx-config', 'Deployment/harbor-nginx', 'Service/harbor'],
+      removed: ['Ingress/harbor-ingress'],
+    });
+  });
+
+  test('clusterIP and loadBalancer also go through nginx, with the Service type and ports asked for', () => {
+    const lb = objectsOf({ exposure: Exposure.loadBalancer({ host: HOST, tls: { secretName: 'harbor-tls' }, httpsPort: 8443, sourceRanges: ['10.0.0.0/8'], serviceName: 'registry' }) });
+    const service = find(lb, 'Service', 'registry');
+    expect(service.spec).toMatchObject({ type: 'LoadBalancer', loadBalancerSourceRanges: ['10.0.0.0/8'] });
+    expect(service.spec.ports.map((p: any) => [p.port, p.targetPort])).toEqual([[80, 'http'], [8443, 'https']]);
+    const cip = objectsOf({ exposure: Exposure.clusterIP({ host: 'harbor.internal' }) });
+    expect(find(cip, 'Service', 'harbor').spec.type).toBe('ClusterIP');
+    expect(find(cip, 'Service', 'harbor').spec.ports).toHaveLength(1);
+  });
+
+  test('trivy off removes the scanner and tells core', () => {
+    expect(diff({ trivy: { enabled: false } })).toEqual({
+      added: [],
+      removed: ['Service/harbor-trivy', 'Service/harbor-trivy-headless', 'StatefulSet/harbor-trivy'],
+    });
+    const env = coreEnv(objectsOf({ trivy: { enabled: false } }));
+    expect(env.WITH_TRIVY).toBe('false');
+    expect(env.TRIVY_ADAPTER_URL).toBeUndefined();
+  });
+
+  test('metrics on adds the exporter and metrics ports', () => {
+    expect(diff({ metrics: { enabled: true } })).toEqual({
+      added: ['ConfigMap/harbor-exporter-env', 'Deployment/harbor-exporter', 'Service/harbor-exporter'],
+      removed: [],
+    });
+    const objects = objectsOf({ metrics: { enabled: true } });
+    for (const name of ['harbor-core', 'harbor-jobservice', 'harbor-registry', 'harbor-exporter']) {
+      expect(find(objects, 'Service', name).spec.ports.map((p: any) => p.port)).toContain(8001);
+    }
+    expect(coreEnv(objects)).toMatchObject({ METRIC_ENABLE: 'true', METRIC_PORT: '8001' });
+  });
+
+  test('an external database removes the internal one', () => {
+    const database = Database.external({ host: 'pg.example.com', username: 'harbor', passwordSecret: SecretKeyRef.of('pg', 'password'), sslMode: 'verify-full' });
+    expect(diff({ database })).toEqual({ added: [], removed: ['Service/harbor-database', 'StatefulSet/harbor-database'] });
+    expect(coreEnv(objectsOf({ database }))).toMatchObject({ POSTGRESQL_HOST: 'pg.example.com', POSTGRESQL_SSLMODE: 'verify-full' });
+  });
+
+  test('an external Redis removes the internal one', () => {
+    const redis = Redis.external({ host: 'redis.example.com', port: 6380 });
+    expect(diff({ redis })).toEqual({ added: [], removed: ['Service/harbor-redis', 'StatefulSet/harbor-redis'] });
+    const core = find(objectsOf({ redis }), 'Deployment', 'harbor-core').spec.template.spec.containers[0];
+    const env = Object.fromEntries(core.env.map((e: any) => [e.name, e.value]));
+    expect(env._REDIS_URL_CORE).toBe('redis://redis.example.com:6380/0?idle_timeout_seconds=30');
+    expect('REDIS_PASSWORD' in env).toBe(false);
+  });
+
+  test('S3 storage removes the registry claim', () => {
+    const storage = RegistryStorage.s3({ region: 'us-east-1', bucket: 'harbor', endpoint: 'https://minio.example.com:9000', disableRedirect: true });
+    expect(diff({ registry: { storage } })).toEqual({ added: [], removed: ['PersistentVolumeClaim/harbor-registry-data'] });
+  });
+
+  test('database job logs remove the job-logs claim', () => {
+    expect(diff({ jobservice: { jobLoggers: ['database'] } })).toEqual({ added: [], removed: ['PersistentVolumeClaim/harbor-jobservice-job-logs'] });
+  });
+
+  test('existing claims replace the created ones', () => {
+    const objects = objectsOf({ registry: { persistence: { existingClaim: 'old-registry' } }, jobservice: { persistence: { existingClaim: 'old-logs' } } });
+    expect(ids(objects).has('PersistentVolumeClaim/harbor-registry-data')).toBe(false);
+    const volumes = find(objects, 'Deployment', 'harbor-registry').spec.template.spec.volumes;
+    expect(volumes.find((v: any) => v.name === 'data').persistentVolumeClaim.claimName).toBe('old-registry');
+  });
+
+  test('replicas above one add PodDisruptionBudgets', () => {
+    expect(diff({ core: { replicas: 2 }, portal: { replicas: 3 } })).toEqual({
+      added: ['PodDisruptionBudget/harbor-core', 'PodDisruptionBudget/harbor-portal'],
+      removed: [],
+    });
+  });
+
+  test('persistence options reach the claims', () => {
+    const objects = objectsOf({
+      registry: { persistence: { size: '200Gi', storageClass: 'fast' } },
+      database: Database.internal({ persistence: { size: '20Gi', storageClass: 'ssd' } }),
+      trivy: { persistence: { size: '10Gi' } },
+    });
+    expect(find(objects, 'PersistentVolumeClaim', 'harbor-registry-data').spec).toMatchObject({
+      storageClassName: 'fast', resources: { requests: { storage: '200Gi' } }, accessModes: ['ReadWriteOnce'],
+    });
+    expect(find(objects, 'StatefulSet', 'harbor-database').spec.volumeClaimTemplates[0].spec).toMatchObject({
+      storageClassName: 'ssd', resources: { requests: { storage: '20Gi' } },
+    });
+    expect(find(objects, 'StatefulSet', 'harbor-trivy').spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('10Gi');
+  });
+});
+
+describe('HarborStack externalURL', () => {
+  test.each([
+    ['an Ingress with TLS', INGRESS, `https://${HOST}`],
+    ['an Ingress without TLS', Exposure.ingress({ className: 'traefik', hosts: { core: HOST } }), `http://${HOST}`],
+    ['an Ingress behind TLS offload', Exposure.ingress({ className: 'nginx', hosts: { core: HOST }, tlsTerminatedUpstream: true }), `https://${HOST}`],
+    ['a NodePort', Exposure.nodePort({ host: '10.0.0.5' }), 'http://10.0.0.5:30002'],
+    ['a NodePort with TLS', Exposure.nodePort({ host: 'node1.example.com', tls: { secretName: 't' }, httpsPort: 31443 }), 'https://node1.example.com:31443'],
+    ['a LoadBalancer on default ports', Exposure.loadBalancer({ host: HOST, tls: { secretName: 't' } }), `https://${HOST}`],
+    ['a ClusterIP on port 8080', Exposure.clusterIP({ host: 'harbor.internal', httpPort: 8080 }), 'http://harbor.internal:8080'],
+  ])('is derived from %s', (_, exposure, url) => {
+    const s = stack({ exposure });
+    expect(s.externalURL).toBe(url);
+    expect(coreEnv(s.toJson()).EXT_ENDPOINT).toBe(url);
+  });
+
+  test('an explicit one that matches is normalised', () => {
+    expect(stack({ externalURL: `https://${HOST}/` }).externalURL).toBe(`https://${HOST}`);
+    expect(stack({ externalURL: `https://${HOST.toUpperCase()}:8443` }).externalURL).toBe(`https://${HOST}:8443`);
+    expect(stack({ exposure: Exposure.nodePort(), externalURL: 'http://harbor.example.com' }).externalURL).toBe('http://harbor.example.com');
+  });
+
+  test('a scheme that does not match the Ingress TLS is an error', () => {
+    const e = errorOf({ externalURL: `http://${HOST}` });
+    expect(e.message).toMatch(/^harbor: externalURL "http:\/\/registry\.example\.com" is invalid: must use https:\/\/ because the Ingress serves HTTPS/);
+    expect(e.message).toContain('401');
+    expect(errorOf({ exposure: Exposure.ingress({ className: 'nginx', hosts: { core: HOST } }), externalURL: `https://${HOST}` }).message)
+      .toMatch(/must use http:\/\/ because the Ingress has no TLS \(set tls or tlsTerminatedUpstream for https\)/);
+  });
+
+  test('a host that does not match the Ingress host is an error', () => {
+    expect(errorOf({ externalURL: 'https://harbor.example.com' }).message)
+      .toMatch(/externalURL "https:\/\/harbor\.example\.com" is invalid: must have the host "registry\.example\.com" of the Ingress \(hosts\.core\), not "harbor\.example\.com"; a wrong externalURL makes every docker login and push fail with 401/);
+    expect(errorOf({ exposure: Exposure.nodePort({ host: 'node1.example.com' }), externalURL: 'http://node2.example.com:30002' }).message)
+      .toMatch(/must have the host "node1\.example\.com" of Exposure\.nodePort\(\{ host \}\)/);
+  });
+
+  test('an nginx exposure without host needs an explicit externalURL', () => {
+    expect(errorOf({ exposure: Exposure.nodePort() }).message)
+      .toMatch(/externalURL \(unset\) is invalid: is required with Exposure\.nodePort\(\) unless the exposure names a host/);
+  });
+
+  test('a URL with a path, credentials or another scheme is an error', () => {
+    expect(errorOf({ externalURL: `https://${HOST}/harbor` }).message).toMatch(/without a path/);
+    expect(errorOf({ externalURL: `https://admin:pw@${HOST}` }).message).toMatch(/must not carry credentials/);
+    expect(errorOf({ externalURL: `ftp://${HOST}` }).message).toMatch(/must use http:\/\/ or https:\/\//);
+    expect(errorOf({ externalURL: HOST }).message).toMatch(/must be an absolute URL/);
+  });
+});
+
+describe('HarborStack replicas and ReadWriteOnce claims', () => {
+  test('a filesystem registry on a ReadWriteOnce claim cannot have two replicas', () => {
+    const e = errorOf({ registry: { replicas: 2 } });
+    expect(e.constructPath).toBe('harbor');
+    expect(e.message).toMatch(/^harbor: registry\.replicas 2 is invalid: must be at most 1 while registry\.persistence\.accessMode is ReadWriteOnce/);
+    expect(e.message).toContain('RegistryStorage.s3');
+  });
+
+  test('jobservice with file logs on a ReadWriteOnce claim cannot have two replicas', () => {
+    expect(errorOf({ jobservice: { replicas: 2 } }).message)
+      .toMatch(/^harbor: jobservice\.replicas 2 is invalid: must be at most 1 while jobservice\.persistence\.accessMode is ReadWriteOnce.*jobLoggers/);
+  });
+
+  test('one replica on a ReadWriteOnce claim uses Recreate', () => {
+    const objects = objectsOf();
+    expect(find(objects, 'Deployment', 'harbor-registry').spec.strategy).toEqual({ type: 'Recreate' });
+    expect(find(objects, 'Deployment', 'harbor-jobservice').spec.strategy).toEqual({ type: 'Recreate' });
+    expect(find(objects, 'Deployment', 'harbor-core').spec.strategy.type).toBe('RollingUpdate');
+  });
+
+  test('ReadWriteMany, S3 or database logs allow several replicas with rolling updates', () => {
+    const rwx = objectsOf({ registry: { replicas: 2, persistence: { accessMode: 'ReadWriteMany', storageClass: 'nfs' } } });
+    expect(find(rwx, 'Deployment', 'harbor-registry').spec).toMatchObject({ replicas: 2, strategy: { type: 'RollingUpdate' } });
+    expect(find(rwx, 'PodDisruptionBudget', 'harbor-registry')).toBeDefined();
+    const s3 = objectsOf({ registry: { replicas: 3, storage: RegistryStorage.s3({ region: 'eu-west-1', bucket: 'images' }) } });
+    expect(find(s3, 'Deployment', 'harbor-registry').spec.replicas).toBe(3);
+    const logs = objectsOf({ jobservice: { replicas: 2, jobLoggers: ['database'] } });
+    expect(find(logs, 'Deployment', 'harbor-jobservice').spec.replicas).toBe(2);
+  });
+});
+
+describe('HarborStack prop checks', () => {
+  test.each<[string, Partial<HarborStackProps>, RegExp]>([
+    ['version', { version: 'v1.10.0' }, /version "v1\.10\.0" is invalid: must be a Harbor 2\.x release tag/],
+    ['latest', { version: 'latest' }, /version "latest" is invalid/],
+    ['name', { name: '1harbor' }, /name "1harbor" is invalid: must start with a letter/],
+    ['namespace', { namespace: 'Harbor' }, /namespace "Harbor" is invalid: must be a DNS-1123 label/],
+    ['log level', { logLevel: 'verbose' as any }, /logLevel "verbose" is invalid: must be one of debug, info, warning, error, fatal/],
+    ['Ingress class', { exposure: Exposure.ingress({ className: '', hosts: { core: HOST } }) }, /exposure\.className "" is invalid/],
+    ['Ingress host', { exposure: Exposure.ingress({ className: 'nginx', hosts: { core: 'https://x.example.com' } }) }, /exposure\.hosts\.core "https:\/\/x\.example\.com" is invalid/],
+    ['node ports', { exposure: Exposure.nodePort({ host: 'n', httpPort: 30002, httpsPort: 30002 }) }, /exposure\.httpsPort 30002 is invalid: must differ from httpPort/],
+    ['nginx options with an Ingress', { nginx: { replicas: 2 } }, /nginx \{"replicas":2\} is invalid: only applies when the exposure is not an Ingress/],
+    ['claim size', { registry: { persistence: { size: '10GB' } } }, /registry\.persistence\.size "10GB" is invalid: must be a Kubernetes quantity: did you mean "10Gi"/],
+    ['persistence with S3', { registry: { storage: RegistryStorage.s3({ region: 'eu-west-1', bucket: 'b' + 'x'.repeat(3) }), persistence: { size: '1Gi' } } },
+      /registry\.persistence .* is invalid: only applies to filesystem storage/],
+    ['S3 bucket', { registry: { storage: RegistryStorage.s3({ region: 'eu-west-1', bucket: 'My_Bucket' }) } }, /registry\.storage\.bucket "My_Bucket" is invalid/],
+    ['S3 endpoint', { registry: { storage: RegistryStorage.s3({ region: 'eu-west-1', bucket: 'images', endpoint: 'minio:9000' }) } }, /registry\.storage\.endpoint "minio:9000" is invalid/],
+    ['job loggers', { jobservice: { jobLoggers: [] } }, /jobservice\.jobLoggers \[\] is invalid/],
+    ['external database password', { database: Database.external({ host: 'pg', username: 'harbor', passwordSecret: 'hunter2' as any }) },
+      /database\.passwordSecret "hunter2" is invalid: must be a SecretKeyRef/],
+    ['external database host', { database: Database.external({ host: 'pg:5432', username: 'harbor', passwordSecret: SecretKeyRef.of('pg', 'pw') }) },
+      /database\.host "pg:5432" is invalid: must be a host name or IP address/],
+    ['Redis database numbers', { redis: Redis.external({ host: 'redis', databaseIndexes: { core: 1 } }) },
+      /redis\.databaseIndexes .* is invalid: must give each component its own database number/],
+    ['trivy timeout', { trivy: { timeout: '5 minutes' } }, /trivy\.timeout "5 minutes" is invalid: must be a Go duration/],
+    ['secret names', { secrets: { core: 'Core_Secret' } }, /secrets\.core "Core_Secret" is invalid/],
+  ])('rejects a bad %s, naming the prop', (_, props, message) => {
+    expect(errorOf(props).message).toMatch(message);
+  });
+});

@@ -1,0 +1,233 @@
+import { Chart, Testing } from 'cdk8s';
+import {
+  MySQLEngine, MySQLReplication, MySQLReplicationProps, SecretKeyRef, StatefulSetUpdateStrategy,
+} from '../lib';
+import { expectValid, find, Manifest, ofKind, synthChart } from './support/manifests';
+
+function synth(props: MySQLReplicationProps = {}, id = 'mysql'): Manifest[] {
+  return synthChart(chart => new MySQLReplication(chart, id, props), 'wordpress');
+}
+
+function build(props: MySQLReplicationProps = {}): MySQLReplication {
+  return new MySQLReplication(new Chart(Testing.app(), 'db', { namespace: 'wordpress' }), 'mysql', props);
+}
+
+const podSpec = (objects: Manifest[], name = 'mysql') => find(objects, 'StatefulSet', name).spec.template.spec;
+const container = (objects: Manifest[], name: string) => {
+  const pod = podSpec(objects);
+  return [...(pod.initContainers ?? []), ...pod.containers].find((c: Manifest) => c.name === name);
+};
+const envOf = (c: Manifest) => Object.fromEntries((c.env ?? []).map((e: Manifest) => [e.name, e.value ?? e.valueFrom]));
+
+describe('MySQLReplication defaults: the seed, object for object, made safe', () => {
+  const objects = synth();
+  const sts = find(objects, 'StatefulSet', 'mysql');
+
+  test('is strictly valid', () => expectValid(objects));
+
+  test('the seed objects: config and scripts ConfigMaps, headless and read Services, StatefulSet, PDB', () => {
+    expect(objects.map(o => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'ConfigMap/mysql-config', 'ConfigMap/mysql-scripts', 'PodDisruptionBudget/mysql',
+      'Service/mysql', 'Service/mysql-read', 'StatefulSet/mysql',
+    ]);
+  });
+
+  test('primary.cnf turns the binary log on; replica.cnf makes replicas super-read-only', () => {
+    const data = find(objects, 'ConfigMap', 'mysql-config').data;
+    expect(data['primary.cnf']).toMatch(/^log-bin=mysql-bin$/m);
+    expect(data['replica.cnf']).toMatch(/^super_read_only=ON$/m);
+    expect(data['common.cnf']).toMatch(/^gtid_mode=ON$/m);
+  });
+
+  test('the headless Service mysql:3306 is the serviceName; mysql-read selects every member', () => {
+    const headless = find(objects, 'Service', 'mysql');
+    expect(headless.spec.clusterIP).toBe('None');
+    expect(headless.spec.ports).toEqual([{ name: 'mysql', port: 3306, targetPort: 'mysql', protocol: 'TCP' }]);
+    expect(sts.spec.serviceName).toBe('mysql');
+    const read = find(objects, 'Service', 'mysql-read');
+    expect(read.spec.clusterIP).toBeUndefined();
+    expect(read.metadata.labels.readonly).toBe('true');
+    expect(read.spec.selector).toEqual(sts.spec.selector.matchLabels);
+  });
+
+  test('3 replicas, OrderedReady, a 10Gi ReadWriteOnce data claim mounted with subPath mysql', () => {
+    expect(sts.spec.replicas).toBe(3);
+    expect(sts.spec.podManagementPolicy).toBe('OrderedReady');
+    expect(sts.spec.volumeClaimTemplates[0].metadata.name).toBe('data');
+    expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } });
+    for (const name of ['clone', 'mysql', 'backup']) {
+      expect(container(objects, name).volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/mysql', subPath: 'mysql' });
+    }
+  });
+
+  test('init containers: config by ordinal first, then the clone from ordinal - 1', () => {
+    const pod = podSpec(objects);
+    expect(pod.initContainers.map((c: Manifest) => [c.name, c.command])).toEqual([
+      ['init-config', ['bash', '/scripts/init-config.sh']],
+      ['clone', ['bash', '/scripts/clone.sh']],
+    ]);
+    const env = envOf(container(objects, 'init-config'));
+    expect(env).toMatchObject({ SERVER_ID_OFFSET: '100', CONF_DIR: '/mnt/conf.d', CONFIG_MAP_DIR: '/mnt/config-map', MEMBER_HOST_TEMPLATE: 'mysql-{ordinal}.mysql' });
+    expect(envOf(container(objects, 'clone'))).toMatchObject({ CLONE_PORT: '3307', PEER_WAIT_SECONDS: '120', MYSQL_FLAVOR: 'mysql', MYSQL_VERSION: '8.4' });
+  });
+
+  test('the database container: probes through scripts, a startup probe, the seed requests', () => {
+    const db = container(objects, 'mysql');
+    expect(db.image).toBe('mysql:8.4.6');
+    expect(db.ports).toEqual([{ name: 'mysql', containerPort: 3306, protocol: 'TCP' }]);
+    expect(db.livenessProbe.exec.command).toEqual(['bash', '/scripts/probe.sh', 'alive']);
+    expect(db.readinessProbe.exec.command).toEqual(['bash', '/scripts/probe.sh', 'ready']);
+    expect(db.startupProbe.exec.command).toEqual(['bash', '/scripts/probe.sh', 'ready']);
+    expect(db.startupProbe.periodSeconds * db.startupProbe.failureThreshold).toBe(600);
+    expect(db.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' } });
+    expect(db.volumeMounts).toContainEqual({ name: 'initdb', mountPath: '/docker-entrypoint-initdb.d', readOnly: true });
+  });
+
+  test('the backup sidecar serves port 3307 and starts replication against pod 0', () => {
+    const backup = container(objects, 'backup');
+    expect(backup.image).toBe('percona/percona-xtrabackup:8.4.0-4');
+    expect(backup.command).toEqual(['bash', '/scripts/sidecar.sh']);
+    expect(backup.ports).toEqual([{ name: 'clone', containerPort: 3307, protocol: 'TCP' }]);
+    expect(backup.resources).toEqual({ requests: { cpu: '100m', memory: '100Mi' } });
+    expect(envOf(backup)).toMatchObject({ MEMBER_HOST_TEMPLATE: 'mysql-{ordinal}.mysql', REPLICATION_USER: 'replicator' });
+  });
+
+  test('no empty password: root and replication passwords come from the credentials Secret', () => {
+    const env = envOf(container(objects, 'mysql'));
+    expect(env.MYSQL_ALLOW_EMPTY_PASSWORD).toBeUndefined();
+    expect(env.MYSQL_ROOT_PASSWORD).toEqual({ secretKeyRef: { name: 'mysql-credentials', key: 'root-password' } });
+    expect(env.REPLICATION_PASSWORD).toEqual({ secretKeyRef: { name: 'mysql-credentials', key: 'replication-password' } });
+    const literals = JSON.stringify(objects).match(/"value":"[^"]*"/g) ?? [];
+    expect(literals.filter(v => /pass|secret/i.test(v))).toEqual([]);
+  });
+
+  test('the scripts ConfigMap carries every script, executable; create-users.sh is mounted for the entrypoint to source', () => {
+    const scripts = find(objects, 'ConfigMap', 'mysql-scripts').data;
+    expect(Object.keys(scripts).sort()).toEqual(['clone.sh', 'common.sh', 'create-users.sh', 'init-config.sh', 'probe.sh', 'sidecar.sh']);
+    const volumes = podSpec(objects).volumes;
+    expect(volumes).toContainEqual({ name: 'scripts', configMap: { name: 'mysql-scripts', defaultMode: 0o555 } });
+    expect(volumes).toContainEqual({ name: 'initdb', configMap: { name: 'mysql-scripts', defaultMode: 0o444, items: [{ key: 'create-users.sh', path: 'create-users.sh' }] } });
+  });
+
+  test('runs as the images\' mysql user (999) with an fsGroup that can write the claim', () => {
+    expect(podSpec(objects).securityContext).toEqual({
+      runAsUser: 999, runAsGroup: 999, runAsNonRoot: true, fsGroup: 999, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' },
+    });
+  });
+
+  test('a PDB and soft anti-affinity', () => {
+    expect(find(objects, 'PodDisruptionBudget', 'mysql').spec.maxUnavailable).toBe(1);
+    expect(podSpec(objects).affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution).toHaveLength(1);
+  });
+
+  test('matches the snapshot', () => expect(objects).toMatchSnapshot());
+});
+
+describe('MySQLReplication handles', () => {
+  const db = build({ database: { name: 'wordpress', user: 'wordpress' } });
+
+  test('write endpoint is pod 0; read endpoint is the read Service', () => {
+    expect(db.writeEndpoint).toEqual({ host: 'mysql-0.mysql.wordpress.svc.cluster.local', port: 3306 });
+    expect(db.readEndpoint).toEqual({ host: 'mysql-read.wordpress.svc.cluster.local', port: 3306 });
+  });
+
+  test('secret references and the application database', () => {
+    expect(db.rootPassword).toEqual(SecretKeyRef.of('mysql-credentials', 'root-password'));
+    expect(db.database).toEqual({ name: 'wordpress', user: 'wordpress', password: SecretKeyRef.of('mysql-credentials', 'password') });
+    expect(db.requiredSecret).toEqual({ name: 'mysql-credentials', keys: ['root-password', 'replication-password', 'password'] });
+  });
+});
+
+describe('MySQLReplication props', () => {
+  test('engines: MySQL 8.0, MariaDB 11.4 and 10.11 with their images, tools and settings', () => {
+    const mysql80 = synth({ engine: MySQLEngine.mysql80() });
+    expect(container(mysql80, 'mysql').image).toBe('mysql:8.0.43');
+    expect(envOf(container(mysql80, 'backup')).MYSQL_VERSION).toBe('8.0');
+    const maria = synth({ engine: MySQLEngine.mariadb114() });
+    const mariaDb = container(maria, 'mariadb');
+    expect(mariaDb.image).toBe('mariadb:11.4.8');
+    expect(container(maria, 'backup').image).toBe('mariadb:11.4.8');
+    expect(envOf(mariaDb).MYSQL_FLAVOR).toBe('mariadb');
+    const cnf = find(maria, 'ConfigMap', 'mysql-config').data;
+    expect(cnf['replica.cnf']).toMatch(/^read_only=ON$/m);
+    expect(cnf['common.cnf']).toMatch(/^gtid_strict_mode=ON$/m);
+    expect(find(maria, 'StatefulSet', 'mysql').metadata.labels['app.kubernetes.io/name']).toBe('mariadb');
+    expect(container(synth({ engine: MySQLEngine.mariadb1011() }), 'mariadb').image).toBe('mariadb:10.11.14');
+    const custom = synth({ engine: MySQLEngine.mysql84({ image: 'registry.example.com/mysql:8.4.6', backupImage: 'registry.example.com/xtrabackup:8.4.0-4' }) });
+    expect(container(custom, 'backup').image).toBe('registry.example.com/xtrabackup:8.4.0-4');
+    [mysql80, maria, custom].forEach(expectValid);
+  });
+
+  test('binlog mode leaves GTIDs off and tells the scripts', () => {
+    const objects = synth({ replicationMode: 'binlog' });
+    expect(find(objects, 'ConfigMap', 'mysql-config').data['common.cnf']).not.toMatch(/gtid/);
+    expect(envOf(container(objects, 'backup')).REPLICATION_MODE).toBe('binlog');
+  });
+
+  test('replicas, server-id offset, extra config, storage, secret name, users, database', () => {
+    const objects = synth({
+      replicas: 5, serverIdOffset: 1000, config: { max_connections: '500' },
+      storage: { size: '50Gi', storageClassName: 'sc-nfs' }, secretName: 'db-secrets', replicationUser: 'repl',
+      database: { name: 'app', user: 'app', password: SecretKeyRef.of('app-db', 'pw') },
+    });
+    const sts = find(objects, 'StatefulSet', 'mysql');
+    expect(sts.spec.replicas).toBe(5);
+    expect(envOf(container(objects, 'init-config')).SERVER_ID_OFFSET).toBe('1000');
+    expect(find(objects, 'ConfigMap', 'mysql-config').data['common.cnf']).toMatch(/^max_connections=500$/m);
+    expect(sts.spec.volumeClaimTemplates[0].spec).toMatchObject({ storageClassName: 'sc-nfs', resources: { requests: { storage: '50Gi' } } });
+    const env = envOf(container(objects, 'mysql'));
+    expect(env.MYSQL_ROOT_PASSWORD).toEqual({ secretKeyRef: { name: 'db-secrets', key: 'root-password' } });
+    expect(env).toMatchObject({ REPLICATION_USER: 'repl', MYSQL_DATABASE: 'app', MYSQL_USER: 'app' });
+    expect(env.MYSQL_PASSWORD).toEqual({ secretKeyRef: { name: 'app-db', key: 'pw' } });
+    expectValid(objects);
+  });
+
+  test('a partition for canary updates (replicas first, primary last)', () => {
+    const sts = find(synth({ updateStrategy: StatefulSetUpdateStrategy.rollingUpdate({ partition: 1 }) }), 'StatefulSet', 'mysql');
+    expect(sts.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: 1 } });
+  });
+
+  test('resources, startup timeout, peer wait, anti-affinity, PDB, pod security, read Service name, part-of, cluster domain', () => {
+    const objects = synth({
+      resources: { requests: { cpu: '2', memory: '4Gi' }, limits: { memory: '4Gi' } },
+      backupResources: { requests: { cpu: '200m', memory: '256Mi' } },
+      startupTimeoutSeconds: 1800, peerWaitSeconds: 30, antiAffinity: 'hard', disruptionBudget: { enabled: false },
+      podSecurity: { runAsUser: 1001, fsGroup: 1001 }, readServiceName: 'mysql-replicas', partOf: 'blog', clusterDomain: 'example.internal',
+    });
+    const db = container(objects, 'mysql');
+    expect(db.resources.requests).toEqual({ cpu: '2', memory: '4Gi' });
+    expect(container(objects, 'backup').resources.requests).toEqual({ cpu: '200m', memory: '256Mi' });
+    expect(db.startupProbe.failureThreshold).toBe(180);
+    expect(envOf(container(objects, 'clone')).PEER_WAIT_SECONDS).toBe('30');
+    expect(podSpec(objects).affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toHaveLength(1);
+    expect(ofKind(objects, 'PodDisruptionBudget')).toHaveLength(0);
+    expect(podSpec(objects).securityContext.runAsUser).toBe(1001);
+    expect(find(objects, 'Service', 'mysql-replicas').spec.selector).toBeDefined();
+    expect(find(objects, 'StatefulSet', 'mysql').metadata.labels['app.kubernetes.io/part-of']).toBe('blog');
+    const mysql = new MySQLReplication(new Chart(Testing.app(), 'c', { namespace: 'db' }), 'mysql', { clusterDomain: 'example.internal' });
+    expect(mysql.writeEndpoint.host).toBe('mysql-0.mysql.db.svc.example.internal');
+  });
+
+  test('the mysqld-exporter sidecar on 9104', () => {
+    const objects = synth({ exporter: {} });
+    const exporter = container(objects, 'exporter');
+    expect(exporter.ports).toEqual([{ name: 'metrics', containerPort: 9104, protocol: 'TCP' }]);
+    expect(envOf(exporter).MYSQLD_EXPORTER_PASSWORD).toEqual({ secretKeyRef: { name: 'mysql-credentials', key: 'root-password' } });
+    expectValid(objects);
+  });
+});
+
+describe('MySQLReplication rejects bad input', () => {
+  const cases: Array<[string, MySQLReplicationProps, RegExp]> = [
+    ['Parallel pod management', { podManagementPolicy: 'Parallel' }, /db\/mysql: podManagementPolicy "Parallel" is invalid: must be OrderedReady: a new member clones/],
+    ['zero replicas', { replicas: 0 }, /replicas 0 is invalid: must be at least 1/],
+    ['a partition above replicas', { replicas: 3, updateStrategy: StatefulSetUpdateStrategy.rollingUpdate({ partition: 4 }) }, /partition 4 is invalid: must be between 0 and 3/],
+    ['a malformed storage size', { storage: { size: '10GB' } }, /size "10GB" is invalid: .*did you mean "10Gi"/],
+    ['a server-id offset of 0', { serverIdOffset: 0 }, /serverIdOffset 0 is invalid/],
+    ['an unsafe user name', { replicationUser: "repl'; DROP" }, /replicationUser .* is invalid: must be 1 to 32 letters/],
+    ['a database user equal to root', { database: { name: 'app', user: 'root' } }, /database.user "root" is invalid: must differ from root/],
+    ['an unpinned image', { engine: MySQLEngine.mysql84({ image: 'mysql' }) }, /engine.image "mysql" is invalid: must name a pinned tag/],
+    ['a bad read Service name', { readServiceName: 'Read' }, /readServiceName "Read" is invalid/],
+  ];
+  test.each(cases)('%s', (_, props, message) => expect(() => build(props)).toThrow(message));
+});
