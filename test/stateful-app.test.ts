@@ -248,3 +248,24 @@ describe('StatefulApp rejects bad input, naming the path, the value and the rule
     expect(() => build({ container: { ...container, image: `nginx@sha256:${'a'.repeat(64)}` } })).not.toThrow();
   });
 });
+
+describe('pod options shared with DeploymentApp', () => {
+  test('image pull secrets, node selector, tolerations, priority class, grace period, pod labels and annotations', () => {
+    const pod = find(synth({
+      imagePullSecrets: ['mirror-creds'],
+      nodeSelector: { disk: 'ssd' },
+      tolerations: [{ key: 'db', operator: 'Exists', effect: 'NoSchedule' }],
+      priorityClassName: 'high',
+      terminationGracePeriodSeconds: 60,
+      podLabels: { team: 'data' },
+      podAnnotations: { 'example.com/owner': 'data' },
+    }), 'StatefulSet', 'myapp').spec.template;
+    expect(pod.spec.imagePullSecrets).toEqual([{ name: 'mirror-creds' }]);
+    expect(pod.spec.nodeSelector).toEqual({ disk: 'ssd' });
+    expect(pod.spec.tolerations).toEqual([{ key: 'db', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(pod.spec.priorityClassName).toBe('high');
+    expect(pod.spec.terminationGracePeriodSeconds).toBe(60);
+    expect(pod.metadata.labels.team).toBe('data');
+    expect(pod.metadata.annotations).toEqual({ 'example.com/owner': 'data' });
+  });
+});

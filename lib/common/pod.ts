@@ -48,6 +48,8 @@ export interface PodProps {
   readonly nodeSelector?: Record<string, string>;
   /** Taints the pod tolerates. @default [] */
   readonly tolerations?: k8s.Toleration[];
+  /** Secrets with registry credentials for pulling the images (private mirrors). @default [] */
+  readonly imagePullSecrets?: string[];
   /** Priority class. @default - cluster default */
   readonly priorityClassName?: string;
   /** Extra labels on the pods (not used by selectors). @default {} */
@@ -132,6 +134,7 @@ export function buildPodTemplate(scope: IConstruct, props: PodProps, ctx: PodTem
       nodeSelector: props.nodeSelector,
       tolerations: props.tolerations,
       priorityClassName: props.priorityClassName,
+      imagePullSecrets: props.imagePullSecrets?.length ? props.imagePullSecrets.map(name => ({ name })) : undefined,
     },
   };
 }

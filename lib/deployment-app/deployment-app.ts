@@ -107,6 +107,7 @@ export class DeploymentApp extends Construct {
   public readonly serviceAccount?: k8s.KubeServiceAccount;
 
   private readonly ports: readonly ContainerPort[];
+  private readonly mainPorts: readonly ContainerPort[];
   private readonly clusterDomain: string;
 
   constructor(scope: Construct, id: string, props: DeploymentAppProps) {
@@ -124,7 +125,8 @@ export class DeploymentApp extends Construct {
     };
     this.labels = recommendedLabels(labelProps);
     this.selectorLabels = selectorLabels(labelProps);
-    this.ports = props.container.ports ?? [];
+    this.mainPorts = props.container.ports ?? [];
+    this.ports = [props.container, ...(props.sidecars ?? [])].flatMap(c => c.ports ?? []);
 
     const claims = props.claims ?? [];
     this.checkClaims(claims);
@@ -239,7 +241,7 @@ export class DeploymentApp extends Construct {
       spec: {
         type: opts.type ?? 'ClusterIP',
         selector: this.selectorLabels,
-        ports: servicePorts(this, 'service.ports', this.ports, this.ports, opts.ports),
+        ports: servicePorts(this, 'service.ports', this.ports, this.mainPorts, opts.ports),
       },
     });
   }

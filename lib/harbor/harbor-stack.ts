@@ -1,9 +1,10 @@
-import { Chart, JsonPatch, ApiObject } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkQuantity } from '../common/checks';
 import { check } from '../common/errors';
 import { recommendedLabels } from '../common/labels';
+import { createNamespaceObject } from '../common/namespace';
 import { SecretKeyRef } from '../common/secret';
 import { DeploymentApp } from '../deployment-app/deployment-app';
 import { StatefulApp } from '../stateful-app/stateful-app';
@@ -138,11 +139,8 @@ export class HarborStack extends Chart {
       serviceHost,
     };
 
-    this.namespaceObject = new k8s.KubeNamespace(this, 'namespace', {
-      metadata: { name: namespace, labels: recommendedLabels({ name: 'harbor', instance: name, partOf: 'harbor', version }) },
-    });
-    // A Namespace is cluster-scoped: drop the metadata.namespace the chart adds to every object.
-    ApiObject.of(this.namespaceObject).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    this.namespaceObject = createNamespaceObject(this, namespace,
+      recommendedLabels({ name: 'harbor', instance: name, partOf: 'harbor', version }));
 
     if (database.isInternal) this.database = createDatabase(ctx, database.internalOptions!);
     if (redis.isInternal) this.redis = createRedis(ctx, redis.internalOptions!);

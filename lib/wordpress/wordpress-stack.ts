@@ -1,7 +1,8 @@
 import { createHash } from 'crypto';
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { createNamespaceObject } from '../common/namespace';
 import { checkDnsLabel, checkDnsSubdomain, checkImage, checkInteger } from '../common/checks';
 import { ContainerSpec, Resources, VolumeMount } from '../common/container';
 import { EnvValue } from '../common/env';
@@ -267,10 +268,7 @@ export class WordPressStack extends Chart {
     if (requested === false || (requested === undefined && elsewhere)) return undefined;
     check(!elsewhere, this, 'createNamespace', requested,
       `must not be true: chart "${elsewhere ? Chart.of(elsewhere).node.path : ''}" already creates Namespace "${namespace}" (leave createNamespace unset)`);
-    const ns = new k8s.KubeNamespace(this, 'namespace', { metadata: { name: namespace } });
-    // A Namespace is cluster-scoped: drop the namespace the chart puts on every object.
-    ns.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-    return ns;
+    return createNamespaceObject(this, namespace);
   }
 
   private checkIngress(opts: WordPressIngressOptions): Required<Omit<WordPressIngressOptions, 'tlsSecretName'>> & { tlsSecretName?: string } {
