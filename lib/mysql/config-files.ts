@@ -14,17 +14,17 @@ export function optionFile(comment: string, settings: Record<string, string>): s
  * `primary.cnf` to ordinal 0 and `replica.cnf` to the others, beside its generated `server-id.cnf`.
  */
 export function replicationConfigFiles(engine: MySQLEngine, mode: ReplicationMode, extra: Record<string, string>): Record<string, string> {
-  const binlog = { 'log-bin': 'mysql-bin', 'relay-log': 'relay-bin' };
   return {
     'common.cnf': optionFile('Every member', {
       'skip-name-resolve': 'ON',
+      'relay-log': 'relay-bin',
       ...(mode === 'gtid' ? engine.gtidSettings() : {}),
       ...extra,
     }),
-    'primary.cnf': optionFile('Ordinal 0: the primary; the binary log is what replicas read', binlog),
-    'replica.cnf': optionFile('Ordinals 1..n: replicas refuse writes; they keep a binary log so the next member can clone them', {
-      ...binlog,
-      ...engine.readOnlySettings(),
+    'primary.cnf': optionFile('Ordinal 0, the primary: the binary log is what the replicas read', engine.binlogSettings()),
+    'replica.cnf': optionFile('Ordinals 1..n: read-only replicas, each also the next member\'s clone donor', {
+      ...engine.binlogSettings(),
+      ...engine.replicaSettings(),
     }),
   };
 }

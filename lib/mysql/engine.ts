@@ -66,15 +66,27 @@ export class MySQLEngine {
       : { client: 'mysql', admin: 'mysqladmin' };
   }
 
-  /** Server settings that turn on GTIDs, in this engine's words. */
-  public gtidSettings(): Record<string, string> {
+  /** Settings of every member: each keeps a binary log, since it is the next member's clone donor. */
+  public binlogSettings(): Record<string, string> {
     return this.flavor === 'mariadb'
-      ? { gtid_strict_mode: 'ON', log_slave_updates: 'ON' }
-      : { gtid_mode: 'ON', enforce_gtid_consistency: 'ON', log_replica_updates: 'ON' };
+      ? { 'log-bin': 'mysql-bin', log_slave_updates: 'ON', binlog_format: 'ROW' }
+      : { 'log-bin': 'mysql-bin', log_replica_updates: 'ON' };
   }
 
-  /** Server settings that make a replica refuse writes, even from privileged users where the engine can. */
-  public readOnlySettings(): Record<string, string> {
-    return this.flavor === 'mariadb' ? { read_only: 'ON' } : { super_read_only: 'ON' };
+  /** Settings that turn on GTID auto-positioning (MariaDB always tracks GTIDs; strict mode catches divergence). */
+  public gtidSettings(): Record<string, string> {
+    return this.flavor === 'mariadb'
+      ? { gtid_strict_mode: 'ON' }
+      : { gtid_mode: 'ON', enforce_gtid_consistency: 'ON' };
+  }
+
+  /**
+   * Settings of a replica: refuse writes, and do not start replicating on boot (the backup sidecar
+   * points a fresh clone at the primary first; afterwards it starts replication itself).
+   */
+  public replicaSettings(): Record<string, string> {
+    return this.flavor === 'mariadb'
+      ? { read_only: 'ON', 'skip-slave-start': '' }
+      : { super_read_only: 'ON', skip_replica_start: 'ON', relay_log_recovery: 'ON' };
   }
 }

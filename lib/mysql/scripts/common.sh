@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# shellcheck shell=bash
+# Globals set here are used by the scripts that source this file:
+# shellcheck disable=SC2034
+#
+# common.sh - shared helpers for the MySQLReplication container scripts.
+#
+# Sourced, never executed, by init-config.sh, clone.sh, sidecar.sh and probe.sh
+# (create-users.sh is self-contained because the image entrypoints source it).
+# Defining functions and reading the environment is all it does; the caller
+# sets `set -euo pipefail` and calls load_env.
+#
+# Env (all optional, defaults fit Kubernetes; see README.md for the contract):
+#   MYSQL_FLAVOR          mysql | mariadb                          (mysql)
+#   MYSQL_VERSION         server major.minor, e.g. 8.0, 8.4, 11.4  (8.4 / 11.4)
+#   REPLICATION_MODE      gtid | binlog                            (binlog)
+#   HOSTNAME              pod name, must end in -<ordinal>
+#   MEMBER_HOST_TEMPLATE  host of member N, "{ordinal}" is replaced
+#                         (<statefulset>-{ordinal}.<statefulset>)
+#   MYSQL_HOST/MYSQL_PORT local server                             (127.0.0.1/3306)
+#   MYSQL_ADMIN_USER      user for local admin work and backups    (root)
+#   MYSQL_ROOT_PASSWORD   its password (required where used)
+#   DATA_DIR              (/var/lib/mysql)   TMPDIR (/tmp)
+#   LOG_EVERY_SECONDS     interval of "waiting for ..." log lines  (5)
+
+SCRIPT_NAME=${0##*/}
+
+# Log to stderr, prefixed with the script name.
+log() {
+  printf '%s: %s\n' "$SCRIPT_NAME" "$*" >&2
+}
+
+# Log an error and exit non-zero.
+die() {
+  log "ERROR: $*"
+  exit 1
+}
+
+# Fail unless the named env var is non-empty. Never prints the value.
+require_env() {
+  local name
+  for name in "$@"; do
+    [[ -n "${!name:-}" ]] || die "environment variable $name must be set and non-empty"
+  done
+}
+
+# Fail unless the value is a non-negative integer.
+require_uint() {
+  local name=$1 value=$2
+  [[ "$value" =~ ^[0-9]+$ ]] || die "$name must be a non-negative integer, got '$value'"
+}
+
+# Read and validate the shared environment; sets the tool names of the flavor.
+load_env() {
+  MYSQL_FLAVOR=${MYSQL_FLAVOR:-mysql}
+  REPLICATION_MODE=${REPLICATION_MODE:-binlog}
+  MYSQL_HOST=${MYSQL_HOST:-127.0.0.1}
+  MYSQL_PORT=${MYSQL_PORT:-3306}
+  MYSQL_ADMIN_USER=${MYSQL_ADMIN_USER:-root}
+  DATA_DIR=${DATA_DIR:-/var/lib/mysql}
+  LOG_EVERY_SECONDS=${LOG_EVERY_SECONDS:-5}
+  TMPDIR=${TMPDIR:-/tmp}
+  require_uint MYSQL_PORT "$MYSQL_PORT"
+  require_uint LOG_EVERY_SECONDS "$LOG_EVERY_SECONDS"
+  ((LOG_EVERY_SECONDS > 0)) || LOG_EVERY_SECONDS=1
+
+  case "$MYSQL_FLAVOR" in
+    mysql)
+      MYSQL_VERSION=${MYSQL_VERSION:-8.4}
+      CLIENT=mysql ADMIN=mysqladmin BACKUP_TOOL=xtrabackup STREAM_TOOL=xbstream
+      ;;
+    mariadb)
+      MYSQL_VERSION=${MYSQL_VERSION:-11.4}
+      CLIENT=mariadb ADMIN=mariadb-admin BACKUP_TOOL=mariadb-backup STREAM_TOOL=mbstream
+      ;;
+    *) die "MYSQL_FLAVOR must be 'mysql' or 'mariadb', got '$MYSQL_FLAVOR'" ;;
+  esac
+  [[ "$MYSQL_VERSION" =~ ^([0-9]+)\.([0-9]+)(\.[0-9]+)?$ ]] \
+    || die "MYSQL_VERSION must look like <major>.<minor>, got '$MYSQL_VERSION'"
+  VERSION_MAJOR=$((10#${BASH_REMATCH[1]}))
+  VERSION_MINOR=$((10#${BASH_REMATCH[2]}))
+  if [[ "$MYSQL_FLAVOR" == mysql ]] && ((VERSION_MAJOR < 8)); then
+    die "MySQL $MYSQL_VERSION is not supported (need 8.0.23 or later)"
+  fi
+
+  case "$REPLICATION_MODE" in
+    gtid | binlog) ;;
+    *) die "REPLICATION_MODE must be 'gtid' or 'binlog', got '$REPLICATION_MODE'" ;;
+  esac
+}
+
+# True when MYSQL_VERSION >= $1.$2.
+version_at_least() {
+  ((VERSION_MAJOR > $1 || (VERSION_MAJOR == $1 && VERSION_MINOR >= $2)))
+}
+
+# Set ORDINAL and STATEFULSET_NAME from HOSTNAME ("<name>-<ordinal>").
+load_ordinal() {
+  local host=${HOSTNAME:-}
+  [[ "$host" =~ ^(.+)-([0-9]+)$ ]] \
+    || die "cannot derive the member ordinal: HOSTNAME '$host' does not end in -<number> (expected a StatefulSet pod name like mysql-0)"
+  STATEFULSET_NAME=${BASH_REMATCH[1]}
+  ORDINAL=$((10#${BASH_REMATCH[2]}))
+}
+
+# Print the host of member $1 (MEMBER_HOST_TEMPLATE with {ordinal} replaced).
+member_host() {
+  local default="${STATEFULSET_NAME}-{ordinal}.${STATEFULSET_NAME}"
+  local template=${MEMBER_HOST_TEMPLATE:-$default}
+  [[ "$template" == *"{ordinal}"* ]] \
+    || die "MEMBER_HOST_TEMPLATE must contain '{ordinal}', got '$template'"
+  printf '%s\n' "${template//\{ordinal\}/$1}"
+}
+
+# Paths removed when the script exits (EXIT trap installed by init_cleanup).
+CLEANUP_PATHS=()
+
+_run_cleanup() {
+  local path
+  for path in "${CLEANUP_PATHS[@]}"; do
+    [[ -n "$path" ]] && rm -rf -- "$path"
+  done
+  return 0
+}
+
+init_cleanup() {
+  trap _run_cleanup EXIT
+  trap 'exit 129' HUP
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+add_cleanup() {
+  CLEANUP_PATHS+=("$1")
+}
+
+# Forget a path registered with add_cleanup (it must survive the exit).
+remove_cleanup() {
+  local i
+  for i in "${!CLEANUP_PATHS[@]}"; do
+    [[ "${CLEANUP_PATHS[$i]}" == "$1" ]] && unset 'CLEANUP_PATHS[i]'
+  done
+  return 0
+}
+
+# Create PRIVATE_DIR: a mode-700 directory under TMPDIR, removed on exit.
+make_private_dir() {
+  PRIVATE_DIR=$(mktemp -d "${TMPDIR%/}/mysql-scripts.XXXXXXXX") \
+    || die "cannot create a private directory under TMPDIR=$TMPDIR"
+  chmod 700 "$PRIVATE_DIR"
+  add_cleanup "$PRIVATE_DIR"
+}
+
+# Escape $1 for a double-quoted value in a MySQL option file.
+_cnf_escape() {
+  local v=$1
+  v=${v//\\/\\\\}
+  v=${v//\"/\\\"}
+  v=${v//$'\n'/\\n}
+  v=${v//$'\r'/\\r}
+  v=${v//$'\t'/\\t}
+  printf '%s' "$v"
+}
+
+# Write a [client] option file (mode 600) for user $2 / password $3 to $1.
+write_client_defaults() {
+  local file=$1 user=$2 password=$3
+  (
+    umask 077
+    printf '[client]\nuser="%s"\npassword="%s"\n' \
+      "$(_cnf_escape "$user")" "$(_cnf_escape "$password")" >"$file"
+  )
+  chmod 600 "$file"
+}
+
+# Create ADMIN_DEFAULTS, the option file for MYSQL_ADMIN_USER/MYSQL_ROOT_PASSWORD.
+make_admin_defaults() {
+  require_env MYSQL_ROOT_PASSWORD
+  [[ -n "${PRIVATE_DIR:-}" ]] || make_private_dir
+  ADMIN_DEFAULTS=$PRIVATE_DIR/admin.cnf
+  write_client_defaults "$ADMIN_DEFAULTS" "$MYSQL_ADMIN_USER" "$MYSQL_ROOT_PASSWORD"
+}
+
+# Quote $1 as an SQL string literal ('' for quotes, \\ for backslashes).
+sql_string() {
+  local v=$1
+  v=${v//\\/\\\\}
+  v=${v//\'/\'\'}
+  printf "'%s'" "$v"
+}
+
+# Quote $1 for /bin/sh (used to build ncat's -c command line).
+sh_quote() {
+  printf "'%s'" "${1//\'/\'\\\'\'}"
+}
+
+# Run the SQL in $1 on the local server as the admin user (SQL on stdin,
+# never on the command line). Extra args go to the client.
+run_sql() {
+  local sql=$1
+  shift
+  printf '%s\n' "$sql" | "$CLIENT" "--defaults-extra-file=$ADMIN_DEFAULTS" \
+    --protocol=TCP "--host=$MYSQL_HOST" "--port=$MYSQL_PORT" --batch "$@"
+}
+
+# Poll "$@" once a second for up to $2 seconds; $1 describes what we wait for.
+# Logs "waiting for <what>" every LOG_EVERY_SECONDS with the last error seen.
+# Returns 1 on timeout. Seconds are counted as polls, so time spent inside
+# the command itself is not included.
+wait_for() {
+  local what=$1 limit=$2 waited=0 err=''
+  shift 2
+  while :; do
+    if err=$("$@" 2>&1 >/dev/null); then
+      ((waited == 0)) || log "$what: ok after ${waited}s"
+      return 0
+    fi
+    if ((waited >= limit)); then
+      log "gave up waiting for $what after ${limit}s${err:+ (last error: ${err//$'\n'/ })}"
+      return 1
+    fi
+    if ((waited % LOG_EVERY_SECONDS == 0)); then
+      log "waiting for $what (${waited}s of ${limit}s)${err:+: ${err//$'\n'/ }}"
+    fi
+    sleep 1
+    waited=$((waited + 1))
+  done
+}
+
+# Succeed when the local server answers a real query.
+server_answers() {
+  "$CLIENT" "--defaults-extra-file=$ADMIN_DEFAULTS" --protocol=TCP \
+    "--host=$MYSQL_HOST" "--port=$MYSQL_PORT" "--connect-timeout=${CONNECT_TIMEOUT:-5}" \
+    --batch --skip-column-names -e 'SELECT 1'
+}

@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+#
+# sidecar.sh - start replication once after a clone, then serve backups.
+#
+# Runs as a long-lived sidecar container in the backup image (xtrabackup /
+# mariadb-backup, plus ncat), next to the database container, sharing its
+# data volume:
+#   bash /scripts/sidecar.sh
+# 1. On ordinals > 0, the first time after clone.sh seeded DATA_DIR: read the
+#    coordinates from the backup info files the clone left there (file/position
+#    and/or GTID set, from *_slave_info when cloned from a replica, else
+#    *_binlog_info), store them in DATA_DIR/change-source.in, wait for the
+#    local server, point it at member_host(0) with REPLICATION_USER /
+#    REPLICATION_PASSWORD, start replication and rename the file to
+#    change-source.done (so this happens once). On later starts it only
+#    issues START REPLICA / START SLAVE (replica.cnf should skip replica start).
+# 2. exec ncat on CLONE_LISTEN_ADDRESS:CLONE_PORT, streaming a fresh backup of
+#    the local server to every peer that connects (one at a time).
+#
+# Env: MYSQL_FLAVOR, MYSQL_VERSION, REPLICATION_MODE, HOSTNAME,
+#      MEMBER_HOST_TEMPLATE, MYSQL_HOST (127.0.0.1), MYSQL_PORT (3306),
+#      SOURCE_PORT (MYSQL_PORT), SOURCE_CONNECT_RETRY (10), MYSQL_ADMIN_USER
+#      (root), MYSQL_ROOT_PASSWORD, REPLICATION_USER (repl),
+#      REPLICATION_PASSWORD, DATA_DIR (/var/lib/mysql), MYSQL_WAIT_SECONDS
+#      (600), CONNECT_TIMEOUT (5), LOG_EVERY_SECONDS (5), CLONE_PORT (3307),
+#      CLONE_LISTEN_ADDRESS (0.0.0.0), TMPDIR (/tmp).
+set -euo pipefail
+
+# shellcheck source-path=SCRIPTDIR
+# shellcheck source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+load_env
+load_ordinal
+SOURCE_PORT=${SOURCE_PORT:-$MYSQL_PORT}
+SOURCE_CONNECT_RETRY=${SOURCE_CONNECT_RETRY:-10}
+REPLICATION_USER=${REPLICATION_USER:-repl}
+MYSQL_WAIT_SECONDS=${MYSQL_WAIT_SECONDS:-600}
+CLONE_PORT=${CLONE_PORT:-3307}
+CLONE_LISTEN_ADDRESS=${CLONE_LISTEN_ADDRESS:-0.0.0.0}
+for var in SOURCE_PORT SOURCE_CONNECT_RETRY MYSQL_WAIT_SECONDS CLONE_PORT; do
+  require_uint "$var" "${!var}"
+done
+
+PENDING=$DATA_DIR/change-source.in
+DONE=$DATA_DIR/change-source.done
+
+# Set SLAVE_INFO/BINLOG_INFO to the info files of the backup in DATA_DIR:
+# mariadb_backup_* (MariaDB 11.x) when present, else xtrabackup_*.
+find_info_files() {
+  local prefix=xtrabackup
+  if [[ -e "$DATA_DIR/mariadb_backup_binlog_info" || -e "$DATA_DIR/mariadb_backup_slave_info" \
+    || -e "$DATA_DIR/mariadb_backup_checkpoints" ]]; then
+    prefix=mariadb_backup
+  fi
+  SLAVE_INFO=$DATA_DIR/${prefix}_slave_info
+  BINLOG_INFO=$DATA_DIR/${prefix}_binlog_info
+}
+
+# Parse a *_slave_info file (a replica's position in the primary's binlog as
+# CHANGE MASTER / CHANGE REPLICATION SOURCE, optionally preceded by a SET
+# GLOBAL gtid_purged / gtid_slave_pos). Sets SI_FILE, SI_POS, SI_GTID
+# (empty when absent) and SI_HAS_GTID (yes/no).
+parse_slave_info() {
+  local text re_file re_pos re_gtid
+  text=$(<"$1")
+  re_file="(MASTER|SOURCE)_LOG_FILE[[:space:]]*=[[:space:]]*'([^']*)'"
+  re_pos="(MASTER|SOURCE)_LOG_POS[[:space:]]*=[[:space:]]*([0-9]+)"
+  re_gtid="gtid_(purged|slave_pos)[[:space:]]*=[[:space:]]*'([^']*)'"
+  SI_FILE='' SI_POS='' SI_GTID='' SI_HAS_GTID=no
+  shopt -s nocasematch
+  [[ "$text" =~ $re_file ]] && SI_FILE=${BASH_REMATCH[2]}
+  [[ "$text" =~ $re_pos ]] && SI_POS=${BASH_REMATCH[2]}
+  if [[ "$text" =~ $re_gtid ]]; then
+    SI_GTID=${BASH_REMATCH[2]//[[:space:]]/}
+    SI_HAS_GTID=yes
+  fi
+  shopt -u nocasematch
+}
+
+# Parse a *_binlog_info file ("<file>\t<pos>[\t<gtid set>]", the gtid set may
+# span lines). Sets BI_FILE, BI_POS, BI_GTID.
+parse_binlog_info() {
+  local text re
+  text=$(<"$1")
+  re='^[[:space:]]*([^[:space:]]+)[[:space:]]+([0-9]+)([[:space:]]+(.*))?$'
+  [[ "$text" =~ $re ]] || die "cannot parse $1 (expected '<file> <position> [<gtid set>]'): $text"
+  BI_FILE=${BASH_REMATCH[1]}
+  BI_POS=${BASH_REMATCH[2]}
+  BI_GTID=${BASH_REMATCH[4]//[[:space:]]/}
+}
+
+# Work out the coordinates to replicate from and write them to PENDING.
+write_pending_coordinates() {
+  local file='' pos='' gtid='' from=''
+  find_info_files
+  if [[ -s "$SLAVE_INFO" ]]; then
+    parse_slave_info "$SLAVE_INFO"
+  else
+    SI_FILE='' SI_POS='' SI_GTID='' SI_HAS_GTID=no
+  fi
+  local have_binlog_info=no
+  if [[ -s "$BINLOG_INFO" ]]; then
+    parse_binlog_info "$BINLOG_INFO"
+    have_binlog_info=yes
+  fi
+
+  if [[ "$REPLICATION_MODE" == binlog ]]; then
+    if [[ -s "$SLAVE_INFO" ]]; then
+      [[ -n "$SI_FILE" && -n "$SI_POS" ]] \
+        || die "$SLAVE_INFO has no binary log file/position (the donor replicated with GTID auto-positioning?); REPLICATION_MODE=binlog cannot use it"
+      file=$SI_FILE pos=$SI_POS from=$SLAVE_INFO
+    elif [[ $have_binlog_info == yes ]]; then
+      ((ORDINAL == 1)) \
+        || die "the clone came from replica $((ORDINAL - 1)) but has no usable $SLAVE_INFO, and $BINLOG_INFO holds that replica's own binlog position, not the primary's"
+      file=$BI_FILE pos=$BI_POS from=$BINLOG_INFO
+    fi
+  else
+    if [[ $SI_HAS_GTID == yes ]]; then
+      gtid=$SI_GTID from=$SLAVE_INFO
+    elif [[ $have_binlog_info == yes ]]; then
+      gtid=$BI_GTID from=$BINLOG_INFO
+      [[ -n "$gtid" ]] || log "warning: $BINLOG_INFO has no GTID set; assuming nothing had been executed on the donor"
+    fi
+  fi
+  [[ -n "$from" ]] \
+    || die "no backup info in $DATA_DIR (${SLAVE_INFO##*/} / ${BINLOG_INFO##*/}): cannot tell where replication should start. Was binary logging enabled on the donor?"
+
+  printf 'from=%s\nfile=%s\npos=%s\ngtid=%s\n' "${from##*/}" "$file" "$pos" "$gtid" >"$PENDING.tmp"
+  mv -f -- "$PENDING.tmp" "$PENDING"
+  if [[ "$REPLICATION_MODE" == binlog ]]; then
+    log "replication coordinates from ${from##*/}: file=$file pos=$pos"
+  else
+    log "replication coordinates from ${from##*/}: gtid=${gtid:-<empty>}"
+  fi
+}
+
+# Read PENDING into P_FILE, P_POS, P_GTID.
+read_pending_coordinates() {
+  local key value
+  P_FILE='' P_POS='' P_GTID=''
+  while IFS='=' read -r key value; do
+    case "$key" in
+      file) P_FILE=$value ;;
+      pos) P_POS=$value ;;
+      gtid) P_GTID=$value ;;
+    esac
+  done <"$PENDING"
+  if [[ "$REPLICATION_MODE" == binlog ]]; then
+    [[ -n "$P_FILE" && "$P_POS" =~ ^[0-9]+$ ]] || die "$PENDING has no binlog file/position; remove it to re-read the backup info"
+  fi
+}
+
+# Print the SQL that points this server at the primary and starts replicating.
+build_change_sql() {
+  local host password_sql
+  host=$(member_host 0)
+  password_sql=$(sql_string "$REPLICATION_PASSWORD")
+  if [[ "$MYSQL_FLAVOR" == mysql ]]; then
+    echo "RESET REPLICA ALL;"
+    if [[ "$REPLICATION_MODE" == gtid ]]; then
+      if version_at_least 8 2; then echo "RESET BINARY LOGS AND GTIDS;"; else echo "RESET MASTER;"; fi
+      [[ -z "$P_GTID" ]] || echo "SET GLOBAL gtid_purged=$(sql_string "$P_GTID");"
+    fi
+    printf 'CHANGE REPLICATION SOURCE TO SOURCE_HOST=%s, SOURCE_PORT=%s, SOURCE_USER=%s, SOURCE_PASSWORD=%s, SOURCE_CONNECT_RETRY=%s, GET_SOURCE_PUBLIC_KEY=1, ' \
+      "$(sql_string "$host")" "$SOURCE_PORT" "$(sql_string "$REPLICATION_USER")" "$password_sql" "$SOURCE_CONNECT_RETRY"
+    if [[ "$REPLICATION_MODE" == gtid ]]; then
+      echo "SOURCE_AUTO_POSITION=1;"
+    else
+      echo "SOURCE_LOG_FILE=$(sql_string "$P_FILE"), SOURCE_LOG_POS=$P_POS;"
+    fi
+    echo "START REPLICA;"
+  else
+    echo "RESET SLAVE ALL;"
+    [[ "$REPLICATION_MODE" != gtid ]] || echo "SET GLOBAL gtid_slave_pos=$(sql_string "$P_GTID");"
+    printf 'CHANGE MASTER TO MASTER_HOST=%s, MASTER_PORT=%s, MASTER_USER=%s, MASTER_PASSWORD=%s, MASTER_CONNECT_RETRY=%s, ' \
+      "$(sql_string "$host")" "$SOURCE_PORT" "$(sql_string "$REPLICATION_USER")" "$password_sql" "$SOURCE_CONNECT_RETRY"
+    if [[ "$REPLICATION_MODE" == gtid ]]; then
+      echo "MASTER_USE_GTID=slave_pos;"
+    else
+      echo "MASTER_LOG_FILE=$(sql_string "$P_FILE"), MASTER_LOG_POS=$P_POS;"
+    fi
+    echo "START SLAVE;"
+  fi
+}
+
+wait_for_server() {
+  wait_for "the local server at $MYSQL_HOST:$MYSQL_PORT" "$MYSQL_WAIT_SECONDS" server_answers \
+    || die "the local server at $MYSQL_HOST:$MYSQL_PORT did not answer within ${MYSQL_WAIT_SECONDS}s"
+}
+
+setup_replication() {
+  local stop_sql='STOP REPLICA;' start_sql='START REPLICA;'
+  if [[ "$MYSQL_FLAVOR" == mariadb ]]; then
+    stop_sql='STOP SLAVE;' start_sql='START SLAVE;'
+  fi
+  if [[ -f "$DONE" ]]; then
+    log "replication was configured before ($DONE); making sure it is running"
+    wait_for_server
+    run_sql "$start_sql" || die "$start_sql failed"
+    return 0
+  fi
+  require_env REPLICATION_USER REPLICATION_PASSWORD
+  [[ -f "$PENDING" ]] || write_pending_coordinates
+  read_pending_coordinates
+  local sql
+  sql=$(build_change_sql)
+  wait_for_server
+  # Harmless when not running; its failure must not stop the setup.
+  run_sql "$stop_sql" || log "$stop_sql failed (ignored)"
+  log "pointing replication at $(member_host 0):$SOURCE_PORT ($REPLICATION_MODE mode)"
+  run_sql "$sql" || die "configuring replication failed (coordinates kept in $PENDING; will retry on restart)"
+  mv -f -- "$PENDING" "$DONE"
+  log "replication configured and started"
+}
+
+init_cleanup
+make_admin_defaults
+if ((ORDINAL > 0)); then
+  setup_replication
+fi
+
+for tool in ncat "$BACKUP_TOOL"; do
+  command -v "$tool" >/dev/null 2>&1 || die "required tool '$tool' not found in PATH (wrong image for MYSQL_FLAVOR=$MYSQL_FLAVOR?)"
+done
+mkdir -p -- "$PRIVATE_DIR/backup"
+# The option file must outlive this shell: ncat runs the backup command for
+# every peer. It stays in the private mode-700 directory under TMPDIR.
+backup_command="$(sh_quote "$BACKUP_TOOL") $(sh_quote "--defaults-extra-file=$ADMIN_DEFAULTS")"
+backup_command+=" --backup --slave-info --stream=xbstream"
+backup_command+=" $(sh_quote "--host=$MYSQL_HOST") $(sh_quote "--port=$MYSQL_PORT")"
+backup_command+=" $(sh_quote "--datadir=$DATA_DIR") $(sh_quote "--target-dir=$PRIVATE_DIR/backup")"
+log "serving backups on $CLONE_LISTEN_ADDRESS:$CLONE_PORT"
+exec ncat --listen --keep-open --send-only --max-conns=1 -c "$backup_command" "$CLONE_LISTEN_ADDRESS" "$CLONE_PORT"
