@@ -15,3 +15,4 @@ export * from './stateful-app';
 export * from './mysql';
 export * from './wordpress';
 export * from './harbor';
+export * from './validation';
