@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain } from './checks';
 import { ContainerPort, VolumeMount } from './container';
 import { check } from './errors';
-import { contentHash } from './pod';
+import { buildPodTemplate, contentHash, PodProps } from './pod';
 import { AppVolume } from './volume';
 
 /** A ConfigMap made from a map of file names to contents, mounted as a volume. */
@@ -131,4 +131,47 @@ export interface AutoMounted {
 /** The main-container mounts of claims and ConfigMaps that name a `mountPath`. */
 export function autoMounts(volumes: readonly AutoMounted[]): VolumeMount[] {
   return volumes.filter(v => v.mountPath).map(v => ({ volume: v.name, mountPath: v.mountPath!, subPath: v.subPath }));
+}
+
+/** What an app construct knows about its pods beyond its props. */
+export interface AppPodInputs {
+  /** App name, the prefix of its ConfigMap names. */
+  readonly name: string;
+  /** Labels of every object. */
+  readonly labels: Record<string, string>;
+  /** Labels that select the pods. */
+  readonly selector: Record<string, string>;
+  /** ConfigMaps built from file maps. */
+  readonly configMaps: readonly AppConfigMap[];
+  /** Claims: mounted into the main container when they name a mountPath. */
+  readonly claims: readonly AutoMounted[];
+  /** Volumes the app adds for its claims (Deployments), if any. */
+  readonly claimVolumes: readonly AppVolume[];
+  /** Claim template names mounts may refer to (StatefulSets), if any. */
+  readonly claimNames: readonly string[];
+  /** A dedicated ServiceAccount, if asked for. */
+  readonly serviceAccount?: ServiceAccountOptions;
+}
+
+/** The pod template of an app with its ConfigMaps and ServiceAccount, shared by StatefulApp and DeploymentApp. */
+export function createAppPod(scope: Construct, props: PodProps, inputs: AppPodInputs) {
+  const configMaps = createConfigMaps(scope, inputs.name, inputs.labels, inputs.configMaps);
+  const serviceAccount = createServiceAccount(scope, inputs.name, inputs.labels, inputs.serviceAccount);
+  const template = buildPodTemplate(scope, {
+    ...props,
+    container: {
+      ...props.container,
+      volumeMounts: [...autoMounts([...inputs.claims, ...inputs.configMaps]), ...(props.container.volumeMounts ?? [])],
+    },
+  }, {
+    prop: 'container',
+    labels: inputs.labels,
+    selector: inputs.selector,
+    volumes: [...configMaps.volumes, ...inputs.claimVolumes],
+    claimNames: inputs.claimNames,
+    annotations: configMaps.annotations,
+    serviceAccountName: serviceAccount?.name,
+    automountToken: inputs.serviceAccount?.automountToken,
+  });
+  return { template, configMaps: configMaps.objects, serviceAccount };
 }

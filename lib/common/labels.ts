@@ -39,3 +39,28 @@ export function selectorLabels(props: AppLabelProps): Record<string, string> {
 function labelValue(v: string): string {
   return v.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
 }
+
+/** Recommended-label props shared by the app constructs. */
+export interface AppIdentityProps {
+  /** `app.kubernetes.io/name`. @default - the app's name */
+  readonly appName?: string;
+  /** `app.kubernetes.io/instance`. @default - the app's name */
+  readonly instance?: string;
+  /** `app.kubernetes.io/component`. @default - none */
+  readonly component?: string;
+  /** `app.kubernetes.io/part-of`. @default - none */
+  readonly partOf?: string;
+  /** `app.kubernetes.io/version`. @default - none */
+  readonly version?: string;
+}
+
+/** The label props of an app named `name`. */
+export function appLabelProps(name: string, props: AppIdentityProps): AppLabelProps {
+  return {
+    name: props.appName ?? name,
+    instance: props.instance ?? name,
+    component: props.component,
+    partOf: props.partOf,
+    version: props.version,
+  };
+}

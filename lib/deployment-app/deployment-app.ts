@@ -5,10 +5,10 @@ import { checkAbsolutePath, checkDnsLabel, checkInteger, checkQuantity, checkUni
 import { ContainerPort } from '../common/container';
 import { Endpoint } from '../common/endpoint';
 import { check } from '../common/errors';
-import { AppLabelProps, recommendedLabels, selectorLabels } from '../common/labels';
-import { buildPodTemplate, PodProps } from '../common/pod';
+import { AppIdentityProps, appLabelProps, recommendedLabels, selectorLabels } from '../common/labels';
+import { PodProps } from '../common/pod';
 import { AppVolume } from '../common/volume';
-import { AppConfigMap, autoMounts, ClientServiceOptions, createConfigMaps, createDisruptionBudget, createServiceAccount, DisruptionBudgetOptions, servicePorts, ServiceAccountOptions } from '../common/app-objects';
+import { AppConfigMap, ClientServiceOptions, createAppPod, createDisruptionBudget, DisruptionBudgetOptions, servicePorts, ServiceAccountOptions } from '../common/app-objects';
 import { AccessMode } from '../stateful-app/props';
 
 /** A PersistentVolumeClaim a Deployment mounts: created by the construct, or an existing one. */
@@ -40,19 +40,9 @@ export interface AutoscalingOptions {
 }
 
 /** Props of a {@link DeploymentApp}. */
-export interface DeploymentAppProps extends PodProps {
+export interface DeploymentAppProps extends PodProps, AppIdentityProps {
   /** Deployment name. @default - the construct id */
   readonly name?: string;
-  /** `app.kubernetes.io/name`. @default - the name */
-  readonly appName?: string;
-  /** `app.kubernetes.io/instance`. @default - the name */
-  readonly instance?: string;
-  /** `app.kubernetes.io/component`. @default - none */
-  readonly component?: string;
-  /** `app.kubernetes.io/part-of`. @default - none */
-  readonly partOf?: string;
-  /** `app.kubernetes.io/version`. @default - none */
-  readonly version?: string;
   /** Number of pods (the autoscaler's minimum when autoscaling is on). @default 1 */
   readonly replicas?: number;
   /** Claims to mount. A ReadWriteOnce claim makes the Deployment `Recreate` and limits it to one replica. @default [] */
@@ -119,10 +109,7 @@ export class DeploymentApp extends Construct {
     const replicas = props.replicas ?? props.autoscaling?.minReplicas ?? 1;
     checkInteger(this, 'replicas', replicas, 0);
     if (props.revisionHistoryLimit !== undefined) checkInteger(this, 'revisionHistoryLimit', props.revisionHistoryLimit, 0);
-    const labelProps: AppLabelProps = {
-      name: props.appName ?? this.name, instance: props.instance ?? this.name,
-      component: props.component, partOf: props.partOf, version: props.version,
-    };
+    const labelProps = appLabelProps(this.name, props);
     this.labels = recommendedLabels(labelProps);
     this.selectorLabels = selectorLabels(labelProps);
     this.mainPorts = props.container.ports ?? [];
@@ -154,26 +141,14 @@ export class DeploymentApp extends Construct {
     this.claims = createdClaims;
 
     const configs = props.configMaps ?? [];
-    const configMaps = createConfigMaps(this, this.name, this.labels, configs);
-    this.configMaps = configMaps.objects;
-    this.serviceAccount = createServiceAccount(this, this.name, this.labels, props.serviceAccount);
-
-    const template = buildPodTemplate(this, {
-      ...props,
-      container: { ...props.container, volumeMounts: [...autoMounts([...claims, ...configs]), ...(props.container.volumeMounts ?? [])] },
-    }, {
-      prop: 'container',
-      labels: this.labels,
-      selector: this.selectorLabels,
-      volumes: [
-        ...configMaps.volumes,
-        ...claims.map(c => AppVolume.persistentVolumeClaim(c.name, c.existingClaim ?? `${this.name}-${c.name}`)),
-      ],
-      claimNames: [],
-      annotations: configMaps.annotations,
-      serviceAccountName: this.serviceAccount?.name,
-      automountToken: props.serviceAccount?.automountToken,
+    const pod = createAppPod(this, props, {
+      name: this.name, labels: this.labels, selector: this.selectorLabels, configMaps: configs, claims,
+      claimVolumes: claims.map(c => AppVolume.persistentVolumeClaim(c.name, c.existingClaim ?? `${this.name}-${c.name}`)),
+      claimNames: [], serviceAccount: props.serviceAccount,
     });
+    this.configMaps = pod.configMaps;
+    this.serviceAccount = pod.serviceAccount;
+    const template = pod.template;
 
     this.deployment = new k8s.KubeDeployment(this, 'deployment', {
       metadata: { name: this.name, labels: this.labels },

@@ -1,6 +1,5 @@
-import * as fs from 'fs';
 import * as path from 'path';
-import { packageRoot } from '../validation/package-root';
+import { readScripts } from '../common/scripts';
 
 /** Where the container scripts live, relative to the package root. */
 export const SCRIPTS_DIR = path.join('lib', 'mysql', 'scripts');
@@ -8,16 +7,9 @@ export const SCRIPTS_DIR = path.join('lib', 'mysql', 'scripts');
 /** Where the scripts ConfigMap is mounted in every container. */
 export const SCRIPTS_MOUNT = '/scripts';
 
-let cached: Readonly<Record<string, string>> | undefined;
-
-/** The replication scripts (`lib/mysql/scripts/*.sh`), by file name, read once per process. */
+/** The replication scripts (`lib/mysql/scripts/*.sh`), by file name. */
 export function replicationScripts(): Readonly<Record<string, string>> {
-  if (!cached) {
-    const dir = path.join(packageRoot(), SCRIPTS_DIR);
-    const files = fs.readdirSync(dir).filter(f => f.endsWith('.sh')).sort();
-    cached = Object.fromEntries(files.map(f => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
-  }
-  return cached;
+  return readScripts(SCRIPTS_DIR);
 }
 
 /** The container command that runs one of the scripts. */

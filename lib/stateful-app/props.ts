@@ -1,4 +1,5 @@
 import { AppConfigMap, ClientServiceOptions, DisruptionBudgetOptions, ServiceAccountOptions } from '../common/app-objects';
+import { AppIdentityProps } from '../common/labels';
 import { PodProps } from '../common/pod';
 import { StatefulSetUpdateStrategy } from './update-strategy';
 
@@ -40,19 +41,9 @@ export interface ClaimRetentionPolicy {
 }
 
 /** Props of a {@link StatefulApp}. */
-export interface StatefulAppProps extends PodProps {
+export interface StatefulAppProps extends PodProps, AppIdentityProps {
   /** StatefulSet name (DNS-1123 label, at most 52 characters). @default - the construct id */
   readonly name?: string;
-  /** `app.kubernetes.io/name`. @default - the name */
-  readonly appName?: string;
-  /** `app.kubernetes.io/instance`. @default - the name */
-  readonly instance?: string;
-  /** `app.kubernetes.io/component`. @default - none */
-  readonly component?: string;
-  /** `app.kubernetes.io/part-of`. @default - none */
-  readonly partOf?: string;
-  /** `app.kubernetes.io/version`. @default - none */
-  readonly version?: string;
   /** Number of pods. @default 1 */
   readonly replicas?: number;
   /** `OrderedReady` creates pod N only when pod N-1 is ready; `Parallel` does not wait. @default 'OrderedReady' */

@@ -5,9 +5,8 @@ import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkInteger, chec
 import { ContainerPort } from '../common/container';
 import { Endpoint } from '../common/endpoint';
 import { check } from '../common/errors';
-import { AppLabelProps, recommendedLabels, selectorLabels } from '../common/labels';
-import { buildPodTemplate } from '../common/pod';
-import { autoMounts, ClientServiceOptions, createConfigMaps, createDisruptionBudget, createServiceAccount, servicePorts } from '../common/app-objects';
+import { appLabelProps, recommendedLabels, selectorLabels } from '../common/labels';
+import { ClientServiceOptions, createAppPod, createDisruptionBudget, servicePorts } from '../common/app-objects';
 import { StatefulAppProps, VolumeClaim } from './props';
 import { StatefulSetUpdateStrategy } from './update-strategy';
 
@@ -61,13 +60,7 @@ export class StatefulApp extends Construct {
     const strategy = props.updateStrategy ?? StatefulSetUpdateStrategy.rollingUpdate();
     this.checkStrategy(strategy);
 
-    const labelProps: AppLabelProps = {
-      name: props.appName ?? this.name,
-      instance: props.instance ?? this.name,
-      component: props.component,
-      partOf: props.partOf,
-      version: props.version,
-    };
+    const labelProps = appLabelProps(this.name, props);
     this.labels = recommendedLabels(labelProps);
     this.selectorLabels = selectorLabels(labelProps);
     this.mainPorts = props.container.ports ?? [];
@@ -91,23 +84,13 @@ export class StatefulApp extends Construct {
     });
     if (props.clientService) this.clientService = this.createClientService(props.clientService);
 
-    const configMaps = createConfigMaps(this, this.name, this.labels, configs);
-    this.configMaps = configMaps.objects;
-    this.serviceAccount = createServiceAccount(this, this.name, this.labels, props.serviceAccount);
-
-    const template = buildPodTemplate(this, {
-      ...props,
-      container: { ...props.container, volumeMounts: [...autoMounts([...claims, ...configs]), ...(props.container.volumeMounts ?? [])] },
-    }, {
-      prop: 'container',
-      labels: this.labels,
-      selector: this.selectorLabels,
-      volumes: configMaps.volumes,
-      claimNames: this.claimNames,
-      annotations: configMaps.annotations,
-      serviceAccountName: this.serviceAccount?.name,
-      automountToken: props.serviceAccount?.automountToken,
+    const pod = createAppPod(this, props, {
+      name: this.name, labels: this.labels, selector: this.selectorLabels, configMaps: configs,
+      claims, claimVolumes: [], claimNames: this.claimNames, serviceAccount: props.serviceAccount,
     });
+    this.configMaps = pod.configMaps;
+    this.serviceAccount = pod.serviceAccount;
+    const template = pod.template;
 
     const retention = props.claimRetentionPolicy ?? {};
     this.statefulSet = new k8s.KubeStatefulSet(this, 'statefulset', {

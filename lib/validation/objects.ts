@@ -11,17 +11,36 @@ const CLUSTER_SCOPED_KINDS = new Set([
   'ValidatingAdmissionPolicyBinding', 'ValidatingWebhookConfiguration', 'VolumeAttachment',
 ]);
 
-/** Where the pod template sits in each kind that runs pods (`[]`: the object is the pod). */
-const POD_TEMPLATE_PATHS: Record<string, { readonly group: string; readonly path: readonly string[] }> = {
-  Pod: { group: '', path: [] },
-  ReplicationController: { group: '', path: ['spec', 'template'] },
-  Deployment: { group: 'apps', path: ['spec', 'template'] },
-  StatefulSet: { group: 'apps', path: ['spec', 'template'] },
-  DaemonSet: { group: 'apps', path: ['spec', 'template'] },
-  ReplicaSet: { group: 'apps', path: ['spec', 'template'] },
-  Job: { group: 'batch', path: ['spec', 'template'] },
-  CronJob: { group: 'batch', path: ['spec', 'jobTemplate', 'spec', 'template'] },
+/** Where the pod template sits in a kind that runs pods, and the JSON pointer of its pod spec. */
+interface TemplateLocation {
+  readonly group: string;
+  /** Keys from the object to the pod template (`[]`: the object is the pod). */
+  readonly path: readonly string[];
+  /** `pointer(...path, 'spec')`, worked out once. */
+  readonly specPath: string;
+}
+
+function at(group: string, path: readonly string[]): TemplateLocation {
+  return { group, path, specPath: pointer(...path, 'spec') };
+}
+
+/** Where the pod template sits in each kind that runs pods. */
+const POD_TEMPLATE_PATHS: Record<string, TemplateLocation> = {
+  Pod: at('', []),
+  ReplicationController: at('', ['spec', 'template']),
+  Deployment: at('apps', ['spec', 'template']),
+  StatefulSet: at('apps', ['spec', 'template']),
+  DaemonSet: at('apps', ['spec', 'template']),
+  ReplicaSet: at('apps', ['spec', 'template']),
+  Job: at('batch', ['spec', 'template']),
+  CronJob: at('batch', ['spec', 'jobTemplate', 'spec', 'template']),
 };
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** API group by apiVersion: the few apiVersions of an output are split once, not once per object. */
+const GROUP_BY_API_VERSION = new Map<string, string>();
+const MAX_CACHED_API_VERSIONS = 1000;
 
 /** The pods an object runs: their labels and pod spec. */
 export interface PodTemplate {
@@ -41,6 +60,10 @@ export interface ContainerAt {
   readonly container: any;
   /** JSON pointer to the container within the owning object. */
   readonly path: string;
+  /** The list of the pod spec that holds it: `initContainers`, `containers` or `ephemeralContainers`. */
+  readonly list: string;
+  /** Its index in {@link list}. */
+  readonly index: number;
 }
 
 /** A Kubernetes label selector (`matchLabels` / `matchExpressions`). */
@@ -63,8 +86,15 @@ export function asArray(x: unknown): readonly any[] {
 
 /** API group of an object: `apps` for `apps/v1`, `''` for the core group (`v1`). */
 export function apiGroup(obj: any): string {
-  const apiVersion = typeof obj?.apiVersion === 'string' ? obj.apiVersion : '';
-  return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  const apiVersion: string = typeof obj?.apiVersion === 'string' ? obj.apiVersion : '';
+  let group: string | undefined = GROUP_BY_API_VERSION.get(apiVersion);
+  if (group === undefined) {
+    group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+    if (GROUP_BY_API_VERSION.size < MAX_CACHED_API_VERSIONS) {
+      GROUP_BY_API_VERSION.set(apiVersion, group);
+    }
+  }
+  return group;
 }
 
 /** Whether `obj` is of a cluster-scoped kind (Namespace, ClusterRole, PersistentVolume, …). */
@@ -90,27 +120,53 @@ export function podTemplate(obj: any): PodTemplate | undefined {
   if (!where || where.group !== apiGroup(obj)) {
     return undefined;
   }
-  const template = asRecord(where.path.reduce((o: any, key) => asRecord(o)[key], obj));
+  let template: any = obj;
+  for (let i = 0; i < where.path.length; i++) {
+    template = asRecord(template)[where.path[i]];
+  }
+  template = asRecord(template);
   return {
     owner: obj,
     labels: asRecord(asRecord(template.metadata).labels),
     spec: asRecord(template.spec),
-    specPath: pointer(...where.path, 'spec'),
+    specPath: where.specPath,
   };
+}
+
+const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
+
+/** A container whose JSON pointer is only built when a finding needs it. */
+class ContainerInTemplate implements ContainerAt {
+  private pathCache: string | undefined;
+
+  constructor(public readonly container: any, private readonly template: PodTemplate, public readonly list: string, public readonly index: number) {}
+
+  public get path(): string {
+    return this.pathCache ??= `${this.template.specPath}${pointer(this.list, this.index)}`;
+  }
 }
 
 /** Every init, regular and ephemeral container of a pod template. */
 export function containersOf(template: PodTemplate): ContainerAt[] {
-  return ['initContainers', 'containers', 'ephemeralContainers'].flatMap(list =>
-    asArray(template.spec[list]).map((container, i) => ({
-      container: asRecord(container),
-      path: `${template.specPath}${pointer(list, i)}`,
-    })));
+  const containers: ContainerAt[] = [];
+  for (let l = 0; l < CONTAINER_LISTS.length; l++) {
+    const list = CONTAINER_LISTS[l];
+    const items = asArray(template.spec[list]);
+    for (let i = 0; i < items.length; i++) {
+      containers.push(new ContainerInTemplate(asRecord(items[i]), template, list, i));
+    }
+  }
+  return containers;
 }
 
 /** Whether every `key: value` of a map selector (Service, ReplicationController) is among `labels`. */
 export function mapSelectorMatches(selector: Readonly<Record<string, unknown>>, labels: Readonly<Record<string, unknown>>): boolean {
-  return Object.entries(selector).every(([key, value]) => labels[key] === value);
+  for (const key in selector) {
+    if (hasOwn.call(selector, key) && labels[key] !== selector[key]) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Whether a label selector selects `labels`. An empty selector selects everything. */

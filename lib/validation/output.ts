@@ -1,47 +1,92 @@
 import { LabelSelector, PodTemplate, apiGroup, asRecord, labelSelectorMatches, namespaceOf, podTemplate } from './objects';
 
+/** One object of an output with what the rules ask of it, worked out once per run. */
+export interface OutputObject {
+  /** The object. */
+  readonly obj: any;
+  /** Its API group ({@link apiGroup}). */
+  readonly group: string;
+  /** Its namespace ({@link namespaceOf}): `default` when unset, `''` if cluster-scoped. */
+  readonly namespace: string;
+  /** Its pod template ({@link podTemplate}), if it runs pods. */
+  readonly template: PodTemplate | undefined;
+  /** Objects of the output with the same API group, kind, namespace and name, in output order (this one included). */
+  readonly same: readonly any[];
+}
+
 /**
  * All objects of one output (every chart of an app, or every manifest of a `dist/`), indexed for
  * the rules that relate objects to each other. Lookups by name are O(1) and selector lookups only
  * look at the pod templates that carry one of the selector's labels.
+ *
+ * The indexes are nested maps (API group → kind → namespace → name; namespace → label key → label
+ * value), so that indexing and looking up build no key strings.
  */
 export class Output {
+  /** Every object with its group, namespace and pod template, in object order. */
+  public readonly entries: readonly OutputObject[];
   /** Every pod template in the output, in object order. */
   public readonly templates: readonly PodTemplate[];
-  private readonly byIdentity = new Map<string, any[]>();
-  private readonly namespacesByName = new Map<string, Set<string>>();
+  private readonly byIdentity: Nested<Nested<Nested<Map<string, any[]>>>> = new Map();
+  private namespacesByName: Nested<Nested<Map<string, Set<string>>>> | undefined;
   private readonly templatesByNamespace = new Map<string, PodTemplate[]>();
-  private readonly templatesByLabel = new Map<string, PodTemplate[]>();
+  private readonly templatesByLabel: Nested<Map<string, Map<unknown, PodTemplate[]>>> = new Map();
 
   /** Indexes `objects` (each a non-null object). */
   constructor(public readonly objects: readonly any[]) {
+    const entries: OutputObject[] = [];
     const templates: PodTemplate[] = [];
-    for (const obj of objects) {
-      const name = obj.metadata?.name;
-      push(this.byIdentity, identity(apiGroup(obj), obj.kind, namespaceOf(obj), name), obj);
-      const byName = `${apiGroup(obj)}|${obj.kind}|${name}`;
-      this.namespacesByName.set(byName, (this.namespacesByName.get(byName) ?? new Set()).add(namespaceOf(obj)));
+    for (let i = 0; i < objects.length; i++) {
+      const obj = objects[i];
+      const group = apiGroup(obj);
+      const namespace = namespaceOf(obj);
+      const byName = inner(inner(inner(this.byIdentity, group), String(obj.kind)), String(namespace));
+      const same = push(byName, String(obj.metadata?.name), obj);
       const template = podTemplate(obj);
+      entries.push({ obj, group, namespace, template, same });
       if (template) {
         templates.push(template);
-        const namespace = namespaceOf(obj);
         push(this.templatesByNamespace, namespace, template);
-        for (const [key, value] of Object.entries(template.labels)) {
-          push(this.templatesByLabel, labelKey(namespace, key, value), template);
+        const byKey = inner(this.templatesByLabel, String(namespace));
+        const labels = template.labels;
+        for (const key in labels) {
+          if (hasOwn.call(labels, key)) {
+            push(inner(byKey, key), labels[key], template);
+          }
         }
       }
     }
+    this.entries = entries;
     this.templates = templates;
   }
 
   /** Objects with this API group, kind, namespace (`''` if cluster-scoped) and name, in output order. */
-  public find(group: string, kind: string, namespace: string, name: unknown): readonly any[] {
-    return this.byIdentity.get(identity(group, kind, namespace, name)) ?? [];
+  public find(group: string, kind: unknown, namespace: string, name: unknown): readonly any[] {
+    return this.byIdentity.get(group)?.get(String(kind))?.get(String(namespace))?.get(String(name)) ?? [];
   }
 
-  /** The namespaces in which the output has an object of this group, kind and name. */
-  public namespacesOf(group: string, kind: string, name: unknown): readonly string[] {
-    return [...this.namespacesByName.get(`${group}|${kind}|${name}`) ?? []];
+  /** Whether the output has an object with this API group, kind, namespace (`''` if cluster-scoped) and name. */
+  public has(group: string, kind: unknown, namespace: string, name: unknown): boolean {
+    return this.byIdentity.get(group)?.get(String(kind))?.get(String(namespace))?.has(String(name)) ?? false;
+  }
+
+  /** The namespaces in which the output has an object of this group, kind and name, in output order. */
+  public namespacesOf(group: string, kind: unknown, name: unknown): readonly string[] {
+    if (!this.namespacesByName) {
+      // Only needed for references that do not resolve in their own namespace: built on first use.
+      this.namespacesByName = new Map();
+      for (const { obj, group: g, namespace } of this.entries) {
+        const byName = inner(inner(this.namespacesByName, g), String(obj.kind));
+        const key = String(obj.metadata?.name);
+        let namespaces = byName.get(key);
+        if (!namespaces) {
+          namespaces = new Set();
+          byName.set(key, namespaces);
+        }
+        namespaces.add(namespace);
+      }
+    }
+    return [...this.namespacesByName.get(group)?.get(String(kind))?.get(String(name)) ?? []];
   }
 
   /** Pod templates in `namespace` whose labels a Service-style map selector selects. */
@@ -51,11 +96,19 @@ export class Output {
 
   /** Pod templates in `namespace` whose labels a label selector selects (an empty selector selects all). */
   public selectByLabelSelector(namespace: string, selector: LabelSelector): PodTemplate[] {
-    const [first] = Object.entries(asRecord(selector.matchLabels));
-    const candidates = first
-      ? this.templatesByLabel.get(labelKey(namespace, first[0], first[1])) ?? []
-      : this.templatesByNamespace.get(namespace) ?? [];
+    const candidates = this.candidates(namespace, selector);
     return candidates.filter(template => labelSelectorMatches(selector, template.labels));
+  }
+
+  /** Whether a label selector selects any pod template in `namespace`: {@link selectByLabelSelector} is not empty. */
+  public selectsAny(namespace: string, selector: LabelSelector): boolean {
+    const candidates = this.candidates(namespace, selector);
+    for (let i = 0; i < candidates.length; i++) {
+      if (labelSelectorMatches(selector, candidates[i].labels)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Namespaces other than `namespace` that have pod templates matching `selector`. */
@@ -63,21 +116,45 @@ export class Output {
     return [...this.templatesByNamespace.keys()]
       .filter(ns => ns !== namespace && this.selectByLabelSelector(ns, selector).length > 0);
   }
+
+  /**
+   * The templates a selector can select in `namespace`: those with the value of its first
+   * `matchLabels` label (a superset of the ones it selects), else all of the namespace.
+   */
+  private candidates(namespace: string, selector: LabelSelector): readonly PodTemplate[] {
+    const matchLabels = asRecord(selector.matchLabels);
+    for (const first in matchLabels) {
+      if (hasOwn.call(matchLabels, first)) {
+        return this.templatesByLabel.get(String(namespace))?.get(first)?.get(matchLabels[first]) ?? [];
+      }
+    }
+    return this.templatesByNamespace.get(namespace) ?? [];
+  }
 }
 
-function identity(group: string, kind: unknown, namespace: string, name: unknown): string {
-  return `${group}|${kind}|${namespace}|${name}`;
+/** A map by string of further maps. */
+type Nested<M> = Map<string, M>;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** The map under `key` in `map`, created when missing. */
+function inner<K, M extends Map<any, any>>(map: Map<K, M>, key: K): M {
+  let found = map.get(key);
+  if (!found) {
+    found = new Map() as M;
+    map.set(key, found);
+  }
+  return found;
 }
 
-function labelKey(namespace: string, key: string, value: unknown): string {
-  return `${namespace}\0${key}\0${value}`;
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+/** Appends `value` to the list of `key` and returns that list. */
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): V[] {
   const list = map.get(key);
   if (list) {
     list.push(value);
-  } else {
-    map.set(key, [value]);
+    return list;
   }
+  const created = [value];
+  map.set(key, created);
+  return created;
 }

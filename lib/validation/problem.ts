@@ -26,7 +26,17 @@ export interface Finding {
 
 /** A JSON pointer (RFC 6901) made of `segments`, e.g. `pointer('metadata', 'labels', 'a/b')` is `/metadata/labels/a~1b`. */
 export function pointer(...segments: ReadonlyArray<string | number>): string {
-  return segments.map(s => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+  let path = '';
+  for (let i = 0; i < segments.length; i++) {
+    path += '/' + escapeSegment(segments[i]);
+  }
+  return path;
+}
+
+/** One JSON pointer segment, `~` and `/` escaped (RFC 6901). */
+export function escapeSegment(segment: string | number): string {
+  const s = String(segment);
+  return s.includes('~') || s.includes('/') ? s.replace(/~/g, '~0').replace(/\//g, '~1') : s;
 }
 
 /** One line per problem: `file: object path: [rule] message` (no `file: ` when unknown). */

@@ -1,5 +1,6 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { DEFINITIONS_ID, Definitions, KUBERNETES_VERSION, loadDefinitions } from './definitions';
+import { FastCheck, FastSchemaCompiler } from './fast-schema';
 import { K8S_FORMATS } from './formats';
 import { Finding, pointer } from './problem';
 
@@ -13,12 +14,28 @@ const RULE_BY_KEYWORD: Record<string, string> = {
 };
 
 interface Validator {
-  readonly ajv: Ajv;
   readonly definitions: Definitions;
-  /** Compiled validators by `"<apiVersion> <kind>"`, filled on first use of each kind. */
-  readonly compiled: Map<string, ValidateFunction>;
+  /** Compiles the yes/no checks that decide whether an object is valid, fast. */
+  readonly fast: FastSchemaCompiler;
+  /** Stops at the first error: the yes/no check of the kinds {@link fast} does not support; created on first use. */
+  firstError: Ajv | undefined;
+  /** Collects every error with its data and schema, for the objects that the fast check rejects; created on first use. */
+  verbose: Ajv | undefined;
+  /** Validators by apiVersion and kind, filled on first use of each kind. */
+  readonly byKind: Map<string, Map<string, KindValidators>>;
 }
 
+/** The validators of one apiVersion and kind. */
+interface KindValidators {
+  /** `$ref` of the kind's definition in the definitions document. */
+  readonly ref: string;
+  /** Whether an object is valid: a {@link FastSchemaCompiler} check, or ajv's when that does not support the kind. */
+  readonly fast: FastCheck;
+  /** Compiled the first time an object of this kind is invalid. */
+  verbose: ValidateFunction | undefined;
+}
+
+/** Module-level cache: the definitions are read, and each kind compiled, once per process. */
 let validator: Validator | undefined;
 
 /**
@@ -26,50 +43,104 @@ let validator: Validator | undefined;
  * unknown fields, wrong types, missing required fields and bad formats are findings, and so is an
  * apiVersion/kind pair the API does not have. The definitions are loaded on first call and each
  * kind is compiled once, on first use.
+ *
+ * Each object is first checked by a validator that stops at the first error; only an object that
+ * fails is validated again by one that collects every error (`allErrors`), so the findings are
+ * complete while valid objects, the usual case, take the fast path.
  */
 export function schemaFindings(obj: any): Finding[] {
-  const missing = ['apiVersion', 'kind'].filter(field => typeof obj[field] !== 'string' || obj[field] === '');
-  if (missing.length > 0) {
-    return missing.map(field => ({ obj, rule: 'schema/required', path: pointer(field), message: `missing required field "${field}"` }));
+  const findings: Finding[] = [];
+  addSchemaFindings(obj, findings);
+  return findings;
+}
+
+/** {@link schemaFindings}, appended to `findings`. */
+export function addSchemaFindings(obj: any, findings: Finding[]): void {
+  if (typeof obj.apiVersion !== 'string' || obj.apiVersion === '' || typeof obj.kind !== 'string' || obj.kind === '') {
+    for (const field of ['apiVersion', 'kind']) {
+      if (typeof obj[field] !== 'string' || obj[field] === '') {
+        findings.push({ obj, rule: 'schema/required', path: pointer(field), message: `missing required field "${field}"` });
+      }
+    }
+    return;
   }
-  const validate = validatorFor(obj.apiVersion, obj.kind);
-  if (!validate) {
+  const validators = validatorsFor(obj.apiVersion, obj.kind);
+  if (!validators) {
     const known = validatorState().definitions.apiVersionsByKind.get(obj.kind);
     const hint = known ? ` (it has ${obj.kind} in ${known.join(', ')})` : '';
-    return [{
+    findings.push({
       obj,
       rule: 'schema/unknown-kind',
       path: pointer('kind'),
       message: `Kubernetes ${KUBERNETES_VERSION} has no kind ${obj.kind} in apiVersion ${obj.apiVersion}${hint}`,
-    }];
+    });
+    return;
   }
-  return validate(obj) ? [] : (validate.errors ?? []).map(error => toFinding(obj, error));
+  if (validators.fast(obj)) {
+    return;
+  }
+  const verbose = verboseValidator(validators);
+  if (!verbose(obj)) {
+    for (const error of verbose.errors ?? []) {
+      findings.push(toFinding(obj, error));
+    }
+  }
 }
 
 function validatorState(): Validator {
   if (!validator) {
     const definitions = loadDefinitions();
-    // strict: false only relaxes checks of the *schemas* (x-kubernetes-* keywords); documents stay strict.
-    const ajv = new Ajv({ strict: false, allErrors: true, verbose: true, formats: K8S_FORMATS });
-    ajv.addSchema(definitions.document);
-    validator = { ajv, definitions, compiled: new Map() };
+    const fast = new FastSchemaCompiler(definitions.document.definitions, K8S_FORMATS);
+    validator = { definitions, fast, firstError: undefined, verbose: undefined, byKind: new Map() };
   }
   return validator;
 }
 
-function validatorFor(apiVersion: string, kind: string): ValidateFunction | undefined {
+function validatorsFor(apiVersion: string, kind: string): KindValidators | undefined {
   const state = validatorState();
-  const key = `${apiVersion} ${kind}`;
-  let validate = state.compiled.get(key);
-  if (!validate) {
-    const name = state.definitions.byApiVersionKind.get(key);
+  let validators = state.byKind.get(apiVersion)?.get(kind);
+  if (!validators) {
+    const name = state.definitions.byApiVersionKind.get(`${apiVersion} ${kind}`);
     if (!name) {
       return undefined;
     }
-    validate = state.ajv.compile({ $ref: `${DEFINITIONS_ID}#/definitions/${name}` });
-    state.compiled.set(key, validate);
+    const ref = `${DEFINITIONS_ID}#/definitions/${name}`;
+    validators = { ref, fast: state.fast.compile(name) ?? firstErrorValidator(state, ref), verbose: undefined };
+    let byKind = state.byKind.get(apiVersion);
+    if (!byKind) {
+      byKind = new Map();
+      state.byKind.set(apiVersion, byKind);
+    }
+    byKind.set(kind, validators);
   }
-  return validate;
+  return validators;
+}
+
+/** ajv's validator of `ref` that stops at the first error, for a kind the fast checks do not support. */
+function firstErrorValidator(state: Validator, ref: string): FastCheck {
+  if (!state.firstError) {
+    state.firstError = newAjv(state.definitions, { allErrors: false });
+  }
+  const validate = state.firstError.compile({ $ref: ref });
+  return data => validate(data) as boolean;
+}
+
+function verboseValidator(validators: KindValidators): ValidateFunction {
+  if (!validators.verbose) {
+    const state = validatorState();
+    if (!state.verbose) {
+      state.verbose = newAjv(state.definitions, { allErrors: true, verbose: true });
+    }
+    validators.verbose = state.verbose.compile({ $ref: validators.ref });
+  }
+  return validators.verbose;
+}
+
+function newAjv(definitions: Definitions, options: { allErrors: boolean; verbose?: boolean }): Ajv {
+  // strict: false only relaxes checks of the *schemas* (x-kubernetes-* keywords); documents stay strict.
+  const ajv = new Ajv({ strict: false, formats: K8S_FORMATS, ...options });
+  ajv.addSchema(definitions.document);
+  return ajv;
 }
 
 function toFinding(obj: any, error: ErrorObject): Finding {

@@ -1,8 +1,8 @@
 import { Manifests } from './manifests';
 import { describeObject } from './objects';
 import { Finding, ValidationProblem } from './problem';
-import { ruleFindings } from './rules';
-import { schemaFindings } from './schema';
+import { addRuleFindings } from './rules';
+import { addSchemaFindings } from './schema';
 
 /** Options of {@link validateObjects}. */
 export interface ValidateObjectsOptions {
@@ -19,11 +19,18 @@ export interface ValidateObjectsOptions {
  * @returns the problems, schema problems first; empty when all is well.
  */
 export function validateObjects(objects: readonly any[], options: ValidateObjectsOptions = {}): ValidationProblem[] {
-  const isObject = (obj: unknown) => obj !== null && typeof obj === 'object' && !Array.isArray(obj);
-  const findings: Finding[] = objects.flatMap(obj => isObject(obj)
-    ? schemaFindings(obj)
-    : [{ obj, rule: 'schema/type', path: '', message: `expected a Kubernetes object, got ${JSON.stringify(obj)}` }]);
-  findings.push(...ruleFindings(objects.filter(isObject)));
+  const findings: Finding[] = [];
+  const kubernetesObjects: any[] = [];
+  for (let i = 0; i < objects.length; i++) {
+    const obj = objects[i];
+    if (obj !== null && typeof obj === 'object' && !Array.isArray(obj)) {
+      kubernetesObjects.push(obj);
+      addSchemaFindings(obj, findings);
+    } else {
+      findings.push({ obj, rule: 'schema/type', path: '', message: `expected a Kubernetes object, got ${JSON.stringify(obj)}` });
+    }
+  }
+  addRuleFindings(kubernetesObjects, findings);
   return findings.map(({ obj, rule, path, message }) => {
     const file = options.file?.(obj);
     return { rule, object: describeObject(obj), path, message, ...file ? { file } : {} };

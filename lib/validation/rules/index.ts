@@ -6,12 +6,24 @@ import { podSpecRules } from './pod-spec';
 import { selectionRules } from './selection';
 import { storageRules } from './storage';
 
-const RULES: ReadonlyArray<(output: Output) => Iterable<Finding>> = [
+/** A rule: checks every object of the output it concerns and appends its findings, in object order. */
+export type Rule = (output: Output, findings: Finding[]) => void;
+
+const RULES: readonly Rule[] = [
   metadataRules, podSpecRules, selectionRules, storageRules, namespaceRules,
 ];
 
 /** Runs every rule that a schema cannot express over all objects of one output. */
 export function ruleFindings(objects: readonly any[]): Finding[] {
+  const findings: Finding[] = [];
+  addRuleFindings(objects, findings);
+  return findings;
+}
+
+/** {@link ruleFindings}, appended to `findings`. */
+export function addRuleFindings(objects: readonly any[], findings: Finding[]): void {
   const output = new Output(objects);
-  return RULES.flatMap(rule => [...rule(output)]);
+  for (const rule of RULES) {
+    rule(output, findings);
+  }
 }

@@ -1,4 +1,4 @@
-import { apiGroup, asRecord, namespaceOf } from '../objects';
+import { asRecord } from '../objects';
 import { Output } from '../output';
 import { Finding, pointer } from '../problem';
 
@@ -8,6 +8,7 @@ const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
+const hasOwn = Object.prototype.hasOwnProperty;
 
 /** What a name must look like, and the words that say so. */
 interface NameRule {
@@ -39,78 +40,125 @@ const RBAC_NAME: NameRule = {
   description: 'a path segment (not "." or "..", no "/" or "%")',
 };
 
+/** Where a Service keeps its selector. */
+const SERVICE_SELECTOR: readonly string[] = ['spec', 'selector'];
+
 /**
  * `metadata/name`: every object has a name of the form its kind requires. `metadata/namespace`:
  * namespaces are DNS-1123 labels. `metadata/label`: label keys and values anywhere (object and
  * template metadata, `matchLabels`, Service selectors) are valid. `metadata/duplicate`: no two
  * objects share API group, kind, namespace and name.
  */
-export function* metadataRules(output: Output): Iterable<Finding> {
-  for (const obj of output.objects) {
-    yield* nameFindings(obj);
-    yield* labelFindings(obj, obj, '');
-    if (obj.kind === 'Service' && apiGroup(obj) === '') {
-      yield* labelMapFindings(obj, obj.spec?.selector, pointer('spec', 'selector'));
+export function metadataRules(output: Output, findings: Finding[]): void {
+  const keys: Array<string | number> = [];
+  const entries = output.entries;
+  for (let e = 0; e < entries.length; e++) {
+    const { obj, group, namespace, same } = entries[e];
+    nameFindings(obj, group, findings);
+    labelFindings(obj, obj, keys, findings);
+    if (obj.kind === 'Service' && group === '') {
+      labelMapFindings(obj, obj.spec?.selector, SERVICE_SELECTOR, findings);
     }
     const name = obj.metadata?.name;
-    const same = typeof name === 'string' ? output.find(apiGroup(obj), obj.kind, namespaceOf(obj), name) : [];
-    if (same.length > 1 && same[0] !== obj) {
-      yield {
+    if (typeof name === 'string' && same.length > 1 && same[0] !== obj) {
+      findings.push({
         obj,
         rule: 'metadata/duplicate',
         path: pointer('metadata', 'name'),
-        message: `another ${obj.kind} of API group "${apiGroup(obj)}" named "${name}"${namespaceOf(obj) ? ` in namespace "${namespaceOf(obj)}"` : ''} comes earlier in the output`,
-      };
+        message: `another ${obj.kind} of API group "${group}" named "${name}"${namespace ? ` in namespace "${namespace}"` : ''} comes earlier in the output`,
+      });
     }
   }
 }
 
-function* nameFindings(obj: any): Iterable<Finding> {
+function nameFindings(obj: any, group: string, findings: Finding[]): void {
   const name = obj.metadata?.name;
   if (typeof name !== 'string' || name === '') {
-    yield { obj, rule: 'metadata/name', path: pointer('metadata', 'name'), message: 'missing metadata.name' };
+    findings.push({ obj, rule: 'metadata/name', path: pointer('metadata', 'name'), message: 'missing metadata.name' });
   } else {
-    const rule = RBAC_KINDS.has(obj.kind) && apiGroup(obj) === 'rbac.authorization.k8s.io' ? RBAC_NAME : NAME_RULES[obj.kind] ?? SUBDOMAIN;
+    const rule = RBAC_KINDS.has(obj.kind) && group === 'rbac.authorization.k8s.io' ? RBAC_NAME : NAME_RULES[obj.kind] ?? SUBDOMAIN;
     if (!rule.test(name)) {
-      yield { obj, rule: 'metadata/name', path: pointer('metadata', 'name'), message: `${obj.kind} name "${name}" must be ${rule.description}` };
+      findings.push({ obj, rule: 'metadata/name', path: pointer('metadata', 'name'), message: `${obj.kind} name "${name}" must be ${rule.description}` });
     }
   }
   const namespace = obj.metadata?.namespace;
   if (typeof namespace === 'string' && !LABEL.test(namespace)) {
-    yield { obj, rule: 'metadata/namespace', path: pointer('metadata', 'namespace'), message: `namespace "${namespace}" must be ${LABEL.description}` };
+    findings.push({ obj, rule: 'metadata/namespace', path: pointer('metadata', 'namespace'), message: `namespace "${namespace}" must be ${LABEL.description}` });
   }
 }
 
-/** Checks every `metadata.labels` and `matchLabels` map in `node` (at JSON pointer `path`). */
-function* labelFindings(obj: any, node: unknown, path: string): Iterable<Finding> {
-  if (node === null || typeof node !== 'object') {
+/**
+ * Checks every `metadata.labels` and `matchLabels` map in `node`, an object or array at `keys`
+ * (the JSON pointer segments from `obj`, a stack this walk pushes to and pops from; the pointer
+ * is only built for a finding).
+ */
+function labelFindings(obj: any, node: object, keys: Array<string | number>, findings: Finding[]): void {
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      const child = node[i];
+      if (child !== null && typeof child === 'object') {
+        keys.push(i);
+        labelFindings(obj, child, keys, findings);
+        keys.pop();
+      }
+    }
     return;
   }
-  for (const [key, child] of Object.entries(node)) {
-    const childPath = path + pointer(key);
-    if (key === 'matchLabels' || (key === 'labels' && path.endsWith('/metadata'))) {
-      yield* labelMapFindings(obj, child, childPath);
-    } else {
-      yield* labelFindings(obj, child, childPath);
+  const underMetadata = keys.length > 0 && keys[keys.length - 1] === 'metadata';
+  for (const key in node) {
+    if (!hasOwn.call(node, key)) {
+      continue;
+    }
+    const child = (node as Record<string, unknown>)[key];
+    if (key === 'matchLabels' || (key === 'labels' && underMetadata)) {
+      keys.push(key);
+      labelMapFindings(obj, child, keys, findings);
+      keys.pop();
+    } else if (child !== null && typeof child === 'object') {
+      keys.push(key);
+      labelFindings(obj, child, keys, findings);
+      keys.pop();
     }
   }
 }
 
-function* labelMapFindings(obj: any, labels: unknown, path: string): Iterable<Finding> {
-  for (const [key, value] of Object.entries(asRecord(labels))) {
-    const keyProblem = labelKeyProblem(key);
+/** Checks the label keys and values of `labels`, the map at `keys` in `obj`. */
+function labelMapFindings(obj: any, labels: unknown, keys: ReadonlyArray<string | number>, findings: Finding[]): void {
+  const map = asRecord(labels);
+  for (const key in map) {
+    if (!hasOwn.call(map, key)) {
+      continue;
+    }
+    const value = map[key];
+    const keyProblem = cachedLabelKeyProblem(key);
     if (keyProblem) {
-      yield { obj, rule: 'metadata/label', path: path + pointer(key), message: `label key "${key}" ${keyProblem}` };
+      findings.push({ obj, rule: 'metadata/label', path: pointer(...keys, key), message: `label key "${key}" ${keyProblem}` });
     }
     if (typeof value === 'string' && (value.length > 63 || !LABEL_VALUE.test(value))) {
-      yield {
+      findings.push({
         obj,
         rule: 'metadata/label',
-        path: path + pointer(key),
+        path: pointer(...keys, key),
         message: `label value "${value}" must be empty or at most 63 alphanumerics, "-", "_" and ".", starting and ending with an alphanumeric`,
-      };
+      });
     }
   }
+}
+
+/** {@link labelKeyProblem} by key: an output uses a few label keys on many objects. `null`: valid. */
+const KEY_PROBLEMS = new Map<string, string | null>();
+const MAX_CACHED_KEYS = 10_000;
+
+function cachedLabelKeyProblem(key: string): string | undefined {
+  let problem = KEY_PROBLEMS.get(key);
+  if (problem === undefined) {
+    problem = labelKeyProblem(key) ?? null;
+    if (KEY_PROBLEMS.size >= MAX_CACHED_KEYS) {
+      KEY_PROBLEMS.clear();
+    }
+    KEY_PROBLEMS.set(key, problem);
+  }
+  return problem ?? undefined;
 }
 
 /** Why `key` is not a valid label key (`[prefix/]name`), or undefined if it is. */

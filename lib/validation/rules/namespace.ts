@@ -1,13 +1,13 @@
-import { ContainerAt, apiGroup, asArray, asRecord, containersOf, namespaceOf, podTemplate } from '../objects';
+import { ContainerAt, PodTemplate, apiGroup, asArray, asRecord, containersOf } from '../objects';
 import { Output } from '../output';
 import { Finding, pointer } from '../problem';
 
-/** A by-name reference from one namespaced object to another in its own namespace. */
-interface Reference {
-  readonly path: string;
-  readonly group: string;
-  readonly kind: string;
-  readonly name: unknown;
+/** The object whose references are being checked, and where its findings go; one per run, moved from object to object. */
+interface Referrer {
+  readonly output: Output;
+  readonly findings: Finding[];
+  obj: any;
+  namespace: string;
 }
 
 /**
@@ -16,82 +16,149 @@ interface Reference {
  * backend, a RoleBinding's Role, an autoscaler's target) finds it in its own namespace whenever
  * the output has it at all. A target the output has only in other namespaces is a finding; a
  * target the output does not have is assumed to exist in the cluster.
+ *
+ * Only string names are references; the JSON pointer of a reference is built only for a finding.
  */
-export function* namespaceRules(output: Output): Iterable<Finding> {
-  for (const obj of output.objects) {
-    const namespace = namespaceOf(obj);
+export function namespaceRules(output: Output, findings: Finding[]): void {
+  const from: Referrer = { output, findings, obj: undefined, namespace: '' };
+  const entries = output.entries;
+  for (let e = 0; e < entries.length; e++) {
+    const { obj, group, namespace, template } = entries[e];
     if (namespace === '') {
       continue;
     }
-    for (const ref of referencesOf(obj)) {
-      if (output.find(ref.group, ref.kind, namespace, ref.name).length > 0) {
-        continue;
+    from.obj = obj;
+    from.namespace = namespace;
+    if (template) {
+      templateReferences(from, template);
+    }
+    if (obj.kind === 'StatefulSet' && group === 'apps') {
+      const serviceName = obj.spec?.serviceName;
+      if (typeof serviceName === 'string') {
+        refer(from, '', 'Service', serviceName, '', 'spec', 'serviceName');
       }
-      const others = output.namespacesOf(ref.group, ref.kind, ref.name);
-      if (others.length > 0) {
-        yield {
-          obj,
-          rule: 'namespace/reference',
-          path: ref.path,
-          message: `refers to ${ref.kind} "${ref.name}" in its own namespace "${namespace}", but the output has it only in namespace ${others.map(ns => `"${ns}"`).join(', ')}`,
-        };
+    }
+    if (obj.kind === 'Ingress' && group === 'networking.k8s.io') {
+      const defaultBackend = obj.spec?.defaultBackend?.service?.name;
+      if (typeof defaultBackend === 'string') {
+        refer(from, '', 'Service', defaultBackend, '', 'spec', 'defaultBackend', 'service', 'name');
+      }
+      const rules = asArray(obj.spec?.rules);
+      for (let i = 0; i < rules.length; i++) {
+        const paths = asArray(asRecord(rules[i]).http?.paths);
+        for (let j = 0; j < paths.length; j++) {
+          const backend = asRecord(paths[j]).backend?.service?.name;
+          if (typeof backend === 'string') {
+            refer(from, '', 'Service', backend, '', 'spec', 'rules', i, 'http', 'paths', j, 'backend', 'service', 'name');
+          }
+        }
+      }
+    }
+    if (obj.kind === 'RoleBinding' && group === 'rbac.authorization.k8s.io' && obj.roleRef?.kind === 'Role') {
+      const role = obj.roleRef.name;
+      if (typeof role === 'string') {
+        refer(from, group, 'Role', role, '', 'roleRef', 'name');
+      }
+    }
+    if (obj.kind === 'HorizontalPodAutoscaler' && group === 'autoscaling') {
+      const target = asRecord(obj.spec?.scaleTargetRef);
+      if (typeof target.name === 'string') {
+        refer(from, apiGroup(target), target.kind, target.name, '', 'spec', 'scaleTargetRef', 'name');
       }
     }
   }
 }
 
-function referencesOf(obj: any): Reference[] {
-  const refs: Reference[] = [];
-  const template = podTemplate(obj);
-  if (template) {
-    const spec = template.spec;
-    const at = (...segments: Array<string | number>) => template.specPath + pointer(...segments);
-    refs.push({ path: at('serviceAccountName'), group: '', kind: 'ServiceAccount', name: spec.serviceAccountName });
-    asArray(spec.imagePullSecrets).forEach((s, i) => refs.push({ path: at('imagePullSecrets', i, 'name'), group: '', kind: 'Secret', name: asRecord(s).name }));
-    asArray(spec.volumes).forEach((v, i) => {
-      const volume = asRecord(v);
-      refs.push({ path: at('volumes', i, 'persistentVolumeClaim', 'claimName'), group: '', kind: 'PersistentVolumeClaim', name: volume.persistentVolumeClaim?.claimName });
-      refs.push({ path: at('volumes', i, 'configMap', 'name'), group: '', kind: 'ConfigMap', name: volume.configMap?.name });
-      refs.push({ path: at('volumes', i, 'secret', 'secretName'), group: '', kind: 'Secret', name: volume.secret?.secretName });
-      asArray(volume.projected?.sources).forEach((s, j) => {
-        const source = asRecord(s);
-        refs.push({ path: at('volumes', i, 'projected', 'sources', j, 'configMap', 'name'), group: '', kind: 'ConfigMap', name: source.configMap?.name });
-        refs.push({ path: at('volumes', i, 'projected', 'sources', j, 'secret', 'name'), group: '', kind: 'Secret', name: source.secret?.name });
-      });
+/**
+ * Checks the reference from `from` to the object of `group`, `kind` and `name` in its own
+ * namespace (callers pass string names only: other values are no reference). The reference sits
+ * at `base` followed by `segments`: its JSON pointer is only built for a finding.
+ */
+function refer(from: Referrer, group: string, kind: unknown, name: string, base: string, ...segments: Array<string | number>): void {
+  if (from.output.has(group, kind, from.namespace, name)) {
+    return;
+  }
+  const others = from.output.namespacesOf(group, kind, name);
+  if (others.length > 0) {
+    from.findings.push({
+      obj: from.obj,
+      rule: 'namespace/reference',
+      path: base + pointer(...segments),
+      message: `refers to ${kind} "${name}" in its own namespace "${from.namespace}", but the output has it only in namespace ${others.map(ns => `"${ns}"`).join(', ')}`,
     });
-    containersOf(template).forEach(c => refs.push(...containerReferences(c)));
   }
-  const group = apiGroup(obj);
-  if (obj.kind === 'StatefulSet' && group === 'apps') {
-    refs.push({ path: pointer('spec', 'serviceName'), group: '', kind: 'Service', name: obj.spec?.serviceName });
-  }
-  if (obj.kind === 'Ingress' && group === 'networking.k8s.io') {
-    refs.push({ path: pointer('spec', 'defaultBackend', 'service', 'name'), group: '', kind: 'Service', name: obj.spec?.defaultBackend?.service?.name });
-    asArray(obj.spec?.rules).forEach((r, i) => asArray(asRecord(r).http?.paths).forEach((p, j) => refs.push({
-      path: pointer('spec', 'rules', i, 'http', 'paths', j, 'backend', 'service', 'name'), group: '', kind: 'Service', name: asRecord(p).backend?.service?.name,
-    })));
-  }
-  if (obj.kind === 'RoleBinding' && group === 'rbac.authorization.k8s.io' && obj.roleRef?.kind === 'Role') {
-    refs.push({ path: pointer('roleRef', 'name'), group, kind: 'Role', name: obj.roleRef.name });
-  }
-  if (obj.kind === 'HorizontalPodAutoscaler' && group === 'autoscaling') {
-    const target = asRecord(obj.spec?.scaleTargetRef);
-    refs.push({ path: pointer('spec', 'scaleTargetRef', 'name'), group: apiGroup(target), kind: target.kind, name: target.name });
-  }
-  return refs.filter(ref => typeof ref.name === 'string');
 }
 
-function containerReferences({ container, path }: ContainerAt): Reference[] {
-  const refs: Reference[] = [];
-  asArray(container.env).forEach((e, i) => {
-    const from = asRecord(asRecord(e).valueFrom);
-    refs.push({ path: path + pointer('env', i, 'valueFrom', 'configMapKeyRef', 'name'), group: '', kind: 'ConfigMap', name: from.configMapKeyRef?.name });
-    refs.push({ path: path + pointer('env', i, 'valueFrom', 'secretKeyRef', 'name'), group: '', kind: 'Secret', name: from.secretKeyRef?.name });
-  });
-  asArray(container.envFrom).forEach((e, i) => {
-    const source = asRecord(e);
-    refs.push({ path: path + pointer('envFrom', i, 'configMapRef', 'name'), group: '', kind: 'ConfigMap', name: source.configMapRef?.name });
-    refs.push({ path: path + pointer('envFrom', i, 'secretRef', 'name'), group: '', kind: 'Secret', name: source.secretRef?.name });
-  });
-  return refs;
+function templateReferences(from: Referrer, template: PodTemplate): void {
+  const { spec, specPath } = template;
+  const serviceAccount = spec.serviceAccountName;
+  if (typeof serviceAccount === 'string') {
+    refer(from, '', 'ServiceAccount', serviceAccount, specPath, 'serviceAccountName');
+  }
+  const pullSecrets = asArray(spec.imagePullSecrets);
+  for (let i = 0; i < pullSecrets.length; i++) {
+    const secret = asRecord(pullSecrets[i]).name;
+    if (typeof secret === 'string') {
+      refer(from, '', 'Secret', secret, specPath, 'imagePullSecrets', i, 'name');
+    }
+  }
+  const volumes = asArray(spec.volumes);
+  for (let i = 0; i < volumes.length; i++) {
+    const volume = asRecord(volumes[i]);
+    const claim = volume.persistentVolumeClaim?.claimName;
+    if (typeof claim === 'string') {
+      refer(from, '', 'PersistentVolumeClaim', claim, specPath, 'volumes', i, 'persistentVolumeClaim', 'claimName');
+    }
+    const configMap = volume.configMap?.name;
+    if (typeof configMap === 'string') {
+      refer(from, '', 'ConfigMap', configMap, specPath, 'volumes', i, 'configMap', 'name');
+    }
+    const secret = volume.secret?.secretName;
+    if (typeof secret === 'string') {
+      refer(from, '', 'Secret', secret, specPath, 'volumes', i, 'secret', 'secretName');
+    }
+    const sources = asArray(volume.projected?.sources);
+    for (let j = 0; j < sources.length; j++) {
+      const source = asRecord(sources[j]);
+      const sourceConfigMap = source.configMap?.name;
+      if (typeof sourceConfigMap === 'string') {
+        refer(from, '', 'ConfigMap', sourceConfigMap, specPath, 'volumes', i, 'projected', 'sources', j, 'configMap', 'name');
+      }
+      const sourceSecret = source.secret?.name;
+      if (typeof sourceSecret === 'string') {
+        refer(from, '', 'Secret', sourceSecret, specPath, 'volumes', i, 'projected', 'sources', j, 'secret', 'name');
+      }
+    }
+  }
+  const containers = containersOf(template);
+  for (let c = 0; c < containers.length; c++) {
+    containerReferences(from, specPath, containers[c]);
+  }
+}
+
+function containerReferences(from: Referrer, specPath: string, { container, list, index }: ContainerAt): void {
+  const env = asArray(container.env);
+  for (let i = 0; i < env.length; i++) {
+    const valueFrom = asRecord(asRecord(env[i]).valueFrom);
+    const configMap = valueFrom.configMapKeyRef?.name;
+    if (typeof configMap === 'string') {
+      refer(from, '', 'ConfigMap', configMap, specPath, list, index, 'env', i, 'valueFrom', 'configMapKeyRef', 'name');
+    }
+    const secret = valueFrom.secretKeyRef?.name;
+    if (typeof secret === 'string') {
+      refer(from, '', 'Secret', secret, specPath, list, index, 'env', i, 'valueFrom', 'secretKeyRef', 'name');
+    }
+  }
+  const envFrom = asArray(container.envFrom);
+  for (let i = 0; i < envFrom.length; i++) {
+    const source = asRecord(envFrom[i]);
+    const configMap = source.configMapRef?.name;
+    if (typeof configMap === 'string') {
+      refer(from, '', 'ConfigMap', configMap, specPath, list, index, 'envFrom', i, 'configMapRef', 'name');
+    }
+    const secret = source.secretRef?.name;
+    if (typeof secret === 'string') {
+      refer(from, '', 'Secret', secret, specPath, list, index, 'envFrom', i, 'secretRef', 'name');
+    }
+  }
 }

@@ -3,6 +3,7 @@ import { Output } from '../output';
 import { Finding, pointer } from '../problem';
 
 const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const HAS_LETTER = /[a-z]/;
 const SECRET_NAME = /pass(word)?|secret|token|api[_-]?key|private[_-]?key/i;
 /** Names that point at a secret or name it, without holding it: `PASSWORD_FILE=/run/secrets/pw`, `SECRET_NAME=db`. */
 const SECRET_REFERENCE_NAME = /_(FILE|PATH|DIR|NAME|USER|USERNAME)$/i;
@@ -17,80 +18,123 @@ const FLAG_VALUE = /^(true|false|yes|no|on|off|0|1)$/i;
  * `pod/port-name` (port names are IANA service names of at most 15 characters, unique per
  * container) and `pod/literal-secret` (credential-like env vars come from `valueFrom`, not `value`).
  */
-export function* podSpecRules(output: Output): Iterable<Finding> {
-  for (const template of output.templates) {
-    const volumes = new Set<unknown>();
-    for (const [i, volume] of asArray(template.spec.volumes).entries()) {
-      const name = asRecord(volume).name;
+export function podSpecRules(output: Output, findings: Finding[]): void {
+  const volumes = new Seen();
+  const containerNames = new Seen();
+  const seen = new Seen();
+  const templates = output.templates;
+  for (let t = 0; t < templates.length; t++) {
+    const template = templates[t];
+    volumes.clear();
+    const podVolumes = asArray(template.spec.volumes);
+    for (let i = 0; i < podVolumes.length; i++) {
+      const name = asRecord(podVolumes[i]).name;
       if (volumes.has(name)) {
-        yield finding(template, `${template.specPath}${pointer('volumes', i, 'name')}`, 'pod/duplicate-volume', `volume name "${name}" is used by an earlier volume`);
+        findings.push(finding(template, `${template.specPath}${pointer('volumes', i, 'name')}`, 'pod/duplicate-volume', `volume name "${name}" is used by an earlier volume`));
       }
       volumes.add(name);
     }
     if (template.owner.kind === 'StatefulSet') {
-      for (const claim of asArray(template.owner.spec?.volumeClaimTemplates)) {
-        volumes.add(asRecord(claim).metadata?.name);
+      const claims = asArray(template.owner.spec?.volumeClaimTemplates);
+      for (let i = 0; i < claims.length; i++) {
+        volumes.add(asRecord(claims[i]).metadata?.name);
       }
     }
-    const containerNames = new Set<unknown>();
-    for (const at of containersOf(template)) {
+    containerNames.clear();
+    const containers = containersOf(template);
+    for (let c = 0; c < containers.length; c++) {
+      const at = containers[c];
       if (containerNames.has(at.container.name)) {
-        yield finding(template, at.path + pointer('name'), 'pod/container-name', `container name "${at.container.name}" is used by another container of the pod`);
+        findings.push(finding(template, at.path + pointer('name'), 'pod/container-name', `container name "${at.container.name}" is used by another container of the pod`));
       }
       containerNames.add(at.container.name);
-      yield* mountFindings(template, at, volumes);
-      yield* portFindings(template, at);
-      yield* envFindings(template, at);
+      mountFindings(template, at, volumes, seen, findings);
+      portFindings(template, at, seen, findings);
+      envFindings(template, at, findings);
     }
   }
 }
 
-function* mountFindings(template: PodTemplate, { container, path }: ContainerAt, volumes: ReadonlySet<unknown>): Iterable<Finding> {
+/** A set of values, cleared and reused from pod to pod and container to container: a short list while small, a `Set` beyond. */
+class Seen {
+  private static readonly MAX_LIST = 32;
+  private readonly list: unknown[] = [];
+  private set: Set<unknown> | undefined;
+
+  public clear(): void {
+    this.list.length = 0;
+    this.set = undefined;
+  }
+
+  /** Whether `value` was added (SameValueZero, as `Set`). */
+  public has(value: unknown): boolean {
+    return this.set ? this.set.has(value) : this.list.includes(value);
+  }
+
+  public add(value: unknown): void {
+    if (this.set) {
+      this.set.add(value);
+    } else if (this.list.length < Seen.MAX_LIST) {
+      this.list.push(value);
+    } else {
+      this.set = new Set(this.list).add(value);
+    }
+  }
+}
+
+function mountFindings(template: PodTemplate, at: ContainerAt, volumes: Seen, mountPaths: Seen, findings: Finding[]): void {
+  const { container } = at;
   const claims = template.owner.kind === 'StatefulSet' ? ' or volumeClaimTemplate' : '';
-  const mountPaths = new Set<unknown>();
-  for (const [i, mount] of asArray(container.volumeMounts).entries()) {
-    const { name, mountPath } = asRecord(mount);
+  const mounts = asArray(container.volumeMounts);
+  mountPaths.clear();
+  for (let i = 0; i < mounts.length; i++) {
+    const { name, mountPath } = asRecord(mounts[i]);
     if (!volumes.has(name)) {
-      yield finding(template, path + pointer('volumeMounts', i, 'name'), 'pod/volume-mount', `volumeMount "${name}" names no volume${claims} of the pod`);
+      findings.push(finding(template, at.path + pointer('volumeMounts', i, 'name'), 'pod/volume-mount', `volumeMount "${name}" names no volume${claims} of the pod`));
     }
     if (mountPaths.has(mountPath)) {
-      yield finding(template, path + pointer('volumeMounts', i, 'mountPath'), 'pod/mount-path', `mountPath "${mountPath}" is already mounted in container "${container.name}"`);
+      findings.push(finding(template, at.path + pointer('volumeMounts', i, 'mountPath'), 'pod/mount-path', `mountPath "${mountPath}" is already mounted in container "${container.name}"`));
     }
     mountPaths.add(mountPath);
   }
-  for (const [i, device] of asArray(container.volumeDevices).entries()) {
-    const { name } = asRecord(device);
+  const devices = asArray(container.volumeDevices);
+  for (let i = 0; i < devices.length; i++) {
+    const { name } = asRecord(devices[i]);
     if (!volumes.has(name)) {
-      yield finding(template, path + pointer('volumeDevices', i, 'name'), 'pod/volume-mount', `volumeDevice "${name}" names no volume${claims} of the pod`);
+      findings.push(finding(template, at.path + pointer('volumeDevices', i, 'name'), 'pod/volume-mount', `volumeDevice "${name}" names no volume${claims} of the pod`));
     }
   }
 }
 
-function* portFindings(template: PodTemplate, { container, path }: ContainerAt): Iterable<Finding> {
-  const names = new Set<string>();
-  for (const [i, port] of asArray(container.ports).entries()) {
-    const { name } = asRecord(port);
+function portFindings(template: PodTemplate, at: ContainerAt, names: Seen, findings: Finding[]): void {
+  const { container } = at;
+  const ports = asArray(container.ports);
+  names.clear();
+  for (let i = 0; i < ports.length; i++) {
+    const { name } = asRecord(ports[i]);
     if (typeof name !== 'string') {
       continue;
     }
-    const at = path + pointer('ports', i, 'name');
-    if (name.length > 15 || !IANA_SVC_NAME.test(name) || !/[a-z]/.test(name) || name.includes('--')) {
-      yield finding(template, at, 'pod/port-name', `port name "${name}" must be an IANA service name: 1 to 15 lower-case alphanumerics and "-", with a letter, no "--", not starting or ending with "-"`);
+    if (name.length > 15 || !IANA_SVC_NAME.test(name) || !HAS_LETTER.test(name) || name.includes('--')) {
+      findings.push(finding(template, at.path + pointer('ports', i, 'name'), 'pod/port-name',
+        `port name "${name}" must be an IANA service name: 1 to 15 lower-case alphanumerics and "-", with a letter, no "--", not starting or ending with "-"`));
     }
     if (names.has(name)) {
-      yield finding(template, at, 'pod/port-name', `port name "${name}" is used by another port of container "${container.name}"`);
+      findings.push(finding(template, at.path + pointer('ports', i, 'name'), 'pod/port-name', `port name "${name}" is used by another port of container "${container.name}"`));
     }
     names.add(name);
   }
 }
 
-function* envFindings(template: PodTemplate, { container, path }: ContainerAt): Iterable<Finding> {
-  for (const [i, env] of asArray(container.env).entries()) {
-    const { name, value } = asRecord(env);
+function envFindings(template: PodTemplate, at: ContainerAt, findings: Finding[]): void {
+  const { container } = at;
+  const env = asArray(container.env);
+  for (let i = 0; i < env.length; i++) {
+    const { name, value } = asRecord(env[i]);
     if (typeof name === 'string' && typeof value === 'string'
       && SECRET_NAME.test(name) && !SECRET_REFERENCE_NAME.test(name) && !FLAG_VALUE.test(value)) {
-      yield finding(template, path + pointer('env', i, 'value'), 'pod/literal-secret',
-        `env var "${name}" of container "${container.name}" looks like a credential but has a literal value; use valueFrom.secretKeyRef`);
+      findings.push(finding(template, at.path + pointer('env', i, 'value'), 'pod/literal-secret',
+        `env var "${name}" of container "${container.name}" looks like a credential but has a literal value; use valueFrom.secretKeyRef`));
     }
   }
 }

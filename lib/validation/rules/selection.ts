@@ -1,5 +1,5 @@
-import { LabelSelector, apiGroup, asArray, asRecord, labelSelectorMatches, mapSelectorMatches, namespaceOf, podTemplate } from '../objects';
-import { Output } from '../output';
+import { LabelSelector, asArray, asRecord, labelSelectorMatches, mapSelectorMatches } from '../objects';
+import { Output, OutputObject } from '../output';
 import { Finding, pointer } from '../problem';
 
 /** Workloads whose `spec.selector` must select their own pod template. */
@@ -13,109 +13,116 @@ const WORKLOADS: Record<string, string> = { Deployment: 'apps', StatefulSet: 'ap
  * Service with a selector, and a PodDisruptionBudget, select at least one pod template of their
  * namespace in the output.
  */
-export function* selectionRules(output: Output): Iterable<Finding> {
-  for (const obj of output.objects) {
-    const group = apiGroup(obj);
+export function selectionRules(output: Output, findings: Finding[]): void {
+  const entries = output.entries;
+  for (let e = 0; e < entries.length; e++) {
+    const entry = entries[e];
+    const { obj, group } = entry;
     if (WORKLOADS[obj.kind] === group && obj.spec?.selector !== undefined) {
-      yield* workloadSelectorFindings(obj);
+      workloadSelectorFindings(entry, findings);
     }
     if (obj.kind === 'StatefulSet' && group === 'apps') {
-      yield* statefulSetServiceFindings(output, obj);
+      statefulSetServiceFindings(output, entry, findings);
     }
     if (obj.kind === 'Service' && group === '') {
-      yield* serviceFindings(output, obj);
+      serviceFindings(output, entry, findings);
     }
     if (obj.kind === 'PodDisruptionBudget' && group === 'policy') {
-      yield* pdbFindings(output, obj);
+      pdbFindings(output, entry, findings);
     }
   }
 }
 
-function* workloadSelectorFindings(obj: any): Iterable<Finding> {
+function workloadSelectorFindings({ obj, template }: OutputObject, findings: Finding[]): void {
   const selector: LabelSelector = asRecord(obj.spec.selector);
-  const labels = podTemplate(obj)?.labels ?? {};
-  const path = pointer('spec', 'selector');
-  if (Object.keys(asRecord(selector.matchLabels)).length === 0 && asArray(selector.matchExpressions).length === 0) {
-    yield { obj, rule: 'workload/selector', path, message: `${obj.kind} selector is empty; it must select the pod template labels` };
+  const labels = template?.labels ?? {};
+  if (isEmpty(asRecord(selector.matchLabels)) && asArray(selector.matchExpressions).length === 0) {
+    findings.push({ obj, rule: 'workload/selector', path: pointer('spec', 'selector'), message: `${obj.kind} selector is empty; it must select the pod template labels` });
   } else if (!labelSelectorMatches(selector, labels)) {
-    yield {
+    findings.push({
       obj,
       rule: 'workload/selector',
-      path,
+      path: pointer('spec', 'selector'),
       message: `selector ${describeSelector(selector)} does not select the pod template labels {${describeLabels(labels)}}`,
-    };
+    });
   }
 }
 
-function* statefulSetServiceFindings(output: Output, obj: any): Iterable<Finding> {
+function statefulSetServiceFindings(output: Output, { obj, namespace, template }: OutputObject, findings: Finding[]): void {
   const serviceName = obj.spec?.serviceName;
-  const namespace = namespaceOf(obj);
-  const path = pointer('spec', 'serviceName');
   if (typeof serviceName !== 'string') {
     return; // missing or mistyped: a schema problem
   }
   const [service] = output.find('', 'Service', namespace, serviceName);
   if (!service) {
-    yield {
+    findings.push({
       obj,
       rule: 'statefulset/service-name',
-      path,
+      path: pointer('spec', 'serviceName'),
       message: `serviceName "${serviceName}" names no Service in namespace "${namespace}" of this output; the pods would get no DNS names`,
-    };
+    });
     return;
   }
   if (service.spec?.clusterIP !== 'None') {
-    yield {
+    findings.push({
       obj,
       rule: 'statefulset/headless-service',
-      path,
+      path: pointer('spec', 'serviceName'),
       message: `Service "${serviceName}" is not headless; set its spec.clusterIP to "None" so each pod gets a stable DNS name`,
-    };
+    });
   }
   const selector = asRecord(service.spec?.selector);
-  const labels = podTemplate(obj)?.labels ?? {};
-  if (Object.keys(selector).length === 0 || !mapSelectorMatches(selector, labels)) {
-    yield {
+  const labels = template?.labels ?? {};
+  if (isEmpty(selector) || !mapSelectorMatches(selector, labels)) {
+    findings.push({
       obj,
       rule: 'statefulset/service-selector',
-      path,
+      path: pointer('spec', 'serviceName'),
       message: `Service "${serviceName}" selector {${describeLabels(selector)}} does not select this StatefulSet's pod labels {${describeLabels(labels)}}`,
-    };
+    });
   }
 }
 
-function* serviceFindings(output: Output, obj: any): Iterable<Finding> {
+function serviceFindings(output: Output, { obj, namespace }: OutputObject, findings: Finding[]): void {
   const selector = asRecord(obj.spec?.selector);
-  if (Object.keys(selector).length === 0 || obj.spec?.type === 'ExternalName') {
+  if (isEmpty(selector) || obj.spec?.type === 'ExternalName') {
     return;
   }
-  const namespace = namespaceOf(obj);
-  if (output.selectByMap(namespace, selector).length === 0) {
-    yield {
+  const labelSelector: LabelSelector = { matchLabels: selector };
+  if (!output.selectsAny(namespace, labelSelector)) {
+    findings.push({
       obj,
       rule: 'service/selects-nothing',
       path: pointer('spec', 'selector'),
-      message: `selector {${describeLabels(selector)}} selects no pod template in namespace "${namespace}" of this output${elsewhere(output, namespace, { matchLabels: selector })}`,
-    };
+      message: `selector {${describeLabels(selector)}} selects no pod template in namespace "${namespace}" of this output${elsewhere(output, namespace, labelSelector)}`,
+    });
   }
 }
 
-function* pdbFindings(output: Output, obj: any): Iterable<Finding> {
-  const path = pointer('spec', 'selector');
+function pdbFindings(output: Output, { obj, namespace }: OutputObject, findings: Finding[]): void {
   const selector = obj.spec?.selector;
   if (selector === undefined || selector === null) {
-    yield { obj, rule: 'pdb/selects-nothing', path, message: 'has no selector, so it protects no pod' };
+    findings.push({ obj, rule: 'pdb/selects-nothing', path: pointer('spec', 'selector'), message: 'has no selector, so it protects no pod' });
     return;
   }
-  const namespace = namespaceOf(obj);
-  if (output.selectByLabelSelector(namespace, asRecord(selector)).length === 0) {
-    yield {
+  if (!output.selectsAny(namespace, asRecord(selector))) {
+    findings.push({
       obj,
       rule: 'pdb/selects-nothing',
-      path,
+      path: pointer('spec', 'selector'),
       message: `selector ${describeSelector(asRecord(selector))} selects no pod template in namespace "${namespace}" of this output${elsewhere(output, namespace, asRecord(selector))}`,
-    };
+    });
   }
+}
+
+/** Whether `record` has no own enumerable key, without listing its keys. */
+function isEmpty(record: Readonly<Record<string, unknown>>): boolean {
+  for (const key in record) {
+    if (Object.prototype.hasOwnProperty.call(record, key)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 function elsewhere(output: Output, namespace: string, selector: LabelSelector): string {

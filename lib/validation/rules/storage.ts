@@ -1,4 +1,4 @@
-import { asArray, asRecord, namespaceOf, podTemplate } from '../objects';
+import { asArray, asRecord } from '../objects';
 import { Output } from '../output';
 import { Finding, pointer } from '../problem';
 
@@ -9,10 +9,11 @@ const SINGLE_NODE_MODES = ['ReadWriteOnce', 'ReadWriteOncePod'];
  * the RollingUpdate strategy, which is the default) must not mount a PersistentVolumeClaim of the
  * output that is ReadWriteOnce or ReadWriteOncePod: the second pod would hang on Multi-Attach.
  */
-export function* storageRules(output: Output): Iterable<Finding> {
-  for (const obj of output.objects) {
-    const template = obj.kind === 'Deployment' ? podTemplate(obj) : undefined;
-    if (!template) {
+export function storageRules(output: Output, findings: Finding[]): void {
+  const entries = output.entries;
+  for (let e = 0; e < entries.length; e++) {
+    const { obj, namespace, template } = entries[e];
+    if (obj.kind !== 'Deployment' || !template) {
       continue;
     }
     const replicas = obj.spec?.replicas ?? 1;
@@ -21,20 +22,21 @@ export function* storageRules(output: Output): Iterable<Finding> {
       continue;
     }
     const why = replicas > 1 ? `it has ${replicas} replicas` : 'its RollingUpdate strategy starts the new pod before the old one stops';
-    for (const [i, volume] of asArray(template.spec.volumes).entries()) {
-      const claimName = asRecord(asRecord(volume).persistentVolumeClaim).claimName;
+    const volumes = asArray(template.spec.volumes);
+    for (let i = 0; i < volumes.length; i++) {
+      const claimName = asRecord(asRecord(volumes[i]).persistentVolumeClaim).claimName;
       if (claimName === undefined) {
         continue;
       }
-      for (const claim of output.find('', 'PersistentVolumeClaim', namespaceOf(obj), claimName)) {
+      for (const claim of output.find('', 'PersistentVolumeClaim', namespace, claimName)) {
         const modes = asArray(claim.spec?.accessModes).filter(mode => SINGLE_NODE_MODES.includes(mode));
         if (modes.length > 0) {
-          yield {
+          findings.push({
             obj,
             rule: 'deployment/rwo-claim',
             path: `${template.specPath}${pointer('volumes', i, 'persistentVolumeClaim', 'claimName')}`,
             message: `PersistentVolumeClaim "${claimName}" is ${modes.join('/')} but ${why}; the other pod would hang on Multi-Attach (use strategy Recreate with 1 replica, a ReadWriteMany claim, or a StatefulSet)`,
-          };
+          });
         }
       }
     }

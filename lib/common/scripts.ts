@@ -1,0 +1,20 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { packageRoot } from '../validation/package-root';
+
+const cache = new Map<string, Readonly<Record<string, string>>>();
+
+/**
+ * The container scripts (`*.sh`) in a folder of this package, by file name, read once per process.
+ * They are real files (linted and tested) that constructs put into ConfigMaps at synth time.
+ */
+export function readScripts(dirFromPackageRoot: string): Readonly<Record<string, string>> {
+  let scripts = cache.get(dirFromPackageRoot);
+  if (!scripts) {
+    const dir = path.join(packageRoot(), dirFromPackageRoot);
+    const files = fs.readdirSync(dir).filter(f => f.endsWith('.sh')).sort();
+    scripts = Object.fromEntries(files.map(f => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+    cache.set(dirFromPackageRoot, scripts);
+  }
+  return scripts;
+}
