@@ -563,6 +563,14 @@ describe('sidecar.sh', () => {
     expect(listenCall(second)).toBeDefined();
   });
 
+  test('refuses a replication password with a newline (MariaDB stores it one value per line)', () => {
+    const dataDir = clonedDataDir('mysql-primary-binlog');
+    const r = run('sidecar.sh', sidecarEnv(dataDir, { REPLICATION_PASSWORD: 'secret\n' }));
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('REPLICATION_PASSWORD contains a newline');
+    expect(sqlCalls(r)).toEqual([]);
+  });
+
   test('a failed CHANGE keeps the pending coordinates and is retried on the next start', () => {
     const dataDir = clonedDataDir('mariadb10-replica-binlog');
     const env = sidecarEnv(dataDir, { MYSQL_FLAVOR: 'mariadb', HOSTNAME: 'mysql-2' });
@@ -703,7 +711,7 @@ describe('create-users.sh', () => {
     });
     expect(r.status).toBe(0);
     expect(r.calls[0].tool).toBe('mysql');
-    expect(r.calls[0].argv.slice(1)).toEqual(['--protocol=SOCKET', '--socket=/run/mysqld/mysqld.sock', '--batch']);
+    expect(r.calls[0].argv.slice(1)).toEqual(['--protocol=SOCKET', '--host=localhost', '--socket=/run/mysqld/mysqld.sock', '--batch']);
     expect(r.calls[0].stdin).toContain("GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'rep'@'10.%';");
   });
 

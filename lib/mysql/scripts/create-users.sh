@@ -85,7 +85,8 @@ GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO $account;"
   )
   local connect=(--protocol=TCP "--host=${MYSQL_HOST:-127.0.0.1}" "--port=${MYSQL_PORT:-3306}")
   if [[ -n "${MYSQL_SOCKET:-}" ]]; then
-    connect=(--protocol=SOCKET "--socket=$MYSQL_SOCKET")
+    # The client ignores the socket when a host other than localhost is set (MYSQL_HOST may be).
+    connect=(--protocol=SOCKET --host=localhost "--socket=$MYSQL_SOCKET")
   fi
   log "creating replication user $user@$host"
   printf '%s\n' "$sql" | "$client" "--defaults-extra-file=$dir/admin.cnf" "${connect[@]}" --batch

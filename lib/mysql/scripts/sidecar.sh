@@ -201,6 +201,10 @@ setup_replication() {
     return 0
   fi
   require_env REPLICATION_USER REPLICATION_PASSWORD
+  # MariaDB keeps it in master.info, one value per line: a newline (a Secret made from a file that
+  # ends in one) breaks replication at the next restart.
+  [[ "$REPLICATION_PASSWORD" != *$'\n'* ]] ||
+    die "REPLICATION_PASSWORD contains a newline; recreate the Secret with --from-literal or a file without a trailing newline"
   [[ -f "$PENDING" ]] || write_pending_coordinates
   read_pending_coordinates
   local sql

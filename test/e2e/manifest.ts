@@ -1,0 +1,118 @@
+/**
+ * What a pod of a StatefulSet would run, read from synthesized manifests: its containers (init
+ * containers in order, the main container, sidecars) with their commands, env and mounts, and the
+ * files of its ConfigMap volumes. Only reads objects; it knows nothing about the scripts.
+ */
+import { find, Manifest } from '../support/manifests';
+
+export interface EnvVar {
+  readonly name: string;
+  readonly value?: string;
+  readonly valueFrom?: { readonly secretKeyRef?: { readonly name: string; readonly key: string } };
+}
+
+export interface VolumeMount {
+  readonly name: string;
+  readonly mountPath: string;
+  readonly subPath?: string;
+}
+
+export interface Container {
+  readonly name: string;
+  readonly command?: string[];
+  readonly args?: string[];
+  readonly env?: EnvVar[];
+  readonly envFrom?: unknown[];
+  readonly volumeMounts?: VolumeMount[];
+  readonly readinessProbe?: { readonly exec?: { readonly command: string[] } };
+}
+
+/** A file of a ConfigMap volume, as the kubelet would project it. */
+export interface ProjectedFile {
+  readonly path: string;
+  readonly content: string;
+  readonly mode: number;
+}
+
+export type VolumeKind = 'configMap' | 'emptyDir' | 'claim';
+
+export class PodTemplate {
+  /** The pod template of StatefulSet `name` in `objects`. */
+  public static of(objects: readonly Manifest[], name: string): PodTemplate {
+    return new PodTemplate(objects, find(objects, 'StatefulSet', name));
+  }
+
+  public readonly statefulSet: string;
+  public readonly initContainers: readonly Container[];
+  public readonly containers: readonly Container[];
+  private readonly spec: Manifest;
+
+  private constructor(private readonly objects: readonly Manifest[], private readonly sts: Manifest) {
+    this.statefulSet = sts.metadata.name;
+    this.spec = sts.spec.template.spec;
+    this.initContainers = this.spec.initContainers ?? [];
+    this.containers = this.spec.containers;
+  }
+
+  /** The init or regular container `name`. */
+  public container(name: string): Container {
+    const c = [...this.initContainers, ...this.containers].find((x) => x.name === name);
+    if (!c) throw new Error(`StatefulSet ${this.statefulSet} has no container ${name}`);
+    return c;
+  }
+
+  /** Names of the pod's volumes and of the StatefulSet's claim templates. */
+  public volumeNames(): string[] {
+    return [
+      ...(this.spec.volumes ?? []).map((v: Manifest) => v.name as string),
+      ...(this.sts.spec.volumeClaimTemplates ?? []).map((c: Manifest) => c.metadata.name as string),
+    ];
+  }
+
+  public volumeKind(name: string): VolumeKind {
+    const v = (this.spec.volumes ?? []).find((x: Manifest) => x.name === name);
+    if (v?.configMap) return 'configMap';
+    if (v?.emptyDir) return 'emptyDir';
+    if (!v && (this.sts.spec.volumeClaimTemplates ?? []).some((c: Manifest) => c.metadata.name === name)) return 'claim';
+    throw new Error(`volume ${name} of ${this.statefulSet} is neither a ConfigMap, an emptyDir nor a claim template`);
+  }
+
+  /** The files a ConfigMap volume projects: its `items` (or every key), with their modes. */
+  public configMapFiles(volume: string): ProjectedFile[] {
+    const v = (this.spec.volumes ?? []).find((x: Manifest) => x.name === volume);
+    if (!v?.configMap) throw new Error(`volume ${volume} is not a ConfigMap volume`);
+    const data: Record<string, string> = find(this.objects, 'ConfigMap', v.configMap.name).data ?? {};
+    const defaultMode: number = v.configMap.defaultMode ?? 0o644;
+    const items: { key: string; path: string; mode?: number }[] = v.configMap.items
+      ?? Object.keys(data).map((key) => ({ key, path: key }));
+    return items.map((item) => {
+      if (!(item.key in data)) throw new Error(`ConfigMap ${v.configMap.name} has no key ${item.key}`);
+      return { path: item.path, content: data[item.key], mode: item.mode ?? defaultMode };
+    });
+  }
+
+  /** The container's command and args. */
+  public argv(container: Container): string[] {
+    return [...(container.command ?? []), ...(container.args ?? [])];
+  }
+
+  /**
+   * The container's environment as the kubelet builds it: plain values, and Secret references
+   * through `secret(name, key, envName)`. Any other kind of reference is an error (the harness would
+   * otherwise run with a variable missing).
+   */
+  public env(container: Container, secret: (name: string, key: string, envName: string) => string): Record<string, string> {
+    if (container.envFrom?.length) throw new Error(`container ${container.name}: envFrom is not emulated`);
+    const env: Record<string, string> = {};
+    for (const e of container.env ?? []) {
+      if (e.value !== undefined) {
+        env[e.name] = e.value;
+      } else if (e.valueFrom?.secretKeyRef) {
+        env[e.name] = secret(e.valueFrom.secretKeyRef.name, e.valueFrom.secretKeyRef.key, e.name);
+      } else {
+        throw new Error(`container ${container.name}: env ${e.name} has a source the harness does not emulate: ${JSON.stringify(e.valueFrom)}`);
+      }
+    }
+    return env;
+  }
+}
