@@ -3,116 +3,140 @@ import type { Format } from 'ajv';
 /** Whether a value is valid against one definition: true or false, no errors. */
 export type FastCheck = (data: unknown) => boolean;
 
+/** JSON types as bits of {@link SchemaNode.types}. */
+const STRING = 1;
+const NUMBER = 2;
+const INTEGER = 4;
+const BOOLEAN = 8;
+const NULL = 16;
+const OBJECT = 32;
+const ARRAY = 64;
+const TYPE_BITS: Readonly<Record<string, number>> = {
+  string: STRING, number: NUMBER, integer: INTEGER, boolean: BOOLEAN, null: NULL, object: OBJECT, array: ARRAY,
+};
+
 /** The schema keywords {@link FastSchemaCompiler} checks; any other (but annotations) makes a schema unsupported. */
 const KEYWORDS = new Set(['$ref', 'type', 'enum', 'format', 'properties', 'required', 'additionalProperties', 'items']);
 /** Keywords that only annotate. */
 const ANNOTATION = /^(description|x-kubernetes-.*)$/;
 const LOCAL_REF = '#/definitions/';
-/** An object schema with up to this many properties tells them apart by `===`, a longer one by a `Map` and `switch`. */
-const MAX_INLINE_NAMES = 8;
+
+/** A schema, compiled: what {@link check} tests a value against. A `$ref` is the node of its definition. */
+interface SchemaNode {
+  /** Only {@link types} to test. */
+  typesOnly: boolean;
+  /** Allowed JSON types (bits), 0 for any. */
+  types: number;
+  /** `enum` (strings only). */
+  values: ReadonlySet<string> | undefined;
+  /** `format`: the type of value it checks and its test. */
+  format: { readonly type: string; readonly def: { validate(value: any): boolean } } | undefined;
+  /** `properties`, `required`, `additionalProperties`, for objects. */
+  object: ObjectSchema | undefined;
+  /** `items`, for arrays. */
+  items: SchemaNode | undefined;
+}
+
+interface ObjectSchema {
+  /** `properties`: the schema of each, and whether it is `required`. */
+  readonly properties: ReadonlyMap<string, { readonly schema: SchemaNode; readonly required: boolean }>;
+  /** How many properties are `required`. */
+  readonly required: number;
+  /** `additionalProperties`: false, a schema, or undefined (any). */
+  readonly additional: SchemaNode | false | undefined;
+}
 
 /** A schema construct the compiler does not handle: the kinds that reach it are left to ajv. */
 class Unsupported extends Error {}
 
 /**
  * Compiles the Kubernetes definitions (as {@link loadDefinitions} makes them strict) into plain
- * boolean checks: one JavaScript function per definition, which returns false at the first
- * violation, reports nothing, allocates nothing and calls the function of a `$ref` directly.
+ * yes/no checks: a tree of nodes per definition (shared between definitions, `$ref`s point at the
+ * node of their definition), walked by one function, {@link check}, that returns false at the
+ * first violation, reports nothing and allocates nothing. ajv's validators, one generated
+ * function per definition, pass each `$ref` an options object and a path string, keep error
+ * counts and spread the work over hundreds of functions, the big ones of which V8 optimizes late
+ * or never; {@link check} gets all the work and is optimized after a few objects.
  *
- * A check accepts exactly what ajv (`strict: false`, draft-07, the same formats) accepts: it
- * implements the keywords of the definitions (`type`, `enum`, `format`, `properties`, `required`,
- * `additionalProperties`, `items`, local `$ref`) with the conditions of the code ajv generates
- * for them (e.g. `integer` is `typeof x == "number" && !(x % 1) && !isNaN(x)`; a format only
- * checks values of its own type; a property is checked when it is not `undefined`). Any other
- * keyword, a non-string enum or an unknown format makes {@link compile} return undefined, and the
- * caller uses ajv instead. Only the yes/no answer comes from here: the findings of an invalid
- * object always come from ajv.
+ * A check accepts what ajv (`strict: false`, draft-07, the same formats) accepts: it implements
+ * the keywords of the definitions (`type`, `enum`, `format`, `properties`, `required`,
+ * `additionalProperties`, `items`, local `$ref`) with the conditions of the code ajv generates for
+ * them (`integer` is `typeof x == "number" && !(x % 1) && !isNaN(x)`; a format only checks values
+ * of its own type; a property is checked when it is not `undefined`; `required` means not
+ * `undefined`). Any other keyword, a non-string enum or an unknown format makes {@link compile}
+ * return undefined, and the caller uses ajv instead. Only the yes/no answer comes from here: the
+ * findings of an invalid object always come from ajv.
+ *
+ * Objects are checked in one pass over the keys they have (`for…in`, as ajv's
+ * `additionalProperties` loop), not by loading each of the dozens of properties a definition
+ * lists (which is what makes ajv's checks slow). ajv looks a listed property up with `x[name]`,
+ * which also sees non-enumerable and inherited properties, so that `for…in` sees the same: no
+ * listed name may be a property of `Object.prototype`, and an object whose prototype is not
+ * `Object.prototype` (or null) fails the check, as does one whose required properties are not all
+ * among its enumerable keys; ajv then judges it. (Own non-enumerable properties, which neither
+ * `for…in` nor `JSON.stringify` see, are not looked at.)
  */
 export class FastSchemaCompiler {
-  /** Compiled checks by definition index, shared by the generated code (`R[i](x)`). */
-  private readonly checks: FastCheck[] = [];
-  private readonly indexOf = new Map<string, number>();
+  private readonly nodes = new Map<string, SchemaNode>();
   private readonly unsupported = new Set<string>();
+  private readonly checks = new Map<string, FastCheck>();
+  /** Definition nodes registered but not filled in yet (a `$ref` to one of them is fine, being one of them is not). */
+  private readonly filling = new Set<SchemaNode>();
 
   constructor(private readonly definitions: Readonly<Record<string, any>>, private readonly formats: Readonly<Record<string, Format>>) {}
 
   /** The check of definition `name`, compiled with every definition it reaches on first use; undefined if unsupported. */
   public compile(name: string): FastCheck | undefined {
-    const index = this.indexOf.get(name);
-    if (index !== undefined && this.checks[index]) {
-      return this.checks[index];
+    let fast = this.checks.get(name);
+    if (fast || this.unsupported.has(name)) {
+      return fast;
     }
-    if (this.unsupported.has(name)) {
+    const created: string[] = [];
+    let root: SchemaNode;
+    try {
+      root = this.definition(name, created);
+    } catch (e) {
+      if (!(e instanceof Unsupported)) {
+        throw e;
+      }
+      // Forget the nodes of this attempt: some may be incomplete.
+      created.forEach(n => this.nodes.delete(n));
+      this.filling.clear();
+      this.unsupported.add(name);
       return undefined;
     }
-    const batch = new Batch(this, this.definitions, this.formats);
-    try {
-      batch.add(name);
-      batch.link(this.checks);
-    } catch (e) {
-      if (e instanceof Unsupported) {
-        this.unsupported.add(name);
-        return undefined;
+    fast = data => check(root, data);
+    this.checks.set(name, fast);
+    return fast;
+  }
+
+  /** The node of definition `name`, compiled (with the definitions it reaches) unless it is already; `created` gets the new ones. */
+  private definition(name: string, created: string[]): SchemaNode {
+    let node = this.nodes.get(name);
+    if (!node) {
+      const schema = Object.prototype.hasOwnProperty.call(this.definitions, name) ? this.definitions[name] : undefined;
+      if (schema === undefined || this.unsupported.has(name)) {
+        throw new Unsupported(name);
       }
-      throw e;
-    }
-    return this.checks[this.indexOf.get(name)!];
-  }
-
-  /** The index of definition `name` in the shared table, assigned on first request; whether it is compiled already. */
-  public slot(name: string): { index: number; compiled: boolean } {
-    let index = this.indexOf.get(name);
-    if (index === undefined) {
-      index = this.indexOf.size;
-      this.indexOf.set(name, index);
-    }
-    return { index, compiled: this.checks[index] !== undefined };
-  }
-
-  /** Whether definition `name` is known to be unsupported. */
-  public isUnsupported(name: string): boolean {
-    return this.unsupported.has(name);
-  }
-}
-
-/** The definitions compiled together: the ones a kind reaches that are not compiled yet. */
-class Batch {
-  private readonly functions: string[] = [];
-  private readonly pending: string[] = [];
-  private readonly added = new Set<string>();
-  /** Indexes of the listed properties of an object schema by name, `M[i]` in the generated code. */
-  private readonly maps: Array<ReadonlyMap<string, number>> = [];
-  private variables = 0;
-
-  constructor(private readonly compiler: FastSchemaCompiler, private readonly definitions: Readonly<Record<string, any>>, private readonly formats: Readonly<Record<string, Format>>) {}
-
-  /** Generates the function of definition `name` and of every definition it reaches that is not compiled yet. */
-  public add(name: string): void {
-    this.pending.push(name);
-    this.added.add(name);
-    while (this.pending.length > 0) {
-      const next = this.pending.pop()!;
-      const schema = this.definitions[next];
-      if (schema === undefined || this.compiler.isUnsupported(next)) {
-        throw new Unsupported(next);
+      // Registered before it is filled in, so that recursive definitions point at it.
+      node = emptyNode();
+      this.nodes.set(name, node);
+      created.push(name);
+      this.filling.add(node);
+      const compiled = this.schema(schema, created);
+      if (this.filling.has(compiled)) {
+        throw new Unsupported(`${name} is a $ref to a definition that is not compiled yet`);
       }
-      const { index } = this.compiler.slot(next);
-      this.variables = 0;
-      this.functions.push(`R[${index}] = function (x) {\n${this.schema(schema, 'x')}return true;\n};`);
+      Object.assign(node, compiled);
+      this.filling.delete(node);
     }
+    return node;
   }
 
-  /** Creates the functions and stores them in `checks`. */
-  public link(checks: FastCheck[]): void {
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    const define = new Function('R', 'M', 'F', 'OP', `'use strict';\n${this.functions.join('\n')}`);
-    define(checks, this.maps, this.formats, Object.prototype);
-  }
-
-  /** Statements that `return false` when the value in variable `v` is not valid against `schema`. */
-  private schema(schema: any, v: string): string {
-    if (schema === true || (typeof schema === 'object' && schema !== null && Object.keys(schema).every(k => ANNOTATION.test(k)))) {
-      return '';
+  private schema(schema: any, created: string[]): SchemaNode {
+    const node = emptyNode();
+    if (schema === true) {
+      return node;
     }
     if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
       throw new Unsupported(JSON.stringify(schema));
@@ -126,74 +150,42 @@ class Batch {
       if (Object.keys(schema).some(k => k !== '$ref' && KEYWORDS.has(k))) {
         throw new Unsupported('$ref with other keywords');
       }
-      return `if (!R[${this.ref(schema.$ref)}](${v})) return false;\n`;
+      return this.definition(refName(schema.$ref), created);
     }
-    const types = this.types(schema.type);
-    let code = '';
-    if (types) {
-      code += `if (!(${types.map(t => typeCondition(t, v)).join(' || ')})) return false;\n`;
-    }
+    node.types = types(schema.type);
     if (schema.enum !== undefined) {
       if (!Array.isArray(schema.enum) || schema.enum.length === 0 || !schema.enum.every((e: unknown) => typeof e === 'string')) {
         throw new Unsupported('enum');
       }
-      code += `if (!(${schema.enum.map((e: string) => `${v} === ${JSON.stringify(e)}`).join(' || ')})) return false;\n`;
+      node.values = new Set(schema.enum);
     }
     if (schema.format !== undefined) {
-      code += this.format(schema.format, v);
+      node.format = this.format(schema.format);
     }
-    const objectCode = this.object(schema, v);
-    if (objectCode) {
-      code += types?.length === 1 && types[0] === 'object' ? objectCode : `if (${typeCondition('object', v)}) {\n${objectCode}}\n`;
+    if (schema.properties !== undefined || schema.required !== undefined || schema.additionalProperties !== undefined) {
+      node.object = this.object(schema, created);
     }
     if (schema.items !== undefined) {
-      const w = this.variable();
-      const itemCode = this.schema(schema.items, w);
-      if (itemCode) {
-        const loop = `for (let i${w} = 0; i${w} < ${v}.length; i${w}++) {\nconst ${w} = ${v}[i${w}];\n${itemCode}}\n`;
-        code += types?.length === 1 && types[0] === 'array' ? loop : `if (Array.isArray(${v})) {\n${loop}}\n`;
-      }
+      node.items = this.schema(schema.items, created);
     }
-    return code;
+    node.typesOnly = node.types !== 0 && !node.values && !node.format && !node.object && !node.items;
+    return node;
   }
 
-  /** The `type` keyword as a list of JSON types (undefined: no `type`). */
-  private types(type: unknown): string[] | undefined {
-    if (type === undefined) {
-      return undefined;
-    }
-    const types = Array.isArray(type) ? type : [type];
-    if (types.length === 0 || !types.every(t => typeof t === 'string' && TYPES.has(t)) || (types.includes('object') && types.includes('array'))) {
-      throw new Unsupported(`type ${JSON.stringify(type)}`);
-    }
-    return types;
-  }
-
-  /** `format`: ajv checks a value with a format of the value's own type (`string` unless the format says `number`). */
-  private format(name: unknown, v: string): string {
+  /** `format`: ajv checks a value with a format of the value's own type (`string` unless the format says `number`); undefined for a format that checks nothing. */
+  private format(name: unknown): SchemaNode['format'] {
     const format = typeof name === 'string' && Object.prototype.hasOwnProperty.call(this.formats, name) ? this.formats[name] : undefined;
     if (format === true) {
-      return '';
+      return undefined;
     }
     if (typeof format !== 'object' || format === null || format instanceof RegExp || typeof format.validate !== 'function' || format.async
       || (format.type !== undefined && format.type !== 'string' && format.type !== 'number')) {
       throw new Unsupported(`format ${String(name)}`);
     }
-    return `if (typeof ${v} === "${format.type ?? 'string'}" && !F[${JSON.stringify(name)}].validate(${v})) return false;\n`;
+    return { type: format.type ?? 'string', def: format as { validate(value: any): boolean } };
   }
 
-  /**
-   * `properties`, `additionalProperties` and `required`, for an object in `v`, in one pass over the
-   * keys the object has (`for…in`, as ajv's `additionalProperties` loop): loading the dozens of
-   * properties a definition lists but an object does not have is what makes ajv's checks slow.
-   *
-   * ajv checks a listed property when `v[name] !== undefined`, which also sees non-enumerable and
-   * inherited properties. So that `for…in` sees the same: no listed name may be a property of
-   * `Object.prototype`, an object whose prototype is not `Object.prototype` (or null) fails the fast
-   * check (ajv then judges it), and so does one whose required properties are not all among its
-   * enumerable keys.
-   */
-  private object(schema: any, v: string): string {
+  private object(schema: any, created: string[]): ObjectSchema {
     const properties = schema.properties ?? {};
     if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) {
       throw new Unsupported('properties');
@@ -207,69 +199,99 @@ class Batch {
       throw new Unsupported('required');
     }
     const additional = schema.additionalProperties;
-    const k = this.variable();
-    const w = this.variable();
-    const count = this.variable();
-    const byName = names.map(name => {
-      const valueCode = this.schema(properties[name], w);
-      const counted = required.includes(name) ? `${count}++;\n` : '';
-      return { name, code: valueCode || counted ? `if (${w} !== undefined) {\n${counted}${valueCode}}\n` : '' };
-    });
-    const other = additional === false ? 'return false;\n'
-      : additional === undefined || additional === true ? ''
-        : this.schema(additional, w);
-    const cases = byName.filter(c => c.code);
-    if (cases.length === 0 && !other && required.length === 0 && names.length === 0) {
-      return '';
-    }
-    let dispatch: string;
-    if (names.length <= MAX_INLINE_NAMES) {
-      // Listed names without checks still need a branch, so that they do not count as additional.
-      dispatch = byName.map(c => `if (${k} === ${JSON.stringify(c.name)}) {\n${c.code}}`).join(' else ');
-      dispatch = dispatch ? `${dispatch} else {\n${other}}\n` : other;
-    } else {
-      const index = this.maps.push(new Map(names.map((name, i) => [name, i]))) - 1;
-      dispatch = `switch (M[${index}].get(${k})) {\n${byName.map((c, i) => `case ${i}: {\n${c.code}break;\n}\n`).join('')}default: {\n${other}}\n}\n`;
-    }
-    let code = `{\nconst p${k} = Object.getPrototypeOf(${v});\nif (p${k} !== OP && p${k} !== null) return false;\n}\n`;
-    if (required.length > 0) {
-      code += `let ${count} = 0;\n`;
-    }
-    code += `for (const ${k} in ${v}) {\nconst ${w} = ${v}[${k}];\n${dispatch}}\n`;
-    if (required.length > 0) {
-      code += `if (${count} !== ${required.length}) return false;\n`;
-    }
-    return code;
-  }
-
-  /** The table index of a `#/definitions/<name>` reference, queuing the definition if it is new. */
-  private ref(ref: unknown): number {
-    if (typeof ref !== 'string' || !ref.startsWith(LOCAL_REF) || /[~%]/.test(ref)) {
-      throw new Unsupported(`$ref ${String(ref)}`);
-    }
-    const name = ref.slice(LOCAL_REF.length);
-    const { index, compiled } = this.compiler.slot(name);
-    if (!compiled && !this.added.has(name)) {
-      this.added.add(name);
-      this.pending.push(name);
-    }
-    return index;
-  }
-
-  private variable(): string {
-    return `v${this.variables++}`;
+    return {
+      properties: new Map(names.map(name => [name, { schema: this.schema(properties[name], created), required: required.includes(name) }])),
+      required: required.length,
+      additional: additional === false ? false : additional === undefined || additional === true ? undefined : this.schema(additional, created),
+    };
   }
 }
 
-const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null', 'object', 'array']);
+function emptyNode(): SchemaNode {
+  return { typesOnly: false, types: 0, values: undefined, format: undefined, object: undefined, items: undefined };
+}
 
-/** ajv's test of a JSON type (`strictNumbers` is off under `strict: false`, so numbers need not be finite). */
-function typeCondition(type: string, v: string): string {
-  switch (type) {
-    case 'null': return `${v} === null`;
-    case 'array': return `Array.isArray(${v})`;
-    case 'object': return `(${v} && typeof ${v} === "object" && !Array.isArray(${v}))`;
-    case 'integer': return `(typeof ${v} === "number" && !(${v} % 1) && !isNaN(${v}))`;
-    default: return `typeof ${v} === "${type}"`;
+function refName(ref: unknown): string {
+  if (typeof ref !== 'string' || !ref.startsWith(LOCAL_REF) || /[~%]/.test(ref)) {
+    throw new Unsupported(`$ref ${String(ref)}`);
   }
+  return ref.slice(LOCAL_REF.length);
+}
+
+/** The `type` keyword as bits (0: no `type`). */
+function types(type: unknown): number {
+  if (type === undefined) {
+    return 0;
+  }
+  const list = Array.isArray(type) ? type : [type];
+  if (list.length === 0 || !list.every(t => typeof t === 'string' && Object.prototype.hasOwnProperty.call(TYPE_BITS, t)) || (list.includes('object') && list.includes('array'))) {
+    throw new Unsupported(`type ${JSON.stringify(type)}`);
+  }
+  return list.reduce((bits: number, t: string) => bits | TYPE_BITS[t], 0);
+}
+
+/**
+ * Whether `x` is valid against `node`. One function for all of it (types, enum, format, objects,
+ * arrays), so that the work of every object goes to the same function, which V8 then optimizes
+ * after a few objects.
+ */
+function check(node: SchemaNode, x: unknown): boolean {
+  const types = node.types;
+  if (types !== 0) {
+    // ajv's type tests (`strictNumbers` is off under `strict: false`: numbers need not be finite).
+    let typed: boolean;
+    switch (typeof x) {
+      case 'string': typed = (types & STRING) !== 0; break;
+      case 'boolean': typed = (types & BOOLEAN) !== 0; break;
+      case 'number': typed = (types & NUMBER) !== 0 || ((types & INTEGER) !== 0 && !(x % 1) && !isNaN(x)); break;
+      case 'object': typed = x === null ? (types & NULL) !== 0 : Array.isArray(x) ? (types & ARRAY) !== 0 : (types & OBJECT) !== 0; break;
+      default: typed = false;
+    }
+    if (!typed) {
+      return false;
+    }
+    if (node.typesOnly) {
+      return true;
+    }
+  }
+  if (node.values !== undefined && !(typeof x === 'string' && node.values.has(x))) {
+    return false;
+  }
+  if (node.format !== undefined && typeof x === node.format.type && !node.format.def.validate(x)) {
+    return false;
+  }
+  const object = node.object;
+  if (object !== undefined && x && typeof x === 'object' && !Array.isArray(x)) {
+    const prototype = Object.getPrototypeOf(x);
+    if (prototype !== Object.prototype && prototype !== null) {
+      return false;
+    }
+    let required = 0;
+    for (const key in x) {
+      const value = (x as Record<string, unknown>)[key];
+      const property = object.properties.get(key);
+      if (property !== undefined) {
+        if (value !== undefined) {
+          if (property.required) {
+            required++;
+          }
+          if (!check(property.schema, value)) {
+            return false;
+          }
+        }
+      } else if (object.additional === false || (object.additional !== undefined && !check(object.additional, value))) {
+        return false;
+      }
+    }
+    return required === object.required;
+  }
+  const items = node.items;
+  if (items !== undefined && Array.isArray(x)) {
+    for (let i = 0; i < x.length; i++) {
+      if (!check(items, x[i])) {
+        return false;
+      }
+    }
+  }
+  return true;
 }

@@ -24,17 +24,17 @@ function at(group: string, path: readonly string[]): TemplateLocation {
   return { group, path, specPath: pointer(...path, 'spec') };
 }
 
-/** Where the pod template sits in each kind that runs pods. */
-const POD_TEMPLATE_PATHS: Record<string, TemplateLocation> = {
-  Pod: at('', []),
-  ReplicationController: at('', ['spec', 'template']),
-  Deployment: at('apps', ['spec', 'template']),
-  StatefulSet: at('apps', ['spec', 'template']),
-  DaemonSet: at('apps', ['spec', 'template']),
-  ReplicaSet: at('apps', ['spec', 'template']),
-  Job: at('batch', ['spec', 'template']),
-  CronJob: at('batch', ['spec', 'jobTemplate', 'spec', 'template']),
-};
+/** Where the pod template sits in each kind that runs pods (a `Map`: looked up by the kind of every object). */
+const POD_TEMPLATE_PATHS: ReadonlyMap<unknown, TemplateLocation> = new Map([
+  ['Pod', at('', [])],
+  ['ReplicationController', at('', ['spec', 'template'])],
+  ['Deployment', at('apps', ['spec', 'template'])],
+  ['StatefulSet', at('apps', ['spec', 'template'])],
+  ['DaemonSet', at('apps', ['spec', 'template'])],
+  ['ReplicaSet', at('apps', ['spec', 'template'])],
+  ['Job', at('batch', ['spec', 'template'])],
+  ['CronJob', at('batch', ['spec', 'jobTemplate', 'spec', 'template'])],
+]);
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -116,7 +116,7 @@ export function describeObject(obj: any): string {
 
 /** The pod template of a Pod, ReplicationController, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob. */
 export function podTemplate(obj: any): PodTemplate | undefined {
-  const where = POD_TEMPLATE_PATHS[obj?.kind];
+  const where = POD_TEMPLATE_PATHS.get(obj?.kind);
   if (!where || where.group !== apiGroup(obj)) {
     return undefined;
   }
@@ -125,12 +125,7 @@ export function podTemplate(obj: any): PodTemplate | undefined {
     template = asRecord(template)[where.path[i]];
   }
   template = asRecord(template);
-  return {
-    owner: obj,
-    labels: asRecord(asRecord(template.metadata).labels),
-    spec: asRecord(template.spec),
-    specPath: where.specPath,
-  };
+  return new Template(obj, asRecord(asRecord(template.metadata).labels), asRecord(template.spec), where.specPath);
 }
 
 const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
@@ -146,8 +141,23 @@ class ContainerInTemplate implements ContainerAt {
   }
 }
 
+/** A pod template that lists its containers once, for all the rules that look at them. */
+class Template implements PodTemplate {
+  private containersCache: readonly ContainerAt[] | undefined;
+
+  constructor(public readonly owner: any, public readonly labels: Readonly<Record<string, unknown>>, public readonly spec: any, public readonly specPath: string) {}
+
+  public get containers(): readonly ContainerAt[] {
+    return this.containersCache ??= listContainers(this);
+  }
+}
+
 /** Every init, regular and ephemeral container of a pod template. */
-export function containersOf(template: PodTemplate): ContainerAt[] {
+export function containersOf(template: PodTemplate): readonly ContainerAt[] {
+  return template instanceof Template ? template.containers : listContainers(template);
+}
+
+function listContainers(template: PodTemplate): ContainerAt[] {
   const containers: ContainerAt[] = [];
   for (let l = 0; l < CONTAINER_LISTS.length; l++) {
     const list = CONTAINER_LISTS[l];

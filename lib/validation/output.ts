@@ -10,8 +10,8 @@ export interface OutputObject {
   readonly namespace: string;
   /** Its pod template ({@link podTemplate}), if it runs pods. */
   readonly template: PodTemplate | undefined;
-  /** Objects of the output with the same API group, kind, namespace and name, in output order (this one included). */
-  readonly same: readonly any[];
+  /** The first object of the output with the same API group, kind, namespace and name (this one, unless it is a duplicate). */
+  readonly first: any;
 }
 
 /**
@@ -27,7 +27,10 @@ export class Output {
   public readonly entries: readonly OutputObject[];
   /** Every pod template in the output, in object order. */
   public readonly templates: readonly PodTemplate[];
-  private readonly byIdentity: Nested<Nested<Nested<Map<string, any[]>>>> = new Map();
+  /** The first object of each API group, kind, namespace and name. */
+  private readonly byIdentity: Nested<Nested<Nested<Map<string, any>>>> = new Map();
+  /** Every object with the identity of a first object, when there is more than one (duplicates are rare: no list for the others). */
+  private readonly duplicates = new Map<any, any[]>();
   private namespacesByName: Nested<Nested<Map<string, Set<string>>>> | undefined;
   private readonly templatesByNamespace = new Map<string, PodTemplate[]>();
   private readonly templatesByLabel: Nested<Map<string, Map<unknown, PodTemplate[]>>> = new Map();
@@ -41,9 +44,21 @@ export class Output {
       const group = apiGroup(obj);
       const namespace = namespaceOf(obj);
       const byName = inner(inner(inner(this.byIdentity, group), String(obj.kind)), String(namespace));
-      const same = push(byName, String(obj.metadata?.name), obj);
+      const name = String(obj.metadata?.name);
+      let first = byName.get(name);
+      if (first === undefined) {
+        first = obj;
+        byName.set(name, obj);
+      } else {
+        const same = this.duplicates.get(first);
+        if (same) {
+          same.push(obj);
+        } else {
+          this.duplicates.set(first, [first, obj]);
+        }
+      }
       const template = podTemplate(obj);
-      entries.push({ obj, group, namespace, template, same });
+      entries.push({ obj, group, namespace, template, first });
       if (template) {
         templates.push(template);
         push(this.templatesByNamespace, namespace, template);
@@ -62,7 +77,13 @@ export class Output {
 
   /** Objects with this API group, kind, namespace (`''` if cluster-scoped) and name, in output order. */
   public find(group: string, kind: unknown, namespace: string, name: unknown): readonly any[] {
-    return this.byIdentity.get(group)?.get(String(kind))?.get(String(namespace))?.get(String(name)) ?? [];
+    const first = this.first(group, kind, namespace, name);
+    return first === undefined ? [] : this.duplicates.get(first) ?? [first];
+  }
+
+  /** The first object with this API group, kind, namespace (`''` if cluster-scoped) and name, if any. */
+  public first(group: string, kind: unknown, namespace: string, name: unknown): any {
+    return this.byIdentity.get(group)?.get(String(kind))?.get(String(namespace))?.get(String(name));
   }
 
   /** Whether the output has an object with this API group, kind, namespace (`''` if cluster-scoped) and name. */
@@ -132,7 +153,7 @@ export class Output {
   }
 }
 
-/** A map by string of further maps. */
+/** One level of a nested index: a map by string (a stringified group, kind, namespace, name or label key). */
 type Nested<M> = Map<string, M>;
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -147,14 +168,11 @@ function inner<K, M extends Map<any, any>>(map: Map<K, M>, key: K): M {
   return found;
 }
 
-/** Appends `value` to the list of `key` and returns that list. */
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): V[] {
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) {
     list.push(value);
-    return list;
+  } else {
+    map.set(key, [value]);
   }
-  const created = [value];
-  map.set(key, created);
-  return created;
 }

@@ -34,7 +34,7 @@ export function pointer(...segments: ReadonlyArray<string | number>): string {
 }
 
 /** One JSON pointer segment, `~` and `/` escaped (RFC 6901). */
-export function escapeSegment(segment: string | number): string {
+function escapeSegment(segment: string | number): string {
   const s = String(segment);
   return s.includes('~') || s.includes('/') ? s.replace(/~/g, '~0').replace(/\//g, '~1') : s;
 }

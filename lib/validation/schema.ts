@@ -44,9 +44,10 @@ let validator: Validator | undefined;
  * apiVersion/kind pair the API does not have. The definitions are loaded on first call and each
  * kind is compiled once, on first use.
  *
- * Each object is first checked by a validator that stops at the first error; only an object that
- * fails is validated again by one that collects every error (`allErrors`), so the findings are
- * complete while valid objects, the usual case, take the fast path.
+ * Each object is first checked by a yes/no check that stops at the first error (a
+ * {@link FastSchemaCompiler} check; ajv without `allErrors` for a kind that does not support).
+ * Only an object that fails it is validated by ajv with `allErrors`, which finds every error: the
+ * findings are ajv's and complete, while valid objects, the usual case, take the fast path.
  */
 export function schemaFindings(obj: any): Finding[] {
   const findings: Finding[] = [];

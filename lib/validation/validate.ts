@@ -20,21 +20,25 @@ export interface ValidateObjectsOptions {
  */
 export function validateObjects(objects: readonly any[], options: ValidateObjectsOptions = {}): ValidationProblem[] {
   const findings: Finding[] = [];
-  const kubernetesObjects: any[] = [];
+  let notObjects = 0;
   for (let i = 0; i < objects.length; i++) {
     const obj = objects[i];
-    if (obj !== null && typeof obj === 'object' && !Array.isArray(obj)) {
-      kubernetesObjects.push(obj);
+    if (isObject(obj)) {
       addSchemaFindings(obj, findings);
     } else {
+      notObjects++;
       findings.push({ obj, rule: 'schema/type', path: '', message: `expected a Kubernetes object, got ${JSON.stringify(obj)}` });
     }
   }
-  addRuleFindings(kubernetesObjects, findings);
+  addRuleFindings(notObjects === 0 ? objects : objects.filter(isObject), findings);
   return findings.map(({ obj, rule, path, message }) => {
     const file = options.file?.(obj);
     return { rule, object: describeObject(obj), path, message, ...file ? { file } : {} };
   });
+}
+
+function isObject(obj: unknown): boolean {
+  return obj !== null && typeof obj === 'object' && !Array.isArray(obj);
 }
 
 /** Problems of parsed manifest files, theirs ({@link Manifests.problems}) and their objects', each naming its file. */

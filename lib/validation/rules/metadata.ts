@@ -24,24 +24,22 @@ const LABEL: NameRule = {
   test: name => name.length <= 63 && DNS1123_LABEL.test(name),
   description: 'a DNS-1123 label (lower-case alphanumerics and "-", at most 63 characters)',
 };
-const NAME_RULES: Record<string, NameRule> = {
-  Namespace: LABEL,
-  Service: {
-    test: name => name.length <= 63 && DNS1035_LABEL.test(name),
+/** The name rule of the kinds that do not use {@link SUBDOMAIN} (a `Map`: looked up by the kind of every object). */
+const NAME_RULES: ReadonlyMap<unknown, NameRule> = new Map([
+  ['Namespace', LABEL],
+  ['Service', {
+    test: (name: string) => name.length <= 63 && DNS1035_LABEL.test(name),
     description: 'a DNS-1035 label (lower-case alphanumerics and "-", starting with a letter, at most 63 characters)',
-  },
-  StatefulSet: {
-    test: name => name.length <= 52 && DNS1123_LABEL.test(name),
+  }],
+  ['StatefulSet', {
+    test: (name: string) => name.length <= 52 && DNS1123_LABEL.test(name),
     description: 'a DNS-1123 label of at most 52 characters (its pods get a controller-revision-hash label "<name>-<10-character hash>", which must fit 63)',
-  },
-};
+  }],
+]);
 const RBAC_NAME: NameRule = {
   test: name => name !== '.' && name !== '..' && !/[/%]/.test(name),
   description: 'a path segment (not "." or "..", no "/" or "%")',
 };
-
-/** Where a Service keeps its selector. */
-const SERVICE_SELECTOR: readonly string[] = ['spec', 'selector'];
 
 /**
  * `metadata/name`: every object has a name of the form its kind requires. `metadata/namespace`:
@@ -50,17 +48,17 @@ const SERVICE_SELECTOR: readonly string[] = ['spec', 'selector'];
  * objects share API group, kind, namespace and name.
  */
 export function metadataRules(output: Output, findings: Finding[]): void {
-  const keys: Array<string | number> = [];
+  const labels = new LabelWalk(findings);
   const entries = output.entries;
   for (let e = 0; e < entries.length; e++) {
-    const { obj, group, namespace, same } = entries[e];
+    const { obj, group, namespace, first } = entries[e];
     nameFindings(obj, group, findings);
-    labelFindings(obj, obj, keys, findings);
+    labels.object(obj);
     if (obj.kind === 'Service' && group === '') {
-      labelMapFindings(obj, obj.spec?.selector, SERVICE_SELECTOR, findings);
+      labels.serviceSelector(obj);
     }
     const name = obj.metadata?.name;
-    if (typeof name === 'string' && same.length > 1 && same[0] !== obj) {
+    if (typeof name === 'string' && first !== obj) {
       findings.push({
         obj,
         rule: 'metadata/duplicate',
@@ -76,7 +74,7 @@ function nameFindings(obj: any, group: string, findings: Finding[]): void {
   if (typeof name !== 'string' || name === '') {
     findings.push({ obj, rule: 'metadata/name', path: pointer('metadata', 'name'), message: 'missing metadata.name' });
   } else {
-    const rule = RBAC_KINDS.has(obj.kind) && group === 'rbac.authorization.k8s.io' ? RBAC_NAME : NAME_RULES[obj.kind] ?? SUBDOMAIN;
+    const rule = RBAC_KINDS.has(obj.kind) && group === 'rbac.authorization.k8s.io' ? RBAC_NAME : NAME_RULES.get(obj.kind) ?? SUBDOMAIN;
     if (!rule.test(name)) {
       findings.push({ obj, rule: 'metadata/name', path: pointer('metadata', 'name'), message: `${obj.kind} name "${name}" must be ${rule.description}` });
     }
@@ -88,61 +86,101 @@ function nameFindings(obj: any, group: string, findings: Finding[]): void {
 }
 
 /**
- * Checks every `metadata.labels` and `matchLabels` map in `node`, an object or array at `keys`
- * (the JSON pointer segments from `obj`, a stack this walk pushes to and pops from; the pointer
- * is only built for a finding).
+ * Finds the `metadata/label` problems of objects: checks every `metadata.labels` and
+ * `matchLabels` map anywhere in an object, and a Service's selector.
+ *
+ * The walk visits the own enumerable keys of each object, as `Object.entries`. `for…in` yields
+ * just those for an object whose prototype is null, or `Object.prototype` when that has no
+ * enumerable key, without a `hasOwnProperty` call per key. The JSON pointer of a map is kept as
+ * the keys leading to it, `keys[0..depth)`, and only built for a finding.
  */
-function labelFindings(obj: any, node: object, keys: Array<string | number>, findings: Finding[]): void {
-  if (Array.isArray(node)) {
-    for (let i = 0; i < node.length; i++) {
-      const child = node[i];
-      if (child !== null && typeof child === 'object') {
-        keys.push(i);
-        labelFindings(obj, child, keys, findings);
-        keys.pop();
+class LabelWalk {
+  private readonly keys: Array<string | number> = [];
+  private readonly onlyOwnKeys = !hasEnumerableKey(Object.prototype);
+  private obj: any;
+
+  constructor(private readonly findings: Finding[]) {}
+
+  /** Checks the label maps of `obj`. */
+  public object(obj: any): void {
+    this.obj = obj;
+    this.node(obj, false, 0);
+  }
+
+  /** Checks the selector of a Service (a map of labels). */
+  public serviceSelector(service: any): void {
+    this.obj = service;
+    this.keys[0] = 'spec';
+    this.keys[1] = 'selector';
+    this.labelMap(service.spec?.selector, 2);
+  }
+
+  /** `node`, an object or array at `keys[0..depth)`; `underMetadata`: it is the value of a `metadata` key. */
+  private node(node: object, underMetadata: boolean, depth: number): void {
+    const keys = this.keys;
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const child = node[i];
+        if (child !== null && typeof child === 'object') {
+          keys[depth] = i;
+          this.node(child, false, depth + 1);
+        }
+      }
+      return;
+    }
+    const prototype = Object.getPrototypeOf(node);
+    const checkOwn = prototype !== null && !(this.onlyOwnKeys && prototype === Object.prototype);
+    for (const key in node) {
+      if (checkOwn && !hasOwn.call(node, key)) {
+        continue;
+      }
+      const child = (node as Record<string, unknown>)[key];
+      if (key === 'matchLabels' || (key === 'labels' && underMetadata)) {
+        keys[depth] = key;
+        this.labelMap(child, depth + 1);
+      } else if (child !== null && typeof child === 'object') {
+        keys[depth] = key;
+        this.node(child, key === 'metadata', depth + 1);
       }
     }
-    return;
   }
-  const underMetadata = keys.length > 0 && keys[keys.length - 1] === 'metadata';
-  for (const key in node) {
-    if (!hasOwn.call(node, key)) {
-      continue;
+
+  /** Checks the label keys and values of `labels`, the map at `keys[0..depth)`. */
+  private labelMap(labels: unknown, depth: number): void {
+    const map = asRecord(labels);
+    const prototype = Object.getPrototypeOf(map);
+    const checkOwn = prototype !== null && !(this.onlyOwnKeys && prototype === Object.prototype);
+    for (const key in map) {
+      if (checkOwn && !hasOwn.call(map, key)) {
+        continue;
+      }
+      const value = map[key];
+      const keyProblem = cachedLabelKeyProblem(key);
+      if (keyProblem) {
+        this.findings.push({ obj: this.obj, rule: 'metadata/label', path: this.path(depth, key), message: `label key "${key}" ${keyProblem}` });
+      }
+      if (typeof value === 'string' && (value.length > 63 || !LABEL_VALUE.test(value))) {
+        this.findings.push({
+          obj: this.obj,
+          rule: 'metadata/label',
+          path: this.path(depth, key),
+          message: `label value "${value}" must be empty or at most 63 alphanumerics, "-", "_" and ".", starting and ending with an alphanumeric`,
+        });
+      }
     }
-    const child = (node as Record<string, unknown>)[key];
-    if (key === 'matchLabels' || (key === 'labels' && underMetadata)) {
-      keys.push(key);
-      labelMapFindings(obj, child, keys, findings);
-      keys.pop();
-    } else if (child !== null && typeof child === 'object') {
-      keys.push(key);
-      labelFindings(obj, child, keys, findings);
-      keys.pop();
-    }
+  }
+
+  private path(depth: number, key: string): string {
+    return pointer(...this.keys.slice(0, depth), key);
   }
 }
 
-/** Checks the label keys and values of `labels`, the map at `keys` in `obj`. */
-function labelMapFindings(obj: any, labels: unknown, keys: ReadonlyArray<string | number>, findings: Finding[]): void {
-  const map = asRecord(labels);
-  for (const key in map) {
-    if (!hasOwn.call(map, key)) {
-      continue;
-    }
-    const value = map[key];
-    const keyProblem = cachedLabelKeyProblem(key);
-    if (keyProblem) {
-      findings.push({ obj, rule: 'metadata/label', path: pointer(...keys, key), message: `label key "${key}" ${keyProblem}` });
-    }
-    if (typeof value === 'string' && (value.length > 63 || !LABEL_VALUE.test(value))) {
-      findings.push({
-        obj,
-        rule: 'metadata/label',
-        path: pointer(...keys, key),
-        message: `label value "${value}" must be empty or at most 63 alphanumerics, "-", "_" and ".", starting and ending with an alphanumeric`,
-      });
-    }
+/** Whether `for…in` over `obj` yields any key. */
+function hasEnumerableKey(obj: object): boolean {
+  for (const _ in obj) {
+    return true;
   }
+  return false;
 }
 
 /** {@link labelKeyProblem} by key: an output uses a few label keys on many objects. `null`: valid. */

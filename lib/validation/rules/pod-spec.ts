@@ -55,29 +55,42 @@ export function podSpecRules(output: Output, findings: Finding[]): void {
   }
 }
 
-/** A set of values, cleared and reused from pod to pod and container to container: a short list while small, a `Set` beyond. */
+/**
+ * A set of values, cleared and reused from pod to pod and container to container without
+ * allocating: the first values in a list that keeps its storage, a `Set` beyond.
+ */
 class Seen {
   private static readonly MAX_LIST = 32;
   private readonly list: unknown[] = [];
+  private size = 0;
   private set: Set<unknown> | undefined;
 
   public clear(): void {
-    this.list.length = 0;
+    this.size = 0;
     this.set = undefined;
   }
 
   /** Whether `value` was added (SameValueZero, as `Set`). */
   public has(value: unknown): boolean {
-    return this.set ? this.set.has(value) : this.list.includes(value);
+    if (this.set) {
+      return this.set.has(value);
+    }
+    for (let i = 0; i < this.size; i++) {
+      const seen = this.list[i];
+      if (seen === value || (seen !== seen && value !== value)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public add(value: unknown): void {
     if (this.set) {
       this.set.add(value);
-    } else if (this.list.length < Seen.MAX_LIST) {
-      this.list.push(value);
+    } else if (this.size < Seen.MAX_LIST) {
+      this.list[this.size++] = value;
     } else {
-      this.set = new Set(this.list).add(value);
+      this.set = new Set(this.list.slice(0, this.size)).add(value);
     }
   }
 }

@@ -3,7 +3,7 @@ import { Output, OutputObject } from '../output';
 import { Finding, pointer } from '../problem';
 
 /** Workloads whose `spec.selector` must select their own pod template. */
-const WORKLOADS: Record<string, string> = { Deployment: 'apps', StatefulSet: 'apps', DaemonSet: 'apps', ReplicaSet: 'apps', Job: 'batch' };
+const WORKLOADS: ReadonlyMap<unknown, string> = new Map([['Deployment', 'apps'], ['StatefulSet', 'apps'], ['DaemonSet', 'apps'], ['ReplicaSet', 'apps'], ['Job', 'batch']]);
 
 /**
  * `workload/selector`: a workload's selector is not empty and selects its pod template's labels.
@@ -18,7 +18,7 @@ export function selectionRules(output: Output, findings: Finding[]): void {
   for (let e = 0; e < entries.length; e++) {
     const entry = entries[e];
     const { obj, group } = entry;
-    if (WORKLOADS[obj.kind] === group && obj.spec?.selector !== undefined) {
+    if (WORKLOADS.get(obj.kind) === group && obj.spec?.selector !== undefined) {
       workloadSelectorFindings(entry, findings);
     }
     if (obj.kind === 'StatefulSet' && group === 'apps') {
@@ -53,7 +53,7 @@ function statefulSetServiceFindings(output: Output, { obj, namespace, template }
   if (typeof serviceName !== 'string') {
     return; // missing or mistyped: a schema problem
   }
-  const [service] = output.find('', 'Service', namespace, serviceName);
+  const service = output.first('', 'Service', namespace, serviceName);
   if (!service) {
     findings.push({
       obj,
