@@ -361,11 +361,15 @@ describe('pod templates', () => {
     expect(problems.map(p => [p.rule, p.path])).toEqual([0, 1, 2, 4].map(i => ['pod/port-name', `/spec/template/spec/containers/0/ports/${i}/name`]));
   });
 
-  test.each(['MYSQL_ROOT_PASSWORD', 'db_pass', 'CLIENT_SECRET', 'GITHUB_TOKEN', 'API_KEY', 'apikey', 'SSH_PRIVATE_KEY', 'Password'])(
+  test.each(['MYSQL_ROOT_PASSWORD', 'db_pass', 'CLIENT_SECRET', 'GITHUB_TOKEN', 'API_KEY', 'apikey', 'SSH_PRIVATE_KEY', 'Password', 'WORDPRESS_AUTH_KEY', 'NONCE_SALT'])(
     'a literal value for the credential-like env var %s', name => {
       const problems = validateMutated(objects => { mysqlContainer(objects).env.push({ name, value: 'hunter2' }); });
       expectOnly(problems, 'pod/literal-secret', { path: '/spec/template/spec/containers/0/env/3/value' });
     });
+
+  test.each(['PASSWORD_FILE', 'SECRET_NAME', 'KEY_NAME', 'MONKEY_ISLAND', 'SALTY'])('no finding for %s, which names or resembles a secret without holding one', name => {
+    expect(validateMutated(objects => { mysqlContainer(objects).env.push({ name, value: 'x' }); })).toEqual([]);
+  });
 
   test('a literal password in an init container', () => {
     const problems = validateMutated(objects => {

@@ -4,7 +4,8 @@ import { Finding, pointer } from '../problem';
 
 const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const HAS_LETTER = /[a-z]/;
-const SECRET_NAME = /pass(word)?|secret|token|api[_-]?key|private[_-]?key/i;
+/** Credential-like names: passwords, secrets, tokens, keys and salts (`WORDPRESS_AUTH_KEY`, `NONCE_SALT`). */
+const SECRET_NAME = /pass(word)?|secret|token|api[_-]?key|private[_-]?key|(^|_)(key|salt)$/i;
 /** Names that point at a secret or name it, without holding it: `PASSWORD_FILE=/run/secrets/pw`, `SECRET_NAME=db`. */
 const SECRET_REFERENCE_NAME = /_(FILE|PATH|DIR|NAME|USER|USERNAME)$/i;
 /** Literal values that are switches, not secrets: `MYSQL_ALLOW_EMPTY_PASSWORD=yes`, `MYSQL_RANDOM_ROOT_PASSWORD=true`. */
