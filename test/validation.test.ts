@@ -8,7 +8,7 @@ import { PluginManager } from '../node_modules/cdk8s-cli/lib/plugins/_manager';
 import { Validation, ValidationPlugin } from '../node_modules/cdk8s-cli/lib/plugins/validation';
 import { ValidationProblem, formatProblems, validateApp, validateChart, validateObjects, validateYamlFiles } from '../lib/validation';
 import { main } from '../lib/validation/cli';
-import { packageRoot } from '../lib/validation/package-root';
+import { packageRoot } from '../lib/common/package-root';
 import { StrictKubernetesValidation } from '../lib/validation/plugin';
 
 const ROOT = path.resolve(__dirname, '..');

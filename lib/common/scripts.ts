@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { packageRoot } from '../validation/package-root';
+import { packageRoot } from './package-root';
 
 const cache = new Map<string, Readonly<Record<string, string>>>();
 

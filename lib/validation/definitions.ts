@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { packageRoot } from './package-root';
+import { packageRoot } from '../common/package-root';
 
 /** The Kubernetes version whose OpenAPI definitions are vendored next to this module. */
 export const KUBERNETES_VERSION = '1.28';

@@ -3,8 +3,8 @@ import * as path from 'path';
 
 /**
  * The directory of this package: the nearest directory at or above this module that holds a
- * `package.json`. Works both from the TypeScript sources (`lib/validation/`) and from the compiled
- * output (`build/lib/validation/`), so assets shipped next to the sources (`lib/**\/*.json`,
+ * `package.json`. Works both from the TypeScript sources (`lib/common/`) and from the compiled
+ * output (`build/lib/common/`), so assets shipped next to the sources (`lib/**\/*.json`,
  * `lib/**\/*.sh`) can be found with `path.join(packageRoot(), 'lib', ...)`.
  *
  * @throws if no `package.json` exists in any parent directory.
