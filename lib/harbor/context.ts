@@ -3,8 +3,9 @@ import { ContainerSecurity } from '../common/container';
 import { EnvValue } from '../common/env';
 import { PodSecurity } from '../common/pod';
 import { SecretKeyRef } from '../common/secret';
+import { VolumeClaim } from '../stateful-app/props';
 import { PostgresSslMode, RedisDatabaseIndexes } from './backends';
-import { HarborLogLevel } from './props';
+import { HarborClaimOptions, HarborLogLevel } from './props';
 import { SecretCatalog } from './secrets';
 import { RegistryStorage } from './storage';
 
@@ -201,4 +202,16 @@ export function harborUrls(names: HarborNames, host: (service: string) => string
 /** Env vars whose values come from keys of a ConfigMap the app creates (`<app>-<configMap>`). */
 export function envFromConfigMap(configMapName: string, data: Record<string, string>): Record<string, EnvValue> {
   return Object.fromEntries(Object.keys(data).map(key => [key, EnvValue.fromConfigMap(configMapName, key)]));
+}
+
+/** The `data` claim template of an internal StatefulSet component, from its persistence options. */
+export function dataClaim(options: HarborClaimOptions | undefined, defaultSize: string, mountPath: string): VolumeClaim {
+  const p = options ?? {};
+  return {
+    name: 'data',
+    size: p.size ?? defaultSize,
+    accessModes: [p.accessMode ?? 'ReadWriteOnce'],
+    storageClassName: p.storageClass,
+    mountPath,
+  };
 }

@@ -3,7 +3,7 @@ import { Probe } from '../../common/probe';
 import { AppVolume } from '../../common/volume';
 import { StatefulApp } from '../../stateful-app/stateful-app';
 import { InternalDatabaseOptions } from '../backends';
-import { CONTAINER_SECURITY, DATA_POD_SECURITY, HARBOR_PORTS, HarborContext } from '../context';
+import { CONTAINER_SECURITY, dataClaim, DATA_POD_SECURITY, HARBOR_PORTS, HarborContext } from '../context';
 
 /** Default size of the database claim. */
 export const DATABASE_SIZE = '1Gi';
@@ -22,19 +22,12 @@ const DATA_DIR = '/var/lib/postgresql/data';
 export function createDatabase(ctx: HarborContext, options: InternalDatabaseOptions): StatefulApp {
   const component = 'database';
   const image = ctx.image('harbor-db');
-  const p = options.persistence ?? {};
   const healthcheck = Probe.exec(['/docker-healthcheck.sh'], { periodSeconds: 10, timeoutSeconds: 5 });
   return new StatefulApp(ctx.scope, component, {
     name: ctx.names.database,
     ...ctx.labels(component),
     replicas: 1,
-    volumeClaims: [{
-      name: 'data',
-      size: p.size ?? DATABASE_SIZE,
-      accessModes: [p.accessMode ?? 'ReadWriteOnce'],
-      storageClassName: p.storageClass,
-      mountPath: DATA_DIR,
-    }],
+    volumeClaims: [dataClaim(options.persistence, DATABASE_SIZE, DATA_DIR)],
     volumes: [AppVolume.emptyDir('shm', { medium: 'Memory', sizeLimit: options.shmSizeLimit ?? '512Mi' })],
     initContainers: [{
       name: 'data-permissions',

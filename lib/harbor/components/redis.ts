@@ -1,7 +1,7 @@
 import { Probe } from '../../common/probe';
 import { StatefulApp } from '../../stateful-app/stateful-app';
 import { InternalRedisOptions } from '../backends';
-import { CONTAINER_SECURITY, DATA_POD_SECURITY, HARBOR_PORTS, HarborContext, REDIS_PASSWORD_ENV } from '../context';
+import { CONTAINER_SECURITY, dataClaim, DATA_POD_SECURITY, HARBOR_PORTS, HarborContext, REDIS_PASSWORD_ENV } from '../context';
 
 /** Default size of the Redis claim. */
 export const REDIS_SIZE = '1Gi';
@@ -13,18 +13,11 @@ export const REDIS_SIZE = '1Gi';
  */
 export function createRedis(ctx: HarborContext, options: InternalRedisOptions): StatefulApp {
   const component = 'redis';
-  const p = options.persistence ?? {};
   return new StatefulApp(ctx.scope, component, {
     name: ctx.names.redis,
     ...ctx.labels(component),
     replicas: 1,
-    volumeClaims: [{
-      name: 'data',
-      size: p.size ?? REDIS_SIZE,
-      accessModes: [p.accessMode ?? 'ReadWriteOnce'],
-      storageClassName: p.storageClass,
-      mountPath: '/var/lib/redis',
-    }],
+    volumeClaims: [dataClaim(options.persistence, REDIS_SIZE, '/var/lib/redis')],
     container: {
       name: component,
       image: ctx.image('redis-photon'),

@@ -1,7 +1,7 @@
 import { EnvValue } from '../../common/env';
 import { Probe } from '../../common/probe';
 import { StatefulApp } from '../../stateful-app/stateful-app';
-import { CONTAINER_SECURITY, HARBOR_POD_SECURITY, HARBOR_PORTS, HarborContext } from '../context';
+import { CONTAINER_SECURITY, dataClaim, HARBOR_POD_SECURITY, HARBOR_PORTS, HarborContext } from '../context';
 import { TrivyOptions } from '../props';
 
 /** Default size of each Trivy cache claim. */
@@ -14,7 +14,6 @@ export const TRIVY_CACHE_SIZE = '5Gi';
  */
 export function createTrivy(ctx: HarborContext, options: TrivyOptions): StatefulApp {
   const component = 'trivy';
-  const p = options.persistence ?? {};
   const redis = ctx.redis;
   const redisURL = EnvValue.fromValue(redis.url(redis.indexes.trivy, { idleTimeout: true }));
   const flag = (v: boolean | undefined) => EnvValue.fromValue(String(v ?? false));
@@ -24,13 +23,7 @@ export function createTrivy(ctx: HarborContext, options: TrivyOptions): Stateful
     replicas: options.replicas ?? 1,
     headlessService: { name: ctx.names.trivyHeadless },
     clientService: { name: ctx.names.trivy },
-    volumeClaims: [{
-      name: 'data',
-      size: p.size ?? TRIVY_CACHE_SIZE,
-      accessModes: [p.accessMode ?? 'ReadWriteOnce'],
-      storageClassName: p.storageClass,
-      mountPath: '/home/scanner/.cache',
-    }],
+    volumeClaims: [dataClaim(options.persistence, TRIVY_CACHE_SIZE, '/home/scanner/.cache')],
     container: {
       name: component,
       image: ctx.image('trivy-adapter-photon'),
