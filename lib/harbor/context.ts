@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { ContainerSecurity } from '../common/container';
 import { EnvValue } from '../common/env';
+import { Probe } from '../common/probe';
 import { PodSecurity } from '../common/pod';
 import { SecretKeyRef } from '../common/secret';
 import { VolumeClaim } from '../stateful-app/props';
@@ -213,5 +214,18 @@ export function dataClaim(options: HarborClaimOptions | undefined, defaultSize: 
     accessModes: [p.accessMode ?? 'ReadWriteOnce'],
     storageClassName: p.storageClass,
     mountPath,
+  };
+}
+
+/**
+ * Startup, liveness and readiness probes on one HTTP endpoint, polled every 10 s. The startup probe
+ * allows `startupSeconds` before liveness applies; liveness and readiness fail after `failures` misses.
+ */
+export function httpProbes(path: string, port: string, startupSeconds = 300, failures = 3) {
+  const every = { periodSeconds: 10 };
+  return {
+    startupProbe: Probe.http(path, port, { ...every, failureThreshold: Math.ceil(startupSeconds / 10) }),
+    livenessProbe: Probe.http(path, port, { ...every, failureThreshold: failures }),
+    readinessProbe: Probe.http(path, port, { ...every, failureThreshold: failures }),
   };
 }

@@ -1,9 +1,8 @@
 import { EnvValue } from '../../common/env';
-import { Probe } from '../../common/probe';
 import { AppVolume } from '../../common/volume';
 import { DeploymentApp } from '../../deployment-app/deployment-app';
 import { coreAppConf, coreEnv } from '../config/core';
-import { CONTAINER_SECURITY, envFromConfigMap, HARBOR_POD_SECURITY, HARBOR_PORTS, HarborContext } from '../context';
+import { CONTAINER_SECURITY, envFromConfigMap, HARBOR_POD_SECURITY, HARBOR_PORTS, HarborContext, httpProbes } from '../context';
 import { HarborComponentOptions } from '../props';
 
 /**
@@ -54,9 +53,7 @@ export function createCore(ctx: HarborContext, options: HarborComponentOptions):
         { volume: 'psc', mountPath: '/etc/core/token' },
       ],
       // Core migrates the database schema on its first start, which can take minutes.
-      startupProbe: Probe.http('/api/v2.0/ping', 'http', { initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 360 }),
-      livenessProbe: Probe.http('/api/v2.0/ping', 'http', { periodSeconds: 10, failureThreshold: 2 }),
-      readinessProbe: Probe.http('/api/v2.0/ping', 'http', { periodSeconds: 10, failureThreshold: 2 }),
+      ...httpProbes('/api/v2.0/ping', 'http', 3600, 2),
       resources: options.resources ?? { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
       securityContext: CONTAINER_SECURITY,
     },

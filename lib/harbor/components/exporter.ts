@@ -1,8 +1,7 @@
 import { EnvValue } from '../../common/env';
-import { Probe } from '../../common/probe';
 import { DeploymentApp } from '../../deployment-app/deployment-app';
 import { exporterEnv } from '../config/exporter';
-import { CONTAINER_SECURITY, envFromConfigMap, HARBOR_POD_SECURITY, HARBOR_PORTS, HarborContext } from '../context';
+import { CONTAINER_SECURITY, envFromConfigMap, HARBOR_POD_SECURITY, HARBOR_PORTS, HarborContext, httpProbes } from '../context';
 import { HarborMetricsOptions } from '../props';
 
 /** The exporter (`goharbor/harbor-exporter`): Harbor-level metrics (projects, jobs, health) on port 8001. */
@@ -26,9 +25,7 @@ export function createExporter(ctx: HarborContext, options: HarborMetricsOptions
         HARBOR_REDIS_URL: EnvValue.fromValue(redis.url(redis.indexes.jobservice)),
       },
       ports: [{ name: 'http-metrics', port: HARBOR_PORTS.metrics }],
-      startupProbe: Probe.http('/', 'http-metrics', { periodSeconds: 10, failureThreshold: 30 }),
-      livenessProbe: Probe.http('/', 'http-metrics', { periodSeconds: 10 }),
-      readinessProbe: Probe.http('/', 'http-metrics', { periodSeconds: 10 }),
+      ...httpProbes('/', 'http-metrics'),
       resources: options.exporterResources ?? { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
       securityContext: CONTAINER_SECURITY,
     },

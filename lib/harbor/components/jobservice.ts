@@ -1,8 +1,7 @@
 import { EnvValue } from '../../common/env';
-import { Probe } from '../../common/probe';
 import { DeploymentApp, DeploymentClaim } from '../../deployment-app/deployment-app';
 import { JOB_LOG_DIR, jobserviceConfig, jobserviceEnv } from '../config/jobservice';
-import { CONTAINER_SECURITY, envFromConfigMap, HARBOR_POD_SECURITY, HARBOR_PORTS, HarborContext } from '../context';
+import { CONTAINER_SECURITY, envFromConfigMap, HARBOR_POD_SECURITY, HARBOR_PORTS, HarborContext, httpProbes } from '../context';
 import { JobserviceOptions } from '../props';
 
 /** Default size of the job-logs claim. */
@@ -52,9 +51,7 @@ export function createJobservice(ctx: HarborContext, options: JobserviceOptions)
         ...(ctx.metrics ? [{ name: 'http-metrics', port: HARBOR_PORTS.metrics }] : []),
       ],
       volumeMounts: [{ volume: 'config', mountPath: '/etc/jobservice/config.yml', subPath: 'config.yml', readOnly: true }],
-      startupProbe: Probe.http('/api/v1/stats', 'http', { periodSeconds: 10, failureThreshold: 30 }),
-      livenessProbe: Probe.http('/api/v1/stats', 'http', { periodSeconds: 10 }),
-      readinessProbe: Probe.http('/api/v1/stats', 'http', { periodSeconds: 10 }),
+      ...httpProbes('/api/v1/stats', 'http'),
       resources: options.resources ?? { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
       securityContext: CONTAINER_SECURITY,
     },

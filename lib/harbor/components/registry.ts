@@ -1,10 +1,9 @@
 import { k8s } from 'cdk8s-plus-28';
 import { EnvValue } from '../../common/env';
 import { recommendedLabels } from '../../common/labels';
-import { Probe } from '../../common/probe';
 import { DeploymentApp, DeploymentClaim } from '../../deployment-app/deployment-app';
 import { REGISTRY_CONFIG_PATH, REGISTRY_HTPASSWD_PATH, registryConfig, registryctlConfig } from '../config/registry';
-import { CONTAINER_SECURITY, HARBOR_POD_SECURITY, HARBOR_PORTS, HarborContext } from '../context';
+import { CONTAINER_SECURITY, HARBOR_POD_SECURITY, HARBOR_PORTS, HarborContext, httpProbes } from '../context';
 import { RegistryOptions } from '../props';
 
 /** Default size of the registry's data claim. */
@@ -69,9 +68,7 @@ export function createRegistry(ctx: HarborContext, options: RegistryOptions): Re
         configMount,
         { volume: 'htpasswd', mountPath: REGISTRY_HTPASSWD_PATH, subPath: 'passwd', readOnly: true },
       ],
-      startupProbe: Probe.http('/', 'http', { periodSeconds: 10, failureThreshold: 30 }),
-      livenessProbe: Probe.http('/', 'http', { periodSeconds: 10 }),
-      readinessProbe: Probe.http('/', 'http', { periodSeconds: 10 }),
+      ...httpProbes('/', 'http'),
       resources: options.resources ?? { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '2Gi' } },
       securityContext: CONTAINER_SECURITY,
     },
@@ -89,9 +86,7 @@ export function createRegistry(ctx: HarborContext, options: RegistryOptions): Re
         configMount,
         { volume: 'ctl-config', mountPath: '/etc/registryctl/config.yml', subPath: 'config.yml', readOnly: true },
       ],
-      startupProbe: Probe.http('/api/health', 'registryctl', { periodSeconds: 10, failureThreshold: 30 }),
-      livenessProbe: Probe.http('/api/health', 'registryctl', { periodSeconds: 10 }),
-      readinessProbe: Probe.http('/api/health', 'registryctl', { periodSeconds: 10 }),
+      ...httpProbes('/api/health', 'registryctl'),
       resources: options.controllerResources ?? { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '512Mi' } },
       securityContext: CONTAINER_SECURITY,
     }],
