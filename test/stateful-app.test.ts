@@ -269,3 +269,15 @@ describe('pod options shared with DeploymentApp', () => {
     expect(pod.metadata.annotations).toEqual({ 'example.com/owner': 'data' });
   });
 });
+
+describe('StatefulApp probes and Services', () => {
+  test('a probe must name a port of its container', () => {
+    expect(() => build({ container: { ...container, livenessProbe: Probe.tcp('admin') } }))
+      .toThrow(/container.livenessProbe.port "admin" is invalid: must name a port of this container \(known: http\)/);
+  });
+
+  test('a client Service needs a port', () => {
+    expect(() => build({ container: { name: 'worker', image: 'busybox:1.37.0' }, clientService: {} }))
+      .toThrow(/clientService.ports \(unset\) is invalid: a Service needs at least one port/);
+  });
+});

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain } from './checks';
+import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkQuantity, checkUnique } from './checks';
 import { ContainerPort, VolumeMount } from './container';
 import { check } from './errors';
 import { buildPodTemplate, contentHash, PodProps } from './pod';
@@ -83,13 +83,18 @@ export function createConfigMaps(scope: Construct, app: string, labels: Record<s
   };
 }
 
-/** Service ports for the named container ports (or `defaults` when no names are given). */
-export function servicePorts(scope: Construct, prop: string, all: readonly ContainerPort[], defaults: readonly ContainerPort[], names?: readonly string[]): k8s.ServicePort[] {
+/**
+ * Service ports for the named container ports (or `defaults` when no names are given). Only a
+ * headless Service may have none (`required: false`).
+ */
+export function servicePorts(scope: Construct, prop: string, all: readonly ContainerPort[], defaults: readonly ContainerPort[],
+  names?: readonly string[], required = true): k8s.ServicePort[] {
   const ports = names === undefined ? defaults : names.map(n => {
     const port = all.find(p => p.name === n);
     check(port !== undefined, scope, prop, n, `must name a container port (known: ${all.map(p => p.name).join(', ') || 'none'})`);
     return port!;
   });
+  check(ports.length > 0 || !required, scope, prop, names, 'a Service needs at least one port: give the container a named port or list one');
   return ports.map(p => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: p.protocol ?? 'TCP' }));
 }
 
@@ -174,4 +179,35 @@ export function createAppPod(scope: Construct, props: PodProps, inputs: AppPodIn
     automountToken: inputs.serviceAccount?.automountToken,
   });
   return { template, configMaps: configMaps.objects, serviceAccount };
+}
+
+/** The options every claim shares, StatefulSet template or Deployment claim. */
+export interface ClaimShape {
+  /** Claim (and volume) name. */
+  readonly name: string;
+  /** Requested size; undefined only for an existing claim. */
+  readonly size?: string;
+  /** Access modes. */
+  readonly accessModes?: readonly string[];
+  /** Storage class. */
+  readonly storageClassName?: string;
+  /** Where the main container mounts it. */
+  readonly mountPath?: string;
+  /** Sub-directory to mount. */
+  readonly subPath?: string;
+}
+
+/** Checks claims: names, sizes, access modes, storage class, mount path and subPath, unique names. */
+export function checkClaims(scope: Construct, prop: string, claims: readonly ClaimShape[]): void {
+  claims.forEach((c, i) => {
+    const at = `${prop}[${i}]`;
+    checkDnsLabel(scope, `${at}.name`, c.name);
+    if (c.size !== undefined) checkQuantity(scope, `${at}.size`, c.size);
+    if (c.mountPath !== undefined) checkAbsolutePath(scope, `${at}.mountPath`, c.mountPath);
+    check(c.subPath === undefined || c.mountPath !== undefined, scope, `${at}.subPath`, c.subPath, 'needs a mountPath');
+    check(c.accessModes === undefined || c.accessModes.length > 0, scope, `${at}.accessModes`, c.accessModes,
+      'must list at least one access mode');
+    if (c.storageClassName !== undefined) checkDnsSubdomain(scope, `${at}.storageClassName`, c.storageClassName);
+  });
+  checkUnique(scope, `${prop}[].name`, claims.map(c => c.name));
 }

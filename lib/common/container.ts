@@ -108,6 +108,13 @@ export function checkContainer(scope: IConstruct, prop: string, spec: ContainerS
   });
   checkUnique(scope, `${prop}.ports[].name`, ports.map(p => p.name));
   checkUnique(scope, `${prop}.ports[].port`, ports.map(p => `${p.port}/${p.protocol ?? 'TCP'}`));
+  for (const kind of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
+    const port = spec[kind]?.port;
+    if (typeof port === 'string') {
+      check(ports.some(p => p.name === port), scope, `${prop}.${kind}.port`, port,
+        `must name a port of this container (known: ${ports.map(p => p.name).join(', ') || 'none'})`);
+    }
+  }
   const mounts = spec.volumeMounts ?? [];
   mounts.forEach((m, i) => {
     checkAbsolutePath(scope, `${prop}.volumeMounts[${i}].mountPath`, m.mountPath);

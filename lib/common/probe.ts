@@ -34,6 +34,11 @@ export class Probe {
 
   private constructor(private readonly action: k8s.Probe, public readonly timing: ProbeTiming) {}
 
+  /** The port an HTTP or TCP probe connects to (a number or a container port name); undefined for exec. */
+  public get port(): number | string | undefined {
+    return (this.action.httpGet ?? this.action.tcpSocket)?.port.value;
+  }
+
   /** Renders the probe. */
   public toProbe(): k8s.Probe {
     return { ...this.action, ...this.timing };

@@ -12,7 +12,7 @@ export class AppVolume {
     });
   }
 
-  /** The keys of a Secret as files (mode 0400 by default, readable by the pod's fsGroup). */
+  /** The keys of a Secret as files (mode 0440 by default: readable by the owner and the pod's fsGroup). */
   public static secret(name: string, secretName: string, options: { items?: Record<string, string>; defaultMode?: number } = {}): AppVolume {
     return new AppVolume(name, {
       secret: { secretName, defaultMode: options.defaultMode ?? 0o440, items: keyToPath(options.items) },

@@ -1,14 +1,14 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkAbsolutePath, checkDnsLabel, checkInteger, checkQuantity, checkUnique } from '../common/checks';
+import { checkDnsLabel, checkInteger } from '../common/checks';
 import { ContainerPort } from '../common/container';
 import { Endpoint } from '../common/endpoint';
 import { check } from '../common/errors';
 import { AppIdentityProps, appLabelProps, recommendedLabels, selectorLabels } from '../common/labels';
 import { PodProps } from '../common/pod';
 import { AppVolume } from '../common/volume';
-import { AppConfigMap, ClientServiceOptions, createAppPod, createDisruptionBudget, DisruptionBudgetOptions, servicePorts, ServiceAccountOptions } from '../common/app-objects';
+import { AppConfigMap, checkClaims, ClientServiceOptions, createAppPod, createDisruptionBudget, DisruptionBudgetOptions, servicePorts, ServiceAccountOptions } from '../common/app-objects';
 import { AccessMode } from '../stateful-app/props';
 
 /** A PersistentVolumeClaim a Deployment mounts: created by the construct, or an existing one. */
@@ -43,13 +43,13 @@ export interface AutoscalingOptions {
 export interface DeploymentAppProps extends PodProps, AppIdentityProps {
   /** Deployment name. @default - the construct id */
   readonly name?: string;
-  /** Number of pods (the autoscaler's minimum when autoscaling is on). @default 1 */
+  /** Number of pods; leave unset with `autoscaling`, whose minimum applies. @default 1 */
   readonly replicas?: number;
   /** Claims to mount. A ReadWriteOnce claim makes the Deployment `Recreate` and limits it to one replica. @default [] */
   readonly claims?: DeploymentClaim[];
   /** ConfigMaps built from file maps. A change rolls the pods. @default [] */
   readonly configMaps?: AppConfigMap[];
-  /** The Service in front of the pods; `false` for none. @default - a ClusterIP Service named after the app */
+  /** The Service in front of the pods; `false` for none. @default - a ClusterIP Service named after the app, when the main container has ports */
   readonly service?: ClientServiceOptions | false;
   /** PodDisruptionBudget. @default - maxUnavailable 1 when replicas > 1 */
   readonly disruptionBudget?: DisruptionBudgetOptions;
@@ -106,6 +106,8 @@ export class DeploymentApp extends Construct {
     checkDnsLabel(this, 'name', this.name);
     this.namespace = Chart.of(this).namespace;
     this.clusterDomain = props.clusterDomain ?? 'cluster.local';
+    check(props.replicas === undefined || props.autoscaling === undefined, this, 'replicas', props.replicas,
+      'must be left unset with autoscaling: the autoscaler owns the replica count (set autoscaling.minReplicas)');
     const replicas = props.replicas ?? props.autoscaling?.minReplicas ?? 1;
     checkInteger(this, 'replicas', replicas, 0);
     if (props.revisionHistoryLimit !== undefined) checkInteger(this, 'revisionHistoryLimit', props.revisionHistoryLimit, 0);
@@ -116,7 +118,9 @@ export class DeploymentApp extends Construct {
     this.ports = [props.container, ...(props.sidecars ?? [])].flatMap(c => c.ports ?? []);
 
     const claims = props.claims ?? [];
-    this.checkClaims(claims);
+    checkClaims(this, 'claims', claims);
+    claims.forEach((c, i) => check(c.size !== undefined || c.existingClaim !== undefined, this, `claims[${i}].size`, c.size,
+      'is required unless existingClaim is set'));
     const singleAttach = claims.filter(c => (c.accessModes ?? ['ReadWriteOnce']).some(m => SINGLE_ATTACH.includes(m)));
     if (singleAttach.length) {
       const why = `claim "${singleAttach[0].name}" is ReadWriteOnce: a second pod would hang on Multi-Attach; use ReadWriteMany storage to scale`;
@@ -163,7 +167,9 @@ export class DeploymentApp extends Construct {
       },
     });
 
-    if (props.service !== false) this.service = this.createService(props.service ?? {});
+    if (props.service !== undefined ? props.service !== false : this.mainPorts.length > 0) {
+      this.service = this.createService(props.service || {});
+    }
     this.disruptionBudget = createDisruptionBudget(this, this.name, this.labels, this.selectorLabels,
       props.disruptionBudget ?? {}, maxReplicas);
     if (props.autoscaling) {
@@ -188,18 +194,6 @@ export class DeploymentApp extends Construct {
     const port = this.ports.find(p => p.name === portName);
     check(port !== undefined, this, 'port name', portName, `must name a container port (known: ${this.ports.map(p => p.name).join(', ')})`);
     return { host: `${this.service!.name}.${this.namespace ?? 'default'}.svc.${this.clusterDomain}`, port: port!.port };
-  }
-
-  private checkClaims(claims: readonly DeploymentClaim[]): void {
-    claims.forEach((c, i) => {
-      checkDnsLabel(this, `claims[${i}].name`, c.name);
-      if (c.existingClaim === undefined) {
-        check(c.size !== undefined, this, `claims[${i}].size`, c.size, 'is required unless existingClaim is set');
-        checkQuantity(this, `claims[${i}].size`, c.size!);
-      }
-      if (c.mountPath !== undefined) checkAbsolutePath(this, `claims[${i}].mountPath`, c.mountPath);
-    });
-    checkUnique(this, 'claims[].name', claims.map(c => c.name));
   }
 
   private checkAutoscaling(a: AutoscalingOptions): void {

@@ -1,12 +1,12 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkInteger, checkQuantity, checkUnique, MAX_STATEFULSET_NAME } from '../common/checks';
+import { checkDnsLabel, checkDnsSubdomain, checkInteger, MAX_STATEFULSET_NAME } from '../common/checks';
 import { ContainerPort } from '../common/container';
 import { Endpoint } from '../common/endpoint';
 import { check } from '../common/errors';
 import { appLabelProps, recommendedLabels, selectorLabels } from '../common/labels';
-import { ClientServiceOptions, createAppPod, createDisruptionBudget, servicePorts } from '../common/app-objects';
+import { checkClaims, ClientServiceOptions, createAppPod, createDisruptionBudget, servicePorts } from '../common/app-objects';
 import { StatefulAppProps, VolumeClaim } from './props';
 import { StatefulSetUpdateStrategy } from './update-strategy';
 
@@ -67,7 +67,7 @@ export class StatefulApp extends Construct {
     this.ports = [props.container, ...(props.sidecars ?? [])].flatMap(c => c.ports ?? []);
 
     const claims = props.volumeClaims ?? [];
-    this.checkClaims(claims);
+    checkClaims(this, 'volumeClaims', claims);
     this.claimNames = claims.map(c => c.name);
     const configs = props.configMaps ?? [];
 
@@ -79,7 +79,7 @@ export class StatefulApp extends Construct {
         clusterIp: 'None',
         publishNotReadyAddresses: props.headlessService?.publishNotReadyAddresses,
         selector: this.selectorLabels,
-        ports: servicePorts(this, 'headlessService.ports', this.ports, this.mainPorts, props.headlessService?.ports),
+        ports: servicePorts(this, 'headlessService.ports', this.ports, this.mainPorts, props.headlessService?.ports, false),
       },
     });
     if (props.clientService) this.clientService = this.createClientService(props.clientService);
@@ -159,19 +159,6 @@ export class StatefulApp extends Construct {
       check(/^([1-9]\d?|100)%$/.test(maxUnavailable), this, 'updateStrategy.maxUnavailable', maxUnavailable,
         'must be a whole number >= 1 or a percentage from 1% to 100%');
     }
-  }
-
-  private checkClaims(claims: readonly VolumeClaim[]): void {
-    claims.forEach((c, i) => {
-      checkDnsLabel(this, `volumeClaims[${i}].name`, c.name);
-      checkQuantity(this, `volumeClaims[${i}].size`, c.size);
-      if (c.mountPath !== undefined) checkAbsolutePath(this, `volumeClaims[${i}].mountPath`, c.mountPath);
-      check(c.subPath === undefined || c.mountPath !== undefined, this, `volumeClaims[${i}].subPath`, c.subPath, 'needs a mountPath');
-      check(c.accessModes === undefined || c.accessModes.length > 0, this, `volumeClaims[${i}].accessModes`, c.accessModes,
-        'must list at least one access mode');
-      if (c.storageClassName !== undefined) checkDnsSubdomain(this, `volumeClaims[${i}].storageClassName`, c.storageClassName);
-    });
-    checkUnique(this, 'volumeClaims[].name', claims.map(c => c.name));
   }
 
   private createClientService(opts: ClientServiceOptions): k8s.KubeService {
