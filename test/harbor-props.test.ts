@@ -238,7 +238,7 @@ describe('HarborStack prop checks', () => {
     ['S3 endpoint', { registry: { storage: RegistryStorage.s3({ region: 'eu-west-1', bucket: 'images', endpoint: 'minio:9000' }) } }, /registry\.storage\.endpoint "minio:9000" is invalid/],
     ['job loggers', { jobservice: { jobLoggers: [] } }, /jobservice\.jobLoggers \[\] is invalid/],
     ['external database password', { database: Database.external({ host: 'pg', username: 'harbor', passwordSecret: 'hunter2' as any }) },
-      /database\.passwordSecret "hunter2" is invalid: must be a SecretKeyRef/],
+      /database\.passwordSecret "\(a string, not shown\)" is invalid: must be a SecretKeyRef/],
     ['external database host', { database: Database.external({ host: 'pg:5432', username: 'harbor', passwordSecret: SecretKeyRef.of('pg', 'pw') }) },
       /database\.host "pg:5432" is invalid: must be a host name or IP address/],
     ['Redis database numbers', { redis: Redis.external({ host: 'redis', databaseIndexes: { core: 1 } }) },
@@ -248,4 +248,17 @@ describe('HarborStack prop checks', () => {
   ])('rejects a bad %s, naming the prop', (_, props, message) => {
     expect(errorOf(props).message).toMatch(message);
   });
+});
+
+describe('a literal password passed where a SecretKeyRef belongs', () => {
+  test('is rejected without being echoed into the error (CI logs)', () => {
+    const message = errorOf({ database: Database.external({ host: 'pg', username: 'harbor', passwordSecret: 'S3cr3t-Pa55' as any }) }).message;
+    expect(message).toContain('must be a SecretKeyRef');
+    expect(message).not.toContain('S3cr3t-Pa55');
+  });
+});
+
+test('node ports outside the API server\'s default range 30000-32767 are rejected', () => {
+  expect(errorOf({ exposure: Exposure.nodePort({ host: 'node1.example.com', httpPort: 8080 }) }).message)
+    .toMatch(/exposure.httpPort 8080 is invalid: must be between 30000 and 32767/);
 });

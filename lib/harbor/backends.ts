@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { checkInteger, checkPort, checkQuantity } from '../common/checks';
 import { Resources } from '../common/container';
 import { check } from '../common/errors';
-import { SecretKeyRef } from '../common/secret';
+import { checkSecretRef, SecretKeyRef } from '../common/secret';
 import { checkHost } from './exposure';
 import type { HarborClaimOptions } from './props';
 
@@ -74,8 +74,7 @@ export class Database {
     if (e.coreDatabase !== undefined) {
       check(/^[A-Za-z_][A-Za-z0-9_-]*$/.test(e.coreDatabase), scope, `${prop}.coreDatabase`, e.coreDatabase, 'must be a PostgreSQL database name');
     }
-    check(e.passwordSecret instanceof SecretKeyRef, scope, `${prop}.passwordSecret`, String(e.passwordSecret),
-      'must be a SecretKeyRef (SecretKeyRef.of(secretName, key)), never a literal password');
+    checkSecretRef(scope, `${prop}.passwordSecret`, e.passwordSecret);
   }
 }
 
@@ -155,8 +154,7 @@ export class Redis {
       check(/^[A-Za-z0-9_.-]+$/.test(e.username), scope, `${prop}.username`, e.username, 'must be a URL-safe ACL user name');
     }
     if (e.passwordSecret !== undefined) {
-      check(e.passwordSecret instanceof SecretKeyRef, scope, `${prop}.passwordSecret`, String(e.passwordSecret),
-        'must be a SecretKeyRef (SecretKeyRef.of(secretName, key)), never a literal password');
+      checkSecretRef(scope, `${prop}.passwordSecret`, e.passwordSecret);
     }
     const indexes = this.indexes;
     for (const [k, v] of Object.entries(indexes)) checkInteger(scope, `${prop}.databaseIndexes.${k}`, v, 0, 15);

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { checkDnsSubdomain, checkPort } from '../common/checks';
+import { checkDnsSubdomain, checkInteger, checkPort } from '../common/checks';
 import { check, InvalidPropError } from '../common/errors';
 
 /** How Harbor is reached from outside the cluster. */
@@ -173,8 +173,9 @@ export class Exposure {
     check(!(o.tls && o.tlsTerminatedUpstream), scope, `${prop}.tlsTerminatedUpstream`, true, 'cannot be combined with tls');
     if (o.serviceName !== undefined) checkDnsSubdomain(scope, `${prop}.serviceName`, o.serviceName);
     if (service.type === 'NodePort') {
-      checkPort(scope, `${prop}.httpPort`, service.httpNodePort!);
-      checkPort(scope, `${prop}.httpsPort`, service.httpsNodePort!);
+      // The API server only allocates node ports from its --service-node-port-range (30000-32767 by default).
+      checkInteger(scope, `${prop}.httpPort`, service.httpNodePort!, 30000, 32767);
+      checkInteger(scope, `${prop}.httpsPort`, service.httpsNodePort!, 30000, 32767);
       check(service.httpNodePort !== service.httpsNodePort, scope, `${prop}.httpsPort`, service.httpsNodePort, 'must differ from httpPort');
     } else {
       checkPort(scope, `${prop}.httpPort`, service.httpPort);

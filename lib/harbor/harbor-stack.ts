@@ -5,7 +5,7 @@ import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkQuantity } from '.
 import { check } from '../common/errors';
 import { recommendedLabels } from '../common/labels';
 import { createNamespaceObject } from '../common/namespace';
-import { SecretKeyRef } from '../common/secret';
+import { checkSecretRef } from '../common/secret';
 import { DeploymentApp } from '../deployment-app/deployment-app';
 import { StatefulApp } from '../stateful-app/stateful-app';
 import { Database, Redis } from './backends';
@@ -202,8 +202,7 @@ export class HarborStack extends Chart {
         'must be a Go duration such as "5m0s"');
     }
     if (props.trivy?.githubToken !== undefined) {
-      check(props.trivy.githubToken instanceof SecretKeyRef, this, 'trivy.githubToken', String(props.trivy.githubToken),
-        'must be a SecretKeyRef (SecretKeyRef.of(secretName, key)), never a literal token');
+      checkSecretRef(this, 'trivy.githubToken', props.trivy.githubToken);
     }
   }
 

@@ -138,7 +138,7 @@ export class SecretCatalog {
   public list(): RequiredSecret[] {
     return [...this.entries.values()]
       .map(e => ({ secretName: e.secretName, key: e.key, description: e.description, usedBy: [...e.usedBy].sort() }))
-      .sort((a, b) => a.secretName.localeCompare(b.secretName) || a.key.localeCompare(b.key));
+      .sort((a, b) => compare(a.secretName, b.secretName) || compare(a.key, b.key));
   }
 
   private record(secretName: string, key: string, component: string, description: string): void {
@@ -147,4 +147,9 @@ export class SecretCatalog {
     entry.usedBy.add(component);
     this.entries.set(id, entry);
   }
+}
+
+/** Code-point order: the same on every machine and locale. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

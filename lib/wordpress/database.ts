@@ -1,8 +1,8 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkDnsSubdomain, checkPort } from '../common/checks';
-import { check, InvalidPropError } from '../common/errors';
-import { SecretKeyRef } from '../common/secret';
+import { check } from '../common/errors';
+import { checkSecretRef, SecretKeyRef } from '../common/secret';
 import { MySQLReplication, MYSQL_PORT } from '../mysql/mysql-replication';
 import { MYSQL_SECRET_KEYS, MySQLDatabaseOptions, MySQLReplicationProps } from '../mysql/props';
 
@@ -204,18 +204,6 @@ function bindExternal(stack: Chart, props: WordPressExternalDatabaseProps): Boun
     connection: { host: props.host, port, name, user, password: props.password },
     requiredSecrets: [{ name: props.password.secretName, namespace: stack.namespace, keys: [props.password.key] }],
   };
-}
-
-/** Checks a SecretKeyRef (and rejects the literal a JavaScript caller might pass instead). */
-export function checkSecretRef(scope: Construct, prop: string, ref: unknown): void {
-  if (!(ref instanceof SecretKeyRef)) {
-    throw new InvalidPropError(scope, prop, typeof ref === 'string' ? '(a string, not shown)' : describe(ref),
-      'must be a SecretKeyRef, e.g. SecretKeyRef.of(secretName, key): passwords are never written into manifests');
-  }
-  check(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(ref.secretName) && ref.secretName.length <= 253, scope, `${prop}.secretName`,
-    ref.secretName, 'must be a DNS-1123 subdomain (a Secret name)');
-  check(/^[-._a-zA-Z0-9]+$/.test(ref.key) && ref.key.length <= 253, scope, `${prop}.key`, ref.key,
-    "must consist of letters, digits, '-', '_' or '.' (a Secret key)");
 }
 
 const IPV4 = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;

@@ -3,6 +3,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { createNamespaceObject } from '../common/namespace';
+import { checkSecretRef } from '../common/secret';
 import { checkDnsLabel, checkDnsSubdomain, checkImage, checkInteger } from '../common/checks';
 import { ContainerSpec, Resources, VolumeMount } from '../common/container';
 import { EnvValue } from '../common/env';
@@ -16,7 +17,7 @@ import { DeploymentApp } from '../deployment-app/deployment-app';
 import { MySQLReplication } from '../mysql/mysql-replication';
 import { AccessMode } from '../stateful-app/props';
 import { APACHE_CONFIG_PATHS, apacheConfigFiles, DOCUMENT_ROOT, WORDPRESS_HTTP_PORT } from './apache';
-import { checkSecretRef, WordPressDatabase, WordPressDatabaseConnection, WordPressDatabaseKind, WordPressRequiredSecret } from './database';
+import { WordPressDatabase, WordPressDatabaseConnection, WordPressDatabaseKind, WordPressRequiredSecret } from './database';
 import {
   WORDPRESS_CLI_IMAGE, WORDPRESS_IMAGE, WORDPRESS_KEY_AND_SALT_ENV, WORDPRESS_SECRET_KEYS, WORDPRESS_UID,
   WordPressIngressOptions, WordPressStackProps,
