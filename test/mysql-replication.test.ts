@@ -27,7 +27,7 @@ describe('MySQLReplication defaults: the seed, object for object, made safe', ()
 
   test('the seed objects: config and scripts ConfigMaps, headless and read Services, StatefulSet, PDB', () => {
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
-      'ConfigMap/mysql-config', 'ConfigMap/mysql-scripts', 'PodDisruptionBudget/mysql',
+      'ConfigMap/mysql-config', 'ConfigMap/mysql-scripts', 'NetworkPolicy/mysql', 'PodDisruptionBudget/mysql',
       'Service/mysql', 'Service/mysql-read', 'StatefulSet/mysql',
     ]);
   });
@@ -77,7 +77,9 @@ describe('MySQLReplication defaults: the seed, object for object, made safe', ()
     expect(db.ports).toEqual([{ name: 'mysql', containerPort: 3306, protocol: 'TCP' }]);
     expect(db.livenessProbe.exec.command).toEqual(['bash', '/scripts/probe.sh', 'alive']);
     expect(db.readinessProbe.exec.command).toEqual(['bash', '/scripts/probe.sh', 'ready']);
-    expect(db.startupProbe.exec.command).toEqual(['bash', '/scripts/probe.sh', 'ready']);
+    expect(db.startupProbe.exec.command).toEqual(['bash', '/scripts/probe.sh', 'alive']);
+    expect(envOf(db).CONNECT_TIMEOUT).toBe('2');
+    expect(db.readinessProbe.timeoutSeconds).toBeGreaterThan(2);
     expect(db.startupProbe.periodSeconds * db.startupProbe.failureThreshold).toBe(600);
     expect(db.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' } });
     expect(db.volumeMounts).toContainEqual({ name: 'initdb', mountPath: '/docker-entrypoint-initdb.d', readOnly: true });
@@ -230,4 +232,22 @@ describe('MySQLReplication rejects bad input', () => {
     ['a bad read Service name', { readServiceName: 'Read' }, /readServiceName "Read" is invalid/],
   ];
   test.each(cases)('%s', (_, props, message) => expect(() => build(props)).toThrow(message));
+});
+
+describe('MySQLReplication network policy', () => {
+  test('the clone port admits only members; 3306 (and 9104) stay open', () => {
+    const objects = synth({ exporter: {} });
+    const policy = find(objects, 'NetworkPolicy', 'mysql');
+    const selector = find(objects, 'StatefulSet', 'mysql').spec.selector.matchLabels;
+    expect(policy.spec.podSelector).toEqual({ matchLabels: selector });
+    expect(policy.spec.ingress).toEqual([
+      { ports: [{ protocol: 'TCP', port: 3306 }, { protocol: 'TCP', port: 9104 }] },
+      { from: [{ podSelector: { matchLabels: selector } }], ports: [{ protocol: 'TCP', port: 3307 }] },
+    ]);
+    expectValid(objects);
+  });
+
+  test('can be switched off', () => {
+    expect(ofKind(synth({ networkPolicy: false }), 'NetworkPolicy')).toHaveLength(0);
+  });
 });

@@ -58,6 +58,8 @@ export class MySQLReplication extends Construct {
   public readonly replicationPassword: SecretKeyRef;
   /** The application database, when requested. */
   public readonly database?: MySQLDatabase;
+  /** The NetworkPolicy that keeps the clone port to the members, unless disabled. */
+  public readonly networkPolicy?: k8s.KubeNetworkPolicy;
   /** The Secret the operator must create, with the keys this cluster reads from it. */
   public readonly requiredSecret: { readonly name: string; readonly keys: readonly string[] };
 
@@ -160,13 +162,15 @@ export class MySQLReplication extends Construct {
           MYSQL_USER: EnvValue.fromValue(this.database.user),
           MYSQL_PASSWORD: EnvValue.fromSecret(this.database.password),
         } : {}),
+        // Below every probe's timeoutSeconds, so a hung server fails the probe instead of timing it out.
+        CONNECT_TIMEOUT: EnvValue.fromValue('2'),
       },
       ports: [{ name: 'mysql', port: MYSQL_PORT }],
       volumeMounts: [
         dataMount, confMount, scriptsMount,
         { volume: 'initdb', mountPath: '/docker-entrypoint-initdb.d', readOnly: true },
       ],
-      startupProbe: Probe.exec(scriptCommand('probe.sh', 'ready'), { ...probeTiming, failureThreshold: Math.ceil(startupTimeout / 10) }),
+      startupProbe: Probe.exec(scriptCommand('probe.sh', 'alive'), { ...probeTiming, failureThreshold: Math.ceil(startupTimeout / 10) }),
       livenessProbe: Probe.exec(scriptCommand('probe.sh', 'alive'), { ...probeTiming, failureThreshold: 3 }),
       readinessProbe: Probe.exec(scriptCommand('probe.sh', 'ready'), { periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 2 }),
       resources: props.resources ?? { requests: { cpu: '500m', memory: '1Gi' } },
@@ -231,8 +235,24 @@ export class MySQLReplication extends Construct {
     });
 
     this.readService = this.app.clientService!;
+    if (props.networkPolicy ?? true) this.networkPolicy = this.createNetworkPolicy(name, props.exporter !== undefined);
     this.writeEndpoint = this.app.podEndpoint(0, 'mysql');
     this.readEndpoint = this.app.serviceEndpoint('mysql', this.readService);
+  }
+
+  private createNetworkPolicy(name: string, exporter: boolean): k8s.KubeNetworkPolicy {
+    const tcp = (port: number) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
+    return new k8s.KubeNetworkPolicy(this, 'network-policy', {
+      metadata: { name, labels: this.app.labels },
+      spec: {
+        podSelector: { matchLabels: this.app.selectorLabels },
+        policyTypes: ['Ingress'],
+        ingress: [
+          { ports: [tcp(MYSQL_PORT), ...(exporter ? [tcp(EXPORTER_PORT)] : [])] },
+          { from: [{ podSelector: { matchLabels: this.app.selectorLabels } }], ports: [tcp(CLONE_PORT)] },
+        ],
+      },
+    });
   }
 }
 

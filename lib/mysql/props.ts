@@ -81,7 +81,7 @@ export interface MySQLReplicationProps {
   readonly database?: MySQLDatabaseOptions;
   /** Resources of the database container. @default - requests 500m CPU and 1Gi memory, as the seed */
   readonly resources?: Resources;
-  /** Resources of the backup sidecar. @default - requests 100m CPU and 100Mi memory */
+  /** Resources of the backup sidecar and of the clone init container. @default - requests 100m CPU and 100Mi memory */
   readonly backupResources?: Resources;
   /** Seconds a member may take to start (crash recovery of a large data set) before liveness applies. @default 600 */
   readonly startupTimeoutSeconds?: number;
@@ -89,6 +89,12 @@ export interface MySQLReplicationProps {
   readonly peerWaitSeconds?: number;
   /** Adds a mysqld-exporter sidecar on port 9104. @default - none */
   readonly exporter?: MySQLExporterOptions;
+  /**
+   * A NetworkPolicy that admits the clone port (3307, an unauthenticated stream of a full physical
+   * backup) only from the cluster's own members, and leaves 3306 (and 9104) open. Needs a CNI that
+   * enforces NetworkPolicies. @default true
+   */
+  readonly networkPolicy?: boolean;
   /** Spread members over nodes. @default 'soft' */
   readonly antiAffinity?: AntiAffinity;
   /** PodDisruptionBudget. @default - maxUnavailable 1 when replicas > 1 */
