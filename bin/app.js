@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The app command of cdk8s.yaml: runs the compiled app, compiling first only when a TypeScript
-// source is newer than its output (checking takes milliseconds; `tsc` takes a second, ts-node more).
+// source is newer than its output (checking takes milliseconds; `tsc` takes a second, ts-node more),
+// and writes dist/ only when every object passes the strict validator.
 'use strict';
 const { execFileSync } = require('child_process');
 const fs = require('fs');
@@ -41,4 +42,12 @@ if (stale()) {
   fs.writeFileSync(stamp, '');
   fs.utimesSync(stamp, started, started); // a source saved during the compile stays newer than the stamp
 }
-require(path.join(build, 'main.js')).buildApp().synth();
+// Validate before writing, so that invalid YAML never reaches dist/ (the cdk8s.yaml plugin checks the files again).
+const { validateApp, formatProblems } = require(path.join(build, 'lib', 'validation'));
+const app = require(path.join(build, 'main.js')).buildApp();
+const problems = validateApp(app);
+if (problems.length) {
+  console.error(`${formatProblems(problems)}\ncdk8s app: ${problems.length} problem(s); nothing was written to ${app.outdir}.`);
+  process.exit(1);
+}
+app.synth();

@@ -1,3 +1,4 @@
+import { buildApp, MySQLChart } from '../main';
 import { App, Chart, Testing, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { InvalidPropError, MySQLReplication, MYSQL_SECRET_KEYS, Probe, SecretKeyRef } from '../lib';
@@ -52,23 +53,11 @@ const allContainers = (objects: readonly Manifest[]): Manifest[] => objects.flat
   return spec ? [...(spec.initContainers ?? []), ...spec.containers] : [];
 });
 
-/** What main.ts builds: the seed's two releases, MySQL in its own chart `mysql`, WordPress using it. */
+/** The seed's two releases as main.ts builds them: MySQL in its own chart `mysql`, WordPress using it. */
 function seedApp(app: App = Testing.app()): { app: App; mysql: MySQLReplication; stack: WordPressStack } {
-  const db = new Chart(app, 'mysql', { namespace: 'wordpress' });
-  new k8s.KubeNamespace(db, 'namespace', { metadata: { name: 'wordpress' } });
-  const mysql = new MySQLReplication(db, 'mysql', {
-    replicas: 2,
-    database: { name: 'wordpress', user: 'wordpress' },
-    storage: { storageClassName: 'sc-nfs' },
-  });
-  const stack = new WordPressStack(app, 'wordpress', {
-    database: WordPressDatabase.fromReplication(mysql),
-    adminUser: 'admin',
-    persistence: { storageClassName: 'sc-nfs' },
-    volumePermissions: true,
-    ingress: { className: 'nginx', host: 'wordpress.mystical.org', pathType: 'Prefix' },
-  });
-  return { app, mysql, stack };
+  buildApp(app);
+  // By id: cdk8s makes `instanceof` true for any Chart subclass.
+  return { app, mysql: (app.node.findChild('mysql') as MySQLChart).mysql, stack: app.node.findChild('wordpress') as WordPressStack };
 }
 
 // ---- defaults --------------------------------------------------------------------------------
@@ -422,7 +411,7 @@ describe('WordPressStack props', () => {
 describe('no credential in the manifests', () => {
   const variants: Record<string, () => Manifest[]> = {
     owned: () => build({ volumePermissions: true }).objects,
-    replication: () => appObjects(seedApp().app),
+    replication: () => { const { mysql, stack } = seedApp(); return [...Chart.of(mysql).toJson(), ...stack.toJson()]; },
     external: () => build({ database: WordPressDatabase.external({ host: 'db.example.com', password: SecretKeyRef.of('wp-db', 'password') }) }).objects,
   };
   test.each(Object.keys(variants))('%s: credential env vars are Secret references, no literal in args', name => {

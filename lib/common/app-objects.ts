@@ -211,3 +211,11 @@ export function checkClaims(scope: Construct, prop: string, claims: readonly Cla
   });
   checkUnique(scope, `${prop}[].name`, claims.map(c => c.name));
 }
+
+/** Access modes that attach a volume to one node only: a second pod elsewhere hangs on Multi-Attach. */
+export const SINGLE_ATTACH_MODES: readonly string[] = ['ReadWriteOnce', 'ReadWriteOncePod'];
+
+/** Whether a claim with these access modes (default ReadWriteOnce) can be attached to one node only. */
+export function isSingleAttach(accessModes: readonly string[] | undefined): boolean {
+  return (accessModes ?? ['ReadWriteOnce']).some(m => SINGLE_ATTACH_MODES.includes(m));
+}

@@ -6,7 +6,3 @@ export interface Endpoint {
   readonly port: number;
 }
 
-/** `host:port` form of an endpoint. */
-export function endpointAddress(endpoint: Endpoint): string {
-  return `${endpoint.host}:${endpoint.port}`;
-}

@@ -8,7 +8,7 @@ import { check } from '../common/errors';
 import { AppIdentityProps, appLabelProps, recommendedLabels, selectorLabels } from '../common/labels';
 import { PodProps } from '../common/pod';
 import { AppVolume } from '../common/volume';
-import { AppConfigMap, checkClaims, ClientServiceOptions, createAppPod, createDisruptionBudget, DisruptionBudgetOptions, servicePorts, ServiceAccountOptions } from '../common/app-objects';
+import { AppConfigMap, checkClaims, isSingleAttach, ClientServiceOptions, createAppPod, createDisruptionBudget, DisruptionBudgetOptions, servicePorts, ServiceAccountOptions } from '../common/app-objects';
 import { AccessMode } from '../stateful-app/props';
 
 /** A PersistentVolumeClaim a Deployment mounts: created by the construct, or an existing one. */
@@ -62,8 +62,6 @@ export interface DeploymentAppProps extends PodProps, AppIdentityProps {
   /** Cluster DNS domain, for endpoints. @default 'cluster.local' */
   readonly clusterDomain?: string;
 }
-
-const SINGLE_ATTACH: readonly AccessMode[] = ['ReadWriteOnce', 'ReadWriteOncePod'];
 
 /**
  * A Deployment with its Service, claims, ConfigMaps, PodDisruptionBudget and autoscaler.
@@ -121,7 +119,7 @@ export class DeploymentApp extends Construct {
     checkClaims(this, 'claims', claims);
     claims.forEach((c, i) => check(c.size !== undefined || c.existingClaim !== undefined, this, `claims[${i}].size`, c.size,
       'is required unless existingClaim is set'));
-    const singleAttach = claims.filter(c => (c.accessModes ?? ['ReadWriteOnce']).some(m => SINGLE_ATTACH.includes(m)));
+    const singleAttach = claims.filter(c => isSingleAttach(c.accessModes));
     if (singleAttach.length) {
       const why = `claim "${singleAttach[0].name}" is ReadWriteOnce: a second pod would hang on Multi-Attach; use ReadWriteMany storage to scale`;
       check(replicas <= 1, this, 'replicas', replicas, `must be at most 1 because ${why}`);

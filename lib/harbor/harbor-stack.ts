@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkQuantity } from '../common/checks';
+import { isSingleAttach } from '../common/app-objects';
 import { check } from '../common/errors';
 import { recommendedLabels } from '../common/labels';
 import { createNamespaceObject } from '../common/namespace';
@@ -29,7 +30,6 @@ export const DEFAULT_HARBOR_VERSION = 'v2.13.2';
 
 const LOG_LEVELS: readonly HarborLogLevel[] = ['debug', 'info', 'warning', 'error', 'fatal'];
 const JOB_LOGGERS: readonly JobLogger[] = ['file', 'database', 'stdout'];
-const SINGLE_ATTACH = ['ReadWriteOnce', 'ReadWriteOncePod'];
 
 /**
  * Harbor, the container registry, as one typed release: the equivalent of
@@ -215,7 +215,7 @@ export class HarborStack extends Chart {
 
   private checkSingleAttach(component: string, replicas: number, accessMode: string | undefined, why: string): void {
     const mode = accessMode ?? 'ReadWriteOnce';
-    if (!SINGLE_ATTACH.includes(mode)) return;
+    if (!isSingleAttach([mode])) return;
     check(replicas <= 1, this, `${component}.replicas`, replicas,
       `must be at most 1 while ${component}.persistence.accessMode is ${mode} (a second pod would hang on Multi-Attach, and updates use Recreate): ${why}`);
   }

@@ -49,13 +49,6 @@ let validator: Validator | undefined;
  * Only an object that fails it is validated by ajv with `allErrors`, which finds every error: the
  * findings are ajv's and complete, while valid objects, the usual case, take the fast path.
  */
-export function schemaFindings(obj: any): Finding[] {
-  const findings: Finding[] = [];
-  addSchemaFindings(obj, findings);
-  return findings;
-}
-
-/** {@link schemaFindings}, appended to `findings`. */
 export function addSchemaFindings(obj: any, findings: Finding[]): void {
   if (typeof obj.apiVersion !== 'string' || obj.apiVersion === '' || typeof obj.kind !== 'string' || obj.kind === '') {
     for (const field of ['apiVersion', 'kind']) {

@@ -2,8 +2,8 @@ import { createHash } from 'crypto';
 import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { CONFIG_HASH_ANNOTATION, SINGLE_ATTACH_MODES } from '../common/app-objects';
 import { createNamespaceObject } from '../common/namespace';
-import { checkSecretRef } from '../common/secret';
 import { checkDnsLabel, checkDnsSubdomain, checkImage, checkInteger } from '../common/checks';
 import { ContainerSpec, Resources, VolumeMount } from '../common/container';
 import { EnvValue } from '../common/env';
@@ -11,11 +11,10 @@ import { check, InvalidPropError } from '../common/errors';
 import { recommendedLabels } from '../common/labels';
 import { buildPodTemplate, contentHash, PodSecurity } from '../common/pod';
 import { Probe } from '../common/probe';
-import { SecretKeyRef } from '../common/secret';
+import { checkSecretRef, SecretKeyRef } from '../common/secret';
 import { AppVolume } from '../common/volume';
 import { DeploymentApp } from '../deployment-app/deployment-app';
 import { MySQLReplication } from '../mysql/mysql-replication';
-import { AccessMode } from '../stateful-app/props';
 import { APACHE_CONFIG_PATHS, apacheConfigFiles, DOCUMENT_ROOT, WORDPRESS_HTTP_PORT } from './apache';
 import { WordPressDatabase, WordPressDatabaseConnection, WordPressDatabaseKind, WordPressRequiredSecret } from './database';
 import {
@@ -28,7 +27,6 @@ import { WORDPRESS_SCRIPTS_MOUNT, wordpressScriptCommand, wordpressScripts } fro
 const INSTALL_PATH = '/wordpress';
 /** Where the volume-permissions init container mounts wp-content. */
 const PERMISSIONS_MOUNT = '/wp-content';
-const SINGLE_ATTACH: readonly AccessMode[] = ['ReadWriteOnce', 'ReadWriteOncePod'];
 const RELEASE_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const MAX_RELEASE_NAME = 40;
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
@@ -113,7 +111,7 @@ export class WordPressStack extends Chart {
       'must include a writable mode (ReadWriteOnce, ReadWriteOncePod or ReadWriteMany): WordPress writes uploads, plugins and themes to wp-content');
     const replicas = props.replicas ?? props.autoscaling?.minReplicas ?? 1;
     checkInteger(this, 'replicas', replicas, 0);
-    const singleAttach = accessModes.filter(m => SINGLE_ATTACH.includes(m));
+    const singleAttach = accessModes.filter(m => SINGLE_ATTACH_MODES.includes(m));
     if (singleAttach.length) {
       const why = `while persistence.accessModes is ${JSON.stringify(accessModes)}: the wp-content claim attaches to one node at a time, `
         + 'so a second WordPress pod would hang on Multi-Attach. To scale, use ReadWriteMany storage '
@@ -364,7 +362,7 @@ export class WordPressStack extends Chart {
       selector: labels,
       volumes: [],
       claimNames: [],
-      annotations: { 'checksum/config': contentHash({ scripts: { ...o.scripts } }) },
+      annotations: { [CONFIG_HASH_ANNOTATION]: contentHash({ scripts: { ...o.scripts } }) },
     });
     // The pod template of a Job is immutable: a changed Job gets a new name (and runs again, harmlessly).
     const hash = createHash('sha256').update(JSON.stringify(template)).digest('hex').slice(0, 8);

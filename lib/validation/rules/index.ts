@@ -13,14 +13,7 @@ const RULES: readonly Rule[] = [
   metadataRules, podSpecRules, selectionRules, storageRules, namespaceRules,
 ];
 
-/** Runs every rule that a schema cannot express over all objects of one output. */
-export function ruleFindings(objects: readonly any[]): Finding[] {
-  const findings: Finding[] = [];
-  addRuleFindings(objects, findings);
-  return findings;
-}
-
-/** {@link ruleFindings}, appended to `findings`. */
+/** Runs every rule that a schema cannot express over all objects of one output, appending to `findings`. */
 export function addRuleFindings(objects: readonly any[], findings: Finding[]): void {
   const output = new Output(objects);
   for (const rule of RULES) {
