@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -20,6 +21,13 @@ describe('the default app', () => {
 
   test('synthesizes byte-identical YAML twice (no timestamps, no random values)', () => {
     expect(synthTo(path.join(tmp, 'b'))).toEqual(first);
+  });
+
+  test('synthesizes the same YAML in a separate process (compiled app, as `npx cdk8s synth` runs it)', () => {
+    const out = path.join(tmp, 'process');
+    execFileSync(process.execPath, [path.join(root, 'build', 'main.js')], { env: { ...process.env, CDK8S_OUTDIR: out } });
+    const files = fs.readdirSync(out).filter(f => f.endsWith('.k8s.yaml')).sort();
+    expect(Object.fromEntries(files.map(f => [f, fs.readFileSync(path.join(out, f), 'utf8')]))).toEqual(first);
   });
 
   test('matches the committed dist/ (run `npx cdk8s synth` and commit when this fails)', () => {
