@@ -94,7 +94,7 @@ describe('HarborStack variants change exactly the objects they should', () => {
 
   test('an external Redis removes the internal one', () => {
     const redis = Redis.external({ host: 'redis.example.com', port: 6380 });
-    expect(diff({ redis })).toEqual({ added: [], removed: ['Service/harbor-redis', 'StatefulSet/harbor-redis'] });
+    expect(diff({ redis })).toEqual({ added: [], removed: ['ConfigMap/harbor-redis-scripts', 'Service/harbor-redis', 'StatefulSet/harbor-redis'] });
     const core = find(objectsOf({ redis }), 'Deployment', 'harbor-core').spec.template.spec.containers[0];
     const env = Object.fromEntries(core.env.map((e: any) => [e.name, e.value]));
     expect(env._REDIS_URL_CORE).toBe('redis://redis.example.com:6380/0?idle_timeout_seconds=30');

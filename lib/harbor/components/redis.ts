@@ -1,15 +1,19 @@
+import * as path from 'path';
+import { EnvValue } from '../../common/env';
 import { Probe } from '../../common/probe';
+import { readScripts } from '../../common/scripts';
+import { AppVolume } from '../../common/volume';
 import { StatefulApp } from '../../stateful-app/stateful-app';
 import { InternalRedisOptions } from '../backends';
-import { CONTAINER_SECURITY, dataClaim, DATA_POD_SECURITY, HARBOR_PORTS, HarborContext, REDIS_PASSWORD_ENV } from '../context';
+import { CONTAINER_SECURITY, dataClaim, DATA_POD_SECURITY, HARBOR_PORTS, HarborContext } from '../context';
 
 /** Default size of the Redis claim. */
 export const REDIS_SIZE = '1Gi';
 
 /**
  * The bundled Redis (`goharbor/redis-photon`, uid 999): one pod with its `data` claim. Unlike the
- * official chart's, it requires a password (`--requirepass $(REDIS_PASSWORD)`, filled in by the
- * kubelet from the operator's Secret).
+ * official chart's, it requires a password, from the operator's Secret: `scripts/redis-start.sh`
+ * writes it into a memory-backed file, so it is neither on the command line nor in the YAML.
  */
 export function createRedis(ctx: HarborContext, options: InternalRedisOptions): StatefulApp {
   const component = 'redis';
@@ -18,11 +22,14 @@ export function createRedis(ctx: HarborContext, options: InternalRedisOptions): 
     ...ctx.labels(component),
     replicas: 1,
     volumeClaims: [dataClaim(options.persistence, REDIS_SIZE, '/var/lib/redis')],
+    configMaps: [{ name: 'scripts', files: { ...readScripts(path.join('lib', 'harbor', 'scripts')) }, mountPath: '/scripts', defaultMode: 0o555 }],
+    volumes: [AppVolume.emptyDir('auth', { medium: 'Memory', sizeLimit: '1Mi' })],
     container: {
       name: component,
       image: ctx.image('redis-photon'),
-      command: ['redis-server', '/etc/redis.conf', '--requirepass', `$(${REDIS_PASSWORD_ENV})`],
-      env: ctx.redis.passwordEnv(component),
+      command: ['sh', '/scripts/redis-start.sh'],
+      env: { ...ctx.redis.passwordEnv(component), REDIS_AUTH_DIR: EnvValue.fromValue('/run/redis-auth') },
+      volumeMounts: [{ volume: 'auth', mountPath: '/run/redis-auth' }],
       ports: [{ name: 'redis', port: HARBOR_PORTS.redis }],
       livenessProbe: Probe.tcp('redis', { periodSeconds: 10 }),
       readinessProbe: Probe.tcp('redis', { periodSeconds: 10 }),
