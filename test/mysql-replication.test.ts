@@ -214,7 +214,13 @@ describe('MySQLReplication props', () => {
     const objects = synth({ exporter: {} });
     const exporter = container(objects, 'exporter');
     expect(exporter.ports).toEqual([{ name: 'metrics', containerPort: 9104, protocol: 'TCP' }]);
-    expect(envOf(exporter).MYSQLD_EXPORTER_PASSWORD).toEqual({ secretKeyRef: { name: 'mysql-credentials', key: 'root-password' } });
+    expect(exporter.args).toEqual(['--mysqld.address=127.0.0.1:3306', '--mysqld.username=exporter']);
+    expect(envOf(exporter).MYSQLD_EXPORTER_PASSWORD).toEqual({ secretKeyRef: { name: 'mysql-credentials', key: 'exporter-password' } });
+    // the least-privilege user is created on first start, from the same Secret key
+    const db = envOf(container(objects, 'mysql'));
+    expect(db.EXPORTER_USER).toBe('exporter');
+    expect(db.EXPORTER_PASSWORD).toEqual({ secretKeyRef: { name: 'mysql-credentials', key: 'exporter-password' } });
+    expect(build({ exporter: {} }).requiredSecret.keys).toContain('exporter-password');
     expectValid(objects);
   });
 });

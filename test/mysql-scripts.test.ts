@@ -715,6 +715,21 @@ describe('create-users.sh', () => {
     expect(r.calls[0].stdin).toContain("GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'rep'@'10.%';");
   });
 
+  test('executed: with EXPORTER_USER, also a metrics user with only PROCESS, REPLICATION CLIENT, SELECT from 127.0.0.1', () => {
+    const r = run('create-users.sh', {
+      MYSQL_ROOT_PASSWORD: ROOT_PASSWORD, REPLICATION_USER: 'repl', REPLICATION_PASSWORD, EXPORTER_USER: 'exporter', EXPORTER_PASSWORD: "ex'p",
+    });
+    expect(r.status).toBe(0);
+    expect(r.calls[0].stdin).toBe(SQL + [
+      "CREATE USER IF NOT EXISTS 'exporter'@'127.0.0.1' IDENTIFIED BY 'ex''p';",
+      "ALTER USER 'exporter'@'127.0.0.1' IDENTIFIED BY 'ex''p';",
+      "GRANT PROCESS, REPLICATION CLIENT, SELECT ON *.* TO 'exporter'@'127.0.0.1';",
+    ].join('\n') + '\n');
+    const missing = run('create-users.sh', { MYSQL_ROOT_PASSWORD: ROOT_PASSWORD, REPLICATION_PASSWORD, EXPORTER_USER: 'exporter' });
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toContain('EXPORTER_PASSWORD must be set');
+  });
+
   test('executed: fails clearly without passwords', () => {
     const r = run('create-users.sh', { MYSQL_ROOT_PASSWORD: ROOT_PASSWORD });
     expect(r.status).not.toBe(0);

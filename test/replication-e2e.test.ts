@@ -44,6 +44,7 @@ class Harness {
         engine: MySQLEngine.mariadb1011(),
         replicationMode: mode,
         database: { name: 'app', user: 'app' },
+        exporter: {},
       });
     });
     this.repl = repl!;
@@ -216,6 +217,9 @@ async function startPrimary(h: Harness): Promise<void> {
   expect(await h.rootValue(p0, 'SELECT @@read_only;')).toBe('0');
   const replUser = h.cluster.mainEnv().REPLICATION_USER;
   expect(await h.rootValue(p0, `SELECT COUNT(*) FROM mysql.user WHERE user = '${replUser}' AND host = '%';`)).toBe('1');
+  // The metrics user: local only, with nothing but what mysqld-exporter needs.
+  const grants = await h.rootValue(p0, "SHOW GRANTS FOR 'exporter'@'127.0.0.1';");
+  expect(grants).toMatch(/^GRANT (SELECT, PROCESS, REPLICATION CLIENT|SELECT, PROCESS, BINLOG MONITOR) ON \*\.\* TO `exporter`@`127\.0\.0\.1`/);
   await h.cluster.sql.query(h.writeTarget, h.cluster.app(), 'CREATE TABLE items (id INT PRIMARY KEY, note VARCHAR(64) NOT NULL);', 'app');
   await h.write(5);
 }

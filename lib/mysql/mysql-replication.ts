@@ -20,6 +20,8 @@ export const MYSQL_PORT = 3306;
 export const CLONE_PORT = 3307;
 /** The mysqld-exporter metrics port. */
 export const EXPORTER_PORT = 9104;
+/** The least-privilege user mysqld-exporter logs in as. */
+export const EXPORTER_USER = 'exporter';
 
 /** An application database on the cluster, as consumers need it. */
 export interface MySQLDatabase {
@@ -100,10 +102,12 @@ export class MySQLReplication extends Construct {
         password: props.database.password ?? SecretKeyRef.of(secretName, MYSQL_SECRET_KEYS.userPassword),
       };
     }
+    const exporterPassword = props.exporter ? SecretKeyRef.of(secretName, MYSQL_SECRET_KEYS.exporterPassword) : undefined;
     this.requiredSecret = {
       name: secretName,
       keys: [MYSQL_SECRET_KEYS.rootPassword, MYSQL_SECRET_KEYS.replicationPassword,
-        ...(this.database && this.database.password.secretName === secretName ? [this.database.password.key] : [])],
+        ...(this.database && this.database.password.secretName === secretName ? [this.database.password.key] : []),
+        ...(exporterPassword ? [exporterPassword.key] : [])],
     };
 
     const dataMount: VolumeMount = { volume: 'data', mountPath: engine.dataDir, subPath: 'mysql' };
@@ -162,6 +166,10 @@ export class MySQLReplication extends Construct {
           MYSQL_USER: EnvValue.fromValue(this.database.user),
           MYSQL_PASSWORD: EnvValue.fromSecret(this.database.password),
         } : {}),
+        ...(exporterPassword ? {
+          EXPORTER_USER: EnvValue.fromValue(EXPORTER_USER),
+          EXPORTER_PASSWORD: EnvValue.fromSecret(exporterPassword),
+        } : {}),
         // Below every probe's timeoutSeconds, so a hung server fails the probe instead of timing it out.
         CONNECT_TIMEOUT: EnvValue.fromValue('2'),
       },
@@ -185,13 +193,13 @@ export class MySQLReplication extends Construct {
       resources: props.backupResources ?? DEFAULT_BACKUP_RESOURCES,
     };
     const sidecars = [backup];
-    if (props.exporter) {
-      const image = props.exporter.image ?? 'prom/mysqld-exporter:v0.17.2';
+    if (exporterPassword) {
+      const image = props.exporter?.image ?? 'prom/mysqld-exporter:v0.17.2';
       sidecars.push({
         name: 'exporter',
         image,
-        args: [`--mysqld.address=127.0.0.1:${MYSQL_PORT}`, '--mysqld.username=root'],
-        env: { MYSQLD_EXPORTER_PASSWORD: EnvValue.fromSecret(this.rootPassword) },
+        args: [`--mysqld.address=127.0.0.1:${MYSQL_PORT}`, `--mysqld.username=${EXPORTER_USER}`],
+        env: { MYSQLD_EXPORTER_PASSWORD: EnvValue.fromSecret(exporterPassword) },
         ports: [{ name: 'metrics', port: EXPORTER_PORT }],
         readinessProbe: Probe.http('/', 'metrics'),
         resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },

@@ -15,6 +15,8 @@ export const MYSQL_SECRET_KEYS = {
   replicationPassword: 'replication-password',
   /** Password of the application user (when `database` is set). */
   userPassword: 'password',
+  /** Password of the metrics user `exporter` (when `exporter` is set). */
+  exporterPassword: 'exporter-password',
 } as const;
 
 /** An application database and user, created on the primary's first start. */
@@ -37,7 +39,10 @@ export interface MySQLStorageOptions {
   readonly accessModes?: AccessMode[];
 }
 
-/** The Prometheus mysqld-exporter sidecar. */
+/**
+ * The Prometheus mysqld-exporter sidecar. It logs in as the user `exporter`, created on the
+ * primary's first start with only PROCESS, REPLICATION CLIENT and SELECT, from 127.0.0.1 only.
+ */
 export interface MySQLExporterOptions {
   /** Image. @default 'prom/mysqld-exporter:v0.17.2' */
   readonly image?: string;
@@ -71,7 +76,8 @@ export interface MySQLReplicationProps {
   readonly storage?: MySQLStorageOptions;
   /**
    * Secret holding the credentials under the keys of {@link MYSQL_SECRET_KEYS}
-   * (`root-password`, `replication-password`, and `password` when `database` is set).
+   * (`root-password`, `replication-password`, `password` when `database` is set, `exporter-password`
+   * when `exporter` is set).
    * @default `<name>-credentials`
    */
   readonly secretName?: string;

@@ -20,7 +20,11 @@
 # binary log. The application database/user come from the images' own
 # MYSQL_DATABASE / MYSQL_USER / MYSQL_PASSWORD.
 #
+# With EXPORTER_USER set, also creates EXPORTER_USER@127.0.0.1 identified by EXPORTER_PASSWORD
+# with only PROCESS, REPLICATION CLIENT, SELECT (what mysqld-exporter needs).
+#
 # Env: REPLICATION_USER (repl), REPLICATION_USER_HOST (%), REPLICATION_PASSWORD;
+#      EXPORTER_USER, EXPORTER_PASSWORD (optional);
 #      standalone only: MYSQL_FLAVOR (mysql), MYSQL_HOST (127.0.0.1),
 #      MYSQL_PORT (3306), MYSQL_SOCKET, MYSQL_ADMIN_USER (root),
 #      MYSQL_ROOT_PASSWORD, TMPDIR (/tmp).
@@ -52,6 +56,20 @@ _mysql_replication_create_users() (
 CREATE USER IF NOT EXISTS $account IDENTIFIED BY $password;
 ALTER USER $account IDENTIFIED BY $password;
 GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO $account;"
+  if [[ -n "${EXPORTER_USER:-}" ]]; then
+    if [[ -z "${EXPORTER_PASSWORD:-}" ]]; then
+      log "ERROR: EXPORTER_USER is set, so EXPORTER_PASSWORD must be set and non-empty"
+      return 1
+    fi
+    local exporter exporter_password
+    # The metrics sidecar connects over TCP from its own pod only.
+    exporter="$(quote "$EXPORTER_USER")@'127.0.0.1'"
+    exporter_password=$(quote "$EXPORTER_PASSWORD")
+    sql+="
+CREATE USER IF NOT EXISTS $exporter IDENTIFIED BY $exporter_password;
+ALTER USER $exporter IDENTIFIED BY $exporter_password;
+GRANT PROCESS, REPLICATION CLIENT, SELECT ON *.* TO $exporter;"
+  fi
 
   if declare -F docker_process_sql >/dev/null; then
     log "creating replication user $user@$host (via the image entrypoint)"
