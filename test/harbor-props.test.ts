@@ -240,7 +240,7 @@ describe('HarborStack prop checks', () => {
     ['external database password', { database: Database.external({ host: 'pg', username: 'harbor', passwordSecret: 'hunter2' as any }) },
       /database\.passwordSecret "\(a string, not shown\)" is invalid: must be a SecretKeyRef/],
     ['external database host', { database: Database.external({ host: 'pg:5432', username: 'harbor', passwordSecret: SecretKeyRef.of('pg', 'pw') }) },
-      /database\.host "pg:5432" is invalid: must be a host name or IP address/],
+      /database\.host "pg:5432" is invalid: must be a bare host name or IPv4 address/],
     ['Redis database numbers', { redis: Redis.external({ host: 'redis', databaseIndexes: { core: 1 } }) },
       /redis\.databaseIndexes .* is invalid: must give each component its own database number/],
     ['trivy timeout', { trivy: { timeout: '5 minutes' } }, /trivy\.timeout "5 minutes" is invalid: must be a Go duration/],

@@ -236,7 +236,7 @@ describe('mode 3: WordPressDatabase.external()', () => {
     ['db.example.com:3306', /give the port in `port`/],
     ['mysql://db.example.com', /no scheme/],
     ['', /is required/],
-    ['DB.example.com', /DNS-1123 subdomain/],
+    ['DB.example.com', /must be a lower-case DNS name or an IPv4 address/],
   ])('bad host %j', (host, message) => {
     rejects({ database: external({ host }) }, new RegExp(`database.host ${JSON.stringify(host).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is invalid: .*${message.source}`));
   });

@@ -77,3 +77,15 @@ export function checkUnique(scope: IConstruct, prop: string, values: readonly st
     seen.add(v);
   }
 }
+
+const IPV4 = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+/** Checks a server address: a DNS name or an IPv4 address, without scheme, port or path. */
+export function checkHost(scope: IConstruct, prop: string, host: string): void {
+  check(typeof host === 'string' && host.length > 0, scope, prop, host, "is required: the server's host name or IP address");
+  check(!/[:/]/.test(host), scope, prop, host, 'must be a bare host name or IPv4 address: no scheme or path, and give the port in `port`');
+  if (!IPV4.test(host)) {
+    check(host.length <= 253 && DNS1123_SUBDOMAIN.test(host), scope, prop, host,
+      'must be a lower-case DNS name or an IPv4 address');
+  }
+}

@@ -3,7 +3,7 @@ import { checkInteger, checkPort, checkQuantity } from '../common/checks';
 import { Resources } from '../common/container';
 import { check } from '../common/errors';
 import { checkSecretRef, SecretKeyRef } from '../common/secret';
-import { checkHost } from './exposure';
+import { checkHost } from '../common/checks';
 import type { HarborClaimOptions } from './props';
 
 /** Options of {@link Database.internal}. */

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { checkDnsSubdomain, checkInteger, checkPort } from '../common/checks';
+import { checkDnsSubdomain, checkHost, checkInteger, checkPort } from '../common/checks';
 import { check, InvalidPropError } from '../common/errors';
 
 /** How Harbor is reached from outside the cluster. */
@@ -239,10 +239,3 @@ export function resolveExternalURL(scope: IConstruct, exposure: Exposure, explic
   return `${scheme}://${url.host}`;
 }
 
-const HOST = /^(([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*|\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]+)$/i;
-
-/** Checks a host name or IP address (no scheme, port or path). */
-export function checkHost(scope: IConstruct, prop: string, value: string): void {
-  check(typeof value === 'string' && value.length > 0 && value.length <= 253 && HOST.test(value), scope, prop, value,
-    'must be a host name or IP address, without scheme, port or path');
-}

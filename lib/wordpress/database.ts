@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDnsSubdomain, checkPort } from '../common/checks';
+import { checkHost, checkPort } from '../common/checks';
 import { check } from '../common/errors';
 import { checkSecretRef, SecretKeyRef } from '../common/secret';
 import { MySQLReplication, MYSQL_PORT } from '../mysql/mysql-replication';
@@ -204,14 +204,6 @@ function bindExternal(stack: Chart, props: WordPressExternalDatabaseProps): Boun
     connection: { host: props.host, port, name, user, password: props.password },
     requiredSecrets: [{ name: props.password.secretName, namespace: stack.namespace, keys: [props.password.key] }],
   };
-}
-
-const IPV4 = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-
-function checkHost(scope: Construct, prop: string, host: string): void {
-  check(typeof host === 'string' && host.length > 0, scope, prop, host, 'is required: the database server\'s host name or IP address');
-  check(!/[:/]/.test(host), scope, prop, host, 'must be a bare host name or IPv4 address: give the port in `port`, and no scheme');
-  if (!IPV4.test(host)) checkDnsSubdomain(scope, prop, host);
 }
 
 function describe(value: unknown): string {
