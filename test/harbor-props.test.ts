@@ -262,3 +262,41 @@ test('node ports outside the API server\'s default range 30000-32767 are rejecte
   expect(errorOf({ exposure: Exposure.nodePort({ host: 'node1.example.com', httpPort: 8080 }) }).message)
     .toMatch(/exposure.httpPort 8080 is invalid: must be between 30000 and 32767/);
 });
+
+describe('HarborStack tuning props reach the components', () => {
+  const objects = objectsOf({
+    listenIPv6: true,
+    database: Database.internal({ shmSizeLimit: '1Gi' }),
+    jobservice: { maxJobWorkers: 4 },
+    trivy: { severity: 'CRITICAL', ignoreUnfixed: true, skipJavaDBUpdate: true },
+    registry: {
+      storage: RegistryStorage.s3({ region: 'eu-west-1', bucket: 'images', rootDirectory: '/harbor', chunkSize: 8388608 }),
+      controllerResources: { requests: { cpu: '75m', memory: '80Mi' } },
+    },
+    metrics: { enabled: true, exporterResources: { requests: { cpu: '60m', memory: '70Mi' } } },
+  } as Partial<HarborStackProps>);
+  const containerOf = (kind: string, name: string, container: string) =>
+    find(objects, kind, name).spec.template.spec.containers.find((c: Manifest) => c.name === container);
+  const envOf = (c: Manifest) => Object.fromEntries((c.env ?? []).map((e: Manifest) => [e.name, e.value]));
+
+  test('are valid together', () => expectValid(objects));
+
+  test('database shared memory, jobservice workers, trivy scanning options', () => {
+    const shm = find(objects, 'StatefulSet', 'harbor-database').spec.template.spec.volumes.find((v: Manifest) => v.name === 'shm');
+    expect(shm.emptyDir).toEqual({ medium: 'Memory', sizeLimit: '1Gi' });
+    expect(find(objects, 'ConfigMap', 'harbor-jobservice-config').data['config.yml']).toMatch(/workers: 4\b/);
+    expect(envOf(containerOf('StatefulSet', 'harbor-trivy', 'trivy'))).toMatchObject({
+      SCANNER_TRIVY_SEVERITY: 'CRITICAL', SCANNER_TRIVY_IGNORE_UNFIXED: 'true', SCANNER_TRIVY_SKIP_JAVA_DB_UPDATE: 'true',
+    });
+  });
+
+  test('S3 root directory and chunk size, registryctl and exporter resources, IPv6 listeners', () => {
+    const registryConfig = find(objects, 'ConfigMap', 'harbor-registry-config').data['config.yml'];
+    expect(registryConfig).toMatch(/rootdirectory: \/harbor/);
+    expect(registryConfig).toMatch(/chunksize: 8388608/);
+    expect(containerOf('Deployment', 'harbor-registry', 'registryctl').resources.requests).toEqual({ cpu: '75m', memory: '80Mi' });
+    expect(containerOf('Deployment', 'harbor-exporter', 'exporter').resources.requests).toEqual({ cpu: '60m', memory: '70Mi' });
+    const portal = Object.values(find(objects, 'ConfigMap', 'harbor-portal-config').data).join('\n');
+    expect(portal).toMatch(/listen \[::\]:8080;/);
+  });
+});
