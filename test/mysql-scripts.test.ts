@@ -5,8 +5,9 @@
  * PATH holding only stub tools (see test/support/stub-tools.ts), which record
  * their argv/stdin. A real-server run is a separate integration test.
  */
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as path from 'path';
 import { BASH, createStubEnv, StubCall, StubEnv } from './support/stub-tools';
 
@@ -57,6 +58,41 @@ function run(script: string, env: Record<string, string>, args: string[] = [], s
   allCalls.push(...calls);
   expect(leakedSecrets(calls)).toEqual([]);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, calls };
+}
+
+/** Like `run`, without blocking the event loop (for tests that serve TCP from this process). */
+async function runAsync(script: string, env: Record<string, string>, s: StubEnv): Promise<RunResult> {
+  const before = s.calls().length;
+  const child = spawn(BASH, [path.join(SCRIPTS, script)], { env: { ...s.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
+  const status = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code));
+  }).finally(() => clearTimeout(timer));
+  const calls = s.calls().slice(before);
+  allCalls.push(...calls);
+  expect(leakedSecrets(calls)).toEqual([]);
+  return { status, stdout, stderr, calls };
+}
+
+/** A TCP server on 127.0.0.1 (ephemeral port) that sends `content` to every connection and closes it. */
+async function serveOnce(content: Buffer): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+  let connections = 0;
+  const server = net.createServer((socket) => {
+    connections++;
+    socket.on('error', () => undefined);
+    socket.end(content);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    connections: () => connections,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 function mkdir(...parts: string[]): string {
@@ -289,6 +325,70 @@ describe('clone.sh', () => {
     }
   });
 
+  describe('without ncat: bash /dev/tcp against a real TCP server', () => {
+    let noNcat: StubEnv;
+    beforeEach(() => {
+      noNcat = createStubEnv({ omit: ['ncat'] });
+    });
+    afterEach(() => noNcat.cleanup());
+    // HOSTNAME mysql-2 clones from member 1: 127.0.0.1.
+    const tcpEnv = (port: number, extra: Record<string, string> = {}) =>
+      env({ MEMBER_HOST_TEMPLATE: '127.0.0.{ordinal}', CLONE_PORT: String(port), ...extra });
+
+    test('receives the stream, prepares and moves it in', async () => {
+      const server = await serveOnce(fs.readFileSync(stream));
+      try {
+        const r = await runAsync('clone.sh', tcpEnv(server.port), noNcat);
+        expect(r.stderr).toContain("clone.sh: ncat not found; receiving through bash's /dev/tcp");
+        expect(r.stderr).toContain('clone.sh: clone from 127.0.0.1 complete');
+        expect(r.status).toBe(0);
+        expect(server.connections()).toBe(1);
+        expect(r.calls.map((c) => c.tool).sort()).toEqual(['getent', 'xbstream', 'xtrabackup']);
+        expect(call(r, 'xbstream').argv).toEqual(['-x', '-C', `${dataDir}/.clone-incoming`]);
+        expect(ls(dataDir)).toEqual(['app', 'ibdata1', 'mysql', 'prepared-by-stub', 'xtrabackup_binlog_info', 'xtrabackup_checkpoints']);
+        expect(fs.readFileSync(path.join(dataDir, 'app', 't.ibd'), 'utf8')).toBe('rows');
+      } finally {
+        await server.close();
+      }
+    });
+
+    test('connection refused: retries, then fails cleanly with no staging left', async () => {
+      const server = await serveOnce(Buffer.alloc(0));
+      const port = server.port;
+      await server.close(); // nothing listens there any more
+      const r = await runAsync('clone.sh', tcpEnv(port, { CLONE_CONNECT_ATTEMPTS: '2' }), noNcat);
+      expectCleanFailure(r);
+      expect(r.stderr).toMatch(/Connection refused/);
+      expect(r.stderr).toContain(`receiving from 127.0.0.1:${port} failed (exit status 1)`);
+      expect(r.stderr).toContain(`clone.sh: ERROR: could not clone from 127.0.0.1:${port} after 2 attempt(s); is its sidecar serving backups?`);
+      expect(r.calls.filter((c) => c.tool === 'sleep')).toHaveLength(1);
+    });
+
+    test('an empty stream is detected as with ncat', async () => {
+      const server = await serveOnce(Buffer.alloc(0));
+      try {
+        const r = await runAsync('clone.sh', tcpEnv(server.port, { CLONE_CONNECT_ATTEMPTS: '1' }), noNcat);
+        expectCleanFailure(r);
+        expect(r.stderr).toContain(`received nothing from 127.0.0.1:${server.port} (empty stream)`);
+        expect(server.connections()).toBe(1);
+      } finally {
+        await server.close();
+      }
+    });
+
+    test('without ncat and timeout it names both', () => {
+      const s = createStubEnv({ omit: ['ncat', 'timeout'] });
+      try {
+        const r = run('clone.sh', { ...s.env, ...env() }, [], s);
+        expect(r.status).not.toBe(0);
+        expect(r.stderr).toContain("clone.sh: ERROR: neither 'ncat' nor 'timeout' (for bash's /dev/tcp) found in PATH");
+        expect(r.calls).toEqual([]);
+      } finally {
+        s.cleanup();
+      }
+    });
+  });
+
   test('waits for the peer to resolve, logging, and gives up after PEER_WAIT_SECONDS', () => {
     const r = run('clone.sh', env({ STUB_GETENT_FAIL: '1', PEER_WAIT_SECONDS: '12', LOG_EVERY_SECONDS: '5' }));
     expect(r.status).not.toBe(0);
@@ -507,7 +607,7 @@ describe('sidecar.sh', () => {
     expect(argv.slice(6)).toEqual(['0.0.0.0', '3307']);
     const tmp = stubs.env.TMPDIR;
     const m = new RegExp(
-      `^'xtrabackup' '--defaults-extra-file=(${tmp}/mysql-scripts\\.\\w+)/admin\\.cnf' --backup --slave-info --stream=xbstream ` +
+      `^'xtrabackup' '--defaults-extra-file=(${tmp}/mysql-scripts\\.\\w+)/admin\\.cnf' '--backup' '--slave-info' '--stream=xbstream' ` +
         `'--host=127\\.0\\.0\\.1' '--port=3306' '--datadir=${dataDir}' '--target-dir=\\1/backup'$`,
     ).exec(argv[5]);
     expect(m).not.toBeNull();
@@ -527,7 +627,57 @@ describe('sidecar.sh', () => {
     expect(r.status).toBe(0);
     const argv = listenCall(r)!.argv;
     expect(argv.slice(6)).toEqual(['127.0.0.10', '4307']);
-    expect(argv[5]).toMatch(/^'mariadb-backup' '--defaults-extra-file=[^']+' --backup --slave-info --stream=xbstream '--host=127\.0\.0\.10' '--port=3316' /);
+    expect(argv[5]).toMatch(/^'mariadb-backup' '--defaults-extra-file=[^']+' '--backup' '--slave-info' '--stream=xbstream' '--host=127\.0\.0\.10' '--port=3316' /);
+  });
+
+  test('without ncat it execs perl serve-backup.pl with the address, port and backup argv (no shell, no password)', () => {
+    const dataDir = clonedDataDir(undefined);
+    const s = createStubEnv({ omit: ['ncat'] });
+    try {
+      const r = run('sidecar.sh', { ...s.env, ...sidecarEnv(dataDir, {
+        HOSTNAME: 'mysql-0', MYSQL_FLAVOR: 'mariadb', CLONE_LISTEN_ADDRESS: '127.0.0.10', CLONE_PORT: '4307',
+      }) }, [], s);
+      expect(r.status).toBe(0);
+      expect(r.stderr).toContain('sidecar.sh: serving backups on 127.0.0.10:4307 (ncat not found; using serve-backup.pl)');
+      expect(r.calls.map((c) => c.tool)).toEqual(['perl']);
+      const argv = r.calls[0].argv;
+      expect(argv.slice(0, 3)).toEqual([path.join(SCRIPTS, 'serve-backup.pl'), '127.0.0.10', '4307']);
+      const defaults = argv[4].replace(/^--defaults-extra-file=/, '');
+      const priv = path.dirname(defaults);
+      expect(priv).toMatch(new RegExp(`^${s.env.TMPDIR}/mysql-scripts\\.\\w+$`));
+      expect(argv.slice(3)).toEqual([
+        'mariadb-backup', `--defaults-extra-file=${priv}/admin.cnf`, '--backup', '--slave-info', '--stream=xbstream',
+        '--host=127.0.0.1', '--port=3306', `--datadir=${dataDir}`, `--target-dir=${priv}/backup`,
+      ]);
+      expect((fs.statSync(defaults).mode & 0o777).toString(8)).toBe('600');
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  test('with neither ncat nor perl it fails naming both', () => {
+    const dataDir = clonedDataDir(undefined);
+    const s = createStubEnv({ omit: ['ncat', 'perl'] });
+    try {
+      const r = run('sidecar.sh', { ...s.env, ...sidecarEnv(dataDir, { HOSTNAME: 'mysql-0' }) }, [], s);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain("sidecar.sh: ERROR: neither 'ncat' nor 'perl' found in PATH; one of them is needed to serve backups on 0.0.0.0:3307");
+      expect(r.calls).toEqual([]);
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  test('names a missing backup tool', () => {
+    const dataDir = clonedDataDir(undefined);
+    const s = createStubEnv({ omit: ['xtrabackup'] });
+    try {
+      const r = run('sidecar.sh', { ...s.env, ...sidecarEnv(dataDir, { HOSTNAME: 'mysql-0' }) }, [], s);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain("sidecar.sh: ERROR: required tool 'xtrabackup' not found in PATH");
+    } finally {
+      s.cleanup();
+    }
   });
 
   test('uses MEMBER_HOST_TEMPLATE, SOURCE_PORT and connects to MYSQL_HOST:MYSQL_PORT with the option file first', () => {
@@ -634,6 +784,65 @@ describe('sidecar.sh', () => {
     const badMode = run('sidecar.sh', sidecarEnv(dataDir, { REPLICATION_MODE: 'semisync' }));
     expect(badMode.status).not.toBe(0);
     expect(badMode.stderr).toContain("REPLICATION_MODE must be 'gtid' or 'binlog'");
+  });
+});
+
+// ---------------------------------------------------------------------------
+describe('serve-backup.pl (real perl)', () => {
+  const script = path.join(SCRIPTS, 'serve-backup.pl');
+  const PERL = spawnSync('bash', ['-c', 'command -v perl'], { encoding: 'utf8' }).stdout.trim();
+
+  const freePort = async (): Promise<number> => {
+    const server = await serveOnce(Buffer.alloc(0));
+    await server.close();
+    return server.port;
+  };
+  const fetch = (port: number) => new Promise<string>((resolve, reject) => {
+    let data = '';
+    const socket = net.connect(port, '127.0.0.1');
+    socket.on('data', (d) => (data += d));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(data));
+  });
+
+  test('passes perl -c', () => {
+    const r = spawnSync(PERL, ['-c', script], { encoding: 'utf8' });
+    expect(r.stderr.trim()).toBe(`${script} syntax OK`);
+    expect(r.status).toBe(0);
+  });
+
+  test('runs the command (argv as given, no shell) for each connection, one at a time, logging one line each', async () => {
+    const port = await freePort();
+    const child = spawn(PERL, [script, '127.0.0.1', String(port), 'printf', '%s|', 'a b', '$(id)'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    try {
+      let first = '';
+      for (let i = 0; i < 50 && first === ''; i++) {
+        first = await fetch(port).catch(() => '');
+        if (first === '') await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(first).toBe('a b|$(id)|');
+      expect(await Promise.all([fetch(port), fetch(port)])).toEqual(['a b|$(id)|', 'a b|$(id)|']);
+      // The line is logged once the command has exited, just after the peer saw the connection close.
+      const logged = () => stderr.split('\n').filter((l) => /^serve-backup\.pl: sent a backup to 127\.0\.0\.1:\d+ \(printf exit status 0\)$/.test(l));
+      for (let i = 0; i < 50 && logged().length < 3; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(logged()).toHaveLength(3);
+      expect(stderr.split('\n').filter((l) => l !== '')).toHaveLength(3);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  test('exits non-zero with a clear message when it cannot listen', async () => {
+    const busy = await serveOnce(Buffer.alloc(0));
+    try {
+      const r = spawnSync(PERL, [script, '127.0.0.1', String(busy.port), 'true'], { encoding: 'utf8', timeout: 10000 });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`serve-backup.pl: ERROR: cannot listen on 127.0.0.1:${busy.port}`);
+    } finally {
+      await busy.close();
+    }
   });
 });
 

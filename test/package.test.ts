@@ -18,7 +18,7 @@ describe('the npm package', () => {
     const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], { cwd: root, encoding: 'utf8' });
     const [info] = JSON.parse(out);
     const files: string[] = info.files.map((f: { path: string }) => f.path);
-    for (const f of ['build/lib/index.js', 'build/lib/index.d.ts', 'lib/mysql/scripts/clone.sh', 'lib/mysql/scripts/sidecar.sh',
+    for (const f of ['build/lib/index.js', 'build/lib/index.d.ts', 'lib/mysql/scripts/clone.sh', 'lib/mysql/scripts/sidecar.sh', 'lib/mysql/scripts/serve-backup.pl',
       'lib/validation/k8s-1.28-definitions.json', 'package.json', 'README.md']) {
       expect(files).toContain(f);
     }

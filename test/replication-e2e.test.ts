@@ -9,7 +9,10 @@
  * different). The image entrypoint's first start on the primary is emulated in
  * test/e2e/server.ts; replicas get their data only from clone.sh.
  *
- * Needs mariadb-server, mariadb-backup, mariadb-client and ncat; without them the test fails
+ * The GTID pass runs the scripts with ncat; the binlog pass hides ncat from the containers' PATH,
+ * so clone.sh receives through bash's /dev/tcp and sidecar.sh serves with serve-backup.pl (perl).
+ *
+ * Needs mariadb-server, mariadb-backup, mariadb-client, ncat and perl; without them the test fails
  * (it is never skipped). Set REPLICATION_E2E_KEEP_DIRS=1 to keep the pods' directories.
  */
 import * as fs from 'fs';
@@ -37,7 +40,7 @@ class Harness {
   public readonly written: number[] = [];
   private nextId = 1;
 
-  constructor(public readonly mode: ReplicationMode) {
+  constructor(public readonly mode: ReplicationMode, public readonly withoutNcat: boolean) {
     let repl: MySQLReplication | undefined;
     const objects = synthChart((chart) => {
       repl = new MySQLReplication(chart, NAME, {
@@ -60,6 +63,7 @@ class Harness {
         mainContainer: this.repl.engine.flavor,
         sidecarContainer: 'backup',
         port: this.repl.writeEndpoint.port,
+        hideTools: withoutNcat ? ['ncat'] : [],
       });
     } catch (err) {
       fs.rmSync(root, { recursive: true, force: true });
@@ -178,14 +182,14 @@ class Harness {
  * scenario; once a step fails, the later ones fail at once (naming it) instead of waiting on a
  * broken cluster.
  */
-function useHarness(mode: ReplicationMode) {
+function useHarness(mode: ReplicationMode, withoutNcat = false) {
   let harness: Harness | undefined;
   let removeGuard: (() => void) | undefined;
   let failedStep: string | undefined;
   beforeAll(async () => {
     removeGuard = installExitGuard();
     await assertPortsFree(MEMBERS, [3306, 3307]);
-    harness = new Harness(mode);
+    harness = new Harness(mode, withoutNcat);
   });
   afterAll(async () => {
     try {
@@ -234,6 +238,14 @@ async function startReplicas(h: Harness): Promise<void> {
     await h.whileWriting(() => pod.start());
     expect(pod.lastInitLog('clone')).toContain(`clone from ${h.pod(n - 1).address} complete`);
     await pod.waitForSidecarLog('serving backups on');
+    // The transport: ncat, or bash's /dev/tcp and serve-backup.pl when ncat is hidden.
+    const fallback = [pod.lastInitLog('clone').includes("ncat not found; receiving through bash's /dev/tcp"),
+      pod.sidecar!.log().includes('(ncat not found; using serve-backup.pl)')];
+    expect(fallback).toEqual([h.withoutNcat, h.withoutNcat]);
+    if (h.withoutNcat) {
+      await h.pod(n - 1).waitForSidecarLog('(mariadb-backup exit status 0)');
+      expect(h.pod(n - 1).sidecar!.log()).toMatch(/serve-backup\.pl: sent a backup to [\d.]+:\d+ \(mariadb-backup exit status 0\)/);
+    }
     expect(pod.sidecar!.log()).toContain(`pointing replication at ${h.pod(0).address}:3306 (${h.mode} mode)`);
     expect(fs.existsSync(h.dataFile(pod, 'change-source.in'))).toBe(false);
     // pod-1 starts from the primary's binlog position, pod-2 from pod-1's position in the primary's binlog
@@ -336,8 +348,8 @@ describe('MySQLReplication on real MariaDB servers, GTID mode', () => {
   step('every member has its own server-id and the same table contents', (h) => expectSameContents(h, MEMBERS), 60000);
 });
 
-describe('MySQLReplication on real MariaDB servers, binlog (file/position) mode', () => {
-  const step = useHarness('binlog');
+describe('MySQLReplication on real MariaDB servers, binlog (file/position) mode, without ncat', () => {
+  const step = useHarness('binlog', true);
 
   step('pod-0 primary, pod-1 cloned from it, pod-2 cloned from pod-1: rows replicate, replicas are read-only', async (h) => {
     await startPrimary(h);

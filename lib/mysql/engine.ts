@@ -6,9 +6,10 @@ export interface MySQLEngineImages {
   /** Database server image. @default - the engine's pinned image */
   readonly image?: string;
   /**
-   * Image of the clone init container and the backup sidecar. It must contain bash, `ncat`, the
-   * backup tool and its stream tool (`xtrabackup`/`xbstream` or `mariadb-backup`/`mbstream`) and
-   * the database client; the scripts stop with a message naming any tool that is missing.
+   * Image of the clone init container and the backup sidecar. It must contain bash, the backup tool
+   * and its stream tool (`xtrabackup`/`xbstream` or `mariadb-backup`/`mbstream`), the database
+   * client, and `ncat` or else perl and `timeout` (the fallback transport); the scripts stop with a
+   * message naming any tool that is missing.
    * @default - the engine's pinned backup image
    */
   readonly backupImage?: string;

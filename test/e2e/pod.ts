@@ -12,7 +12,8 @@
  *   0.0.0.0 are its own; here every member shares one network namespace);
  * - paths in a container's command (the script) and its DATA_DIR, CONF_DIR and CONFIG_MAP_DIR
  *   point at the pod's directories, through the container's volume mounts;
- * - TMPDIR is the container's own directory; PATH is the machine's.
+ * - TMPDIR is the container's own directory; PATH is the machine's, or (with `hideTools`) one
+ *   directory of symlinks to everything on it except the hidden tools.
  * The main container has no command (the image entrypoint runs the server); that part is
  * emulated by server.ts.
  */
@@ -66,6 +67,31 @@ export interface ClusterOptions {
   readonly mainContainer: string;
   readonly sidecarContainer: string;
   readonly port: number;
+  /** Tools the containers must not find (e.g. `ncat`, to run the scripts' fallback transport). */
+  readonly hideTools?: readonly string[];
+}
+
+/**
+ * A directory `bin` of symlinks to every file on `pathEnv` (first hit wins, as in a PATH lookup)
+ * except `hidden`; returned as a PATH of that one directory.
+ */
+function pathWithout(pathEnv: string, hidden: readonly string[], bin: string): string {
+  fs.mkdirSync(bin, { recursive: true });
+  const seen = new Set(hidden);
+  for (const dir of pathEnv.split(':').filter(Boolean)) {
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      fs.symlinkSync(path.join(dir, name), path.join(bin, name));
+    }
+  }
+  return bin;
 }
 
 export class EmulatedCluster {
@@ -73,12 +99,17 @@ export class EmulatedCluster {
   public readonly sql: SqlClient;
   public readonly tools: Record<string, string>;
   public readonly pathEnv: string;
+  /** PATH of the containers: `pathEnv`, or a directory without the hidden tools. */
+  public readonly containerPath: string;
   private readonly secrets = new Map<string, string>();
   private readonly pods = new Map<number, EmulatedPod>();
 
   constructor(public readonly options: ClusterOptions) {
     this.pathEnv = toolPath();
     this.tools = findTools(this.pathEnv);
+    this.containerPath = options.hideTools?.length
+      ? pathWithout(this.pathEnv, options.hideTools, path.join(options.root, 'bin'))
+      : this.pathEnv;
     this.template = PodTemplate.of(options.objects, options.statefulSet);
     this.sql = new SqlClient(path.join(options.root, 'client'), { PATH: this.pathEnv });
   }
@@ -213,7 +244,7 @@ export class EmulatedPod {
   /** The env a container of this pod runs with (see the file comment), plus `extra`. */
   public env(container: Container, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     const env: Record<string, string> = {
-      PATH: this.cluster.pathEnv,
+      PATH: this.cluster.containerPath,
       ...this.template.env(container, (n, k, e) => this.cluster.secret(n, k, e)),
     };
     env.HOSTNAME = this.name;

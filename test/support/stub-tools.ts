@@ -3,7 +3,7 @@
  *
  * `createStubEnv()` makes a temporary directory with:
  * - `bin/`: one generic bash stub under each tool name (mysql, mariadb, ncat,
- *   xtrabackup, ...), plus symlinks to the few real system tools the scripts
+ *   perl, xtrabackup, ...; `perl` only records its argv), plus symlinks to the few real system tools the scripts
  *   and stubs need (cp, mv, find, tar, ...). `bin/` is the only PATH entry, so
  *   real database tools installed on the machine are never reached.
  * - `calls.log`: one line per stub call (tool and a call id); the call's argv,
@@ -30,12 +30,14 @@ export const STUBBED_TOOLS = [
   'ncat',
   'getent',
   'sleep',
+  'perl',
 ] as const;
 
 /** Real tools the scripts (and the stub) use. */
 const SYSTEM_TOOLS = [
   'bash', 'env', 'cat', 'cp', 'mv', 'rm', 'mkdir', 'rmdir', 'mktemp', 'chmod', 'find', 'ls',
   'dirname', 'basename', 'tar', 'stat', 'touch', 'grep', 'head', 'tr', 'wc', 'sed',
+  'timeout',
 ];
 
 /** Resolve a tool on the PATH of the test process. */

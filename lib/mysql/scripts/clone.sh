@@ -2,8 +2,9 @@
 #
 # clone.sh - seed an empty replica data directory from the previous member.
 #
-# Runs as an init container in the backup image (xtrabackup / mariadb-backup,
-# plus ncat), after init-config.sh:
+# Runs as an init container in the backup image (xtrabackup / mariadb-backup;
+# ncat when present, else bash's /dev/tcp with coreutils' timeout), after
+# init-config.sh:
 #   bash /scripts/clone.sh
 # Skips (exit 0) when DATA_DIR/mysql exists (data present) or on ordinal 0.
 # Otherwise waits for member_host(ordinal-1) to resolve (`getent ahosts`, so
@@ -17,7 +18,8 @@
 #
 # Env: MYSQL_FLAVOR, HOSTNAME, MEMBER_HOST_TEMPLATE, DATA_DIR (/var/lib/mysql),
 #      CLONE_PORT (3307), PEER_WAIT_SECONDS (120), CLONE_CONNECT_ATTEMPTS (3),
-#      CLONE_RETRY_DELAY_SECONDS (5), CLONE_CONNECT_TIMEOUT_SECONDS (10),
+#      CLONE_RETRY_DELAY_SECONDS (5), CLONE_CONNECT_TIMEOUT_SECONDS (10, the
+#      connect timeout of either transport),
 #      LOG_EVERY_SECONDS (5).
 set -euo pipefail
 
@@ -70,13 +72,27 @@ backup_is_complete() {
   [[ $info == yes ]]
 }
 
+# Write the stream served on PEER:CLONE_PORT to stdout. With ncat when it is
+# installed; else through bash's /dev/tcp in a child bash that `timeout` kills
+# if the connection is not open within CLONE_CONNECT_TIMEOUT_SECONDS. Once
+# connected the child ignores SIGTERM, so the transfer itself is not bounded
+# (like `ncat -w`), and --preserve-status keeps its exit status.
+fetch_stream() {
+  if [[ $TRANSPORT == ncat ]]; then
+    ncat --recv-only -w "$CLONE_CONNECT_TIMEOUT_SECONDS" "$PEER" "$CLONE_PORT"
+  else
+    # shellcheck disable=SC2016 # expanded by the child bash
+    timeout --preserve-status "$CLONE_CONNECT_TIMEOUT_SECONDS" "$BASH" -c \
+      'exec 3<"/dev/tcp/$1/$2" || exit 1; trap "" TERM; exec cat <&3' fetch-stream "$PEER" "$CLONE_PORT"
+  fi
+}
+
 # One attempt at receiving the stream into a fresh staging dir.
 receive_backup() {
   rm -rf -- "$STAGING" && mkdir -p -- "$STAGING" || return 1
   log "receiving backup from $PEER:$CLONE_PORT (attempt $1 of $CLONE_CONNECT_ATTEMPTS)"
   local rc=0
-  ncat --recv-only -w "$CLONE_CONNECT_TIMEOUT_SECONDS" "$PEER" "$CLONE_PORT" \
-    | "$STREAM_TOOL" -x -C "$STAGING" || rc=$?
+  fetch_stream | "$STREAM_TOOL" -x -C "$STAGING" || rc=$?
   if ((rc != 0)); then
     log "receiving from $PEER:$CLONE_PORT failed (exit status $rc)"
     return 1
@@ -134,9 +150,17 @@ fi
 mkdir -p -- "$DATA_DIR"
 discard_partial_clone
 
-for tool in ncat "$STREAM_TOOL" "$BACKUP_TOOL" getent; do
+for tool in "$STREAM_TOOL" "$BACKUP_TOOL" getent; do
   command -v "$tool" >/dev/null 2>&1 || die "required tool '$tool' not found in PATH (wrong image for MYSQL_FLAVOR=$MYSQL_FLAVOR?)"
 done
+if command -v ncat >/dev/null 2>&1; then
+  TRANSPORT=ncat
+elif command -v timeout >/dev/null 2>&1; then
+  TRANSPORT=dev-tcp
+  log "ncat not found; receiving through bash's /dev/tcp"
+else
+  die "neither 'ncat' nor 'timeout' (for bash's /dev/tcp) found in PATH; one of them is needed to receive the backup"
+fi
 
 PEER=$(member_host $((ORDINAL - 1)))
 wait_for "$PEER to resolve" "$PEER_WAIT_SECONDS" getent ahosts "$PEER" \

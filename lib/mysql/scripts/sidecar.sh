@@ -3,8 +3,8 @@
 # sidecar.sh - start replication once after a clone, then serve backups.
 #
 # Runs as a long-lived sidecar container in the backup image (xtrabackup /
-# mariadb-backup, plus ncat), next to the database container, sharing its
-# data volume:
+# mariadb-backup, plus ncat or perl), next to the database container, sharing
+# its data volume:
 #   bash /scripts/sidecar.sh
 # 1. On ordinals > 0, the first time after clone.sh seeded DATA_DIR: read the
 #    coordinates from the backup info files the clone left there (file/position
@@ -14,8 +14,9 @@
 #    REPLICATION_PASSWORD, start replication and rename the file to
 #    change-source.done (so this happens once). On later starts it only
 #    issues START REPLICA / START SLAVE (replica.cnf should skip replica start).
-# 2. exec ncat on CLONE_LISTEN_ADDRESS:CLONE_PORT, streaming a fresh backup of
-#    the local server to every peer that connects (one at a time).
+# 2. exec ncat (or, without ncat, perl serve-backup.pl) on
+#    CLONE_LISTEN_ADDRESS:CLONE_PORT, streaming a fresh backup of the local
+#    server to every peer that connects (one at a time).
 #
 # Env: MYSQL_FLAVOR, MYSQL_VERSION, REPLICATION_MODE, HOSTNAME,
 #      MEMBER_HOST_TEMPLATE, MYSQL_HOST (127.0.0.1), MYSQL_PORT (3306),
@@ -224,15 +225,21 @@ if ((ORDINAL > 0)); then
   setup_replication
 fi
 
-for tool in ncat "$BACKUP_TOOL"; do
-  command -v "$tool" >/dev/null 2>&1 || die "required tool '$tool' not found in PATH (wrong image for MYSQL_FLAVOR=$MYSQL_FLAVOR?)"
-done
+command -v "$BACKUP_TOOL" >/dev/null 2>&1 \
+  || die "required tool '$BACKUP_TOOL' not found in PATH (wrong image for MYSQL_FLAVOR=$MYSQL_FLAVOR?)"
 mkdir -p -- "$PRIVATE_DIR/backup"
-# The option file must outlive this shell: ncat runs the backup command for
-# every peer. It stays in the private mode-700 directory under TMPDIR.
-backup_command="$(sh_quote "$BACKUP_TOOL") $(sh_quote "--defaults-extra-file=$ADMIN_DEFAULTS")"
-backup_command+=" --backup --slave-info --stream=xbstream"
-backup_command+=" $(sh_quote "--host=$MYSQL_HOST") $(sh_quote "--port=$MYSQL_PORT")"
-backup_command+=" $(sh_quote "--datadir=$DATA_DIR") $(sh_quote "--target-dir=$PRIVATE_DIR/backup")"
-log "serving backups on $CLONE_LISTEN_ADDRESS:$CLONE_PORT"
-exec ncat --listen --keep-open --send-only --max-conns=1 -c "$backup_command" "$CLONE_LISTEN_ADDRESS" "$CLONE_PORT"
+# The option file must outlive this shell: the server runs the backup command
+# for every peer. It stays in the private mode-700 directory under TMPDIR.
+backup_args=("$BACKUP_TOOL" "--defaults-extra-file=$ADMIN_DEFAULTS" --backup --slave-info --stream=xbstream
+  "--host=$MYSQL_HOST" "--port=$MYSQL_PORT" "--datadir=$DATA_DIR" "--target-dir=$PRIVATE_DIR/backup")
+if command -v ncat >/dev/null 2>&1; then
+  backup_command=''
+  for arg in "${backup_args[@]}"; do backup_command+=" $(sh_quote "$arg")"; done
+  log "serving backups on $CLONE_LISTEN_ADDRESS:$CLONE_PORT"
+  exec ncat --listen --keep-open --send-only --max-conns=1 -c "${backup_command# }" "$CLONE_LISTEN_ADDRESS" "$CLONE_PORT"
+elif command -v perl >/dev/null 2>&1; then
+  log "serving backups on $CLONE_LISTEN_ADDRESS:$CLONE_PORT (ncat not found; using serve-backup.pl)"
+  exec perl "$(dirname "${BASH_SOURCE[0]}")/serve-backup.pl" "$CLONE_LISTEN_ADDRESS" "$CLONE_PORT" "${backup_args[@]}"
+else
+  die "neither 'ncat' nor 'perl' found in PATH; one of them is needed to serve backups on $CLONE_LISTEN_ADDRESS:$CLONE_PORT"
+fi
