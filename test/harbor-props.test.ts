@@ -212,7 +212,7 @@ describe('HarborStack replicas and ReadWriteOnce claims', () => {
   test('ReadWriteMany, S3 or database logs allow several replicas with rolling updates', () => {
     const rwx = objectsOf({ registry: { replicas: 2, persistence: { accessMode: 'ReadWriteMany', storageClass: 'nfs' } } });
     expect(find(rwx, 'Deployment', 'harbor-registry').spec).toMatchObject({ replicas: 2, strategy: { type: 'RollingUpdate' } });
-    expect(find(rwx, 'PodDisruptionBudget', 'harbor-registry')).toBeDefined();
+    expect(find(rwx, 'PodDisruptionBudget', 'harbor-registry').spec.maxUnavailable).toBe(1);
     const s3 = objectsOf({ registry: { replicas: 3, storage: RegistryStorage.s3({ region: 'eu-west-1', bucket: 'images' }) } });
     expect(find(s3, 'Deployment', 'harbor-registry').spec.replicas).toBe(3);
     const logs = objectsOf({ jobservice: { replicas: 2, jobLoggers: ['database'] } });

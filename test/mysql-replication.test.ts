@@ -204,7 +204,7 @@ describe('MySQLReplication props', () => {
     expect(podSpec(objects).affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toHaveLength(1);
     expect(ofKind(objects, 'PodDisruptionBudget')).toHaveLength(0);
     expect(podSpec(objects).securityContext.runAsUser).toBe(1001);
-    expect(find(objects, 'Service', 'mysql-replicas').spec.selector).toBeDefined();
+    expect(find(objects, 'Service', 'mysql-replicas').spec.selector).toEqual(find(objects, 'StatefulSet', 'mysql').spec.selector.matchLabels);
     expect(find(objects, 'StatefulSet', 'mysql').metadata.labels['app.kubernetes.io/part-of']).toBe('blog');
     const mysql = new MySQLReplication(new Chart(Testing.app(), 'c', { namespace: 'db' }), 'mysql', { clusterDomain: 'example.internal' });
     expect(mysql.writeEndpoint.host).toBe('mysql-0.mysql.db.svc.example.internal');
