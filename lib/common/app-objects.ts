@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkQuantity, checkUnique } from './checks';
 import { ContainerPort, VolumeMount } from './container';
+import { Endpoint } from './endpoint';
 import { check } from './errors';
 import { buildPodTemplate, contentHash, PodProps } from './pod';
 import { AppVolume } from './volume';
@@ -218,4 +219,47 @@ export const SINGLE_ATTACH_MODES: readonly string[] = ['ReadWriteOnce', 'ReadWri
 /** Whether a claim with these access modes (default ReadWriteOnce) can be attached to one node only. */
 export function isSingleAttach(accessModes: readonly string[] | undefined): boolean {
   return (accessModes ?? ['ReadWriteOnce']).some(m => SINGLE_ATTACH_MODES.includes(m));
+}
+
+/** What an app's Services and endpoints are built from. */
+export interface AppNetworkContext {
+  /** Labels of every object of the app. */
+  readonly labels: Record<string, string>;
+  /** Labels that select the app's pods. */
+  readonly selectorLabels: Record<string, string>;
+  /** Every named port of the pod (main container and sidecars). */
+  readonly ports: readonly ContainerPort[];
+  /** The main container's ports: what a Service exposes by default. */
+  readonly mainPorts: readonly ContainerPort[];
+  /** Namespace, undefined when the chart sets none ("default" for DNS names). */
+  readonly namespace?: string;
+  /** Cluster DNS domain. */
+  readonly clusterDomain: string;
+}
+
+/** A client Service (ClusterIP, NodePort or LoadBalancer) over the app's pods, named `name` unless `opts.name` says otherwise. */
+export function createClientService(scope: Construct, app: AppNetworkContext, id: string, prop: string, name: string,
+  opts: ClientServiceOptions): k8s.KubeService {
+  const serviceName = opts.name ?? name;
+  checkDnsLabel(scope, `${prop}.name`, serviceName);
+  return new k8s.KubeService(scope, id, {
+    metadata: { name: serviceName, labels: { ...app.labels, ...(opts.labels ?? {}) } },
+    spec: {
+      type: opts.type ?? 'ClusterIP',
+      selector: app.selectorLabels,
+      ports: servicePorts(scope, `${prop}.ports`, app.ports, app.mainPorts, opts.ports),
+    },
+  });
+}
+
+/** The endpoint of one of the app's Services on a named container port. */
+export function serviceEndpointOf(scope: Construct, app: AppNetworkContext, service: k8s.KubeService, portName: string): Endpoint {
+  return { host: `${service.name}.${app.namespace ?? 'default'}.svc.${app.clusterDomain}`, port: portNumber(scope, app, portName) };
+}
+
+/** The number of a named container port of the app. */
+export function portNumber(scope: Construct, app: AppNetworkContext, portName: string): number {
+  const port = app.ports.find(p => p.name === portName);
+  check(port !== undefined, scope, 'port name', portName, `must name a container port (known: ${app.ports.map(p => p.name).join(', ')})`);
+  return port!.port;
 }

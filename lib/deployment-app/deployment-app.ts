@@ -1,14 +1,17 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkInteger } from '../common/checks';
+import { checkDnsLabel, checkDnsSubdomain, checkInteger } from '../common/checks';
 import { ContainerPort } from '../common/container';
 import { Endpoint } from '../common/endpoint';
 import { check } from '../common/errors';
 import { AppIdentityProps, appLabelProps, recommendedLabels, selectorLabels } from '../common/labels';
 import { PodProps } from '../common/pod';
 import { AppVolume } from '../common/volume';
-import { AppConfigMap, checkClaims, isSingleAttach, ClientServiceOptions, createAppPod, createDisruptionBudget, DisruptionBudgetOptions, servicePorts, ServiceAccountOptions } from '../common/app-objects';
+import {
+  AppConfigMap, AppNetworkContext, checkClaims, ClientServiceOptions, createAppPod, createClientService, createDisruptionBudget,
+  DisruptionBudgetOptions, isSingleAttach, serviceEndpointOf, ServiceAccountOptions,
+} from '../common/app-objects';
 import { AccessMode } from '../stateful-app/props';
 
 /** A PersistentVolumeClaim a Deployment mounts: created by the construct, or an existing one. */
@@ -70,7 +73,7 @@ export interface DeploymentAppProps extends PodProps, AppIdentityProps {
  * one node only, so a rolling update (new pod before old pod goes) hangs on Multi-Attach. Such a
  * Deployment uses `Recreate` and is limited to one replica.
  */
-export class DeploymentApp extends Construct {
+export class DeploymentApp extends Construct implements AppNetworkContext {
   /** Deployment name. */
   public readonly name: string;
   /** Namespace of the chart, or undefined when the chart sets none. */
@@ -94,9 +97,12 @@ export class DeploymentApp extends Construct {
   /** The ServiceAccount, when created. */
   public readonly serviceAccount?: k8s.KubeServiceAccount;
 
-  private readonly ports: readonly ContainerPort[];
-  private readonly mainPorts: readonly ContainerPort[];
-  private readonly clusterDomain: string;
+  /** Every named port of the pod (main container and sidecars). */
+  public readonly ports: readonly ContainerPort[];
+  /** The main container's ports, which the Service exposes by default. */
+  public readonly mainPorts: readonly ContainerPort[];
+  /** Cluster DNS domain, for endpoints. */
+  public readonly clusterDomain: string;
 
   constructor(scope: Construct, id: string, props: DeploymentAppProps) {
     super(scope, id);
@@ -104,6 +110,7 @@ export class DeploymentApp extends Construct {
     checkDnsLabel(this, 'name', this.name);
     this.namespace = Chart.of(this).namespace;
     this.clusterDomain = props.clusterDomain ?? 'cluster.local';
+    checkDnsSubdomain(this, 'clusterDomain', this.clusterDomain);
     check(props.replicas === undefined || props.autoscaling === undefined, this, 'replicas', props.replicas,
       'must be left unset with autoscaling: the autoscaler owns the replica count (set autoscaling.minReplicas)');
     const replicas = props.replicas ?? props.autoscaling?.minReplicas ?? 1;
@@ -166,7 +173,7 @@ export class DeploymentApp extends Construct {
     });
 
     if (props.service !== undefined ? props.service !== false : this.mainPorts.length > 0) {
-      this.service = this.createService(props.service || {});
+      this.service = createClientService(this, this, 'service', 'service', this.name, props.service || {});
     }
     this.disruptionBudget = createDisruptionBudget(this, this.name, this.labels, this.selectorLabels,
       props.disruptionBudget ?? {}, maxReplicas);
@@ -189,9 +196,7 @@ export class DeploymentApp extends Construct {
   /** Endpoint of the app's Service on a named container port. */
   public serviceEndpoint(portName: string): Endpoint {
     check(this.service !== undefined, this, 'service', false, 'an endpoint needs the Service');
-    const port = this.ports.find(p => p.name === portName);
-    check(port !== undefined, this, 'port name', portName, `must name a container port (known: ${this.ports.map(p => p.name).join(', ')})`);
-    return { host: `${this.service!.name}.${this.namespace ?? 'default'}.svc.${this.clusterDomain}`, port: port!.port };
+    return serviceEndpointOf(this, this, this.service!, portName);
   }
 
   private checkAutoscaling(a: AutoscalingOptions): void {
@@ -200,16 +205,4 @@ export class DeploymentApp extends Construct {
     if (a.targetCpuUtilization !== undefined) checkInteger(this, 'autoscaling.targetCpuUtilization', a.targetCpuUtilization, 1, 100);
   }
 
-  private createService(opts: ClientServiceOptions): k8s.KubeService {
-    const name = opts.name ?? this.name;
-    checkDnsLabel(this, 'service.name', name);
-    return new k8s.KubeService(this, 'service', {
-      metadata: { name, labels: { ...this.labels, ...(opts.labels ?? {}) } },
-      spec: {
-        type: opts.type ?? 'ClusterIP',
-        selector: this.selectorLabels,
-        ports: servicePorts(this, 'service.ports', this.ports, this.mainPorts, opts.ports),
-      },
-    });
-  }
 }

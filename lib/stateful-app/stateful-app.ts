@@ -6,7 +6,7 @@ import { ContainerPort } from '../common/container';
 import { Endpoint } from '../common/endpoint';
 import { check } from '../common/errors';
 import { appLabelProps, recommendedLabels, selectorLabels } from '../common/labels';
-import { checkClaims, ClientServiceOptions, createAppPod, createDisruptionBudget, servicePorts } from '../common/app-objects';
+import { AppNetworkContext, checkClaims, createAppPod, createClientService, createDisruptionBudget, portNumber, serviceEndpointOf, servicePorts } from '../common/app-objects';
 import { StatefulAppProps, VolumeClaim } from './props';
 import { StatefulSetUpdateStrategy } from './update-strategy';
 
@@ -17,7 +17,7 @@ import { StatefulSetUpdateStrategy } from './update-strategy';
  * Every name is stable (no hashes): pods are `<name>-<ordinal>`, reachable at
  * {@link podDnsName}, with claims {@link pvcName}.
  */
-export class StatefulApp extends Construct {
+export class StatefulApp extends Construct implements AppNetworkContext {
   /** StatefulSet name; pods are `<name>-<ordinal>`. */
   public readonly name: string;
   /** Namespace of the chart, or undefined when the chart sets none. */
@@ -41,10 +41,13 @@ export class StatefulApp extends Construct {
   /** The ServiceAccount, when created. */
   public readonly serviceAccount?: k8s.KubeServiceAccount;
 
-  private readonly clusterDomain: string;
+  /** Cluster DNS domain of the pods' names. */
+  public readonly clusterDomain: string;
   private readonly claimNames: readonly string[];
-  private readonly ports: readonly ContainerPort[];
-  private readonly mainPorts: readonly ContainerPort[];
+  /** Every named port of the pod (main container and sidecars). */
+  public readonly ports: readonly ContainerPort[];
+  /** The main container's ports, which the Services expose by default. */
+  public readonly mainPorts: readonly ContainerPort[];
 
   constructor(scope: Construct, id: string, props: StatefulAppProps) {
     super(scope, id);
@@ -82,7 +85,9 @@ export class StatefulApp extends Construct {
         ports: servicePorts(this, 'headlessService.ports', this.ports, this.mainPorts, props.headlessService?.ports, false),
       },
     });
-    if (props.clientService) this.clientService = this.createClientService(props.clientService);
+    if (props.clientService) {
+      this.clientService = createClientService(this, this, 'client', 'clientService', `${this.name}-client`, props.clientService);
+    }
 
     const pod = createAppPod(this, props, {
       name: this.name, labels: this.labels, selector: this.selectorLabels, configMaps: configs,
@@ -137,18 +142,12 @@ export class StatefulApp extends Construct {
 
   /** Endpoint of pod `ordinal` on a named container port. */
   public podEndpoint(ordinal: number, portName: string): Endpoint {
-    return { host: this.podDnsName(ordinal), port: this.portNumber(portName) };
+    return { host: this.podDnsName(ordinal), port: portNumber(this, this, portName) };
   }
 
   /** Endpoint of a Service of this app (the client Service by default) on a named container port. */
   public serviceEndpoint(portName: string, service: k8s.KubeService = this.clientService ?? this.headlessService): Endpoint {
-    return { host: `${service.name}.${this.namespace ?? 'default'}.svc.${this.clusterDomain}`, port: this.portNumber(portName) };
-  }
-
-  private portNumber(portName: string): number {
-    const port = this.ports.find(p => p.name === portName);
-    check(port !== undefined, this, 'port name', portName, `must name a container port (known: ${this.ports.map(p => p.name).join(', ')})`);
-    return port!.port;
+    return serviceEndpointOf(this, this, service, portName);
   }
 
   private checkStrategy(strategy: StatefulSetUpdateStrategy): void {
@@ -159,19 +158,6 @@ export class StatefulApp extends Construct {
       check(/^([1-9]\d?|100)%$/.test(maxUnavailable), this, 'updateStrategy.maxUnavailable', maxUnavailable,
         'must be a whole number >= 1 or a percentage from 1% to 100%');
     }
-  }
-
-  private createClientService(opts: ClientServiceOptions): k8s.KubeService {
-    const name = opts.name ?? `${this.name}-client`;
-    checkDnsLabel(this, 'clientService.name', name);
-    return new k8s.KubeService(this, 'client', {
-      metadata: { name, labels: { ...this.labels, ...(opts.labels ?? {}) } },
-      spec: {
-        type: opts.type ?? 'ClusterIP',
-        selector: this.selectorLabels,
-        ports: servicePorts(this, 'clientService.ports', this.ports, this.mainPorts, opts.ports),
-      },
-    });
   }
 
   private claimTemplate(c: VolumeClaim): k8s.KubePersistentVolumeClaimProps {
