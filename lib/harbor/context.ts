@@ -4,7 +4,7 @@ import { EnvValue } from '../common/env';
 import { Probe } from '../common/probe';
 import { PodSecurity } from '../common/pod';
 import { SecretKeyRef } from '../common/secret';
-import { VolumeClaim } from '../stateful-app/props';
+import { VolumeClaim } from '../common/storage';
 import { PostgresSslMode, RedisDatabaseIndexes } from './backends';
 import { HarborClaimOptions, HarborLogLevel } from './props';
 import { SecretCatalog } from './secrets';
