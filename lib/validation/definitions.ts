@@ -39,19 +39,50 @@ export function loadDefinitions(version: KubernetesVersion = DEFAULT_KUBERNETES_
   const apiVersionsByKind = new Map<string, string[]>();
   for (const [name, schema] of Object.entries(definitions)) {
     closeObjects(schema);
+    serverRequired(name, schema);
     for (const gvk of schema['x-kubernetes-group-version-kind'] ?? []) {
       const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
       byApiVersionKind.set(`${apiVersion} ${gvk.kind}`, name);
       apiVersionsByKind.set(gvk.kind, [...apiVersionsByKind.get(gvk.kind) ?? [], apiVersion]);
     }
   }
-  definitions[INT_OR_STRING] = { type: ['integer', 'string'] };
-  definitions[QUANTITY] = { type: ['string', 'number'], format: 'quantity' };
+  definitions[INT_OR_STRING] = { type: ['integer', 'string', 'null'] };
+  definitions[QUANTITY] = { type: ['string', 'number', 'null'], format: 'quantity' };
   return { version, document: { $id: definitionsId(version), definitions }, byApiVersionKind, apiVersionsByKind };
 }
 
-/** Adds `additionalProperties: false` to `schema` and every object schema nested in it. */
+/**
+ * Fields the definitions list as `required` that the API server does not require: its decoder
+ * takes any JSON object, and its validation requires fields one by one (the API-server rules check
+ * those). A `status` is ignored on create, so nothing in it is required.
+ */
+const NOT_REQUIRED_BY_SERVER: Readonly<Record<string, readonly string[]>> = {
+  'io.k8s.api.apps.v1.StatefulSetSpec': ['serviceName'],
+  'io.k8s.api.networking.v1.NetworkPolicySpec': ['podSelector'],
+};
+
+/** Drops the `required` of {@link NOT_REQUIRED_BY_SERVER} and of every definition that is a status. */
+function serverRequired(name: string, schema: any): void {
+  const optional = NOT_REQUIRED_BY_SERVER[name];
+  if (optional && Array.isArray(schema.required)) {
+    schema.required = schema.required.filter((field: string) => !optional.includes(field));
+  }
+  if (/Status$/.test(name) && schema.required) {
+    delete schema.required;
+  }
+  if (Array.isArray(schema.required) && schema.required.length === 0) {
+    delete schema.required;
+  }
+}
+
+/**
+ * Adds `additionalProperties: false` to `schema` and every object schema nested in it, and lets
+ * every typed value be `null`: the server's JSON decoder takes `null` as "not set" for any field.
+ */
 function closeObjects(schema: any): void {
+  if (typeof schema.type === 'string') {
+    schema.type = [schema.type, 'null'];
+  }
   if (schema.properties) {
     schema.additionalProperties ??= false;
     Object.values(schema.properties).forEach(closeObjects);
