@@ -1,9 +1,9 @@
 import { IConstruct } from 'constructs';
 import { check, InvalidPropError } from './errors';
-import { absolutePath, dns1123Label, dns1123Subdomain, pinnedImage, portName, quantity } from '../rules';
+import { absolutePath, dns1123Label, dns1123Subdomain, MAX_STATEFULSET_NAME as MAX_NAME, pinnedImage, portName, quantity } from '../rules';
 
 /** Longest StatefulSet name: its pods carry `controller-revision-hash: <name>-<10 chars>` (63 max). */
-export const MAX_STATEFULSET_NAME = 52;
+export const MAX_STATEFULSET_NAME = MAX_NAME;
 
 /** Checks a DNS-1123 label (RFC 1123): lower-case alphanumerics and '-', at most `max` characters. */
 export function checkDnsLabel(scope: IConstruct, prop: string, value: string, max = 63): void {

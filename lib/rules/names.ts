@@ -18,6 +18,8 @@ const C_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const MAX_LABEL_LENGTH = 63;
 /** Longest DNS-1123 subdomain. */
 export const MAX_SUBDOMAIN_LENGTH = 253;
+/** Longest StatefulSet name: its pods carry the label `controller-revision-hash: <name>-<10 characters>` (63 at most). */
+export const MAX_STATEFULSET_NAME = 52;
 /** Most bytes of all annotations of one object together (keys and values). */
 export const MAX_ANNOTATIONS_BYTES = 256 * 1024;
 

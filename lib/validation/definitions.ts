@@ -59,6 +59,9 @@ export function loadDefinitions(version: KubernetesVersion = DEFAULT_KUBERNETES_
 const NOT_REQUIRED_BY_SERVER: Readonly<Record<string, readonly string[]>> = {
   'io.k8s.api.apps.v1.StatefulSetSpec': ['serviceName'],
   'io.k8s.api.networking.v1.NetworkPolicySpec': ['podSelector'],
+  // A claim's dataSource without a kind is accepted (and dropped: the server supports only known kinds).
+  'io.k8s.api.core.v1.TypedLocalObjectReference': ['kind'],
+  'io.k8s.api.core.v1.TypedObjectReference': ['kind'],
 };
 
 /** Drops the `required` of {@link NOT_REQUIRED_BY_SERVER} and of every definition that is a status. */

@@ -201,7 +201,7 @@ function toFinding(obj: any, error: ErrorObject, state: Validator): Finding {
     case 'required':
       return { obj, rule, path: error.instancePath + pointer(error.params.missingProperty), message: `missing required field "${error.params.missingProperty}"` };
     case 'type':
-      return { obj, rule, path: error.instancePath, message: `expected ${String(error.params.type).split(',').join(' or ')}, got ${typeName(error.data)} ${JSON.stringify(error.data)}` };
+      return { obj, rule, path: error.instancePath, message: `expected ${String(error.params.type).split(',').filter(t => t !== 'null').join(' or ')}, got ${typeName(error.data)} ${JSON.stringify(error.data)}` };
     case 'format':
       return { obj, rule, path: error.instancePath, message: `${JSON.stringify(error.data)} is not a valid ${error.params.format}` };
     case 'enum':

@@ -11,24 +11,24 @@ import { cronJob, deployment, jobSpec, pod, servingWorkload, statefulSet } from 
 
 type KindRule = (check: Check, obj: any) => void;
 
-/** The rules of each kind, by API group and kind. */
+/** The rules of each kind, by `<apiVersion> <kind>`: only the versions whose rules these are (others are unknown kinds or have their own). */
 const KIND_RULES: ReadonlyMap<string, KindRule> = new Map<string, KindRule>([
-  ['apps StatefulSet', statefulSet],
-  ['apps Deployment', deployment],
-  ['apps DaemonSet', servingWorkload],
-  ['apps ReplicaSet', servingWorkload],
-  [' ReplicationController', servingWorkload],
-  ['batch Job', (check, obj) => jobSpec(check, '/spec', obj.spec, asRecord(obj.metadata).name)],
-  ['batch CronJob', cronJob],
-  [' Pod', pod],
-  [' PersistentVolumeClaim', (check, obj) => claimSpec(check, '/spec', obj.spec)],
-  [' Service', service],
-  [' ConfigMap', configData],
-  [' Secret', configData],
-  [' Namespace', namespace],
-  ['networking.k8s.io Ingress', ingress],
-  ['networking.k8s.io NetworkPolicy', networkPolicy],
-  ['policy PodDisruptionBudget', podDisruptionBudget],
+  ['apps/v1 StatefulSet', statefulSet],
+  ['apps/v1 Deployment', deployment],
+  ['apps/v1 DaemonSet', servingWorkload],
+  ['apps/v1 ReplicaSet', servingWorkload],
+  ['v1 ReplicationController', servingWorkload],
+  ['batch/v1 Job', (check, obj) => jobSpec(check, '/spec', obj.spec, asRecord(obj.metadata).name)],
+  ['batch/v1 CronJob', cronJob],
+  ['v1 Pod', pod],
+  ['v1 PersistentVolumeClaim', (check, obj) => claimSpec(check, '/spec', obj.spec)],
+  ['v1 Service', service],
+  ['v1 ConfigMap', configData],
+  ['v1 Secret', configData],
+  ['v1 Namespace', namespace],
+  ['networking.k8s.io/v1 Ingress', ingress],
+  ['networking.k8s.io/v1 NetworkPolicy', networkPolicy],
+  ['policy/v1 PodDisruptionBudget', podDisruptionBudget],
 ]);
 
 /**
@@ -42,8 +42,9 @@ export function addApiServerFindings(objects: readonly any[], version: Kubernete
     const obj = objects[i];
     const group = apiGroup(obj);
     const check = new Check(obj, version, findings);
-    metadata(check, obj, group === '');
+    // PodDisruptionBudgets get only the generic object-meta checks; the other kinds the core ones.
+    metadata(check, obj, !(obj.kind === 'PodDisruptionBudget' && group === 'policy'));
     checkAnnotations(check, '/metadata/annotations', asRecord(obj.metadata).annotations);
-    KIND_RULES.get(`${group} ${obj.kind}`)?.(check, obj);
+    KIND_RULES.get(`${obj.apiVersion} ${obj.kind}`)?.(check, obj);
   }
 }

@@ -66,8 +66,8 @@ export function namespace(check: Check, obj: any): void {
   });
 }
 
-/** Rules of every object's metadata besides its name and labels: finalizers, owner references. */
-export function metadata(check: Check, obj: any, coreGroup: boolean): void {
+/** Rules of every object's metadata besides its name and labels: finalizers (`kubeFinalizers`: standard or fully qualified), owner references. */
+export function metadata(check: Check, obj: any, kubeFinalizers: boolean): void {
   const meta = asRecord(obj.metadata);
   asArray(meta.finalizers).forEach((f, i) => {
     if (typeof f !== 'string') {
@@ -76,7 +76,7 @@ export function metadata(check: Check, obj: any, coreGroup: boolean): void {
     const problem = qualifiedName(f);
     if (problem) {
       check.error(`/metadata/finalizers/${i}`, 'metadata/finalizer', `finalizer ${JSON.stringify(f)} ${problem}`);
-    } else if (coreGroup && !f.includes('/') && f !== 'kubernetes') {
+    } else if (kubeFinalizers && !f.includes('/') && f !== 'kubernetes') {
       check.error(`/metadata/finalizers/${i}`, 'metadata/finalizer', `finalizer ${JSON.stringify(f)} must be a standard finalizer or fully qualified (example.com/${f})`);
     }
   });

@@ -1,5 +1,6 @@
-import { dns1123Label, dns1123Subdomain, qualifiedName } from '../../rules';
+import { dns1123Label, dns1123Subdomain, labelValue, qualifiedName } from '../../rules';
 import { asArray, asRecord } from '../objects';
+import { pointer } from '../problem';
 import { annotations, Check, intRange, isInt, isIP, isSet, oneOf, ruled } from './check';
 import { container, PodContext } from './container';
 import { affinity, tolerations, topologySpread } from './placement';
@@ -81,6 +82,13 @@ export function podSpec(check: Check, path: string, spec: Record<string, any>, o
   for (const field of ['nodeName', 'serviceAccountName', 'priorityClassName']) {
     if (typeof spec[field] === 'string' && spec[field] !== '') {
       ruled(check, `${path}/${field}`, 'pod/field', spec[field], dns1123Subdomain(spec[field]), field);
+    }
+  }
+  const nodeSelector = asRecord(spec.nodeSelector);
+  for (const key of Object.keys(nodeSelector)) {
+    ruled(check, `${path}/nodeSelector${pointer(key)}`, 'pod/node-selector', key, qualifiedName(key), 'key');
+    if (typeof nodeSelector[key] === 'string') {
+      ruled(check, `${path}/nodeSelector${pointer(key)}`, 'pod/node-selector', nodeSelector[key], labelValue(nodeSelector[key]));
     }
   }
   oneOf(check, `${path}/preemptionPolicy`, 'pod/field', spec.preemptionPolicy, ['PreemptLowerPriority', 'Never'], false);

@@ -4,8 +4,6 @@ import { Check, annotations, intRange, isInt, isSet, labelSelector, oneOf, ruled
 import { claimSpec } from './claims';
 import { PodOwner, podSpec, podTemplate } from './pod';
 
-/** Longest StatefulSet name: its pods get `controller-revision-hash: <name>-<10 characters>`, a label value (63 at most). */
-export const MAX_STATEFULSET_NAME = 52;
 /** Longest CronJob name: its Jobs are named `<name>-<11-character schedule time>` and label their pods with it. */
 const MAX_CRONJOB_NAME = 52;
 const PERCENT = /^[0-9]+%$/;
