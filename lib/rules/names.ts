@@ -93,6 +93,14 @@ export function labelValue(value: string): string | undefined {
 
 /** The annotations of one object: keys are qualified names (lower-case prefix), keys and values together at most 256 KiB. */
 export function annotationsSize(annotations: Readonly<Record<string, unknown>>): string | undefined {
+  let chars = 0;
+  for (const key in annotations) {
+    const value = annotations[key];
+    chars += key.length + (typeof value === 'string' ? value.length : 0);
+  }
+  if (chars * 3 <= MAX_ANNOTATIONS_BYTES) {
+    return undefined; // at most 3 UTF-8 bytes per UTF-16 unit: certainly within the limit
+  }
   let bytes = 0;
   for (const key of Object.keys(annotations)) {
     const value = annotations[key];

@@ -99,13 +99,22 @@ export function labelSelector(check: Check, path: string, id: string, selector: 
 
 /** A map of annotations at `path`: keys are qualified names, at most 256 KiB together. */
 export function annotations(check: Check, path: string, value: unknown): void {
+  if (value === undefined || value === null) {
+    return;
+  }
   const map = asRecord(value);
   for (const key in map) {
     if (Object.prototype.hasOwnProperty.call(map, key)) {
-      ruled(check, path + pointer(key), 'metadata/annotation', key, annotationKey(key), 'annotation key');
+      const problem = cachedAnnotationKey(key);
+      if (problem) {
+        check.error(path + pointer(key), 'metadata/annotation', `annotation key ${JSON.stringify(key)} ${problem}`);
+      }
     }
   }
-  ruled(check, path, 'metadata/annotation', '...', annotationsSize(map), 'annotations');
+  const size = annotationsSize(map);
+  if (size) {
+    check.error(path, 'metadata/annotation', size);
+  }
 }
 
 /** Whether `s` is an IPv4 or IPv6 address as Go's `net.ParseIP` reads it. */
@@ -166,4 +175,19 @@ function ipv6Value(ip: string): bigint {
   const t = expand(tail);
   const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill(0n), ...t];
   return groups.reduce((a, g) => (a << 16n) + g, 0n);
+}
+
+/** {@link annotationKey} by key: an output uses a few annotation keys on many objects. `null`: valid. */
+const ANNOTATION_KEYS = new Map<string, string | null>();
+
+function cachedAnnotationKey(key: string): string | undefined {
+  let problem = ANNOTATION_KEYS.get(key);
+  if (problem === undefined) {
+    problem = annotationKey(key) ?? null;
+    if (ANNOTATION_KEYS.size >= 10_000) {
+      ANNOTATION_KEYS.clear();
+    }
+    ANNOTATION_KEYS.set(key, problem);
+  }
+  return problem ?? undefined;
 }

@@ -26,6 +26,10 @@ const CPU_DIVISORS = ['1m', '1'];
 const BYTE_DIVISORS = ['1', '1k', '1M', '1G', '1T', '1P', '1E', '1Ki', '1Mi', '1Gi', '1Ti', '1Pi', '1Ei'];
 const HTTP_HEADER_NAME = /^[-A-Za-z0-9]+$/;
 const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
+const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'];
+const INIT_FORBIDDEN = ['lifecycle', ...PROBES];
+const HOOKS = ['postStart', 'preStop'];
+const PROBE_COUNTS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'];
 
 /** Whether a downward API field path is one the server resolves for env vars (`volume`: or for downwardAPI volume files). */
 export function fieldPathProblem(fieldPath: string, volume: boolean): string | undefined {
@@ -85,8 +89,12 @@ export function container(check: Check, path: string, list: string, c: Record<st
   } else {
     ruled(check, `${path}/image`, 'pod/container', c.image, containerImage(c.image), 'image');
   }
-  oneOf(check, `${path}/imagePullPolicy`, 'pod/container', c.imagePullPolicy, ['Always', 'IfNotPresent', 'Never']);
-  oneOf(check, `${path}/terminationMessagePolicy`, 'pod/container', c.terminationMessagePolicy, ['File', 'FallbackToLogsOnError']);
+  if (c.imagePullPolicy !== undefined) {
+    oneOf(check, `${path}/imagePullPolicy`, 'pod/container', c.imagePullPolicy, ['Always', 'IfNotPresent', 'Never']);
+  }
+  if (c.terminationMessagePolicy !== undefined) {
+    oneOf(check, `${path}/terminationMessagePolicy`, 'pod/container', c.terminationMessagePolicy, ['File', 'FallbackToLogsOnError']);
+  }
   const sidecar = list === 'initContainers' && c.restartPolicy === 'Always';
   if (isSet(c.restartPolicy)) {
     if (list !== 'initContainers') {
@@ -96,7 +104,7 @@ export function container(check: Check, path: string, list: string, c: Record<st
     }
   }
   if (list === 'initContainers' && !sidecar) {
-    for (const field of ['lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe']) {
+    for (const field of INIT_FORBIDDEN) {
       if (isSet(c[field])) {
         check.error(`${path}/${field}`, 'pod/container', `${field} may not be set on an init container without restartPolicy Always`);
       }
@@ -105,22 +113,31 @@ export function container(check: Check, path: string, list: string, c: Record<st
   ports(check, path, c, pod);
   env(check, path, c);
   mounts(check, path, c, pod);
-  for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+  for (const probe of PROBES) {
     if (isSet(c[probe]) && (list !== 'initContainers' || sidecar)) {
       probeRules(check, `${path}/${probe}`, probe, asRecord(c[probe]));
     }
   }
-  const lifecycle = asRecord(c.lifecycle);
-  for (const hook of ['postStart', 'preStop']) {
-    if (isSet(lifecycle[hook]) && (list !== 'initContainers' || sidecar)) {
-      handler(check, `${path}/lifecycle/${hook}`, 'pod/lifecycle', asRecord(lifecycle[hook]), LIFECYCLE_HANDLERS, pod);
+  if (c.lifecycle !== undefined) {
+    const lifecycle = asRecord(c.lifecycle);
+    for (const hook of HOOKS) {
+      if (isSet(lifecycle[hook]) && (list !== 'initContainers' || sidecar)) {
+        handler(check, `${path}/lifecycle/${hook}`, 'pod/lifecycle', asRecord(lifecycle[hook]), LIFECYCLE_HANDLERS, pod);
+      }
     }
   }
-  containerResources(check, `${path}/resources`, c.resources);
-  containerSecurity(check, `${path}/securityContext`, c.securityContext);
+  if (c.resources !== undefined) {
+    containerResources(check, `${path}/resources`, c.resources);
+  }
+  if (c.securityContext !== undefined) {
+    containerSecurity(check, `${path}/securityContext`, c.securityContext);
+  }
 }
 
 function ports(check: Check, path: string, c: Record<string, any>, pod: PodContext): void {
+  if (c.ports === undefined) {
+    return;
+  }
   const list = asArray(c.ports);
   for (let i = 0; i < list.length; i++) {
     const port = asRecord(list[i]);
@@ -136,7 +153,9 @@ function ports(check: Check, path: string, c: Record<string, any>, pod: PodConte
         check.error(`${at}/hostPort`, 'pod/port', `hostPort ${port.hostPort} must equal containerPort when hostNetwork is true`);
       }
     }
-    oneOf(check, `${at}/protocol`, 'pod/port', port.protocol, PROTOCOLS);
+    if (port.protocol !== undefined) {
+      oneOf(check, `${at}/protocol`, 'pod/port', port.protocol, PROTOCOLS);
+    }
     const hostPort = isInt(port.hostPort) && port.hostPort !== 0 ? port.hostPort : pod.hostNetwork && isInt(port.containerPort) ? port.containerPort : 0;
     if (hostPort > 0) {
       const key = `${port.hostIP ?? ''}/${port.protocol || 'TCP'}/${hostPort}`;
@@ -149,6 +168,9 @@ function ports(check: Check, path: string, c: Record<string, any>, pod: PodConte
 }
 
 function env(check: Check, path: string, c: Record<string, any>): void {
+  if (c.env === undefined && c.envFrom === undefined) {
+    return;
+  }
   const relaxed = check.atLeast('1.36');
   const list = asArray(c.env);
   for (let i = 0; i < list.length; i++) {
@@ -231,6 +253,11 @@ function mounts(check: Check, path: string, c: Record<string, any>, pod: PodCont
   const list = asArray(c.volumeMounts);
   for (let i = 0; i < list.length; i++) {
     const m = asRecord(list[i]);
+    const plain = typeof m.name === 'string' && m.name !== '' && typeof m.mountPath === 'string' && m.mountPath !== ''
+      && m.subPath === undefined && m.subPathExpr === undefined && m.mountPropagation === undefined && m.recursiveReadOnly === undefined;
+    if (plain) {
+      continue;
+    }
     const at = `${path}/volumeMounts/${i}`;
     if (typeof m.name !== 'string' || m.name === '') {
       check.error(`${at}/name`, 'pod/volume-mount', 'volumeMount name is required');
@@ -260,6 +287,9 @@ function mounts(check: Check, path: string, c: Record<string, any>, pod: PodCont
       }
     }
   }
+  if (c.volumeDevices === undefined) {
+    return;
+  }
   const devices = asArray(c.volumeDevices);
   for (let i = 0; i < devices.length; i++) {
     const d = asRecord(devices[i]);
@@ -275,8 +305,10 @@ function mounts(check: Check, path: string, c: Record<string, any>, pod: PodCont
 
 function probeRules(check: Check, path: string, kind: string, probe: Record<string, any>): void {
   handler(check, path, 'pod/probe', probe, PROBE_HANDLERS, undefined);
-  for (const field of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold']) {
-    intRange(check, `${path}/${field}`, 'pod/probe', probe[field], 0);
+  for (const field of PROBE_COUNTS) {
+    if (isInt(probe[field]) && probe[field] < 0) {
+      intRange(check, `${path}/${field}`, 'pod/probe', probe[field], 0);
+    }
   }
   if ((kind === 'livenessProbe' || kind === 'startupProbe') && isInt(probe.successThreshold) && probe.successThreshold > 1) {
     check.error(`${path}/successThreshold`, 'pod/probe', `successThreshold ${probe.successThreshold} must be 1 on a ${kind}`);
@@ -311,7 +343,9 @@ function handler(check: Check, path: string, id: string, h: Record<string, any>,
       break;
     case 'httpGet':
       handlerPort(check, `${path}/httpGet/port`, id, body.port);
-      oneOf(check, `${path}/httpGet/scheme`, id, body.scheme, ['HTTP', 'HTTPS']);
+      if (body.scheme !== undefined) {
+        oneOf(check, `${path}/httpGet/scheme`, id, body.scheme, ['HTTP', 'HTTPS']);
+      }
       asArray(body.httpHeaders).forEach((header, i) => {
         const headerName = asRecord(header).name;
         if (typeof headerName === 'string' && !HTTP_HEADER_NAME.test(headerName)) {

@@ -1,5 +1,5 @@
 import { annotations as checkAnnotations, Check } from './check';
-import { apiGroup, asRecord } from '../objects';
+import { asRecord } from '../objects';
 import { Finding } from '../problem';
 import { KubernetesVersion } from '../versions';
 import { claimSpec } from './claims';
@@ -12,7 +12,7 @@ import { cronJob, deployment, jobSpec, pod, servingWorkload, statefulSet } from 
 type KindRule = (check: Check, obj: any) => void;
 
 /** The rules of each kind, by `<apiVersion> <kind>`: only the versions whose rules these are (others are unknown kinds or have their own). */
-const KIND_RULES: ReadonlyMap<string, KindRule> = new Map<string, KindRule>([
+const RULES_BY_NAME: ReadonlyArray<[string, KindRule]> = [
   ['apps/v1 StatefulSet', statefulSet],
   ['apps/v1 Deployment', deployment],
   ['apps/v1 DaemonSet', servingWorkload],
@@ -29,7 +29,14 @@ const KIND_RULES: ReadonlyMap<string, KindRule> = new Map<string, KindRule>([
   ['networking.k8s.io/v1 Ingress', ingress],
   ['networking.k8s.io/v1 NetworkPolicy', networkPolicy],
   ['policy/v1 PodDisruptionBudget', podDisruptionBudget],
-]);
+];
+
+/** {@link RULES_BY_NAME} by kind, then apiVersion: looked up for every object without building a key. */
+const KIND_RULES = new Map<unknown, Map<unknown, KindRule>>();
+for (const [name, rule] of RULES_BY_NAME) {
+  const [apiVersion, kind] = name.split(' ');
+  KIND_RULES.set(kind, (KIND_RULES.get(kind) ?? new Map()).set(apiVersion, rule));
+}
 
 /**
  * Runs the rules the Kubernetes API server applies to each object (and, for workloads, to the
@@ -40,11 +47,10 @@ const KIND_RULES: ReadonlyMap<string, KindRule> = new Map<string, KindRule>([
 export function addApiServerFindings(objects: readonly any[], version: KubernetesVersion, findings: Finding[]): void {
   for (let i = 0; i < objects.length; i++) {
     const obj = objects[i];
-    const group = apiGroup(obj);
     const check = new Check(obj, version, findings);
     // PodDisruptionBudgets get only the generic object-meta checks; the other kinds the core ones.
-    metadata(check, obj, !(obj.kind === 'PodDisruptionBudget' && group === 'policy'));
+    metadata(check, obj, !(obj.kind === 'PodDisruptionBudget' && obj.apiVersion === 'policy/v1'));
     checkAnnotations(check, '/metadata/annotations', asRecord(obj.metadata).annotations);
-    KIND_RULES.get(`${obj.apiVersion} ${obj.kind}`)?.(check, obj);
+    KIND_RULES.get(obj.kind)?.get(obj.apiVersion)?.(check, obj);
   }
 }

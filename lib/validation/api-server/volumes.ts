@@ -6,12 +6,12 @@ import { claimSpec } from './claims';
 import { parseQuantity } from '../../rules';
 
 /** Every volume source of the core API (`validateVolumeSource`): a volume may have at most one. */
-const VOLUME_SOURCES = [
+const VOLUME_SOURCES = new Set([
   'hostPath', 'emptyDir', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'secret', 'nfs', 'iscsi', 'glusterfs',
   'persistentVolumeClaim', 'rbd', 'flexVolume', 'cinder', 'cephfs', 'flocker', 'downwardAPI', 'fc', 'azureFile', 'configMap',
   'vsphereVolume', 'quobyte', 'azureDisk', 'photonPersistentDisk', 'projected', 'portworxVolume', 'scaleIO', 'storageos', 'csi',
   'ephemeral', 'image',
-];
+]);
 const HOST_PATH_TYPES = ['', 'BlockDevice', 'CharDevice', 'Directory', 'DirectoryOrCreate', 'File', 'FileOrCreate', 'Socket'];
 const PROJECTION_SOURCES = ['secret', 'configMap', 'downwardAPI', 'serviceAccountToken', 'clusterTrustBundle'];
 const MAX_MODE = 0o777;
@@ -67,12 +67,24 @@ export function volume(check: Check, path: string, v: Record<string, any>): bool
   } else {
     ruled(check, `${path}/name`, 'pod/volume', name, dns1123Label(name), 'volume name');
   }
-  const sources = VOLUME_SOURCES.filter(s => isSet(v[s]));
-  if (sources.length > 1) {
+  let sources: string[] | undefined;
+  let source: string | undefined;
+  for (const key in v) {
+    if (VOLUME_SOURCES.has(key) && isSet(v[key])) {
+      if (source === undefined) {
+        source = key;
+      } else {
+        (sources ??= [source]).push(key);
+      }
+    }
+  }
+  if (sources) {
     check.error(`${path}/${sources[1]}`, 'pod/volume', `a volume may have only one source (it has ${sources.join(' and ')})`);
     return false;
   }
-  const source = sources[0];
+  if (source === undefined) {
+    return false;
+  }
   const body = asRecord(v[source]);
   const at = `${path}/${source}`;
   switch (source) {
