@@ -35,7 +35,14 @@ const FIXES: Record<string, string> = {
   service: 'Make the selector match the pod template labels of a workload in the same namespace.',
   pdb: 'Make the selector match the pod template labels of a workload in the same namespace.',
   deployment: 'Use strategy Recreate with 1 replica, a ReadWriteMany claim, or a StatefulSet with volumeClaimTemplates.',
-  namespace: 'Put objects that refer to each other in the same namespace.',
+  namespace: 'Put objects that refer to each other in the same namespace, and give Namespaces valid Pod Security labels.',
+  claim: 'Give each claim access modes, a storage request above zero and a valid storage class name.',
+  ingress: 'Use DNS host names, absolute paths with a pathType, and backends with one service port.',
+  netpol: 'Use port numbers 1-65535 or IANA port names, valid CIDRs and peers with one kind.',
+  configmap: 'Use keys of alphanumerics, "-", "_" and ".", and keep the data under 1 MiB.',
+  secret: 'Use keys of alphanumerics, "-", "_" and ".", and keep the data under 1 MiB.',
+  job: 'Fix the Job spec: non-negative counts, restartPolicy OnFailure or Never, no selector unless manualSelector.',
+  cronjob: 'Fix the CronJob spec: a schedule, a name of at most 52 characters.',
 };
 
 /**

@@ -3,6 +3,8 @@ import { asRecord } from '../objects';
 import { Output } from '../output';
 import { Finding, pointer } from '../problem';
 
+/** Keys whose values hold no label map (containers have no metadata or selectors; data maps hold strings): not walked. */
+const NO_LABELS_BELOW = new Set(['containers', 'initContainers', 'ephemeralContainers', 'data', 'binaryData', 'stringData', 'annotations']);
 const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -130,7 +132,7 @@ class LabelWalk {
       if (key === 'matchLabels' || (key === 'labels' && underMetadata)) {
         keys[depth] = key;
         this.labelMap(child, depth + 1);
-      } else if (child !== null && typeof child === 'object') {
+      } else if (child !== null && typeof child === 'object' && !NO_LABELS_BELOW.has(key)) {
         keys[depth] = key;
         this.node(child, key === 'metadata', depth + 1);
       }
