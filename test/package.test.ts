@@ -19,7 +19,7 @@ describe('the npm package', () => {
     const [info] = JSON.parse(out);
     const files: string[] = info.files.map((f: { path: string }) => f.path);
     for (const f of ['build/lib/index.js', 'build/lib/index.d.ts', 'lib/mysql/scripts/clone.sh', 'lib/mysql/scripts/sidecar.sh', 'lib/mysql/scripts/serve-backup.pl',
-      'lib/validation/k8s-1.28-definitions.json', 'package.json', 'README.md']) {
+      'lib/validation/definitions/k8s-1.28.json', 'lib/validation/definitions/k8s-1.31.json', 'lib/validation/definitions/k8s-1.36.json', 'package.json', 'README.md']) {
       expect(files).toContain(f);
     }
     expect(files.filter(f => f.startsWith('test/') || f.startsWith('dist/') || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);

@@ -33,7 +33,7 @@ function validSet(): any[] {
         serviceName: 'mysql-headless',
         replicas: 3,
         selector: { matchLabels: LABELS },
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
         template: {
           metadata: { labels: LABELS },
           spec: {

@@ -1,26 +1,18 @@
 import { IConstruct } from 'constructs';
 import { check, InvalidPropError } from './errors';
-
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[mkMGTPE]|[eE][+-]?\d+)?$/;
-const IMAGE = /^[a-z0-9][a-z0-9._\-/:]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/;
+import { absolutePath, dns1123Label, dns1123Subdomain, MAX_STATEFULSET_NAME as MAX_NAME, pinnedImage, portName, quantity } from '../rules';
 
 /** Longest StatefulSet name: its pods carry `controller-revision-hash: <name>-<10 chars>` (63 max). */
-export const MAX_STATEFULSET_NAME = 52;
+export const MAX_STATEFULSET_NAME = MAX_NAME;
 
 /** Checks a DNS-1123 label (RFC 1123): lower-case alphanumerics and '-', at most `max` characters. */
 export function checkDnsLabel(scope: IConstruct, prop: string, value: string, max = 63): void {
-  check(typeof value === 'string' && DNS1123_LABEL.test(value), scope, prop, value,
-    "must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit");
-  check(value.length <= max, scope, prop, value, `must be at most ${max} characters (it has ${value.length})`);
+  checkRule(scope, prop, value, typeof value === 'string' ? dns1123Label(value, max) : 'must be a string');
 }
 
 /** Checks a DNS-1123 subdomain (dots allowed), at most 253 characters. */
 export function checkDnsSubdomain(scope: IConstruct, prop: string, value: string): void {
-  check(typeof value === 'string' && value.length <= 253 && DNS1123_SUBDOMAIN.test(value), scope, prop, value,
-    "must be a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', at most 253 characters");
+  checkRule(scope, prop, value, typeof value === 'string' ? dns1123Subdomain(value) : 'must be a string');
 }
 
 /** Checks a whole number within [min, max]. */
@@ -37,9 +29,7 @@ export function checkPort(scope: IConstruct, prop: string, value: number): void 
 
 /** Checks a port name: an IANA service name, at most 15 characters, with at least one letter. */
 export function checkPortName(scope: IConstruct, prop: string, value: string): void {
-  check(typeof value === 'string' && PORT_NAME.test(value) && !value.includes('--') && /[a-z]/.test(value),
-    scope, prop, value, "must be an IANA service name: lower-case letters, digits and single '-', with a letter");
-  check(value.length <= 15, scope, prop, value, `must be at most 15 characters (it has ${value.length})`);
+  checkRule(scope, prop, value, typeof value === 'string' ? portName(value) : 'must be a string');
 }
 
 const UNIT_HINTS: Record<string, string> = {
@@ -48,7 +38,7 @@ const UNIT_HINTS: Record<string, string> = {
 
 /** Checks a Kubernetes resource quantity such as `10Gi`, `500m` or `1.5`, and suggests the right unit. */
 export function checkQuantity(scope: IConstruct, prop: string, value: string): void {
-  if (typeof value === 'string' && QUANTITY.test(value)) return;
+  if (typeof value === 'string' && quantity(value) === undefined) return;
   const m = typeof value === 'string' ? /^(\d+(?:\.\d+)?)\s*([A-Za-z]+)$/.exec(value.trim()) : null;
   const hint = m && UNIT_HINTS[m[2].toLowerCase()];
   const rule = hint
@@ -59,14 +49,19 @@ export function checkQuantity(scope: IConstruct, prop: string, value: string): v
 
 /** Checks an image reference pinned to a tag or a digest (never an implicit `latest`). */
 export function checkImage(scope: IConstruct, prop: string, value: string): void {
-  check(typeof value === 'string' && IMAGE.test(value) && !/:latest$/.test(value), scope, prop, value,
-    'must name a pinned tag or digest, e.g. "mysql:8.4.6" or "mysql@sha256:<digest>" (no implicit or explicit "latest")');
+  checkRule(scope, prop, value, typeof value === 'string' ? pinnedImage(value) : 'must be a string');
 }
 
 /** Checks an absolute, normalised path. */
 export function checkAbsolutePath(scope: IConstruct, prop: string, value: string): void {
-  check(typeof value === 'string' && value.startsWith('/') && !value.split('/').includes('..'), scope, prop, value,
-    "must be an absolute path without '..'");
+  checkRule(scope, prop, value, typeof value === 'string' ? absolutePath(value) : 'must be a string');
+}
+
+/** Throws {@link InvalidPropError} with `rule` unless it is undefined. */
+function checkRule(scope: IConstruct, prop: string, value: unknown, rule: string | undefined): void {
+  if (rule !== undefined) {
+    throw new InvalidPropError(scope, prop, value, rule);
+  }
 }
 
 /** Throws when `values` has a duplicate, naming the first one. */
@@ -85,7 +80,6 @@ export function checkHost(scope: IConstruct, prop: string, host: string): void {
   check(typeof host === 'string' && host.length > 0, scope, prop, host, "is required: the server's host name or IP address");
   check(!/[:/]/.test(host), scope, prop, host, 'must be a bare host name or IPv4 address: no scheme or path, and give the port in `port`');
   if (!IPV4.test(host)) {
-    check(host.length <= 253 && DNS1123_SUBDOMAIN.test(host), scope, prop, host,
-      'must be a lower-case DNS name or an IPv4 address');
+    check(dns1123Subdomain(host) === undefined, scope, prop, host, 'must be a lower-case DNS name or an IPv4 address');
   }
 }

@@ -1,7 +1,7 @@
-import { KUBERNETES_VERSION } from './definitions';
 import { readManifests } from './manifests';
 import { describeObject } from './objects';
 import { validateManifests } from './validate';
+import { KubernetesVersion, kubernetesVersion } from './versions';
 
 /**
  * What {@link StrictKubernetesValidation.validate} uses of cdk8s-cli's `ValidationContext`
@@ -27,7 +27,7 @@ export interface ValidationPluginContext {
 /** How to fix a problem, by rule family (the part of the rule id before `/`). */
 const FIXES: Record<string, string> = {
   yaml: 'Make the manifest valid YAML with one Kubernetes object per document.',
-  schema: `Use only fields, types and kinds of the Kubernetes ${KUBERNETES_VERSION} API.`,
+  schema: 'Use only fields, types and kinds of the Kubernetes API of the version validated against.',
   metadata: 'Use valid, unique names and valid label keys and values.',
   pod: 'Fix the pod template: unique names, mounts of existing volumes, IANA port names, secrets through valueFrom.secretKeyRef.',
   workload: 'Make spec.selector select the labels of spec.template.metadata.labels.',
@@ -35,12 +35,19 @@ const FIXES: Record<string, string> = {
   service: 'Make the selector match the pod template labels of a workload in the same namespace.',
   pdb: 'Make the selector match the pod template labels of a workload in the same namespace.',
   deployment: 'Use strategy Recreate with 1 replica, a ReadWriteMany claim, or a StatefulSet with volumeClaimTemplates.',
-  namespace: 'Put objects that refer to each other in the same namespace.',
+  namespace: 'Put objects that refer to each other in the same namespace, and give Namespaces valid Pod Security labels.',
+  claim: 'Give each claim access modes, a storage request above zero and a valid storage class name.',
+  ingress: 'Use DNS host names, absolute paths with a pathType, and backends with one service port.',
+  netpol: 'Use port numbers 1-65535 or IANA port names, valid CIDRs and peers with one kind.',
+  configmap: 'Use keys of alphanumerics, "-", "_" and ".", and keep the data under 1 MiB.',
+  secret: 'Use keys of alphanumerics, "-", "_" and ".", and keep the data under 1 MiB.',
+  job: 'Fix the Job spec: non-negative counts, restartPolicy OnFailure or Never, no selector unless manualSelector.',
+  cronjob: 'Fix the CronJob spec: a schedule, a name of at most 52 characters.',
 };
 
 /**
  * cdk8s-cli validation plugin: `cdk8s synth` fails (exit 2) when the synthesized manifests break
- * the strict Kubernetes 1.28 validation of this package. Declare it in `cdk8s.yaml`:
+ * the strict Kubernetes validation of this package (1.28 unless the entry has `properties: { kubernetesVersion }`). Declare it in `cdk8s.yaml`:
  *
  * ```yaml
  * validations:
@@ -50,11 +57,18 @@ const FIXES: Record<string, string> = {
  * ```
  */
 export class StrictKubernetesValidation {
+  private readonly version: KubernetesVersion;
+
+  /** `properties` of the cdk8s.yaml entry: `kubernetesVersion` (default '1.28'). */
+  constructor(properties: { readonly kubernetesVersion?: KubernetesVersion } = {}) {
+    this.version = kubernetesVersion(properties.kubernetesVersion);
+  }
+
   /** Validates `context.manifests` as one output, adds one violation per problem and submits the report. */
   public async validate(context: ValidationPluginContext): Promise<void> {
     const manifests = readManifests(context.manifests);
     const names = new Map(manifests.objects.map(obj => [describeObject(obj), String(obj.metadata?.name ?? '')]));
-    const problems = validateManifests(manifests);
+    const problems = validateManifests(manifests, { kubernetesVersion: this.version }).filter(p => p.severity === 'error');
     for (const problem of problems) {
       context.report.addViolation({
         ruleName: problem.rule,
@@ -67,9 +81,9 @@ export class StrictKubernetesValidation {
         }],
       });
     }
-    context.logger.log(`${manifests.objects.length} objects in ${context.manifests.length} manifests: ${problems.length} problem(s) (Kubernetes ${KUBERNETES_VERSION}, strict)`);
+    context.logger.log(`${manifests.objects.length} objects in ${context.manifests.length} manifests: ${problems.length} problem(s) (Kubernetes ${this.version}, strict)`);
     context.report.submit(problems.length > 0 ? 'failure' : 'success', {
-      kubernetes: KUBERNETES_VERSION,
+      kubernetes: this.version,
       objects: String(manifests.objects.length),
       problems: String(problems.length),
     });
