@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'util';
 
 /** One changed field of an object. */
 export interface FieldChange {
-  /** Path, e.g. `spec.template.spec.containers[mysql].image` (list items with a `name` by name). */
+  /** Path, e.g. `spec.template.spec.containers[mysql].image` (list items with a `name` or `metadata.name` by name). */
   readonly path: string;
   /** The value before, undefined when the field is new. */
   readonly before?: unknown;
@@ -18,9 +18,10 @@ export function fieldChanges(before: unknown, after: unknown, path = ''): FieldC
     return keys.flatMap(k => fieldChanges(before[k], after[k], join(path, k)));
   }
   if (Array.isArray(before) && Array.isArray(after)) {
-    if (isNamedList(before) && isNamedList(after)) {
-      const names = [...before.map(i => i.name), ...after.map(i => i.name).filter(n => !before.some(i => i.name === n))];
-      return names.flatMap(n => fieldChanges(before.find(i => i.name === n), after.find(i => i.name === n), `${path}[${n}]`));
+    const [b, a] = [itemNames(before), itemNames(after)];
+    if (b && a) {
+      const names = [...b, ...a.filter(n => !b.includes(n))];
+      return names.flatMap(n => fieldChanges(before[b.indexOf(n)], after[a.indexOf(n)], `${path}[${n}]`));
     }
     if (before.length === after.length) return before.flatMap((b, i) => fieldChanges(b, after[i], `${path}[${i}]`));
   }
@@ -31,9 +32,14 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return x !== null && typeof x === 'object' && !Array.isArray(x);
 }
 
-function isNamedList(list: unknown[]): list is { name: string }[] {
-  const names = list.map(i => (isRecord(i) && typeof i.name === 'string' ? i.name : undefined));
-  return names.every(n => n !== undefined) && new Set(names).size === names.length;
+/** The names of a list's items (`name`, or `metadata.name` for claim templates), if every item has a unique one. */
+function itemNames(list: unknown[]): string[] | undefined {
+  const names = list.map(i => {
+    if (!isRecord(i)) return undefined;
+    const name = i.name ?? (isRecord(i.metadata) ? i.metadata.name : undefined);
+    return typeof name === 'string' ? name : undefined;
+  });
+  return names.every(n => n !== undefined) && new Set(names).size === names.length ? names as string[] : undefined;
 }
 
 function join(path: string, key: string): string {
