@@ -1,10 +1,11 @@
-import { App, Chart, ChartProps } from 'cdk8s';
+import { App } from 'cdk8s';
 import { Construct } from 'constructs';
-import { createNamespaceObject, Exposure, MariaDBVersion, HarborStack, MySQLEngine, MySQLReplication, Probe, StatefulApp, WordPressDatabase, WordPressStack } from './lib';
+import { createNamespaceObject, Exposure, HarborStack, MariaDBVersion, MySQLEngine, MySQLReplication, Probe, StatefulApp, WordPressDatabase, WordPressStack } from './lib';
+import { Release, ReleaseProps, releaseLabels, synthReleases } from './lib/release';
 
 /** The seed's `myapp`: three replicas, each with its own `data` claim kept on scale-down. */
-export class MyAppChart extends Chart {
-  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+export class MyAppChart extends Release {
+  constructor(scope: Construct, id: string, props: ReleaseProps = {}) {
     super(scope, id, props);
     createNamespaceObject(this, this.namespace!);
     new StatefulApp(this, 'myapp', {
@@ -27,11 +28,11 @@ export class MyAppChart extends Chart {
 }
 
 /** The seed's database release (bitnami/mysql, architecture=replication, -n wordpress --create-namespace). */
-export class MySQLChart extends Chart {
+export class MySQLChart extends Release {
   /** The replicated database, for the charts that use it. */
   public readonly mysql: MySQLReplication;
 
-  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+  constructor(scope: Construct, id: string, props: ReleaseProps = {}) {
     super(scope, id, props);
     createNamespaceObject(this, this.namespace!);
     this.mysql = new MySQLReplication(this, 'mysql', {
@@ -50,6 +51,7 @@ export function buildApp(app: App = new App()): App {
   new MyAppChart(app, 'myapp', { namespace: 'myapp' });
   const db = new MySQLChart(app, 'mysql', { namespace: 'wordpress' });
   new WordPressStack(app, 'wordpress', {
+    labels: releaseLabels('wordpress'),
     database: WordPressDatabase.fromReplication(db.mysql),
     adminUser: 'admin',
     persistence: { storageClassName: 'sc-nfs' },
@@ -57,11 +59,12 @@ export function buildApp(app: App = new App()): App {
     ingress: { className: 'nginx', host: 'wordpress.mystical.org', pathType: 'Prefix' },
   });
   new HarborStack(app, 'harbor', {
+    labels: releaseLabels('harbor'),
     exposure: Exposure.ingress({ className: 'nginx', hosts: { core: 'harbor.mystical.org' }, tls: { secretName: 'harbor-tls' } }),
   });
   return app;
 }
 
 if (require.main === module) {
-  buildApp().synth();
+  synthReleases(buildApp());
 }

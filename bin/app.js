@@ -50,4 +50,5 @@ if (problems.length) {
   console.error(`${formatProblems(problems)}\ncdk8s app: ${problems.length} problem(s); nothing was written to ${app.outdir}.`);
   process.exit(1);
 }
-app.synth();
+// Plain files, then the Helm chart (dist/helm/<release>/) and review page (dist/NNNN-<release>.md) of each release.
+require(path.join(build, 'lib', 'release')).synthReleases(app);
