@@ -15,4 +15,5 @@ export * from './stateful-app';
 export * from './mysql';
 export * from './wordpress';
 export * from './harbor';
+export * from './credentials';
 export * from './validation';

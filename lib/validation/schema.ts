@@ -1,4 +1,5 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { CUSTOM_RESOURCES } from './custom-resources';
 import { DEFINITIONS_ID, Definitions, KUBERNETES_VERSION, loadDefinitions } from './definitions';
 import { FastCheck, FastSchemaCompiler } from './fast-schema';
 import { K8S_FORMATS } from './formats';
@@ -59,6 +60,9 @@ export function addSchemaFindings(obj: any, findings: Finding[]): void {
     return;
   }
   const validators = validatorsFor(obj.apiVersion, obj.kind);
+  if (!validators && CUSTOM_RESOURCES.has(`${obj.apiVersion} ${obj.kind}`)) {
+    return;
+  }
   if (!validators) {
     const known = validatorState().definitions.apiVersionsByKind.get(obj.kind);
     const hint = known ? ` (it has ${obj.kind} in ${known.join(', ')})` : '';
