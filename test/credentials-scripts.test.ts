@@ -101,10 +101,13 @@ describe('a namespace without the Secrets', () => {
     expectNoValueLeaked(run.stderr);
   });
 
-  test("runs under busybox ash, the image's shell", async () => {
-    const run = await sandbox.generate(api, MYSQL_SPEC, { shell: ['busybox', 'sh'] });
+  test("runs with busybox's ash and applets, as the image has them", async () => {
+    const run = await sandbox.generate(api, specOf([mysqlSecret(), ...harborSecrets().filter(s => s.secretName === 'harbor-registry')]), { busybox: true });
     expect(run.stderr).toContain('Secret mysql-credentials: created with keys exporter-password, password, replication-password, root-password');
     expect(run.code).toBe(0);
+    const registry = api.values('harbor-registry');
+    expectHtpasswd(registry.htpasswd, 'harbor_registry_user', registry.password, true);
+    expect(api.values('mysql-credentials')['root-password']).toMatch(/^[A-Za-z0-9]{32}$/);
   });
 });
 

@@ -17,7 +17,7 @@ import { WaitForSecrets, waitForSecretsContainer } from './wait';
  * the scripts use: busybox `sh` and core utilities, `curl`, `openssl` and `php` (JSON, bcrypt).
  * See docs/credentials.md for where each comes from.
  */
-export const SECRET_GENERATOR_IMAGE = 'php:8.4.17-cli-alpine3.22';
+export const SECRET_GENERATOR_IMAGE = 'php:8.4.24-cli-alpine3.24';
 
 /** Where the generator's scripts and spec are mounted. */
 const SCRIPTS_MOUNT = '/scripts';

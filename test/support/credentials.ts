@@ -10,6 +10,9 @@ import { Chart, Testing } from 'cdk8s';
 import { Credentials, CredentialSecret, harborCredentialKeys, harborCredentialShape, HarborSecrets, MYSQL_CREDENTIAL_SHAPES, SecretGenerator } from '../../lib';
 import { SecretsApi } from './secrets-api';
 
+/** Every tool generate-secrets.sh and wait-for-secrets.sh call besides curl, openssl and php. */
+const BUSYBOX_APPLETS = ['awk', 'cat', 'dirname', 'grep', 'head', 'mkdir', 'mktemp', 'mv', 'rm', 'sed', 'sleep', 'tail', 'tr', 'wc'];
+
 export const SCRIPTS_DIR = path.join(__dirname, '..', '..', 'lib', 'credentials', 'scripts');
 
 /** The result of one run. */
@@ -23,6 +26,8 @@ export class ScriptSandbox {
   public readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credentials-'));
   public readonly bin = path.join(this.dir, 'bin');
   public readonly argvLog = path.join(this.dir, 'argv.log');
+  /** busybox applets under the names the scripts call, as in the Alpine-based image. */
+  public readonly busyboxBin = path.join(this.dir, 'busybox-bin');
 
   constructor() {
     fs.mkdirSync(this.bin);
@@ -30,18 +35,25 @@ export class ScriptSandbox {
       const real = execFileSync('sh', ['-c', `command -v ${tool}`]).toString().trim();
       fs.writeFileSync(path.join(this.bin, tool), `#!/bin/sh\nprintf '%s %s\\n' ${tool} "$*" >>"$ARGV_LOG"\nexec ${real} "$@"\n`, { mode: 0o755 });
     }
+    fs.mkdirSync(this.busyboxBin);
+    const busybox = execFileSync('sh', ['-c', 'command -v busybox']).toString().trim();
+    for (const applet of BUSYBOX_APPLETS) fs.symlinkSync(busybox, path.join(this.busyboxBin, applet));
   }
 
-  /** Runs generate-secrets.sh with `spec` against `api`, with `shell` (sh = dash here, or busybox). */
-  public generate(api: SecretsApi, spec: string, options: { shell?: string[]; env?: Record<string, string> } = {}): Promise<RunResult> {
+  /**
+   * Runs generate-secrets.sh with `spec` against `api`: with dash and the system's tools, or
+   * (`busybox`) with busybox's ash and applets, as the image has them.
+   */
+  public generate(api: SecretsApi, spec: string, options: { busybox?: boolean; env?: Record<string, string> } = {}): Promise<RunResult> {
     const specFile = fs.mkdtempSync(path.join(this.dir, 'spec-'));
     fs.writeFileSync(path.join(specFile, 'spec'), spec);
-    return this.run([...options.shell ?? ['sh'], path.join(SCRIPTS_DIR, 'generate-secrets.sh')], {
+    return this.run([...options.busybox ? ['busybox', 'sh'] : ['sh'], path.join(SCRIPTS_DIR, 'generate-secrets.sh')], {
       NAMESPACE: api.namespace,
       SPEC_FILE: path.join(specFile, 'spec'),
       API_URL: api.url,
       TOKEN_FILE: api.tokenFile,
       CA_FILE: api.caFile,
+      ...options.busybox ? { PATH: `${this.bin}:${this.busyboxBin}:/usr/bin:/bin` } : {},
       ...options.env,
     });
   }
