@@ -1,4 +1,5 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { CUSTOM_RESOURCES } from './custom-resources';
 import { Definitions, definitionsId, loadDefinitions } from './definitions';
 import { FastCheck, FastSchemaCompiler } from './fast-schema';
 import { K8S_FORMATS } from './formats';
@@ -62,6 +63,7 @@ export function addSchemaFindings(obj: any, version: KubernetesVersion, findings
   }
   const state = validatorState(version);
   const kindValidators = validatorsFor(state, obj.apiVersion, obj.kind);
+  if (!kindValidators && CUSTOM_RESOURCES.has(`${obj.apiVersion} ${obj.kind}`)) return;
   if (!kindValidators) {
     const known = state.definitions.apiVersionsByKind.get(obj.kind);
     const hint = known ? ` (it has ${obj.kind} in ${known.join(', ')})` : '';
