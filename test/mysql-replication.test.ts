@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import {
-  MySQLEngine, MySQLReplication, MySQLReplicationProps, SecretKeyRef, StatefulSetUpdateStrategy,
+  MySQLEngine, MariaDBVersion, MySQLVersion, MySQLReplication, MySQLReplicationProps, SecretKeyRef, StatefulSetUpdateStrategy,
 } from '../lib';
 import { expectValid, find, Manifest, ofKind, synthChart } from './support/manifests';
 
@@ -129,23 +129,26 @@ describe('MySQLReplication handles', () => {
   const db = build({ database: { name: 'wordpress', user: 'wordpress' } });
 
   test('write endpoint is pod 0; read endpoint is the read Service', () => {
-    expect(db.writeEndpoint).toEqual({ host: 'mysql-0.mysql.wordpress.svc.cluster.local', port: 3306 });
+    expect(db.endpoint).toEqual({ host: 'mysql-0.mysql.wordpress.svc.cluster.local', port: 3306 });
     expect(db.readEndpoint).toEqual({ host: 'mysql-read.wordpress.svc.cluster.local', port: 3306 });
   });
 
   test('secret references and the application database', () => {
     expect(db.rootPassword).toEqual(SecretKeyRef.of('mysql-credentials', 'root-password'));
-    expect(db.database).toEqual({ name: 'wordpress', user: 'wordpress', password: SecretKeyRef.of('mysql-credentials', 'password') });
-    expect(db.requiredSecret).toEqual({ name: 'mysql-credentials', keys: ['root-password', 'replication-password', 'password'] });
+    expect([db.databaseName, db.user, db.password]).toEqual(['wordpress', 'wordpress', SecretKeyRef.of('mysql-credentials', 'password')]);
+    expect(db.engineFamily).toBe('mysql');
+    expect(db.requiredSecrets.map(s => `${s.secretName}/${s.key}`)).toEqual(['mysql-credentials/root-password', 'mysql-credentials/replication-password', 'mysql-credentials/password']);
+    expect(db.requiredSecrets.find(s => s.key === 'password')).toMatchObject({ namespace: 'wordpress', purpose: 'password of the application user wordpress' });
+    expect(() => build({}).databaseName).toThrow(/database \(unset\) is invalid: is needed by a consumer/);
   });
 });
 
 describe('MySQLReplication props', () => {
   test('engines: MySQL 8.0, MariaDB 11.4 and 10.11 with their images, tools and settings', () => {
-    const mysql80 = synth({ engine: MySQLEngine.mysql80() });
+    const mysql80 = synth({ engine: MySQLEngine.mysql(MySQLVersion.V8_0) });
     expect(container(mysql80, 'mysql').image).toBe('mysql:8.0.43');
     expect(envOf(container(mysql80, 'backup')).MYSQL_VERSION).toBe('8.0');
-    const maria = synth({ engine: MySQLEngine.mariadb114() });
+    const maria = synth({ engine: MySQLEngine.mariadb(MariaDBVersion.V11_4) });
     const mariaDb = container(maria, 'mariadb');
     expect(mariaDb.image).toBe('mariadb:11.4.8');
     expect(container(maria, 'backup').image).toBe('mariadb:11.4.8');
@@ -154,8 +157,8 @@ describe('MySQLReplication props', () => {
     expect(cnf['replica.cnf']).toMatch(/^read_only=ON$/m);
     expect(cnf['common.cnf']).toMatch(/^gtid_strict_mode=ON$/m);
     expect(find(maria, 'StatefulSet', 'mysql').metadata.labels['app.kubernetes.io/name']).toBe('mariadb');
-    expect(container(synth({ engine: MySQLEngine.mariadb1011() }), 'mariadb').image).toBe('mariadb:10.11.14');
-    const custom = synth({ engine: MySQLEngine.mysql84({ image: 'registry.example.com/mysql:8.4.6', backupImage: 'registry.example.com/xtrabackup:8.4.0-4' }) });
+    expect(container(synth({ engine: MySQLEngine.mariadb(MariaDBVersion.V10_11) }), 'mariadb').image).toBe('mariadb:10.11.14');
+    const custom = synth({ engine: MySQLEngine.mysql(MySQLVersion.of('8.4', { image: 'registry.example.com/mysql:8.4.6', backupImage: 'registry.example.com/xtrabackup:8.4.0-4' })) });
     expect(container(custom, 'backup').image).toBe('registry.example.com/xtrabackup:8.4.0-4');
     [mysql80, maria, custom].forEach(expectValid);
   });
@@ -193,7 +196,7 @@ describe('MySQLReplication props', () => {
     const objects = synth({
       resources: { requests: { cpu: '2', memory: '4Gi' }, limits: { memory: '4Gi' } },
       backupResources: { requests: { cpu: '200m', memory: '256Mi' } },
-      startupTimeoutSeconds: 1800, peerWaitSeconds: 30, antiAffinity: 'hard', disruptionBudget: { enabled: false },
+      startupTimeoutSeconds: 1800, peerWaitSeconds: 30, antiAffinity: 'hard', disruptionBudget: false,
       podSecurity: { runAsUser: 1001, fsGroup: 1001 }, readServiceName: 'mysql-replicas', partOf: 'blog', clusterDomain: 'example.internal',
     });
     const db = container(objects, 'mysql');
@@ -207,7 +210,7 @@ describe('MySQLReplication props', () => {
     expect(find(objects, 'Service', 'mysql-replicas').spec.selector).toEqual(find(objects, 'StatefulSet', 'mysql').spec.selector.matchLabels);
     expect(find(objects, 'StatefulSet', 'mysql').metadata.labels['app.kubernetes.io/part-of']).toBe('blog');
     const mysql = new MySQLReplication(new Chart(Testing.app(), 'c', { namespace: 'db' }), 'mysql', { clusterDomain: 'example.internal' });
-    expect(mysql.writeEndpoint.host).toBe('mysql-0.mysql.db.svc.example.internal');
+    expect(mysql.endpoint.host).toBe('mysql-0.mysql.db.svc.example.internal');
   });
 
   test('the mysqld-exporter sidecar on 9104', () => {
@@ -220,7 +223,7 @@ describe('MySQLReplication props', () => {
     const db = envOf(container(objects, 'mysql'));
     expect(db.EXPORTER_USER).toBe('exporter');
     expect(db.EXPORTER_PASSWORD).toEqual({ secretKeyRef: { name: 'mysql-credentials', key: 'exporter-password' } });
-    expect(build({ exporter: {} }).requiredSecret.keys).toContain('exporter-password');
+    expect(build({ exporter: {} }).requiredSecrets.map(s => s.key)).toContain('exporter-password');
     expectValid(objects);
   });
 });
@@ -234,7 +237,12 @@ describe('MySQLReplication rejects bad input', () => {
     ['a server-id offset of 0', { serverIdOffset: 0 }, /serverIdOffset 0 is invalid/],
     ['an unsafe user name', { replicationUser: "repl'; DROP" }, /replicationUser .* is invalid: must be 1 to 32 letters/],
     ['a database user equal to root', { database: { name: 'app', user: 'root' } }, /database.user "root" is invalid: must differ from root/],
-    ['an unpinned image', { engine: MySQLEngine.mysql84({ image: 'mysql' }) }, /engine.image "mysql" is invalid: must name a pinned tag/],
+    ['an unpinned image', { engine: MySQLEngine.mysql(MySQLVersion.of('8.4', { image: 'mysql', backupImage: 'percona/percona-xtrabackup:8.4.0-4' })) }, /engine.image "mysql" is invalid: must name a pinned tag/],
+    ['storage size reported under the user\'s prop', { storage: { size: '-5Gi' } }, /db\/mysql: storage.size "-5Gi" is invalid/],
+    ['an existing claim for per-member data', { storage: { existingClaim: 'data' } }, /storage.existingClaim "data" is invalid: is not possible/],
+    ['a config value with a newline', { config: { max_connections: '500\n[client]\npassword=oops' } }, /config.max_connections .* is invalid: must be one line/],
+    ['a config key the construct owns', { config: { 'server-id': '7' } }, /config.server-id "7" is invalid: is set by MySQLReplication itself/],
+    ['a Secret name that is not a DNS subdomain', { secretName: 'My_Secret' }, /secretName "My_Secret" is invalid/],
     ['a bad read Service name', { readServiceName: 'Read' }, /readServiceName "Read" is invalid/],
   ];
   test.each(cases)('%s', (_, props, message) => expect(() => build(props)).toThrow(message));

@@ -32,7 +32,7 @@ describe('the npm package', () => {
       const lib = require('${info.name}');
       const app = new App();
       const chart = new Chart(app, 'db', { namespace: 'db' });
-      new lib.MySQLReplication(chart, 'mysql', { engine: lib.MySQLEngine.mariadb114() });
+      new lib.MySQLReplication(chart, 'mysql', { engine: lib.MySQLEngine.mariadb(MariaDBVersion.V11_4) });
       const problems = lib.validateObjects(chart.toJson());
       console.log(JSON.stringify({ objects: chart.toJson().length, problems: problems.length, exports: Object.keys(lib).length }));
     `;

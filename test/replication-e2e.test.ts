@@ -18,7 +18,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { MySQLEngine, MySQLReplication } from '../lib';
+import { MySQLEngine, MariaDBVersion, MySQLReplication } from '../lib';
 import { ReplicationMode } from '../lib/mysql/config-files';
 import { assertPortsFree, EmulatedCluster, EmulatedPod } from './e2e/pod';
 import { installExitGuard, removeOnExit, sleep, waitUntil } from './e2e/processes';
@@ -44,7 +44,7 @@ class Harness {
     let repl: MySQLReplication | undefined;
     const objects = synthChart((chart) => {
       repl = new MySQLReplication(chart, NAME, {
-        engine: MySQLEngine.mariadb1011(),
+        engine: MySQLEngine.mariadb(MariaDBVersion.V10_11),
         replicationMode: mode,
         database: { name: 'app', user: 'app' },
         exporter: {},
@@ -62,7 +62,7 @@ class Harness {
         serverConfDir: this.repl.engine.confDir,
         mainContainer: this.repl.engine.flavor,
         sidecarContainer: 'backup',
-        port: this.repl.writeEndpoint.port,
+        port: this.repl.endpoint.port,
         hideTools: withoutNcat ? ['ncat'] : [],
       });
     } catch (err) {
@@ -77,7 +77,7 @@ class Harness {
 
   /** The primary, reached through the construct's write endpoint (pod 0's DNS name). */
   public get writeTarget(): SqlTarget {
-    return { host: this.cluster.resolve(this.repl.writeEndpoint.host), port: this.repl.writeEndpoint.port };
+    return { host: this.cluster.resolve(this.repl.endpoint.host), port: this.repl.endpoint.port };
   }
 
   /** Inserts `count` new rows on the primary as the app user, in one statement; returns their ids. */

@@ -80,7 +80,7 @@ describe('StatefulApp props', () => {
   });
 
   test('PDB and anti-affinity are switchable', () => {
-    const objects = synth({ replicas: 3, disruptionBudget: { enabled: false }, antiAffinity: 'none' });
+    const objects = synth({ replicas: 3, disruptionBudget: false, antiAffinity: 'none' });
     expect(ofKind(objects, 'PodDisruptionBudget')).toHaveLength(0);
     expect(find(objects, 'StatefulSet', 'myapp').spec.template.spec.affinity).toBeUndefined();
     const hard = find(synth({ antiAffinity: 'hard' }), 'StatefulSet', 'myapp').spec.template.spec.affinity;

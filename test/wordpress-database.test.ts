@@ -53,14 +53,14 @@ describe('mode 2: WordPressDatabase.fromReplication(mysql), another chart', () =
     expect(stack.databaseKind).toBe('replication');
     expect(stack.mysql).toBe(mysql);
     expect(dbEnv(stack.toJson())).toEqual({
-      host: `${mysql.writeEndpoint.host}:${mysql.writeEndpoint.port}`,
-      name: mysql.database!.name,
-      user: mysql.database!.user,
-      password: { name: mysql.database!.password.secretName, key: mysql.database!.password.key },
-      waitHost: mysql.writeEndpoint.host,
-      waitPort: String(mysql.writeEndpoint.port),
+      host: `${mysql.endpoint.host}:${mysql.endpoint.port}`,
+      name: mysql.databaseName,
+      user: mysql.user,
+      password: { name: mysql.password.secretName, key: mysql.password.key },
+      waitHost: mysql.endpoint.host,
+      waitPort: String(mysql.endpoint.port),
     });
-    expect(mysql.writeEndpoint.host).toBe('mysql-0.mysql.wordpress.svc.cluster.local');
+    expect(mysql.endpoint.host).toBe('mysql-0.mysql.wordpress.svc.cluster.local');
     // no StatefulSet of its own, and the Namespace stays with the database chart (written first)
     expect(ofKind(stack.toJson(), 'StatefulSet')).toEqual([]);
     expect(ofKind(stack.toJson(), 'Namespace')).toEqual([]);

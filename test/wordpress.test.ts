@@ -89,7 +89,7 @@ describe('WordPressStack defaults (mode 1: an owned MySQLReplication)', () => {
   test('WordPress connects to the primary through the MySQLReplication handles', () => {
     const mysql = stack.mysql!;
     expect(stack.database).toEqual({
-      host: mysql.writeEndpoint.host, port: mysql.writeEndpoint.port, name: 'wordpress', user: 'wordpress', password: mysql.database!.password,
+      host: mysql.endpoint.host, port: mysql.endpoint.port, name: 'wordpress', user: 'wordpress', password: mysql.password,
     });
     expect(envValue(wp, 'WORDPRESS_DB_HOST')).toBe('wordpress-mysql-0.wordpress-mysql.wordpress.svc.cluster.local:3306');
     expect(envValue(wp, 'WORDPRESS_DB_NAME')).toBe('wordpress');

@@ -91,12 +91,13 @@ export abstract class WorkloadBase extends Construct {
   /** Cluster DNS domain of the app's DNS names. */
   public readonly clusterDomain: string;
   /** The ServiceAccount, when created. */
-  public readonly serviceAccount?: k8s.KubeServiceAccount;
+  private sa?: k8s.KubeServiceAccount;
 
   private readonly pod: PodProps;
   private readonly sidecarSpecs: ContainerSpec[];
   private readonly initSpecs: ContainerSpec[];
   private readonly podVolumes: AppVolume[];
+  private readonly claimVolumes: AppVolume[] = [];
   private readonly addedEnv: Record<string, Record<string, EnvValue>> = {};
   private readonly addedMounts: Record<string, VolumeMount[]> = {};
   private readonly configs: Array<{ readonly spec: AppConfigMap; readonly files: Record<string, string>; readonly object: k8s.KubeConfigMap }> = [];
@@ -125,17 +126,13 @@ export abstract class WorkloadBase extends Construct {
     this.sidecarSpecs = [...(props.sidecars ?? [])];
     this.initSpecs = [...(props.initContainers ?? [])];
     this.podVolumes = [...(props.volumes ?? [])];
-    (props.configMaps ?? []).forEach((cm, i) => this.createConfigMap(cm, `configMaps[${i}]`));
-
-    if (props.serviceAccount) {
-      const saName = props.serviceAccount.name ?? this.name;
-      checkDnsSubdomain(this, 'serviceAccount.name', saName);
-      this.serviceAccount = new k8s.KubeServiceAccount(this, 'service-account', {
-        metadata: { name: saName, labels: this.labels }, automountServiceAccountToken: props.serviceAccount.automountToken ?? false,
-      });
-    }
     this.automountToken = props.serviceAccount?.automountToken ?? false;
     this.node.addValidation({ validate: () => this.validatePod() });
+  }
+
+  /** The ServiceAccount, when created. */
+  public get serviceAccount(): k8s.KubeServiceAccount | undefined {
+    return this.sa;
   }
 
   /** Every named port of the pod (main container and sidecars). */
@@ -245,6 +242,27 @@ export abstract class WorkloadBase extends Construct {
     return port!.port;
   }
 
+  /**
+   * Creates the ConfigMaps and the ServiceAccount given in props; subclasses call it once, where
+   * these objects belong in the output (after their Services).
+   */
+  protected createPodObjects(props: WorkloadProps): void {
+    (props.configMaps ?? []).forEach((cm, i) => this.createConfigMap(cm, `configMaps[${i}]`));
+
+    if (props.serviceAccount) {
+      const saName = props.serviceAccount.name ?? this.name;
+      checkDnsSubdomain(this, 'serviceAccount.name', saName);
+      this.sa = new k8s.KubeServiceAccount(this, 'service-account', {
+        metadata: { name: saName, labels: this.labels }, automountServiceAccountToken: props.serviceAccount.automountToken ?? false,
+      });
+    }
+  }
+
+  /** Mounts an existing or created PersistentVolumeClaim as the pod volume `name` (before the props' volumes). */
+  protected addClaimVolume(name: string, claimName: string): void {
+    this.claimVolumes.push(AppVolume.persistentVolumeClaim(name, claimName));
+  }
+
   /** Claim template names that mounts may refer to (StatefulSets). */
   protected declareClaimTemplates(names: readonly string[]): void {
     this.claimTemplateNames.push(...names);
@@ -314,12 +332,12 @@ export abstract class WorkloadBase extends Construct {
       container: { ...this.pod.container, volumeMounts: [...autoMounts, ...(this.pod.container.volumeMounts ?? [])] },
       sidecars: this.sidecarSpecs,
       initContainers: this.initSpecs,
-      volumes: [...this.configs.map(c => AppVolume.configMap(c.spec.name, c.object.name, { defaultMode: c.spec.defaultMode })), ...this.podVolumes],
+      volumes: [...this.configs.map(c => AppVolume.configMap(c.spec.name, c.object.name, { defaultMode: c.spec.defaultMode })), ...this.claimVolumes, ...this.podVolumes],
       labels: this.labels,
       selector: this.selectorLabels,
       claimNames: this.claimTemplateNames,
       annotations: Object.keys(checksum).length ? { [CONFIG_HASH_ANNOTATION]: contentHash(checksum) } : {},
-      serviceAccountName: this.serviceAccount?.name,
+      serviceAccountName: this.sa?.name,
       automountToken: this.automountToken,
       addedEnv: this.addedEnv,
       addedMounts: this.addedMounts,

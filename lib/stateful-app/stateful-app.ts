@@ -4,7 +4,6 @@ import { checkDnsLabel, checkInteger } from '../common/checks';
 import { Endpoint } from '../common/endpoint';
 import { check } from '../common/errors';
 import { claimSpec } from '../common/storage';
-import { AppVolume } from '../common/volume';
 import { WorkloadBase } from '../common/workload-base';
 import { StatefulAppProps } from './props';
 import { StatefulSetUpdateStrategy } from './update-strategy';
@@ -72,9 +71,8 @@ export class StatefulApp extends WorkloadBase {
     this.claimTemplates = templates.map(c => c.name);
     this.declareClaimTemplates(this.claimTemplates);
     for (const c of this.volumeClaims.filter(cl => cl.existingClaim !== undefined)) {
-      this.addVolume(AppVolume.persistentVolumeClaim(c.name, c.existingClaim!));
+      this.addClaimVolume(c.name, c.existingClaim!);
     }
-    this.checkPod();
 
     const serviceName = props.headlessService?.name ?? this.name;
     checkDnsLabel(this, 'headlessService.name', serviceName);
@@ -90,6 +88,8 @@ export class StatefulApp extends WorkloadBase {
     if (props.clientService) {
       this.clientService = this.createService('client', 'clientService', `${this.name}-client`, props.clientService);
     }
+    this.createPodObjects(props);
+    this.checkPod();
 
     const retention = props.claimRetentionPolicy ?? {};
     this.statefulSet = new k8s.KubeStatefulSet(this, 'statefulset', {
