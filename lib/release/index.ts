@@ -7,4 +7,3 @@ export * from './plan-cli';
 export * from './prune';
 export * from './review-page';
 export * from './risks';
-export * from './validation-plugin';
