@@ -2,10 +2,10 @@ import { Chart, Testing } from 'cdk8s';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import {
-  ALPHABETS, Credentials, CredentialSecret, CredentialShape, CredentialSource, InvalidPropError, SecretGenerator,
-  SECRET_GENERATOR_IMAGE, WORDPRESS_CREDENTIAL_SHAPES,
-} from '../lib';
+import { Credentials, CredentialSecret, CredentialShape, CredentialSource, InvalidPropError, SecretGenerator } from '../lib';
+import { WORDPRESS_CREDENTIAL_SHAPES } from '../lib/credentials/presets';
+import { SECRET_GENERATOR_IMAGE } from '../lib/credentials/secret-generator';
+import { ALPHABETS } from '../lib/credentials/shapes';
 import { validateObjects } from '../lib/validation';
 import { harborSecrets, mysqlSecret, SCRIPTS_DIR } from './support/credentials';
 import { expectValid, find, Manifest, ofKind } from './support/manifests';

@@ -20,19 +20,9 @@ export interface CredentialSecret {
   readonly keys: Readonly<Record<string, CredentialKey>>;
 }
 
-/** One key of a Secret that someone else must create (the library's one `requiredSecrets` shape). */
-export interface RequiredSecretKey {
-  /** Name of the Secret. */
-  readonly secretName: string;
-  /** Its namespace. @default - the namespace of the construct that reads it */
-  readonly namespace?: string;
-  /** Key inside the Secret. */
-  readonly key: string;
-  /** What the value is and what it must look like. */
-  readonly purpose: string;
-  /** Construct paths or components that read it. */
-  readonly usedBy: readonly string[];
-}
+import type { RequiredSecretKey } from '../common/secret';
+
+export type { RequiredSecretKey };
 
 /** One key that the in-cluster generator Job creates: a {@link RequiredSecretKey} and its shape. */
 export interface GeneratedSecretKey extends RequiredSecretKey {

@@ -7,6 +7,7 @@ export type { ValidationProblem } from './problem';
 export { formatProblems } from './problem';
 export type { ValidateObjectsOptions, ValidationOptions } from './validate';
 export type { KubernetesVersion } from './versions';
+export { KUBERNETES_VERSIONS } from './versions';
 export { validateObjects } from './validate';
 
 /** Validates the objects of multi-document YAML files together, as one output; every problem names its file. */

@@ -7,7 +7,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
-import { Credentials, CredentialSecret, harborCredentialKeys, harborCredentialShape, HarborSecrets, MYSQL_CREDENTIAL_SHAPES, SecretGenerator } from '../../lib';
+import { Credentials, CredentialSecret, HarborSecrets, SecretGenerator } from '../../lib';
+import { harborCredentialKeys, harborCredentialShape, MYSQL_CREDENTIAL_SHAPES } from '../../lib/credentials/presets';
 import { SecretsApi } from './secrets-api';
 
 /** Every tool generate-secrets.sh and wait-for-secrets.sh call besides curl, openssl and php. */
