@@ -4,7 +4,7 @@
  *
  * The scripts, the option files, every container's command and env and the readiness probe are
  * read from the synthesized objects (ConfigMaps and StatefulSet pod template); test/e2e/pod.ts
- * emulates the pods on this machine, each on its own loopback address 127.0.0.1<ordinal>, and
+ * emulates the pods on this machine, each on its own loopback address (127.x.y.1<ordinal>, a network free for this run), and
  * lists the few env values it changes (what the kubelet and the pod network would make
  * different). The image entrypoint's first start on the primary is emulated in
  * test/e2e/server.ts; replicas get their data only from clone.sh.
@@ -20,7 +20,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { MySQLEngine, MariaDBVersion, MySQLReplication } from '../lib';
 import { ReplicationMode } from '../lib/mysql/config-files';
-import { assertPortsFree, EmulatedCluster, EmulatedPod } from './e2e/pod';
+import { chooseMemberAddresses, EmulatedCluster, EmulatedPod } from './e2e/pod';
 import { installExitGuard, removeOnExit, sleep, waitUntil } from './e2e/processes';
 import { SqlTarget } from './e2e/sql';
 import { synthChart } from './support/manifests';
@@ -188,7 +188,7 @@ function useHarness(mode: ReplicationMode, withoutNcat = false) {
   let failedStep: string | undefined;
   beforeAll(async () => {
     removeGuard = installExitGuard();
-    await assertPortsFree(MEMBERS, [3306, 3307]);
+    await chooseMemberAddresses(MEMBERS, [3306, 3307]);
     harness = new Harness(mode, withoutNcat);
   });
   afterAll(async () => {

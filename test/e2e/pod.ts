@@ -3,10 +3,10 @@
  *
  * Each pod gets a directory with one subdirectory per volume (the data claim, the conf emptyDir,
  * the projected ConfigMap volumes), a TMPDIR per container, and its own loopback address
- * 127.0.0.1<ordinal>. Containers run the commands and env of the pod template, with only what
+ * 127.x.y.1<ordinal> (a loopback network chosen free for the run). Containers run the commands and env of the pod template, with only what
  * the kubelet and the pod network would make different:
  * - HOSTNAME is the pod name;
- * - MEMBER_HOST_TEMPLATE is `127.0.0.1{ordinal}`: the manifests' `<sts>-{ordinal}.<sts>` DNS
+ * - MEMBER_HOST_TEMPLATE is `127.x.y.1{ordinal}`: the manifests' `<sts>-{ordinal}.<sts>` DNS
  *   names, mapped to the members' addresses;
  * - MYSQL_HOST and CLONE_LISTEN_ADDRESS are the pod's own address (a pod's 127.0.0.1 and
  *   0.0.0.0 are its own; here every member shares one network namespace);
@@ -29,10 +29,22 @@ import {
 } from './server';
 import { Account, SqlClient, SqlTarget } from './sql';
 
+/**
+ * The loopback network of this run's emulated pods: member n listens on `<prefix>n` (e.g.
+ * `127.83.17.1` + n). Chosen by {@link chooseMemberAddresses} so that two runs on one machine never
+ * share an address.
+ */
+let memberPrefix = '127.0.0.1';
+
 /** The address of member `ordinal` (0..9). */
 export function memberAddress(ordinal: number): string {
   if (!Number.isInteger(ordinal) || ordinal < 0 || ordinal > 9) throw new Error(`ordinal ${ordinal} has no emulated address`);
-  return `127.0.0.1${ordinal}`;
+  return `${memberPrefix}${ordinal}`;
+}
+
+/** MEMBER_HOST_TEMPLATE for the emulated pods. */
+export function memberHostTemplate(): string {
+  return `${memberPrefix}{ordinal}`;
 }
 
 /** Env variables holding a directory inside the container. */
@@ -248,7 +260,7 @@ export class EmulatedPod {
       ...this.template.env(container, (n, k, e) => this.cluster.secret(n, k, e)),
     };
     env.HOSTNAME = this.name;
-    if ('MEMBER_HOST_TEMPLATE' in env) env.MEMBER_HOST_TEMPLATE = '127.0.0.1{ordinal}';
+    if ('MEMBER_HOST_TEMPLATE' in env) env.MEMBER_HOST_TEMPLATE = memberHostTemplate();
     if ('MYSQL_HOST' in env) env.MYSQL_HOST = this.address;
     if ('CLONE_LISTEN_ADDRESS' in env) env.CLONE_LISTEN_ADDRESS = this.address;
     for (const v of DIRECTORY_VARS) {
@@ -403,23 +415,25 @@ export class EmulatedPod {
   }
 }
 
-/** Fails, naming the address, when something already listens on a member's ports (e.g. a server left over from an interrupted run). */
-export async function assertPortsFree(ordinals: readonly number[], ports: readonly number[]): Promise<void> {
-  const busy: string[] = [];
-  for (const n of ordinals) {
-    for (const port of ports) {
-      const host = memberAddress(n);
-      const open = await new Promise<boolean>((resolve) => {
-        const s = net.connect({ host, port });
-        s.setTimeout(2000, () => { s.destroy(); resolve(false); });
-        s.once('connect', () => { s.destroy(); resolve(true); });
-        s.once('error', () => resolve(false));
-      });
-      if (open) busy.push(`${host}:${port}`);
-    }
+/** Whether this process can listen on host:port (nobody else does). */
+function canListen(host: string, port: number): Promise<boolean> {
+  return new Promise(resolve => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Picks a loopback network for this run's emulated pods on which every member's ports are free,
+ * so that two test runs on one machine (or a leftover server of an interrupted run) never collide.
+ */
+export async function chooseMemberAddresses(ordinals: readonly number[], ports: readonly number[]): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    memberPrefix = `127.${1 + Math.floor(Math.random() * 254)}.${Math.floor(Math.random() * 256)}.1`;
+    let free = true;
+    for (const n of ordinals) for (const port of ports) free = free && await canListen(memberAddress(n), port);
+    if (free) return;
   }
-  if (busy.length) {
-    throw new Error(`already in use: ${busy.join(', ')}. The e2e test needs these addresses for its emulated pods; `
-      + 'is a mariadbd or ncat from an interrupted run still alive (ps -ef | grep -e mariadbd -e ncat)?');
-  }
+  throw new Error(`no free loopback network for the emulated pods (ports ${ports.join(', ')}) after 50 attempts`);
 }
