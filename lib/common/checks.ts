@@ -91,7 +91,7 @@ export function checkAnnotations(scope: IConstruct, prop: string, annotations: R
     checkRule(scope, prop, key, ruleOf('an annotation key', annotationKey(key)));
     check(typeof value === 'string', scope, `${prop}.${key}`, value, 'must be a string');
   }
-  checkRule(scope, prop, new ShownValue(`(${Object.keys(all).length} annotations)`), annotationsSize(all));
+  checkRule(scope, prop, new ShownValue(`(${Object.keys(all).length} keys)`), annotationsSize(all));
 }
 
 /** `rule` said of `what` (`a label key must ...`), or undefined. */

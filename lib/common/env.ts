@@ -57,7 +57,7 @@ export function checkEnv(scope: IConstruct, prop: string, env: Readonly<Record<s
     const rule = literal === undefined ? undefined : literalCredential(name, literal);
     if (rule !== undefined) {
       throw new InvalidPropError(scope, `${prop}.${name}`, new ShownValue('(a literal value, not shown)'),
-        `${rule}: use EnvValue.fromSecret(SecretKeyRef.of(secretName, key))`);
+        `${rule}: read it from a Secret with EnvValue.fromSecret(SecretKeyRef.of(secretName, key))`);
     }
   }
 }

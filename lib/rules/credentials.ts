@@ -14,6 +14,6 @@ const FLAG_VALUE = /^(true|false|yes|no|on|off|0|1)$/i;
  */
 export function literalCredential(name: string, value: string): string | undefined {
   return SECRET_NAME.test(name) && !SECRET_REFERENCE_NAME.test(name) && !FLAG_VALUE.test(value)
-    ? 'looks like a credential but has a literal value: read it from a Secret instead (valueFrom.secretKeyRef)'
+    ? 'looks like a credential but has a literal value, which would be written into the manifests'
     : undefined;
 }
