@@ -1,6 +1,9 @@
 import { IConstruct } from 'constructs';
-import { check, InvalidPropError } from './errors';
-import { absolutePath, dns1123Label, dns1123Subdomain, MAX_STATEFULSET_NAME as MAX_NAME, pinnedImage, portName, quantity } from '../rules';
+import { check, InvalidPropError, ShownValue } from './errors';
+import {
+  absolutePath, annotationKey, annotationsSize, dns1123Label, dns1123Subdomain, isWholeQuantity, labelValue,
+  MAX_STATEFULSET_NAME as MAX_NAME, parseQuantity, pinnedImage, portName, qualifiedName, quantity, Quantity,
+} from '../rules';
 
 /** Longest StatefulSet name: its pods carry `controller-revision-hash: <name>-<10 chars>` (63 max). */
 export const MAX_STATEFULSET_NAME = MAX_NAME;
@@ -47,6 +50,55 @@ export function checkQuantity(scope: IConstruct, prop: string, value: string): v
   throw new InvalidPropError(scope, prop, value, rule);
 }
 
+/** What a resource quantity counts: bytes must be whole, CPU may be a fraction of a core. */
+export type QuantityUnit = 'bytes' | 'cpu';
+
+/**
+ * Checks a resource quantity as the API server does: a quantity, never negative (greater than zero
+ * when `positive`), and for bytes a whole number (`64m` is 64 millibytes, a typo for `64Mi`).
+ * Returns the parsed quantity.
+ */
+export function checkResourceQuantity(scope: IConstruct, prop: string, value: string, unit: QuantityUnit, positive = false): Quantity {
+  checkQuantity(scope, prop, value);
+  const q = parseQuantity(value)!;
+  if (positive) check(q.nanos > 0n, scope, prop, value, 'must be greater than zero');
+  else check(q.nanos >= 0n, scope, prop, value, 'must not be negative');
+  if (unit === 'bytes' && !isWholeQuantity(q)) {
+    const text = value.trim();
+    const hint = text.endsWith('m') ? `: did you mean "${text.slice(0, -1)}Mi"?` : '';
+    throw new InvalidPropError(scope, prop, value, `must be a whole number of bytes ("m" means milli, a thousandth)${hint}`);
+  }
+  return q;
+}
+
+/** Checks a user or group ID: a whole number from 0 to 2147483647, as the API server accepts. */
+export function checkLinuxId(scope: IConstruct, prop: string, value: number | undefined): void {
+  if (value !== undefined) checkInteger(scope, prop, value, 0, 2147483647);
+}
+
+/** Checks labels (or a node selector): keys are qualified names, values label values (at most 63 characters). */
+export function checkLabels(scope: IConstruct, prop: string, labels: Readonly<Record<string, string>> | undefined): void {
+  for (const [key, value] of Object.entries(labels ?? {})) {
+    checkRule(scope, prop, key, ruleOf('a label key', qualifiedName(key)));
+    checkRule(scope, `${prop}.${key}`, value, typeof value === 'string' ? ruleOf('a label value', labelValue(value)) : 'must be a string');
+  }
+}
+
+/** Checks annotations: keys are qualified names, keys and values together at most 256 KiB. */
+export function checkAnnotations(scope: IConstruct, prop: string, annotations: Readonly<Record<string, string>> | undefined): void {
+  const all = annotations ?? {};
+  for (const [key, value] of Object.entries(all)) {
+    checkRule(scope, prop, key, ruleOf('an annotation key', annotationKey(key)));
+    check(typeof value === 'string', scope, `${prop}.${key}`, value, 'must be a string');
+  }
+  checkRule(scope, prop, new ShownValue(`(${Object.keys(all).length} keys)`), annotationsSize(all));
+}
+
+/** `rule` said of `what` (`a label key must ...`), or undefined. */
+function ruleOf(what: string, rule: string | undefined): string | undefined {
+  return rule === undefined ? undefined : `${what} ${rule}`;
+}
+
 /** Checks an image reference pinned to a tag or a digest (never an implicit `latest`). */
 export function checkImage(scope: IConstruct, prop: string, value: string): void {
   checkRule(scope, prop, value, typeof value === 'string' ? pinnedImage(value) : 'must be a string');
@@ -57,8 +109,8 @@ export function checkAbsolutePath(scope: IConstruct, prop: string, value: string
   checkRule(scope, prop, value, typeof value === 'string' ? absolutePath(value) : 'must be a string');
 }
 
-/** Throws {@link InvalidPropError} with `rule` unless it is undefined. */
-function checkRule(scope: IConstruct, prop: string, value: unknown, rule: string | undefined): void {
+/** Throws {@link InvalidPropError} with `rule` unless it is undefined (`rule` comes from a function of `lib/rules`). */
+export function checkRule(scope: IConstruct, prop: string, value: unknown, rule: string | undefined): void {
   if (rule !== undefined) {
     throw new InvalidPropError(scope, prop, value, rule);
   }

@@ -112,6 +112,7 @@ export class DeploymentApp extends WorkloadBase {
         },
       });
     }
+    this.claimObjectNames();
   }
 
   /** Endpoint of the app's Service on a named container port. */

@@ -8,3 +8,4 @@ export * from './names';
 export * from './quantity';
 export * from './paths';
 export * from './image';
+export * from './credentials';
