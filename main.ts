@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
-import { createNamespaceObject, Exposure, HarborStack, MariaDBVersion, MySQLEngine, MySQLReplication, Probe, StatefulApp, WordPressDatabase, WordPressStack } from './lib';
+import { createNamespaceObject, CredentialSource, Exposure, HarborStack, MariaDBVersion, MySQLEngine, MySQLReplication, Probe, StatefulApp, WordPressDatabase, WordPressStack } from './lib';
 import { Release, ReleaseProps, releaseLabels, synthReleases } from './lib/release';
 
 /** The seed's `myapp`: three replicas, each with its own `data` claim kept on scale-down. */
@@ -42,6 +42,9 @@ export class MySQLChart extends Release {
       replicas: 2,
       database: { name: 'wordpress', user: 'wordpress' },
       storage: { storageClassName: 'sc-nfs' },
+      // mysql-credentials is made once in the cluster by the namespace's secret-generator Job;
+      // WordPress reads its `password` key from the same Secret (same namespace).
+      credentials: CredentialSource.generated(),
     });
   }
 }

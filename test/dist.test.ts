@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
 import { synthReleases } from '../lib/release';
 import { validateYamlFiles, formatProblems } from '../lib/validation';
 import { buildApp } from '../main';
@@ -43,6 +44,24 @@ describe('the default app', () => {
     expect(Object.keys(first)).toEqual(expect.arrayContaining(['0001-mysql.k8s.yaml', '0001-mysql.md', 'helm/mysql/Chart.yaml', 'helm/mysql/templates/manifests.yaml']));
     for (const f of Object.keys(committed)) {
       expect({ file: f, content: committed[f] }).toEqual({ file: f, content: first[f] });
+    }
+  });
+
+  test('the database release leaves no Secret to make by hand: its generator makes every key the pods read; no Secret object, no value', () => {
+    const objects = parseAllDocuments(first['0001-mysql.k8s.yaml']).map(d => d.toJS());
+    const refs = new Set<string>();
+    JSON.stringify(objects, (k, v) => {
+      if (k === 'secretKeyRef') refs.add(`${v.name} ${v.key}`);
+      return v;
+    });
+    const generator = objects.find(o => o.kind === 'ConfigMap' && o.metadata.name === 'secret-generator');
+    const generated = generator.data.spec.split('\n').filter((l: string) => l && !l.startsWith('#')).map((l: string) => l.split(' ').slice(0, 2).join(' '));
+    expect([...refs].sort()).toEqual(['mysql-credentials password', 'mysql-credentials replication-password', 'mysql-credentials root-password']);
+    expect(generated).toEqual(expect.arrayContaining([...refs]));
+    const role = objects.find(o => o.kind === 'Role' && o.metadata.name === 'secret-generator');
+    expect(role.rules[1]).toEqual({ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'patch'], resourceNames: ['mysql-credentials'] });
+    for (const [file, content] of Object.entries(first).filter(([f]) => f.endsWith('.yaml'))) {
+      expect({ file, secrets: content.match(/^kind: Secret$/mg) ?? [] }).toEqual({ file, secrets: [] });
     }
   });
 

@@ -31,7 +31,7 @@ function dbEnv(objects: Manifest[]) {
   const deployment = find(objects, 'Deployment', 'wordpress');
   const wp = env(container(deployment, 'wordpress'));
   const wait = env(container(deployment, 'wait-for-database'));
-  const install = env(container(ofKind(objects, 'Job')[0], 'install'));
+  const install = env(container(ofKind(objects, 'Job').find(j => j.metadata.labels['app.kubernetes.io/component'] === 'install')!, 'install'));
   for (const name of ['WORDPRESS_DB_HOST', 'WORDPRESS_DB_NAME', 'WORDPRESS_DB_USER', 'WORDPRESS_DB_PASSWORD']) {
     expect(install[name]).toEqual(wp[name]);
   }

@@ -43,8 +43,10 @@ const container = (workload: Manifest, name: string) => {
 const env = (c: Manifest): Record<string, Manifest> => Object.fromEntries((c.env ?? []).map((e: Manifest) => [e.name, e]));
 const envValue = (c: Manifest, name: string) => env(c)[name]?.value;
 const secretRef = (c: Manifest, name: string) => env(c)[name]?.valueFrom?.secretKeyRef;
+/** The install Job (the owned database's Secret has its own generator Job). */
+const installJobs = (objects: readonly Manifest[]) => ofKind(objects, 'Job').filter(j => j.metadata.labels['app.kubernetes.io/component'] === 'install');
 const installJob = (objects: Manifest[]) => {
-  const jobs = ofKind(objects, 'Job');
+  const jobs = installJobs(objects);
   expect(jobs).toHaveLength(1);
   return jobs[0];
 };
@@ -205,9 +207,12 @@ describe('WordPressStack defaults (mode 1: an owned MySQLReplication)', () => {
   });
 
   test('lists the Secrets to create, with their keys', () => {
+    // the owned database's Secret is made in the cluster by its generator Job
     expect(stack.requiredSecrets).toEqual([
-      { name: 'wordpress-mysql-credentials', namespace: 'wordpress', keys: ['root-password', 'replication-password', 'password'] },
       { name: 'wordpress-credentials', namespace: 'wordpress', keys: Object.values(WORDPRESS_SECRET_KEYS) },
+    ]);
+    expect(stack.mysql!.generatedSecrets.map(s => `${s.secretName}/${s.key}`)).toEqual([
+      'wordpress-mysql-credentials/password', 'wordpress-mysql-credentials/replication-password', 'wordpress-mysql-credentials/root-password',
     ]);
   });
 });
@@ -302,7 +307,7 @@ describe('WordPressStack props', () => {
     });
     expect(secretRef(install, 'WORDPRESS_ADMIN_PASSWORD')).toEqual({ name: 'wp-admin', key: 'pw' });
     expect(secretRef(container(deployment(objects), 'wordpress'), 'WORDPRESS_NONCE_SALT')).toEqual({ name: 'wp-keys', key: 'nonce-salt' });
-    expect(stack.requiredSecrets.slice(1)).toEqual([
+    expect(stack.requiredSecrets).toEqual([
       { name: 'wp-keys', namespace: 'wordpress', keys: Object.values(WORDPRESS_KEY_AND_SALT_ENV) },
       { name: 'wp-admin', namespace: 'wordpress', keys: ['pw'] },
     ]);
@@ -310,9 +315,9 @@ describe('WordPressStack props', () => {
 
   test('skipInstall: no Job, and no admin password required', () => {
     const { stack, objects } = build({ skipInstall: true, ingress: false });
-    expect(ofKind(objects, 'Job')).toEqual([]);
+    expect(installJobs(objects)).toEqual([]);
     expect(stack.installJob).toBeUndefined();
-    expect(stack.requiredSecrets[1].keys).not.toContain('admin-password');
+    expect(stack.requiredSecrets.find(s => s.name === 'wordpress-credentials')!.keys).not.toContain('admin-password');
   });
 
   test('persistence: size, storage class (inherited by the owned database), access modes', () => {

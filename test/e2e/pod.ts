@@ -52,20 +52,15 @@ const DIRECTORY_VARS = ['DATA_DIR', 'CONF_DIR', 'CONFIG_MAP_DIR'];
 
 /**
  * A random password with characters that break naive quoting in shells, option files and SQL:
- * space, quotes, backslashes (one at the end), backtick, `$(...)`, `#`, `;`, `%`, a tab and, unless
- * `newline` is false, a newline.
+ * space, quotes, backslashes (one at the end), backtick, `$(...)`, `#`, `;`, `%`, a tab and a
+ * newline. (Not for the replication password: MariaDB keeps it in master.info, one value per
+ * line, and a newline in it breaks replication after a restart, "Error reading master
+ * configuration"; a server limitation, not the scripts'.)
  */
-function awkwardPassword(newline: boolean): string {
+export function awkwardPassword(): string {
   const r = crypto.randomBytes(12).toString('base64url');
-  return `${r.slice(0, 6)} '"\\\`$(id);#!&%=*\t${newline ? '\n' : ''}${r.slice(6)}\\`;
+  return `${r.slice(0, 6)} '"\\\`$(id);#!&%=*\t\n${r.slice(6)}\\`;
 }
-
-/**
- * Env variables whose Secret value gets no newline: MariaDB keeps the replication password in
- * master.info, one value per line, and a newline in it breaks replication after a restart
- * ("Error reading master configuration"). A server limitation, not the scripts'.
- */
-const NO_NEWLINE = new Set(['REPLICATION_PASSWORD']);
 
 export interface ClusterOptions {
   readonly objects: readonly Manifest[];
@@ -81,6 +76,8 @@ export interface ClusterOptions {
   readonly port: number;
   /** Tools the containers must not find (e.g. `ncat`, to run the scripts' fallback transport). */
   readonly hideTools?: readonly string[];
+  /** The Secrets of the namespace: decoded values by Secret name and key (what the kubelet reads). */
+  readonly secrets: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 /**
@@ -113,7 +110,6 @@ export class EmulatedCluster {
   public readonly pathEnv: string;
   /** PATH of the containers: `pathEnv`, or a directory without the hidden tools. */
   public readonly containerPath: string;
-  private readonly secrets = new Map<string, string>();
   private readonly pods = new Map<number, EmulatedPod>();
 
   constructor(public readonly options: ClusterOptions) {
@@ -126,14 +122,13 @@ export class EmulatedCluster {
     this.sql = new SqlClient(path.join(options.root, 'client'), { PATH: this.pathEnv });
   }
 
-  /** The value of Secret key `name`/`key` (read into env `envName`): a random awkward password, the same for every pod. */
-  public secret(name: string, key: string, envName: string): string {
-    const id = `${name}/${key}`;
-    let v = this.secrets.get(id);
-    if (v === undefined) {
-      v = awkwardPassword(!NO_NEWLINE.has(envName));
-      this.secrets.set(id, v);
-    }
+  /**
+   * The value of Secret key `name`/`key`, from `secrets`. A missing one is an error, as the kubelet
+   * refuses to create a container whose env reads it (CreateContainerConfigError).
+   */
+  public secret(name: string, key: string): string {
+    const v = this.options.secrets[name]?.[key];
+    if (v === undefined) throw new Error(`CreateContainerConfigError: couldn't find key ${key} in Secret ${name}`);
     return v;
   }
 
@@ -148,7 +143,7 @@ export class EmulatedCluster {
 
   /** The main container's env with its Secret values (for the accounts the test logs in with). */
   public mainEnv(): Record<string, string> {
-    return this.template.env(this.template.container(this.options.mainContainer), (n, k, e) => this.secret(n, k, e));
+    return this.template.env(this.template.container(this.options.mainContainer), (n, k) => this.secret(n, k));
   }
 
   /** root, as the scripts log in (MYSQL_ROOT_PASSWORD). */
@@ -257,7 +252,7 @@ export class EmulatedPod {
   public env(container: Container, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     const env: Record<string, string> = {
       PATH: this.cluster.containerPath,
-      ...this.template.env(container, (n, k, e) => this.cluster.secret(n, k, e)),
+      ...this.template.env(container, (n, k) => this.cluster.secret(n, k)),
     };
     env.HOSTNAME = this.name;
     if ('MEMBER_HOST_TEMPLATE' in env) env.MEMBER_HOST_TEMPLATE = memberHostTemplate();
