@@ -316,3 +316,38 @@ move_staging_into_place() {
   rm -f -- "$MANIFEST"
   rmdir -- "$STAGING"
 }
+
+# Backup info files (sidecar.sh, backup.sh).
+#
+# Parse a *_slave_info file (a replica's position in the primary's binlog as
+# CHANGE MASTER / CHANGE REPLICATION SOURCE, optionally preceded by a SET
+# GLOBAL gtid_purged / gtid_slave_pos). Sets SI_FILE, SI_POS, SI_GTID
+# (empty when absent) and SI_HAS_GTID (yes/no).
+parse_slave_info() {
+  local text re_file re_pos re_gtid
+  text=$(<"$1")
+  re_file="(MASTER|SOURCE)_LOG_FILE[[:space:]]*=[[:space:]]*'([^']*)'"
+  re_pos="(MASTER|SOURCE)_LOG_POS[[:space:]]*=[[:space:]]*([0-9]+)"
+  re_gtid="gtid_(purged|slave_pos)[[:space:]]*=[[:space:]]*'([^']*)'"
+  SI_FILE='' SI_POS='' SI_GTID='' SI_HAS_GTID=no
+  shopt -s nocasematch
+  [[ "$text" =~ $re_file ]] && SI_FILE=${BASH_REMATCH[2]}
+  [[ "$text" =~ $re_pos ]] && SI_POS=${BASH_REMATCH[2]}
+  if [[ "$text" =~ $re_gtid ]]; then
+    SI_GTID=${BASH_REMATCH[2]//[[:space:]]/}
+    SI_HAS_GTID=yes
+  fi
+  shopt -u nocasematch
+}
+
+# Parse a *_binlog_info file ("<file>\t<pos>[\t<gtid set>]", the gtid set may
+# span lines). Sets BI_FILE, BI_POS, BI_GTID.
+parse_binlog_info() {
+  local text re
+  text=$(<"$1")
+  re='^[[:space:]]*([^[:space:]]+)[[:space:]]+([0-9]+)([[:space:]]+(.*))?$'
+  [[ "$text" =~ $re ]] || die "cannot parse $1 (expected '<file> <position> [<gtid set>]'): $text"
+  BI_FILE=${BASH_REMATCH[1]}
+  BI_POS=${BASH_REMATCH[2]}
+  BI_GTID=${BASH_REMATCH[4]//[[:space:]]/}
+}
