@@ -5,10 +5,12 @@ import { ContainerSpec, Resources, VolumeMount } from '../common/container';
 import { Endpoint } from '../common/endpoint';
 import { EnvValue } from '../common/env';
 import { check } from '../common/errors';
+import { recommendedLabels } from '../common/labels';
 import { Probe } from '../common/probe';
 import { SecretKeyRef } from '../common/secret';
 import { AppVolume } from '../common/volume';
 import { StatefulApp } from '../stateful-app/stateful-app';
+import { MySQLBackups } from './backup/mysql-backups';
 import { replicationConfigFiles, ReplicationMode } from './config-files';
 import { MySQLEngine } from './engine';
 import { MYSQL_SECRET_KEYS, MySQLReplicationProps } from './props';
@@ -103,11 +105,21 @@ export class MySQLReplication extends Construct {
       };
     }
     const exporterPassword = props.exporter ? SecretKeyRef.of(secretName, MYSQL_SECRET_KEYS.exporterPassword) : undefined;
+    const podSecurity = props.podSecurity ?? { runAsUser: 999, runAsGroup: 999, runAsNonRoot: true, fsGroup: 999 };
+    // Backups, bootstrap restore and restore drill (lib/mysql/backup).
+    const backups = new MySQLBackups(this, 'backups', {
+      name, flavor: engine.flavor, version: engine.version, image: engine.image, backupImage: engine.backupImage,
+      dataDir: engine.dataDir, dataVolume: { name: 'data', subPath: 'mysql' }, replicas,
+      labels: recommendedLabels({ name: engine.flavor, instance: name, component: 'database', partOf: props.partOf, version: engine.version }),
+      memberHost: (ordinal) => `${name}-${ordinal}.${name}`, credentialsSecret: secretName, scriptsConfigMap: `${name}-scripts`,
+      scriptsMount: SCRIPTS_MOUNT, clonePort: CLONE_PORT, podSecurity,
+    }, props);
+
     this.requiredSecret = {
       name: secretName,
       keys: [MYSQL_SECRET_KEYS.rootPassword, MYSQL_SECRET_KEYS.replicationPassword,
         ...(this.database && this.database.password.secretName === secretName ? [this.database.password.key] : []),
-        ...(exporterPassword ? [exporterPassword.key] : [])],
+        ...(exporterPassword ? [exporterPassword.key] : []), ...backups.credentialKeys],
     };
 
     const dataMount: VolumeMount = { volume: 'data', mountPath: engine.dataDir, subPath: 'mysql' };
@@ -170,6 +182,7 @@ export class MySQLReplication extends Construct {
           EXPORTER_USER: EnvValue.fromValue(EXPORTER_USER),
           EXPORTER_PASSWORD: EnvValue.fromSecret(exporterPassword),
         } : {}),
+        ...backups.backupUserEnv,
         // Below every probe's timeoutSeconds, so a hung server fails the probe instead of timing it out.
         CONNECT_TIMEOUT: EnvValue.fromValue('2'),
       },
@@ -187,7 +200,7 @@ export class MySQLReplication extends Construct {
       name: 'backup',
       image: engine.backupImage,
       command: scriptCommand('sidecar.sh'),
-      env: { ...scriptEnv, ...credentialsEnv, CLONE_LISTEN_ADDRESS: EnvValue.fromValue('0.0.0.0') },
+      env: { ...scriptEnv, ...credentialsEnv, CLONE_LISTEN_ADDRESS: EnvValue.fromValue('0.0.0.0'), ...backups.backupUserEnv },
       ports: [{ name: 'clone', port: CLONE_PORT }],
       volumeMounts: [dataMount, confMount, scriptsMount],
       resources: props.backupResources ?? DEFAULT_BACKUP_RESOURCES,
@@ -218,14 +231,15 @@ export class MySQLReplication extends Construct {
       updateStrategy: props.updateStrategy,
       container: database,
       sidecars,
-      initContainers: [initConfig, clone],
+      initContainers: [initConfig, ...backups.bootstrapInitContainers, clone],
       volumes: [
         AppVolume.emptyDir('conf'),
         AppVolume.configMap('initdb', `${name}-scripts`, { items: { 'create-users.sh': 'create-users.sh' }, defaultMode: 0o444 }),
+        ...backups.bootstrapVolumes,
       ],
       configMaps: [
         { name: 'config', files: replicationConfigFiles(engine, mode, props.config ?? {}) },
-        { name: 'scripts', files: { ...replicationScripts() }, defaultMode: 0o555 },
+        { name: 'scripts', files: { ...replicationScripts(), ...backups.scriptFiles }, defaultMode: 0o555 },
       ],
       volumeClaims: [{
         name: 'data',
@@ -235,7 +249,7 @@ export class MySQLReplication extends Construct {
       }],
       headlessService: { ports: ['mysql'] },
       clientService: { name: readServiceName, ports: ['mysql'], labels: { readonly: 'true' } },
-      podSecurity: props.podSecurity ?? { runAsUser: 999, runAsGroup: 999, runAsNonRoot: true, fsGroup: 999 },
+      podSecurity,
       antiAffinity: props.antiAffinity,
       disruptionBudget: props.disruptionBudget,
       terminationGracePeriodSeconds: 60,
@@ -243,12 +257,12 @@ export class MySQLReplication extends Construct {
     });
 
     this.readService = this.app.clientService!;
-    if (props.networkPolicy ?? true) this.networkPolicy = this.createNetworkPolicy(name, props.exporter !== undefined);
+    if (props.networkPolicy ?? true) this.networkPolicy = this.createNetworkPolicy(name, props.exporter !== undefined, backups.networkPolicyPeers);
     this.writeEndpoint = this.app.podEndpoint(0, 'mysql');
     this.readEndpoint = this.app.serviceEndpoint('mysql', this.readService);
   }
 
-  private createNetworkPolicy(name: string, exporter: boolean): k8s.KubeNetworkPolicy {
+  private createNetworkPolicy(name: string, exporter: boolean, backupPeers: readonly k8s.NetworkPolicyPeer[]): k8s.KubeNetworkPolicy {
     const tcp = (port: number) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
     return new k8s.KubeNetworkPolicy(this, 'network-policy', {
       metadata: { name, labels: this.app.labels },
@@ -257,7 +271,7 @@ export class MySQLReplication extends Construct {
         policyTypes: ['Ingress'],
         ingress: [
           { ports: [tcp(MYSQL_PORT), ...(exporter ? [tcp(EXPORTER_PORT)] : [])] },
-          { from: [{ podSelector: { matchLabels: this.app.selectorLabels } }], ports: [tcp(CLONE_PORT)] },
+          { from: [{ podSelector: { matchLabels: this.app.selectorLabels } }, ...backupPeers], ports: [tcp(CLONE_PORT)] },
         ],
       },
     });

@@ -4,6 +4,7 @@ import { AntiAffinity, PodSecurity } from '../common/pod';
 import { SecretKeyRef } from '../common/secret';
 import { AccessMode } from '../stateful-app/props';
 import { StatefulSetUpdateStrategy } from '../stateful-app/update-strategy';
+import { MySQLBackupProps } from './backup/props';
 import { ReplicationMode } from './config-files';
 import { MySQLEngine } from './engine';
 
@@ -48,8 +49,8 @@ export interface MySQLExporterOptions {
   readonly image?: string;
 }
 
-/** Props of a {@link MySQLReplication}. */
-export interface MySQLReplicationProps {
+/** Props of a {@link MySQLReplication} (backups, bootstrap restore and drill: {@link MySQLBackupProps}). */
+export interface MySQLReplicationProps extends MySQLBackupProps {
   /** StatefulSet and headless Service name. @default - the construct id */
   readonly name?: string;
   /** Engine, version and images. @default MySQLEngine.mysql84() */

@@ -3,11 +3,12 @@
 # drill.sh - prove that the latest backup restores: restore it into a
 # throwaway data dir, start a server on it and check the tables.
 #
-# Runs in the restore drill CronJob's pod, in the database image (the server,
-# the client, the backup tool and its stream tool):
+# Runs in the restore drill CronJob's pod, in the database image (the server
+# and the client), after the init container `restore.sh scratch` restored
+# RESTORE_BACKUP from BACKUP_REPO_DIR into DATA_DIR (an emptyDir), with its
+# checksum and version checks:
 #   bash /scripts/drill.sh
-# 1. restore.sh scratch: RESTORE_BACKUP from BACKUP_REPO_DIR into DATA_DIR
-#    (an emptyDir), with its checksum and version checks.
+# 1. Reads the restored backup's name (DATA_DIR/.restored-from) and manifest.
 # 2. Starts the server on it with no network, no grant tables, no binary log
 #    and no replication (a socket in a private directory).
 # 3. Checks that the restored data is what the manifest describes (the binlog
@@ -18,7 +19,7 @@
 #    "drill FAILED ..." (exit 1).
 #
 # Env (set by the construct): MYSQL_FLAVOR, MYSQL_VERSION, DATA_DIR,
-#      BACKUP_REPO_DIR, RESTORE_BACKUP, DRILL_TABLES, MYSQL_WAIT_SECONDS.
+#      BACKUP_REPO_DIR, DRILL_TABLES, MYSQL_WAIT_SECONDS, TMPDIR (/tmp).
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR
@@ -45,7 +46,7 @@ failed() {
   exit 1
 }
 
-bash "$(dirname "${BASH_SOURCE[0]}")/restore.sh" scratch || failed "the restore did not complete (see above)"
+[[ -f "$DATA_DIR/.restored-from" && -d "$DATA_DIR/mysql" ]] || failed "$DATA_DIR holds no restored backup (did restore.sh scratch run first?)"
 name=$(<"$DATA_DIR/.restored-from")
 read_manifest "$BACKUP_REPO_DIR/$name/$BACKUP_MANIFEST_FILE"
 
