@@ -6,8 +6,8 @@
  * 127.0.0.1<ordinal>. Containers run the commands and env of the pod template, with only what
  * the kubelet and the pod network would make different:
  * - HOSTNAME is the pod name;
- * - MEMBER_HOST_TEMPLATE is `127.0.0.1{ordinal}`: the manifests' `<sts>-{ordinal}.<sts>` DNS
- *   names, mapped to the members' addresses;
+ * - MEMBER_HOST_TEMPLATE is `127.0.0.1{ordinal}` (or the cluster's own address prefix): the
+ *   manifests' `<sts>-{ordinal}.<sts>` DNS names, mapped to the members' addresses;
  * - MYSQL_HOST and CLONE_LISTEN_ADDRESS are the pod's own address (a pod's 127.0.0.1 and
  *   0.0.0.0 are its own; here every member shares one network namespace);
  * - paths in a container's command (the script) and its DATA_DIR, CONF_DIR and CONFIG_MAP_DIR
@@ -29,14 +29,16 @@ import {
 } from './server';
 import { Account, SqlClient, SqlTarget } from './sql';
 
-/** The address of member `ordinal` (0..9). */
-export function memberAddress(ordinal: number): string {
+/** The address of member `ordinal` (0..9): `<prefix><ordinal>`, 127.0.0.1<ordinal> by default. */
+export function memberAddress(ordinal: number, prefix = DEFAULT_ADDRESS_PREFIX): string {
   if (!Number.isInteger(ordinal) || ordinal < 0 || ordinal > 9) throw new Error(`ordinal ${ordinal} has no emulated address`);
-  return `127.0.0.1${ordinal}`;
+  return `${prefix}${ordinal}`;
 }
 
+const DEFAULT_ADDRESS_PREFIX = '127.0.0.1';
+
 /** Env variables holding a directory inside the container. */
-const DIRECTORY_VARS = ['DATA_DIR', 'CONF_DIR', 'CONFIG_MAP_DIR'];
+const DIRECTORY_VARS = ['DATA_DIR', 'CONF_DIR', 'CONFIG_MAP_DIR', 'BACKUP_REPO_DIR'];
 
 /**
  * A random password with characters that break naive quoting in shells, option files and SQL:
@@ -69,6 +71,14 @@ export interface ClusterOptions {
   readonly port: number;
   /** Tools the containers must not find (e.g. `ncat`, to run the scripts' fallback transport). */
   readonly hideTools?: readonly string[];
+  /** Members' addresses are `<addressPrefix><ordinal>`. @default '127.0.0.1' */
+  readonly addressPrefix?: string;
+  /** Host directories of existing claims (pod volumes with `persistentVolumeClaim`), by claim name. @default {} */
+  readonly claims?: Readonly<Record<string, string>>;
+  /** Fixed values of Secret keys (`<secret>/<key>`), e.g. credentials a test server expects. @default {} */
+  readonly secretValues?: Readonly<Record<string, string>>;
+  /** Take every other Secret value from this cluster (a cluster restored from its backup has its users). */
+  readonly secretsFrom?: EmulatedCluster;
 }
 
 /**
@@ -117,12 +127,19 @@ export class EmulatedCluster {
   /** The value of Secret key `name`/`key` (read into env `envName`): a random awkward password, the same for every pod. */
   public secret(name: string, key: string, envName: string): string {
     const id = `${name}/${key}`;
+    const fixed = this.options.secretValues?.[id];
+    if (fixed !== undefined) return fixed;
+    if (this.options.secretsFrom) return this.options.secretsFrom.secret(name, key, envName);
     let v = this.secrets.get(id);
     if (v === undefined) {
       v = awkwardPassword(!NO_NEWLINE.has(envName));
       this.secrets.set(id, v);
     }
     return v;
+  }
+
+  public get addressPrefix(): string {
+    return this.options.addressPrefix ?? DEFAULT_ADDRESS_PREFIX;
   }
 
   public pod(ordinal: number): EmulatedPod {
@@ -156,7 +173,7 @@ export class EmulatedCluster {
     if (!m || m[1] !== this.options.statefulSet || m[3] !== this.options.statefulSet) {
       throw new Error(`${host} is not a member DNS name of ${this.options.statefulSet}`);
     }
-    return memberAddress(Number(m[2]));
+    return memberAddress(Number(m[2]), this.addressPrefix);
   }
 
   /** Stops every pod (SIGTERM, then SIGKILL), then kills anything left. */
@@ -193,7 +210,7 @@ export class EmulatedPod {
 
   constructor(private readonly cluster: EmulatedCluster, public readonly ordinal: number) {
     this.name = `${cluster.options.statefulSet}-${ordinal}`;
-    this.address = memberAddress(ordinal);
+    this.address = memberAddress(ordinal, cluster.addressPrefix);
     this.dir = path.join(cluster.options.root, this.name);
   }
 
@@ -207,6 +224,12 @@ export class EmulatedPod {
 
   /** The pod-local directory of a volume (a claim survives pod restarts, an emptyDir does not). */
   public volumeDir(volume: string): string {
+    const claim = this.template.claimName(volume);
+    if (claim !== undefined) {
+      const dir = this.cluster.options.claims?.[claim];
+      if (!dir) throw new Error(`${this.name}: volume ${volume} is claim ${claim}, which the test gave no directory (ClusterOptions.claims)`);
+      return dir;
+    }
     return path.join(this.dir, 'volumes', volume);
   }
 
@@ -248,7 +271,7 @@ export class EmulatedPod {
       ...this.template.env(container, (n, k, e) => this.cluster.secret(n, k, e)),
     };
     env.HOSTNAME = this.name;
-    if ('MEMBER_HOST_TEMPLATE' in env) env.MEMBER_HOST_TEMPLATE = '127.0.0.1{ordinal}';
+    if ('MEMBER_HOST_TEMPLATE' in env) env.MEMBER_HOST_TEMPLATE = `${this.cluster.addressPrefix}{ordinal}`;
     if ('MYSQL_HOST' in env) env.MYSQL_HOST = this.address;
     if ('CLONE_LISTEN_ADDRESS' in env) env.CLONE_LISTEN_ADDRESS = this.address;
     for (const v of DIRECTORY_VARS) {
@@ -270,6 +293,10 @@ export class EmulatedPod {
     for (const volume of this.template.volumeNames()) {
       const dir = this.volumeDir(volume);
       const kind = this.template.volumeKind(volume);
+      if (kind === 'existingClaim') {
+        fs.mkdirSync(dir, { recursive: true });
+        continue;
+      }
       if (kind === 'claim') {
         fs.mkdirSync(dir, { recursive: true });
         continue;
@@ -404,11 +431,11 @@ export class EmulatedPod {
 }
 
 /** Fails, naming the address, when something already listens on a member's ports (e.g. a server left over from an interrupted run). */
-export async function assertPortsFree(ordinals: readonly number[], ports: readonly number[]): Promise<void> {
+export async function assertPortsFree(ordinals: readonly number[], ports: readonly number[], prefix = DEFAULT_ADDRESS_PREFIX): Promise<void> {
   const busy: string[] = [];
   for (const n of ordinals) {
     for (const port of ports) {
-      const host = memberAddress(n);
+      const host = memberAddress(n, prefix);
       const open = await new Promise<boolean>((resolve) => {
         const s = net.connect({ host, port });
         s.setTimeout(2000, () => { s.destroy(); resolve(false); });
