@@ -104,6 +104,13 @@ function writeFile(file: string, content: string | Buffer): void {
   fs.writeFileSync(file, content);
 }
 
+/** Puts an executable script `name` into the stubs' bin, replacing (never writing through) a symlink there. */
+function writeTool(name: string, content: string): void {
+  const file = path.join(stubs.bin, name);
+  fs.rmSync(file, { force: true });
+  fs.writeFileSync(file, content, { mode: 0o755 });
+}
+
 const ls = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).sort() : []);
 const manifestOf = (file: string) => Object.fromEntries(fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
 
@@ -336,8 +343,7 @@ describe('drill.sh (stub server)', () => {
     writeFile(path.join(dataDir, '.restored-from'), 'db-20260101T030000Z\n');
     writeFile(path.join(dataDir, 'xtrabackup_binlog_info'), 'mysql-bin.000002\t342\t0-100-57\n');
     // A server that stays up until it is stopped; the stub client answers queries but not CHECK TABLE.
-    writeFile(path.join(stubs.bin, 'mariadbd'), `#!${process.env.SHELL?.endsWith('bash') ? process.env.SHELL : '/bin/bash'}\nexec -a mariadbd-stub tail -f /dev/null\n`);
-    fs.chmodSync(path.join(stubs.bin, 'mariadbd'), 0o755);
+    writeTool('mariadbd', `#!${BASH}\nexec tail -f /dev/null\n`);
   });
 
   test('a table that does not check OK fails the drill, and the server is stopped', () => {
@@ -468,8 +474,7 @@ describe('s3.sh (real curl and s3rver)', () => {
 
   test('the keys never reach argv: curl reads them from a mode-600 config file that is removed afterwards', async () => {
     const spy = path.join(work, 'spy');
-    writeFile(path.join(stubs.bin, 'curl'), `#!/bin/bash\nprintf '%s\\n' "$@" >${spy}.argv\nstat -c %a "$2" >${spy}.mode\ncat "$2" >${spy}.cfg\nexit 22\n`);
-    fs.chmodSync(path.join(stubs.bin, 'curl'), 0o755);
+    writeTool('curl', `#!${BASH}\nprintf '%s\\n' "$@" >${spy}.argv\nstat -c %a "$2" >${spy}.mode\ncat "$2" >${spy}.cfg\nexit 22\n`);
     await runAsync('s3.sh', env(path.join(work, 'e'), { AWS_SECRET_ACCESS_KEY: 'se"cr\\et' }), ['fetch']);
     expect(fs.readFileSync(`${spy}.argv`, 'utf8')).not.toContain('se"cr');
     expect(fs.readFileSync(`${spy}.mode`, 'utf8').trim()).toBe('600');
