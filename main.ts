@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { createNamespaceObject, CredentialSource, Exposure, HarborStack, MariaDBVersion, MySQLEngine, MySQLReplication, Probe, StatefulApp, WordPressDatabase, WordPressStack } from './lib';
+import { BackupTarget, createNamespaceObject, CredentialSource, Exposure, HarborStack, MariaDBVersion, MySQLEngine, MySQLReplication, Probe, StatefulApp, WordPressDatabase, WordPressStack } from './lib';
 import { Release, ReleaseProps, releaseLabels, synthReleases } from './lib/release';
 
 /** The seed's `myapp`: three replicas, each with its own `data` claim kept on scale-down. */
@@ -45,6 +46,12 @@ export class MySQLChart extends Release {
       // mysql-credentials is made once in the cluster by the namespace's secret-generator Job;
       // WordPress reads its `password` key from the same Secret (same namespace).
       credentials: CredentialSource.generated(),
+      // Nightly physical backups from the replica onto an NFS claim shared with restores (docs/backups.md).
+      backup: { schedule: '0 2 * * *', retention: { count: 7, maxAgeDays: 14 }, target: BackupTarget.persistentVolumeClaim({ claimName: 'mysql-backups' }) },
+    });
+    new k8s.KubePersistentVolumeClaim(this, 'backups', {
+      metadata: { name: 'mysql-backups' },
+      spec: { accessModes: ['ReadWriteMany'], storageClassName: 'sc-nfs', resources: { requests: { storage: k8s.Quantity.fromString('50Gi') } } },
     });
   }
 }

@@ -39,6 +39,11 @@ export type { MySQLEngineImages, MySQLFlavor } from './mysql/engine';
 export { MYSQL_SECRET_KEYS } from './mysql/props';
 export type { MySQLDatabaseOptions, MySQLExporterOptions, MySQLReplicationProps } from './mysql/props';
 export type { ReplicationMode } from './mysql/config-files';
+export { BackupTarget } from './mysql/backup/props';
+export type {
+  BackupRetention, IBackupTarget, MySQLBackupOptions, MySQLBackupProps, MySQLBootstrapOptions, MySQLRestoreDrillOptions,
+  PvcBackupTargetOptions, S3BackupTargetOptions,
+} from './mysql/backup/props';
 
 // Releases.
 export * from './wordpress';

@@ -6,6 +6,7 @@ import { ContainerSpec, Resources, VolumeMount } from '../common/container';
 import { Endpoint } from '../common/endpoint';
 import { EnvValue } from '../common/env';
 import { check, InvalidPropError } from '../common/errors';
+import { recommendedLabels } from '../common/labels';
 import { podOptionsOf } from '../common/placement';
 import { Probe } from '../common/probe';
 import { PropPathMap, withOuterProps } from '../common/prop-paths';
@@ -17,6 +18,7 @@ import { MYSQL_CREDENTIAL_SHAPES } from '../credentials/presets';
 import { CredentialSource } from '../credentials/source';
 import { CredentialKey, ExternalSecretKey, GeneratedSecretKey } from '../credentials/types';
 import { StatefulApp } from '../stateful-app/stateful-app';
+import { MySQLBackups } from './backup/mysql-backups';
 import { checkMySQLConfig, replicationConfigFiles, ReplicationMode } from './config-files';
 import { MySQLEngine, MySQLVersion } from './engine';
 import { MYSQL_SECRET_KEYS, MySQLReplicationProps } from './props';
@@ -124,6 +126,15 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
       };
     }
     const exporterPassword = props.exporter ? SecretKeyRef.of(secretName, MYSQL_SECRET_KEYS.exporterPassword) : undefined;
+    const podSecurity = props.podSecurity ?? { runAsUser: 999, runAsGroup: 999, runAsNonRoot: true, fsGroup: 999 };
+    // Backups, bootstrap restore and restore drill (lib/mysql/backup).
+    const backups = new MySQLBackups(this, 'backups', {
+      name, flavor: engine.flavor, version: engine.version, image: engine.image, backupImage: engine.backupImage,
+      dataDir: engine.dataDir, dataVolume: { name: 'data', subPath: 'mysql' }, replicas,
+      labels: recommendedLabels({ name: engine.flavor, instance: name, component: 'database', partOf: props.partOf, version: engine.version }),
+      memberHost: (ordinal) => `${name}-${ordinal}.${name}`, credentialsSecret: secretName, scriptsConfigMap: `${name}-scripts`,
+      scriptsMount: SCRIPTS_MOUNT, clonePort: CLONE_PORT, podSecurity,
+    }, props);
 
     const dataMount: VolumeMount = { volume: 'data', mountPath: engine.dataDir, subPath: 'mysql' };
     const confMount: VolumeMount = { volume: 'conf', mountPath: engine.confDir };
@@ -185,6 +196,7 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
           EXPORTER_USER: EnvValue.fromValue(EXPORTER_USER),
           EXPORTER_PASSWORD: EnvValue.fromSecret(exporterPassword),
         } : {}),
+        ...backups.backupUserEnv,
         // Below every probe's timeoutSeconds, so a hung server fails the probe instead of timing it out.
         CONNECT_TIMEOUT: EnvValue.fromValue('2'),
       },
@@ -202,7 +214,7 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
       name: 'backup',
       image: engine.backupImage,
       command: scriptCommand('sidecar.sh'),
-      env: { ...scriptEnv, ...credentialsEnv, CLONE_LISTEN_ADDRESS: EnvValue.fromValue('0.0.0.0') },
+      env: { ...scriptEnv, ...credentialsEnv, CLONE_LISTEN_ADDRESS: EnvValue.fromValue('0.0.0.0'), ...backups.backupUserEnv },
       ports: [{ name: 'clone', port: CLONE_PORT }],
       volumeMounts: [dataMount, confMount, scriptsMount],
       resources: props.backupResources ?? DEFAULT_BACKUP_RESOURCES,
@@ -234,19 +246,20 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
       updateStrategy: props.updateStrategy,
       container: database,
       sidecars,
-      initContainers: [initConfig, clone],
+      initContainers: [initConfig, ...backups.bootstrapInitContainers, clone],
       volumes: [
         AppVolume.emptyDir('conf'),
         AppVolume.configMap('initdb', `${name}-scripts`, { items: { 'create-users.sh': 'create-users.sh' }, defaultMode: 0o444 }),
+        ...backups.bootstrapVolumes,
       ],
       configMaps: [
         { name: 'config', files: replicationConfigFiles(engine, mode, props.config ?? {}) },
-        { name: 'scripts', files: { ...replicationScripts() }, defaultMode: 0o555 },
+        { name: 'scripts', files: { ...replicationScripts(), ...backups.scriptFiles }, defaultMode: 0o555 },
       ],
       volumeClaims: [{ ...storage, name: 'data', size: storage.size ?? '10Gi' }],
       headlessService: { ports: ['mysql'] },
       clientService: { name: readServiceName, ports: ['mysql'], labels: { readonly: 'true' } },
-      podSecurity: props.podSecurity ?? { runAsUser: 999, runAsGroup: 999, runAsNonRoot: true, fsGroup: 999 },
+      podSecurity,
       antiAffinity: props.antiAffinity,
       disruptionBudget: props.disruptionBudget,
       terminationGracePeriodSeconds: 60,
@@ -264,6 +277,11 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
       // A database.password in another Secret is not this construct's to make: it stays required.
       if (ref.secretName === secretName) keys[ref.key] = { shape: MYSQL_CREDENTIAL_SHAPES[preset], purpose, usedBy: [this.app.node.path] };
     }
+    for (const key of backups.credentialKeys) {
+      const purpose = 'password of the backup user (only the privileges the backup tool needs)';
+      this.app.describeSecret(SecretKeyRef.of(secretName, key), purpose);
+      keys[key] = { shape: MYSQL_CREDENTIAL_SHAPES[MYSQL_SECRET_KEYS.rootPassword], purpose, usedBy: [this.app.node.path] };
+    }
     const source = props.credentials ?? CredentialSource.generated();
     check(source instanceof CredentialSource, this, 'credentials', '(not shown)',
       'must be a CredentialSource: CredentialSource.existing(), generated() or external({...})');
@@ -277,7 +295,7 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
     }));
 
     this.readService = this.app.clientService!;
-    if (props.networkPolicy ?? true) this.networkPolicy = this.createNetworkPolicy(name, props.exporter !== undefined);
+    if (props.networkPolicy ?? true) this.networkPolicy = this.createNetworkPolicy(name, props.exporter !== undefined, backups.networkPolicyPeers);
     this.endpoint = this.app.podEndpoint(0, 'mysql');
     this.readEndpoint = this.app.serviceEndpoint('mysql', this.readService);
   }
@@ -324,7 +342,7 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
     return this.appDatabase;
   }
 
-  private createNetworkPolicy(name: string, exporter: boolean): k8s.KubeNetworkPolicy {
+  private createNetworkPolicy(name: string, exporter: boolean, backupPeers: readonly k8s.NetworkPolicyPeer[]): k8s.KubeNetworkPolicy {
     const tcp = (port: number) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
     return new k8s.KubeNetworkPolicy(this, 'network-policy', {
       metadata: { name, labels: this.app.labels },
@@ -333,7 +351,7 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
         policyTypes: ['Ingress'],
         ingress: [
           { ports: [tcp(MYSQL_PORT), ...(exporter ? [tcp(EXPORTER_PORT)] : [])] },
-          { from: [{ podSelector: { matchLabels: this.app.selectorLabels } }], ports: [tcp(CLONE_PORT)] },
+          { from: [{ podSelector: { matchLabels: this.app.selectorLabels } }, ...backupPeers], ports: [tcp(CLONE_PORT)] },
         ],
       },
     });

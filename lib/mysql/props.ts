@@ -6,6 +6,7 @@ import type { CredentialSource } from '../credentials/source';
 import { StorageOptions } from '../common/storage';
 import { DisruptionBudgetOptions } from '../common/workload-base';
 import { StatefulSetUpdateStrategy } from '../stateful-app/update-strategy';
+import { MySQLBackupProps } from './backup/props';
 import { ReplicationMode } from './config-files';
 import { MySQLEngine } from './engine';
 
@@ -40,8 +41,8 @@ export interface MySQLExporterOptions {
   readonly image?: string;
 }
 
-/** Props of a {@link MySQLReplication}. */
-export interface MySQLReplicationProps extends PodOptions {
+/** Props of a {@link MySQLReplication} (backups, bootstrap restore and drill: {@link MySQLBackupProps}). */
+export interface MySQLReplicationProps extends PodOptions, MySQLBackupProps {
   /** StatefulSet and headless Service name. @default - the construct id */
   readonly name?: string;
   /** Engine, version and images. @default MySQLEngine.mysql(MySQLVersion.V8_4) */

@@ -34,7 +34,7 @@ export interface ProjectedFile {
   readonly mode: number;
 }
 
-export type VolumeKind = 'configMap' | 'emptyDir' | 'claim';
+export type VolumeKind = 'configMap' | 'emptyDir' | 'claim' | 'existingClaim';
 
 export class PodTemplate {
   /** The pod template of StatefulSet `name` in `objects`. */
@@ -42,6 +42,13 @@ export class PodTemplate {
     return new PodTemplate(objects, find(objects, 'StatefulSet', name));
   }
 
+  /** The pod template of the Jobs of CronJob `name` in `objects`. */
+  public static ofCronJob(objects: readonly Manifest[], name: string): PodTemplate {
+    const cronJob = find(objects, 'CronJob', name);
+    return new PodTemplate(objects, { metadata: cronJob.metadata, spec: { template: cronJob.spec.jobTemplate.spec.template } });
+  }
+
+  /** The name of the StatefulSet or CronJob. */
   public readonly statefulSet: string;
   public readonly initContainers: readonly Container[];
   public readonly containers: readonly Container[];
@@ -73,8 +80,15 @@ export class PodTemplate {
     const v = (this.spec.volumes ?? []).find((x: Manifest) => x.name === name);
     if (v?.configMap) return 'configMap';
     if (v?.emptyDir) return 'emptyDir';
+    if (v?.persistentVolumeClaim) return 'existingClaim';
     if (!v && (this.sts.spec.volumeClaimTemplates ?? []).some((c: Manifest) => c.metadata.name === name)) return 'claim';
-    throw new Error(`volume ${name} of ${this.statefulSet} is neither a ConfigMap, an emptyDir nor a claim template`);
+    throw new Error(`volume ${name} of ${this.statefulSet} is neither a ConfigMap, an emptyDir, a claim nor a claim template`);
+  }
+
+  /** The claim name of a pod volume of an existing claim, else undefined. */
+  public claimName(volume: string): string | undefined {
+    const v = (this.spec.volumes ?? []).find((x: Manifest) => x.name === volume);
+    return v?.persistentVolumeClaim?.claimName;
   }
 
   /** The files a ConfigMap volume projects: its `items` (or every key), with their modes. */

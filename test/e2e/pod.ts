@@ -6,8 +6,8 @@
  * 127.x.y.1<ordinal> (a loopback network chosen free for the run). Containers run the commands and env of the pod template, with only what
  * the kubelet and the pod network would make different:
  * - HOSTNAME is the pod name;
- * - MEMBER_HOST_TEMPLATE is `127.x.y.1{ordinal}`: the manifests' `<sts>-{ordinal}.<sts>` DNS
- *   names, mapped to the members' addresses;
+ * - MEMBER_HOST_TEMPLATE is `<prefix>{ordinal}` (127.x.y.1, a loopback network chosen free for the run, or the
+ *   cluster's own address prefix): the manifests' `<sts>-{ordinal}.<sts>` DNS names, mapped to the members' addresses;
  * - MYSQL_HOST and CLONE_LISTEN_ADDRESS are the pod's own address (a pod's 127.0.0.1 and
  *   0.0.0.0 are its own; here every member shares one network namespace);
  * - paths in a container's command (the script) and its DATA_DIR, CONF_DIR and CONFIG_MAP_DIR
@@ -30,25 +30,20 @@ import {
 import { Account, SqlClient, SqlTarget } from './sql';
 
 /**
- * The loopback network of this run's emulated pods: member n listens on `<prefix>n` (e.g.
- * `127.83.17.1` + n). Chosen by {@link chooseMemberAddresses} so that two runs on one machine never
- * share an address.
+ * The default loopback network of emulated pods: member n listens on `<prefix>n` (e.g. `127.83.17.1` + n).
+ * {@link chooseMemberAddresses} picks a free one, so that two runs on one machine never share an address.
  */
-let memberPrefix = '127.0.0.1';
+let defaultAddressPrefix = '127.0.0.1';
 
-/** The address of member `ordinal` (0..9). */
-export function memberAddress(ordinal: number): string {
+/** The address of member `ordinal` (0..9): `<prefix><ordinal>`. */
+export function memberAddress(ordinal: number, prefix = defaultAddressPrefix): string {
   if (!Number.isInteger(ordinal) || ordinal < 0 || ordinal > 9) throw new Error(`ordinal ${ordinal} has no emulated address`);
-  return `${memberPrefix}${ordinal}`;
+  return `${prefix}${ordinal}`;
 }
 
-/** MEMBER_HOST_TEMPLATE for the emulated pods. */
-export function memberHostTemplate(): string {
-  return `${memberPrefix}{ordinal}`;
-}
 
 /** Env variables holding a directory inside the container. */
-const DIRECTORY_VARS = ['DATA_DIR', 'CONF_DIR', 'CONFIG_MAP_DIR'];
+const DIRECTORY_VARS = ['DATA_DIR', 'CONF_DIR', 'CONFIG_MAP_DIR', 'BACKUP_REPO_DIR'];
 
 /**
  * A random password with characters that break naive quoting in shells, option files and SQL:
@@ -76,8 +71,16 @@ export interface ClusterOptions {
   readonly port: number;
   /** Tools the containers must not find (e.g. `ncat`, to run the scripts' fallback transport). */
   readonly hideTools?: readonly string[];
-  /** The Secrets of the namespace: decoded values by Secret name and key (what the kubelet reads). */
-  readonly secrets: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** The Secrets of the namespace: decoded values by Secret name and key (what the kubelet reads). @default - generated per key */
+  readonly secrets?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Members' addresses are `<addressPrefix><ordinal>`. @default '127.0.0.1' */
+  readonly addressPrefix?: string;
+  /** Host directories of existing claims (pod volumes with `persistentVolumeClaim`), by claim name. @default {} */
+  readonly claims?: Readonly<Record<string, string>>;
+  /** Fixed values of Secret keys (`<secret>/<key>`), e.g. credentials a test server expects. @default {} */
+  readonly secretValues?: Readonly<Record<string, string>>;
+  /** Take every other Secret value from this cluster (a cluster restored from its backup has its users). */
+  readonly secretsFrom?: EmulatedCluster;
 }
 
 /**
@@ -103,7 +106,11 @@ function pathWithout(pathEnv: string, hidden: readonly string[], bin: string): s
   return bin;
 }
 
+/** Env vars whose value must not hold a newline (see awkwardPassword). */
+const NO_NEWLINE = new Set(['REPLICATION_PASSWORD']);
+
 export class EmulatedCluster {
+  private readonly randomSecrets = new Map<string, string>();
   public readonly template: PodTemplate;
   public readonly sql: SqlClient;
   public readonly tools: Record<string, string>;
@@ -123,13 +130,32 @@ export class EmulatedCluster {
   }
 
   /**
-   * The value of Secret key `name`/`key`, from `secrets`. A missing one is an error, as the kubelet
-   * refuses to create a container whose env reads it (CreateContainerConfigError).
+   * The value of Secret key `name`/`key` (read into env `envName`). With `secrets`, from there: a
+   * missing one is an error, as the kubelet refuses to create a container whose env reads it
+   * (CreateContainerConfigError). Otherwise a fixed value, another cluster's, or a random awkward
+   * password, the same for every pod.
    */
-  public secret(name: string, key: string): string {
-    const v = this.options.secrets[name]?.[key];
-    if (v === undefined) throw new Error(`CreateContainerConfigError: couldn't find key ${key} in Secret ${name}`);
+  public secret(name: string, key: string, envName = ''): string {
+    if (this.options.secrets) {
+      const given = this.options.secrets[name]?.[key];
+      if (given === undefined) throw new Error(`CreateContainerConfigError: couldn't find key ${key} in Secret ${name}`);
+      return given;
+    }
+    const id = `${name}/${key}`;
+    const fixed = this.options.secretValues?.[id];
+    if (fixed !== undefined) return fixed;
+    if (this.options.secretsFrom) return this.options.secretsFrom.secret(name, key, envName);
+    let v = this.randomSecrets.get(id);
+    if (v === undefined) {
+      // MariaDB keeps the replication password in master.info, one value per line: no newline there.
+      v = NO_NEWLINE.has(envName) ? awkwardPassword().replace(/\n/g, '') : awkwardPassword();
+      this.randomSecrets.set(id, v);
+    }
     return v;
+  }
+
+  public get addressPrefix(): string {
+    return this.options.addressPrefix ?? defaultAddressPrefix;
   }
 
   public pod(ordinal: number): EmulatedPod {
@@ -163,7 +189,7 @@ export class EmulatedCluster {
     if (!m || m[1] !== this.options.statefulSet || m[3] !== this.options.statefulSet) {
       throw new Error(`${host} is not a member DNS name of ${this.options.statefulSet}`);
     }
-    return memberAddress(Number(m[2]));
+    return memberAddress(Number(m[2]), this.addressPrefix);
   }
 
   /** Stops every pod (SIGTERM, then SIGKILL), then kills anything left. */
@@ -200,7 +226,7 @@ export class EmulatedPod {
 
   constructor(private readonly cluster: EmulatedCluster, public readonly ordinal: number) {
     this.name = `${cluster.options.statefulSet}-${ordinal}`;
-    this.address = memberAddress(ordinal);
+    this.address = memberAddress(ordinal, cluster.addressPrefix);
     this.dir = path.join(cluster.options.root, this.name);
   }
 
@@ -214,6 +240,12 @@ export class EmulatedPod {
 
   /** The pod-local directory of a volume (a claim survives pod restarts, an emptyDir does not). */
   public volumeDir(volume: string): string {
+    const claim = this.template.claimName(volume);
+    if (claim !== undefined) {
+      const dir = this.cluster.options.claims?.[claim];
+      if (!dir) throw new Error(`${this.name}: volume ${volume} is claim ${claim}, which the test gave no directory (ClusterOptions.claims)`);
+      return dir;
+    }
     return path.join(this.dir, 'volumes', volume);
   }
 
@@ -252,10 +284,10 @@ export class EmulatedPod {
   public env(container: Container, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     const env: Record<string, string> = {
       PATH: this.cluster.containerPath,
-      ...this.template.env(container, (n, k) => this.cluster.secret(n, k)),
+      ...this.template.env(container, (n, k, e) => this.cluster.secret(n, k, e)),
     };
     env.HOSTNAME = this.name;
-    if ('MEMBER_HOST_TEMPLATE' in env) env.MEMBER_HOST_TEMPLATE = memberHostTemplate();
+    if ('MEMBER_HOST_TEMPLATE' in env) env.MEMBER_HOST_TEMPLATE = `${this.cluster.addressPrefix}{ordinal}`;
     if ('MYSQL_HOST' in env) env.MYSQL_HOST = this.address;
     if ('CLONE_LISTEN_ADDRESS' in env) env.CLONE_LISTEN_ADDRESS = this.address;
     for (const v of DIRECTORY_VARS) {
@@ -277,6 +309,10 @@ export class EmulatedPod {
     for (const volume of this.template.volumeNames()) {
       const dir = this.volumeDir(volume);
       const kind = this.template.volumeKind(volume);
+      if (kind === 'existingClaim') {
+        fs.mkdirSync(dir, { recursive: true });
+        continue;
+      }
       if (kind === 'claim') {
         fs.mkdirSync(dir, { recursive: true });
         continue;
@@ -425,10 +461,32 @@ function canListen(host: string, port: number): Promise<boolean> {
  */
 export async function chooseMemberAddresses(ordinals: readonly number[], ports: readonly number[]): Promise<void> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    memberPrefix = `127.${1 + Math.floor(Math.random() * 254)}.${Math.floor(Math.random() * 256)}.1`;
+    defaultAddressPrefix = `127.${1 + Math.floor(Math.random() * 254)}.${Math.floor(Math.random() * 256)}.1`;
     let free = true;
     for (const n of ordinals) for (const port of ports) free = free && await canListen(memberAddress(n), port);
     if (free) return;
   }
   throw new Error(`no free loopback network for the emulated pods (ports ${ports.join(', ')}) after 50 attempts`);
+
+}
+
+/** Fails, naming the address, when something already listens on a member's ports (e.g. a server left over from an interrupted run). */
+export async function assertPortsFree(ordinals: readonly number[], ports: readonly number[], prefix = defaultAddressPrefix): Promise<void> {
+  const busy: string[] = [];
+  for (const n of ordinals) {
+    for (const port of ports) {
+      const host = memberAddress(n, prefix);
+      const open = await new Promise<boolean>((resolve) => {
+        const s = net.connect({ host, port });
+        s.setTimeout(2000, () => { s.destroy(); resolve(false); });
+        s.once('connect', () => { s.destroy(); resolve(true); });
+        s.once('error', () => resolve(false));
+      });
+      if (open) busy.push(`${host}:${port}`);
+    }
+  }
+  if (busy.length) {
+    throw new Error(`already in use: ${busy.join(', ')}. The e2e test needs these addresses for its emulated pods; `
+      + 'is a mariadbd or ncat from an interrupted run still alive (ps -ef | grep -e mariadbd -e ncat)?');
+  }
 }

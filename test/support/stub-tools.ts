@@ -63,6 +63,7 @@ export const BASH = which('bash');
  *   STUB_NCAT_FAILS=n               the first n ncat --recv-only calls fail
  *   STUB_STREAM_FAIL=1              xbstream/mbstream -x fails
  *   STUB_PREPARE_FAIL=1             <backup tool> --prepare fails
+ *   STUB_TOOL_SERVER, STUB_TOOL_VERSION  what <backup tool> --version names (MariaDB, 11.4.8)
  *   STUB_GETENT_FAIL=1              getent never resolves
  *   STUB_GETENT_FAILS=n             the first n getent calls fail
  * The fake backup stream is a tar archive; xbstream/mbstream -x untar it.
@@ -133,6 +134,9 @@ case "$tool" in
     if [[ -s "$tmp" ]]; then tar -xf "$tmp" -C "$dir" || rc=$?; fi
     rm -f "$tmp"; exit $rc ;;
   xtrabackup|mariadb-backup)
+    if has_arg --version; then
+      echo "$tool based on \${STUB_TOOL_SERVER:-MariaDB} server \${STUB_TOOL_VERSION:-11.4.8} Linux (x86_64) (stub)" >&2; exit 0
+    fi
     if has_arg --prepare; then
       [[ -n "\${STUB_PREPARE_FAIL:-}" ]] && { echo "prepare failed (stub)" >&2; exit 1; }
       for a in "$@"; do [[ "$a" == --target-dir=* ]] && touch "\${a#--target-dir=}/prepared-by-stub"; done

@@ -42,25 +42,6 @@ done
 STAGING=$DATA_DIR/.clone-incoming
 MANIFEST=$DATA_DIR/.clone-manifest
 
-# Remove what an interrupted earlier run left behind. Only names recorded in
-# the manifest (entries this script moved out of the staging dir) are removed
-# from DATA_DIR; nothing else there is touched.
-discard_partial_clone() {
-  local name
-  if [[ -f "$MANIFEST" ]]; then
-    log "removing the remains of an interrupted clone (listed in $MANIFEST)"
-    while IFS= read -r -d '' name; do
-      [[ -n "$name" && "$name" != */* && "$name" != . && "$name" != .. ]] || continue
-      rm -rf -- "${DATA_DIR:?}/$name"
-    done <"$MANIFEST"
-    rm -f -- "$MANIFEST"
-  fi
-  if [[ -e "$STAGING" ]]; then
-    log "removing the leftover staging directory $STAGING"
-    rm -rf -- "$STAGING"
-  fi
-}
-
 # The checkpoints file is written at the end of a backup by both tools
 # (mariadb-backup 11.x renamed it), so it marks a complete stream.
 backup_is_complete() {
@@ -72,27 +53,12 @@ backup_is_complete() {
   [[ $info == yes ]]
 }
 
-# Write the stream served on PEER:CLONE_PORT to stdout. With ncat when it is
-# installed; else through bash's /dev/tcp in a child bash that `timeout` kills
-# if the connection is not open within CLONE_CONNECT_TIMEOUT_SECONDS. Once
-# connected the child ignores SIGTERM, so the transfer itself is not bounded
-# (like `ncat -w`), and --preserve-status keeps its exit status.
-fetch_stream() {
-  if [[ $TRANSPORT == ncat ]]; then
-    ncat --recv-only -w "$CLONE_CONNECT_TIMEOUT_SECONDS" "$PEER" "$CLONE_PORT"
-  else
-    # shellcheck disable=SC2016 # expanded by the child bash
-    timeout --preserve-status "$CLONE_CONNECT_TIMEOUT_SECONDS" "$BASH" -c \
-      'exec 3<"/dev/tcp/$1/$2" || exit 1; trap "" TERM; exec cat <&3' fetch-stream "$PEER" "$CLONE_PORT"
-  fi
-}
-
 # One attempt at receiving the stream into a fresh staging dir.
 receive_backup() {
   rm -rf -- "$STAGING" && mkdir -p -- "$STAGING" || return 1
   log "receiving backup from $PEER:$CLONE_PORT (attempt $1 of $CLONE_CONNECT_ATTEMPTS)"
   local rc=0
-  fetch_stream | "$STREAM_TOOL" -x -C "$STAGING" || rc=$?
+  fetch_stream "$PEER" "$CLONE_PORT" | "$STREAM_TOOL" -x -C "$STAGING" || rc=$?
   if ((rc != 0)); then
     log "receiving from $PEER:$CLONE_PORT failed (exit status $rc)"
     return 1
@@ -107,38 +73,8 @@ receive_backup() {
   fi
 }
 
-# Move the prepared backup into DATA_DIR, mysql/ last.
-move_into_place() {
-  local name names=()
-  while IFS= read -r -d '' name; do
-    name=${name##*/}
-    case "$name" in
-      mysql) ;;
-      lost+found) rm -rf -- "${STAGING:?}/$name" ;;
-      *)
-        [[ -e "$DATA_DIR/$name" || -L "$DATA_DIR/$name" ]] \
-          && die "refusing to overwrite $DATA_DIR/$name (DATA_DIR has unexpected content; the clone is left in $STAGING)"
-        names+=("$name")
-        ;;
-    esac
-  done < <(find "$STAGING" -mindepth 1 -maxdepth 1 -print0)
-
-  if ((${#names[@]} > 0)); then
-    printf '%s\0' "${names[@]}" >"$MANIFEST.tmp"
-  else
-    : >"$MANIFEST.tmp"
-  fi
-  mv -f -- "$MANIFEST.tmp" "$MANIFEST"
-  for name in "${names[@]}"; do
-    mv -T -- "$STAGING/$name" "$DATA_DIR/$name"
-  done
-  mv -T -- "$STAGING/mysql" "$DATA_DIR/mysql"
-  rm -f -- "$MANIFEST"
-  rmdir -- "$STAGING"
-}
-
 if [[ -d "$DATA_DIR/mysql" ]]; then
-  discard_partial_clone
+  discard_partial_move
   log "data already present in $DATA_DIR (mysql/ exists); skipping clone"
   exit 0
 fi
@@ -148,19 +84,12 @@ if ((ORDINAL == 0)); then
 fi
 
 mkdir -p -- "$DATA_DIR"
-discard_partial_clone
+discard_partial_move
 
 for tool in "$STREAM_TOOL" "$BACKUP_TOOL" getent; do
   command -v "$tool" >/dev/null 2>&1 || die "required tool '$tool' not found in PATH (wrong image for MYSQL_FLAVOR=$MYSQL_FLAVOR?)"
 done
-if command -v ncat >/dev/null 2>&1; then
-  TRANSPORT=ncat
-elif command -v timeout >/dev/null 2>&1; then
-  TRANSPORT=dev-tcp
-  log "ncat not found; receiving through bash's /dev/tcp"
-else
-  die "neither 'ncat' nor 'timeout' (for bash's /dev/tcp) found in PATH; one of them is needed to receive the backup"
-fi
+choose_receive_transport
 
 PEER=$(member_host $((ORDINAL - 1)))
 wait_for "$PEER to resolve" "$PEER_WAIT_SECONDS" getent ahosts "$PEER" \
@@ -187,5 +116,5 @@ rm -f -- "$STAGING"/change-source.in "$STAGING"/change-source.done
 
 # From here on a crash is recovered through the manifest, not the trap.
 remove_cleanup "$STAGING"
-move_into_place
+move_staging_into_place
 log "clone from $PEER complete; data is in $DATA_DIR"

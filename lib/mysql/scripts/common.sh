@@ -233,3 +233,121 @@ server_answers() {
     "--host=$MYSQL_HOST" "--port=$MYSQL_PORT" "--connect-timeout=${CONNECT_TIMEOUT:-5}" \
     --batch --skip-column-names -e 'SELECT 1'
 }
+
+# Set TRANSPORT to how a backup stream is received: ncat when it is installed,
+# else bash's /dev/tcp (its connect bounded by coreutils' timeout).
+choose_receive_transport() {
+  if command -v ncat >/dev/null 2>&1; then
+    TRANSPORT=ncat
+  elif command -v timeout >/dev/null 2>&1; then
+    TRANSPORT=dev-tcp
+    log "ncat not found; receiving through bash's /dev/tcp"
+  else
+    die "neither 'ncat' nor 'timeout' (for bash's /dev/tcp) found in PATH; one of them is needed to receive the backup"
+  fi
+}
+
+# Write the stream served on $1:$2 to stdout (TRANSPORT from
+# choose_receive_transport). With ncat, or through bash's /dev/tcp in a child
+# bash that `timeout` kills if the connection is not open within
+# CLONE_CONNECT_TIMEOUT_SECONDS. Once connected the child ignores SIGTERM, so
+# the transfer itself is not bounded (like `ncat -w`), and --preserve-status
+# keeps its exit status.
+fetch_stream() {
+  if [[ $TRANSPORT == ncat ]]; then
+    ncat --recv-only -w "$CLONE_CONNECT_TIMEOUT_SECONDS" "$1" "$2"
+  else
+    # shellcheck disable=SC2016 # expanded by the child bash
+    timeout --preserve-status "$CLONE_CONNECT_TIMEOUT_SECONDS" "$BASH" -c \
+      'exec 3<"/dev/tcp/$1/$2" || exit 1; trap "" TERM; exec cat <&3' fetch-stream "$1" "$2"
+  fi
+}
+
+# Staged moves into DATA_DIR (clone.sh, restore.sh): the caller sets STAGING
+# (a directory in DATA_DIR) and MANIFEST (a file in DATA_DIR).
+#
+# Remove what an interrupted earlier run left behind. Only names recorded in
+# the manifest (entries this script moved out of the staging dir) are removed
+# from DATA_DIR; nothing else there is touched.
+discard_partial_move() {
+  local name
+  if [[ -f "$MANIFEST" ]]; then
+    log "removing the remains of an interrupted clone or restore (listed in $MANIFEST)"
+    while IFS= read -r -d '' name; do
+      [[ -n "$name" && "$name" != */* && "$name" != . && "$name" != .. ]] || continue
+      rm -rf -- "${DATA_DIR:?}/$name"
+    done <"$MANIFEST"
+    rm -f -- "$MANIFEST"
+  fi
+  if [[ -e "$STAGING" ]]; then
+    log "removing the leftover staging directory $STAGING"
+    rm -rf -- "$STAGING"
+  fi
+}
+
+# Move the prepared backup in STAGING into DATA_DIR, mysql/ last, so DATA_DIR/mysql
+# only exists once everything else is in place; MANIFEST lists what was moved
+# until the move is complete.
+move_staging_into_place() {
+  local name names=()
+  while IFS= read -r -d '' name; do
+    name=${name##*/}
+    case "$name" in
+      mysql) ;;
+      lost+found) rm -rf -- "${STAGING:?}/$name" ;;
+      *)
+        [[ -e "$DATA_DIR/$name" || -L "$DATA_DIR/$name" ]] \
+          && die "refusing to overwrite $DATA_DIR/$name (DATA_DIR has unexpected content; the backup is left in $STAGING)"
+        names+=("$name")
+        ;;
+    esac
+  done < <(find "$STAGING" -mindepth 1 -maxdepth 1 -print0)
+
+  if ((${#names[@]} > 0)); then
+    printf '%s\0' "${names[@]}" >"$MANIFEST.tmp"
+  else
+    : >"$MANIFEST.tmp"
+  fi
+  mv -f -- "$MANIFEST.tmp" "$MANIFEST"
+  for name in "${names[@]}"; do
+    mv -T -- "$STAGING/$name" "$DATA_DIR/$name"
+  done
+  mv -T -- "$STAGING/mysql" "$DATA_DIR/mysql"
+  rm -f -- "$MANIFEST"
+  rmdir -- "$STAGING"
+}
+
+# Backup info files (sidecar.sh, backup.sh).
+#
+# Parse a *_slave_info file (a replica's position in the primary's binlog as
+# CHANGE MASTER / CHANGE REPLICATION SOURCE, optionally preceded by a SET
+# GLOBAL gtid_purged / gtid_slave_pos). Sets SI_FILE, SI_POS, SI_GTID
+# (empty when absent) and SI_HAS_GTID (yes/no).
+parse_slave_info() {
+  local text re_file re_pos re_gtid
+  text=$(<"$1")
+  re_file="(MASTER|SOURCE)_LOG_FILE[[:space:]]*=[[:space:]]*'([^']*)'"
+  re_pos="(MASTER|SOURCE)_LOG_POS[[:space:]]*=[[:space:]]*([0-9]+)"
+  re_gtid="gtid_(purged|slave_pos)[[:space:]]*=[[:space:]]*'([^']*)'"
+  SI_FILE='' SI_POS='' SI_GTID='' SI_HAS_GTID=no
+  shopt -s nocasematch
+  [[ "$text" =~ $re_file ]] && SI_FILE=${BASH_REMATCH[2]}
+  [[ "$text" =~ $re_pos ]] && SI_POS=${BASH_REMATCH[2]}
+  if [[ "$text" =~ $re_gtid ]]; then
+    SI_GTID=${BASH_REMATCH[2]//[[:space:]]/}
+    SI_HAS_GTID=yes
+  fi
+  shopt -u nocasematch
+}
+
+# Parse a *_binlog_info file ("<file>\t<pos>[\t<gtid set>]", the gtid set may
+# span lines). Sets BI_FILE, BI_POS, BI_GTID.
+parse_binlog_info() {
+  local text re
+  text=$(<"$1")
+  re='^[[:space:]]*([^[:space:]]+)[[:space:]]+([0-9]+)([[:space:]]+(.*))?$'
+  [[ "$text" =~ $re ]] || die "cannot parse $1 (expected '<file> <position> [<gtid set>]'): $text"
+  BI_FILE=${BASH_REMATCH[1]}
+  BI_POS=${BASH_REMATCH[2]}
+  BI_GTID=${BASH_REMATCH[4]//[[:space:]]/}
+}

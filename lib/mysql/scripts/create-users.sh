@@ -23,9 +23,13 @@
 # With EXPORTER_USER set, also creates EXPORTER_USER@127.0.0.1 identified by EXPORTER_PASSWORD
 # with only PROCESS, REPLICATION CLIENT, SELECT (what mysqld-exporter needs).
 #
+# With BACKUP_USER set, also creates BACKUP_USER@'127.0.0.%' identified by BACKUP_PASSWORD with
+# only what the backup tool of MYSQL_FLAVOR needs (the sidecar's backups run as it).
+#
 # Env: REPLICATION_USER (repl), REPLICATION_USER_HOST (%), REPLICATION_PASSWORD;
-#      EXPORTER_USER, EXPORTER_PASSWORD (optional);
-#      standalone only: MYSQL_FLAVOR (mysql), MYSQL_HOST (127.0.0.1),
+#      EXPORTER_USER, EXPORTER_PASSWORD (optional); BACKUP_USER, BACKUP_PASSWORD
+#      (optional), MYSQL_FLAVOR (mysql, picks the backup user's grants);
+#      standalone only: MYSQL_FLAVOR (mysql, the client), MYSQL_HOST (127.0.0.1),
 #      MYSQL_PORT (3306), MYSQL_SOCKET, MYSQL_ADMIN_USER (root),
 #      MYSQL_ROOT_PASSWORD, TMPDIR (/tmp).
 
@@ -69,6 +73,31 @@ GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO $account;"
 CREATE USER IF NOT EXISTS $exporter IDENTIFIED BY $exporter_password;
 ALTER USER $exporter IDENTIFIED BY $exporter_password;
 GRANT PROCESS, REPLICATION CLIENT, SELECT ON *.* TO $exporter;"
+  fi
+
+  if [[ -n "${BACKUP_USER:-}" ]]; then
+    if [[ -z "${BACKUP_PASSWORD:-}" ]]; then
+      log "ERROR: BACKUP_USER is set, so BACKUP_PASSWORD must be set and non-empty"
+      return 1
+    fi
+    local backup backup_password
+    # The backup sidecar connects over TCP from its own pod only; the privileges are what the
+    # backup tool needs (MariaDB 10.11+: RELOAD, PROCESS, LOCK TABLES, BINLOG MONITOR, and SLAVE
+    # MONITOR for --slave-info; MySQL 8 with XtraBackup: BACKUP_ADMIN, RELOAD, PROCESS, LOCK TABLES,
+    # REPLICATION CLIENT and SELECT on performance_schema.log_status).
+    backup="$(quote "$BACKUP_USER")@'127.0.0.%'"
+    backup_password=$(quote "$BACKUP_PASSWORD")
+    sql+="
+CREATE USER IF NOT EXISTS $backup IDENTIFIED BY $backup_password;
+ALTER USER $backup IDENTIFIED BY $backup_password;"
+    if [[ "${MYSQL_FLAVOR:-mysql}" == mariadb ]]; then
+      sql+="
+GRANT RELOAD, PROCESS, LOCK TABLES, BINLOG MONITOR, SLAVE MONITOR ON *.* TO $backup;"
+    else
+      sql+="
+GRANT BACKUP_ADMIN, RELOAD, PROCESS, LOCK TABLES, REPLICATION CLIENT ON *.* TO $backup;
+GRANT SELECT ON performance_schema.log_status TO $backup;"
+    fi
   fi
 
   if declare -F docker_process_sql >/dev/null; then

@@ -24,7 +24,8 @@
 #      (root), MYSQL_ROOT_PASSWORD, REPLICATION_USER (repl),
 #      REPLICATION_PASSWORD, DATA_DIR (/var/lib/mysql), MYSQL_WAIT_SECONDS
 #      (600), CONNECT_TIMEOUT (5), LOG_EVERY_SECONDS (5), CLONE_PORT (3307),
-#      CLONE_LISTEN_ADDRESS (0.0.0.0), TMPDIR (/tmp).
+#      CLONE_LISTEN_ADDRESS (0.0.0.0), TMPDIR (/tmp), BACKUP_USER and
+#      BACKUP_PASSWORD (optional: the account the served backups run as).
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR
@@ -56,39 +57,6 @@ find_info_files() {
   fi
   SLAVE_INFO=$DATA_DIR/${prefix}_slave_info
   BINLOG_INFO=$DATA_DIR/${prefix}_binlog_info
-}
-
-# Parse a *_slave_info file (a replica's position in the primary's binlog as
-# CHANGE MASTER / CHANGE REPLICATION SOURCE, optionally preceded by a SET
-# GLOBAL gtid_purged / gtid_slave_pos). Sets SI_FILE, SI_POS, SI_GTID
-# (empty when absent) and SI_HAS_GTID (yes/no).
-parse_slave_info() {
-  local text re_file re_pos re_gtid
-  text=$(<"$1")
-  re_file="(MASTER|SOURCE)_LOG_FILE[[:space:]]*=[[:space:]]*'([^']*)'"
-  re_pos="(MASTER|SOURCE)_LOG_POS[[:space:]]*=[[:space:]]*([0-9]+)"
-  re_gtid="gtid_(purged|slave_pos)[[:space:]]*=[[:space:]]*'([^']*)'"
-  SI_FILE='' SI_POS='' SI_GTID='' SI_HAS_GTID=no
-  shopt -s nocasematch
-  [[ "$text" =~ $re_file ]] && SI_FILE=${BASH_REMATCH[2]}
-  [[ "$text" =~ $re_pos ]] && SI_POS=${BASH_REMATCH[2]}
-  if [[ "$text" =~ $re_gtid ]]; then
-    SI_GTID=${BASH_REMATCH[2]//[[:space:]]/}
-    SI_HAS_GTID=yes
-  fi
-  shopt -u nocasematch
-}
-
-# Parse a *_binlog_info file ("<file>\t<pos>[\t<gtid set>]", the gtid set may
-# span lines). Sets BI_FILE, BI_POS, BI_GTID.
-parse_binlog_info() {
-  local text re
-  text=$(<"$1")
-  re='^[[:space:]]*([^[:space:]]+)[[:space:]]+([0-9]+)([[:space:]]+(.*))?$'
-  [[ "$text" =~ $re ]] || die "cannot parse $1 (expected '<file> <position> [<gtid set>]'): $text"
-  BI_FILE=${BASH_REMATCH[1]}
-  BI_POS=${BASH_REMATCH[2]}
-  BI_GTID=${BASH_REMATCH[4]//[[:space:]]/}
 }
 
 # Work out the coordinates to replicate from and write them to PENDING.
@@ -230,7 +198,14 @@ command -v "$BACKUP_TOOL" >/dev/null 2>&1 \
 mkdir -p -- "$PRIVATE_DIR/backup"
 # The option file must outlive this shell: the server runs the backup command
 # for every peer. It stays in the private mode-700 directory under TMPDIR.
-backup_args=("$BACKUP_TOOL" "--defaults-extra-file=$ADMIN_DEFAULTS" --backup --slave-info --stream=xbstream
+# With BACKUP_USER set, backups run as that least-privilege user, else as the admin user.
+backup_defaults=$ADMIN_DEFAULTS
+if [[ -n "${BACKUP_USER:-}" ]]; then
+  require_env BACKUP_PASSWORD
+  backup_defaults=$PRIVATE_DIR/backup-user.cnf
+  write_client_defaults "$backup_defaults" "$BACKUP_USER" "$BACKUP_PASSWORD"
+fi
+backup_args=("$BACKUP_TOOL" "--defaults-extra-file=$backup_defaults" --backup --slave-info --stream=xbstream
   "--host=$MYSQL_HOST" "--port=$MYSQL_PORT" "--datadir=$DATA_DIR" "--target-dir=$PRIVATE_DIR/backup")
 if command -v ncat >/dev/null 2>&1; then
   backup_command=''

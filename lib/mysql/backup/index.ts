@@ -1,0 +1,3 @@
+export * from './checks';
+export * from './mysql-backups';
+export * from './props';
