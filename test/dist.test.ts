@@ -56,7 +56,7 @@ describe('the default app', () => {
     });
     const generator = objects.find(o => o.kind === 'ConfigMap' && o.metadata.name === 'secret-generator');
     const generated = generator.data.spec.split('\n').filter((l: string) => l && !l.startsWith('#')).map((l: string) => l.split(' ').slice(0, 2).join(' '));
-    expect([...refs].sort()).toEqual(['mysql-credentials password', 'mysql-credentials replication-password', 'mysql-credentials root-password']);
+    expect([...refs].sort()).toEqual(['mysql-credentials backup-password', 'mysql-credentials password', 'mysql-credentials replication-password', 'mysql-credentials root-password']);
     expect(generated).toEqual(expect.arrayContaining([...refs]));
     const role = objects.find(o => o.kind === 'Role' && o.metadata.name === 'secret-generator');
     expect(role.rules[1]).toEqual({ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'patch'], resourceNames: ['mysql-credentials'] });
