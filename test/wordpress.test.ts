@@ -133,11 +133,12 @@ describe('WordPressStack defaults (mode 1: an owned MySQLReplication)', () => {
     expect(dep.spec.replicas).toBe(1);
   });
 
-  test('an init container waits for the database with a bounded TCP retry', () => {
+  test('init containers copy WordPress into the document root, then wait for the database with a bounded TCP retry', () => {
     const init = podSpec(dep).initContainers;
-    expect(init.map((c: Manifest) => c.name)).toEqual(['wait-for-database']);
-    expect(init[0].command).toEqual(['bash', '/scripts/wait-for-tcp.sh']);
-    expect(env(init[0])).toMatchObject({
+    expect(init.map((c: Manifest) => c.name)).toEqual(['copy-wordpress', 'wait-for-database']);
+    expect(init[0].command).toEqual(['bash', '/scripts/copy-wordpress.sh']);
+    expect(init[1].command).toEqual(['bash', '/scripts/wait-for-tcp.sh']);
+    expect(env(init[1])).toMatchObject({
       WAIT_HOST: { value: 'wordpress-mysql-0.wordpress-mysql.wordpress.svc.cluster.local' },
       WAIT_PORT: { value: '3306' },
       WAIT_TIMEOUT_SECONDS: { value: '300' },
@@ -333,7 +334,7 @@ describe('WordPressStack props', () => {
   test('volumePermissions: a root init container with CHOWN, DAC_OVERRIDE and FOWNER, before the database wait', () => {
     const { objects } = build({ volumePermissions: true });
     const init = podSpec(deployment(objects)).initContainers;
-    expect(init.map((c: Manifest) => c.name)).toEqual(['volume-permissions', 'wait-for-database']);
+    expect(init.map((c: Manifest) => c.name)).toEqual(['volume-permissions', 'copy-wordpress', 'wait-for-database']);
     expect(init[0].securityContext).toEqual({
       runAsUser: 0, runAsGroup: 0, runAsNonRoot: false, allowPrivilegeEscalation: false,
       capabilities: { drop: ['ALL'], add: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER'] },

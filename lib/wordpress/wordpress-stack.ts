@@ -185,6 +185,13 @@ export class WordPressStack extends Chart {
       });
     }
 
+    // The image's entrypoint cannot copy WordPress onto the kubelet's volume as uid 33 (see copy-wordpress.sh).
+    const siteMounts: VolumeMount[] = [
+      { volume: 'html', mountPath: DOCUMENT_ROOT },
+      { volume: 'wp-content', mountPath: `${DOCUMENT_ROOT}/wp-content` },
+    ];
+    initContainers.splice(initContainers.length - 1, 0, copyWordPress(image, DOCUMENT_ROOT, [...siteMounts, scriptsMount]));
+
     const container: ContainerSpec = {
       name: 'wordpress',
       image,
@@ -195,8 +202,7 @@ export class WordPressStack extends Chart {
           .map(([env, key]) => [env, EnvValue.fromSecret(SecretKeyRef.of(this.secretName, key))])),
       },
       volumeMounts: [
-        { volume: 'html', mountPath: DOCUMENT_ROOT },
-        { volume: 'wp-content', mountPath: `${DOCUMENT_ROOT}/wp-content` },
+        ...siteMounts,
         ...Object.entries(APACHE_CONFIG_PATHS).map(([file, mountPath]) => ({ volume: 'apache', mountPath, subPath: file, readOnly: true })),
       ],
       startupProbe: probe(props.startupProbe, () => Probe.http('/wp-login.php', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 })),
@@ -323,14 +329,7 @@ export class WordPressStack extends Chart {
     const template = buildPodTemplate(scope, {
       initContainers: [
         o.waitForDatabase,
-        {
-          name: 'copy-wordpress',
-          image: o.image,
-          command: wordpressScriptCommand('copy-wordpress.sh'),
-          env: { WORDPRESS_PATH: EnvValue.fromValue(INSTALL_PATH) },
-          volumeMounts: [wordpressMount, scriptsMount],
-          resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
-        },
+        copyWordPress(o.image, INSTALL_PATH, [wordpressMount, scriptsMount]),
       ],
       container: {
         name: 'install',
@@ -374,6 +373,18 @@ export class WordPressStack extends Chart {
       },
     });
   }
+}
+
+/** The init container that copies the image's WordPress core into `path` (scripts/copy-wordpress.sh), as the pod's user. */
+function copyWordPress(image: string, path: string, volumeMounts: VolumeMount[]): ContainerSpec {
+  return {
+    name: 'copy-wordpress',
+    image,
+    command: wordpressScriptCommand('copy-wordpress.sh'),
+    env: { WORDPRESS_PATH: EnvValue.fromValue(path) },
+    volumeMounts,
+    resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
+  };
 }
 
 function probe(setting: boolean | Probe | undefined, standard: () => Probe): Probe | undefined {
