@@ -199,7 +199,8 @@ describe('WordPressStack defaults (mode 1: an owned MySQLReplication)', () => {
     expect(spec.securityContext).toMatchObject({ runAsUser: 33, runAsNonRoot: true });
     const script = find(objects, 'ConfigMap', 'wordpress-scripts').data['install.sh'];
     expect(script).toContain('wp --path="$path" core is-installed');
-    expect(script).toContain('--prompt=admin_password');
+    expect(script).toContain('eval-file "${scripts}/set-admin-password.php"');
+    expect(script).not.toMatch(/^[^#]*--prompt/m);
     // Job pods are not selected by the WordPress Service.
     expect(spec.containers[0].ports).toBeUndefined();
     expect(job.spec.template.metadata.labels['app.kubernetes.io/component']).toBe('install');
