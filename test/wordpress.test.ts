@@ -147,8 +147,10 @@ describe('WordPressStack defaults (mode 1: an owned MySQLReplication)', () => {
   });
 
   test('probes on by default, HTTP on the Apache port; liveness does not depend on the database', () => {
-    expect(wp.startupProbe).toMatchObject({ httpGet: { path: '/wp-login.php', port: 'http' }, failureThreshold: 30 });
-    expect(wp.readinessProbe).toMatchObject({ httpGet: { path: '/wp-login.php', port: 'http' } });
+    // X-Forwarded-Proto: https keeps wp-login.php from redirecting (302) when the site URL is https.
+    const httpGet = { path: '/wp-login.php', port: 'http', httpHeaders: [{ name: 'X-Forwarded-Proto', value: 'https' }] };
+    expect(wp.startupProbe).toMatchObject({ httpGet, failureThreshold: 30 });
+    expect(wp.readinessProbe).toMatchObject({ httpGet });
     expect(wp.livenessProbe).toMatchObject({ httpGet: { path: '/wp-includes/images/blank.gif', port: 'http' } });
   });
 
@@ -330,6 +332,29 @@ describe('WordPressStack props', () => {
     expect(ofKind(objects, 'PersistentVolumeClaim')).toEqual([]);
     expect(stack.claimName).toBe('old-wp-content');
     expect(podSpec(deployment(objects)).volumes).toContainEqual({ name: 'wp-content', persistentVolumeClaim: { claimName: 'old-wp-content' } });
+  });
+
+  test('installJob.ttlSecondsAfterFinished: a day by default, settable, checked, and only with the Job', () => {
+    expect(installJob(build().objects).spec.ttlSecondsAfterFinished).toBe(86400);
+    expect(installJob(build({ installJob: { ttlSecondsAfterFinished: 0 } }).objects).spec.ttlSecondsAfterFinished).toBe(0);
+    expect(errorOf({ installJob: { ttlSecondsAfterFinished: -1 } })).toContain('installJob.ttlSecondsAfterFinished');
+    expect(errorOf({ skipInstall: true, siteUrl: 'https://a.example', installJob: {} })).toMatch(/installJob.*only applies without skipInstall/);
+  });
+
+  test('tablePrefix and extraConfig reach wp-config.php in the site and in wp-cli (WORDPRESS_TABLE_PREFIX, WORDPRESS_CONFIG_EXTRA)', () => {
+    const defaults = build().objects;
+    expect(envValue(container(deployment(defaults), 'wordpress'), 'WORDPRESS_TABLE_PREFIX')).toBeUndefined();
+    expect(envValue(container(deployment(defaults), 'wordpress'), 'WORDPRESS_CONFIG_EXTRA')).toBeUndefined();
+    const extraConfig = "define('WP_MEMORY_LIMIT', '256M');\ndefine('DISALLOW_FILE_EDIT', true);";
+    const { objects } = build({ tablePrefix: 'blog_', extraConfig });
+    for (const c of [container(deployment(objects), 'wordpress'), container(installJob(objects), 'install')]) {
+      expect(envValue(c, 'WORDPRESS_TABLE_PREFIX')).toBe('blog_');
+      expect(envValue(c, 'WORDPRESS_CONFIG_EXTRA')).toBe(extraConfig);
+    }
+    expect(errorOf({ tablePrefix: '' })).toContain('tablePrefix');
+    expect(errorOf({ tablePrefix: 'wp-' })).toContain("letters, digits or '_'");
+    expect(errorOf({ extraConfig: "<?php define('A', 1);" })).toContain('without <?php');
+    expect(errorOf({ extraConfig: ' ' })).toContain('extraConfig');
   });
 
   test('volumePermissions: a root init container with CHOWN, DAC_OVERRIDE and FOWNER, before the database wait', () => {

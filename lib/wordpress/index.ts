@@ -8,5 +8,5 @@ export type {
 export {
   WORDPRESS_CLI_IMAGE, WORDPRESS_IMAGE, WORDPRESS_KEY_AND_SALT_ENV, WORDPRESS_SECRET_KEYS, WORDPRESS_UID,
 } from './props';
-export type { WordPressIngressOptions, WordPressPersistenceOptions, WordPressStackProps } from './props';
+export type { WordPressIngressOptions, WordPressInstallJobOptions, WordPressPersistenceOptions, WordPressStackProps } from './props';
 export { WordPressStack } from './wordpress-stack';

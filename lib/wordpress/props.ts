@@ -90,6 +90,16 @@ export interface WordPressIngressOptions {
   readonly annotations?: Record<string, string>;
 }
 
+/** The install Job. */
+export interface WordPressInstallJobOptions {
+  /**
+   * Seconds after the Job finishes (succeeded or failed) before Kubernetes deletes it and its pod
+   * (`ttlSecondsAfterFinished`). A later `kubectl apply` of the same manifests creates it again; it
+   * then finds WordPress installed and changes nothing. @default 86400
+   */
+  readonly ttlSecondsAfterFinished?: number;
+}
+
 /** Props of a {@link WordPressStack}. */
 export interface WordPressStackProps extends ChartProps {
   /** Namespace of every object (`helm -n`). @default 'wordpress' */
@@ -136,6 +146,20 @@ export interface WordPressStackProps extends ChartProps {
   readonly siteUrl?: string;
   /** Do not create the install Job (`wordpressSkipInstall`): install through the web wizard or by hand. @default false */
   readonly skipInstall?: boolean;
+  /** The install Job (not with `skipInstall`). @default - kept one day after it finishes */
+  readonly installJob?: WordPressInstallJobOptions;
+  /**
+   * Prefix of WordPress's table names (`WORDPRESS_TABLE_PREFIX`; Bitnami `wordpressTablePrefix`), e.g. to
+   * share one database between sites. Set it before the first install: WordPress does not rename tables.
+   * @default 'wp_'
+   */
+  readonly tablePrefix?: string;
+  /**
+   * PHP statements added to wp-config.php (`WORDPRESS_CONFIG_EXTRA`; Bitnami `wordpressExtraConfigContent`),
+   * e.g. `define('WP_MEMORY_LIMIT', '256M');`. It is written into the manifests: keep secrets out of it.
+   * @default - none
+   */
+  readonly extraConfig?: string;
   /** The `wp-content` claim (`persistence.*`). @default - 10Gi ReadWriteOnce from the default StorageClass */
   readonly persistence?: WordPressPersistenceOptions;
   /**

@@ -30,6 +30,16 @@ const PERMISSIONS_MOUNT = '/wp-content';
 const RELEASE_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const MAX_RELEASE_NAME = 40;
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+/**
+ * The login page, with the header a TLS-terminating Ingress controller sends: with an https site URL
+ * WordPress defines FORCE_SSL_ADMIN (wp_ssl_constants()) and wp-login.php redirects every plain-HTTP
+ * request to https (302), which the kubelet counts as success while logging a ProbeWarning each
+ * time. The image's wp-config.php turns `X-Forwarded-Proto: https` into `$_SERVER['HTTPS'] = 'on'`,
+ * so the page answers 200 itself (and still needs PHP and the database).
+ */
+const LOGIN_PROBE = { periodSeconds: 10, timeoutSeconds: 5, headers: { 'X-Forwarded-Proto': 'https' } };
+/** How long a finished install Job is kept for its log (a day). */
+const INSTALL_JOB_TTL_SECONDS = 86400;
 const SMALL: Resources = { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } };
 
 /**
@@ -147,11 +157,19 @@ export class WordPressStack extends Chart {
     const podSecurity: PodSecurity = props.podSecurity ?? { runAsUser: WORDPRESS_UID, runAsGroup: WORDPRESS_UID, runAsNonRoot: true, fsGroup: WORDPRESS_UID };
     const version = imageTag(image);
 
+    const tablePrefix = props.tablePrefix ?? 'wp_';
+    check(typeof tablePrefix === 'string' && /^[A-Za-z0-9_]{1,20}$/.test(tablePrefix), this, 'tablePrefix', tablePrefix,
+      "must be 1 to 20 letters, digits or '_' (WordPress refuses an empty prefix and strips any other character)");
+    if (props.extraConfig !== undefined) checkExtraConfig(this, props.extraConfig);
+
+    // wp-config.php (the image's wp-config-docker.php) reads these at every request, in the site and in wp-cli.
     const dbEnv: Record<string, EnvValue> = {
       WORDPRESS_DB_HOST: EnvValue.fromValue(`${this.database.host}:${this.database.port}`),
       WORDPRESS_DB_NAME: EnvValue.fromValue(this.database.name),
       WORDPRESS_DB_USER: EnvValue.fromValue(this.database.user),
       WORDPRESS_DB_PASSWORD: EnvValue.fromSecret(this.database.password),
+      ...(tablePrefix !== 'wp_' ? { WORDPRESS_TABLE_PREFIX: EnvValue.fromValue(tablePrefix) } : {}),
+      ...(props.extraConfig ? { WORDPRESS_CONFIG_EXTRA: EnvValue.fromValue(props.extraConfig) } : {}),
     };
     const scriptsMount: VolumeMount = { volume: 'scripts', mountPath: WORDPRESS_SCRIPTS_MOUNT, readOnly: true };
     const waitForDatabase: ContainerSpec = {
@@ -205,8 +223,8 @@ export class WordPressStack extends Chart {
         ...siteMounts,
         ...Object.entries(APACHE_CONFIG_PATHS).map(([file, mountPath]) => ({ volume: 'apache', mountPath, subPath: file, readOnly: true })),
       ],
-      startupProbe: probe(props.startupProbe, () => Probe.http('/wp-login.php', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 })),
-      readinessProbe: probe(props.readinessProbe, () => Probe.http('/wp-login.php', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 })),
+      startupProbe: probe(props.startupProbe, () => Probe.http('/wp-login.php', 'http', { ...LOGIN_PROBE, failureThreshold: 30 })),
+      readinessProbe: probe(props.readinessProbe, () => Probe.http('/wp-login.php', 'http', { ...LOGIN_PROBE, failureThreshold: 3 })),
       livenessProbe: probe(props.livenessProbe, () => Probe.http('/wp-includes/images/blank.gif', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 })),
       resources: props.resources ?? { requests: { cpu: '300m', memory: '512Mi' }, limits: { memory: '1Gi' } },
       securityContext: props.containerSecurity,
@@ -244,8 +262,12 @@ export class WordPressStack extends Chart {
 
     if (ingress) this.ingress = this.createIngress(ingress);
 
+    check(install || props.installJob === undefined, this, 'installJob', props.installJob, 'only applies without skipInstall');
+    const ttlSecondsAfterFinished = props.installJob?.ttlSecondsAfterFinished ?? INSTALL_JOB_TTL_SECONDS;
+    checkInteger(this, 'installJob.ttlSecondsAfterFinished', ttlSecondsAfterFinished, 0);
     if (install) {
       this.installJob = this.createInstallJob({
+        ttlSecondsAfterFinished,
         cliImage, image, podSecurity, version, dbEnv, waitForDatabase, scripts,
         siteUrl: this.siteUrl!, blogName, adminUser, adminEmail,
       });
@@ -320,7 +342,7 @@ export class WordPressStack extends Chart {
   private createInstallJob(o: {
     cliImage: string; image: string; podSecurity: PodSecurity; version: string | undefined;
     dbEnv: Record<string, EnvValue>; waitForDatabase: ContainerSpec; scripts: Readonly<Record<string, string>>;
-    siteUrl: string; blogName: string; adminUser: string; adminEmail: string;
+    siteUrl: string; blogName: string; adminUser: string; adminEmail: string; ttlSecondsAfterFinished: number;
   }): k8s.KubeJob {
     const scope = new Construct(this, 'install');
     const labels = recommendedLabels({ name: 'wordpress', instance: this.name, component: 'install', partOf: this.name, version: o.version });
@@ -369,6 +391,7 @@ export class WordPressStack extends Chart {
       metadata: { name: `${this.name}-install-${hash}`, labels },
       spec: {
         backoffLimit: 10,
+        ttlSecondsAfterFinished: o.ttlSecondsAfterFinished,
         template: { ...template, spec: { ...template.spec!, restartPolicy: 'Never' } },
       },
     });
@@ -400,6 +423,13 @@ function checkIngressHost(scope: Construct, prop: string, host: string): void {
   check(host === host.toLowerCase(), scope, prop, host, `must be lower-case: did you mean "${host.toLowerCase()}"?`);
   check(!IPV4.test(host), scope, prop, host, 'must be a DNS name, not an IP address (Ingress rules match host names only)');
   checkDnsSubdomain(scope, prop, host.startsWith('*.') ? host.slice(2) : host);
+}
+
+/** Checks `extraConfig`: PHP statements that wp-config.php evals, so no `<?php` tag and no secret literals by convention. */
+function checkExtraConfig(scope: Construct, code: string): void {
+  check(typeof code === 'string' && code.trim().length > 0, scope, 'extraConfig', code, 'must be PHP statements such as "define(\'WP_MEMORY_LIMIT\', \'256M\');"');
+  check(!/<\?php|\?>/.test(code), scope, 'extraConfig', '(PHP code)',
+    'must be bare PHP statements without <?php or ?>: wp-config.php passes it to eval()');
 }
 
 function checkSiteUrl(scope: Construct, url: string): void {
