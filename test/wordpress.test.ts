@@ -334,6 +334,57 @@ describe('WordPressStack props', () => {
     expect(podSpec(deployment(objects)).volumes).toContainEqual({ name: 'wp-content', persistentVolumeClaim: { claimName: 'old-wp-content' } });
   });
 
+  test('networkPolicy (on by default): Apache only from the Ingress controller, egress to DNS and the database pods only', () => {
+    const { objects } = build();
+    const policy = find(objects, 'NetworkPolicy', 'wordpress');
+    const web = deployment(objects).spec.selector.matchLabels;
+    expect(policy.spec.podSelector).toEqual({ matchLabels: web });
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policy.spec.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }],
+      ports: [{ protocol: 'TCP', port: 8080 }],
+    }]);
+    const mysqlPods = find(objects, 'StatefulSet', 'wordpress-mysql').spec.selector.matchLabels;
+    expect(policy.spec.egress).toEqual([
+      { ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
+      {
+        to: [{ podSelector: { matchLabels: mysqlPods }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'wordpress' } } }],
+        ports: [{ protocol: 'TCP', port: 3306 }],
+      },
+    ]);
+    // The install Job's pods are not selected (they are not web pods).
+    const jobLabels = installJob(objects).spec.template.metadata.labels;
+    expect(Object.entries(web).every(([k, v]) => jobLabels[k] === v)).toBe(false);
+  });
+
+  test('networkPolicy options: named clients, CIDRs, Internet egress, an external database by port; false for none', () => {
+    const { objects } = build({
+      database: WordPressDatabase.external({ host: 'db.example.com', port: 3307, password: SecretKeyRef.of('db', 'password') }),
+      serviceType: 'LoadBalancer',
+      networkPolicy: {
+        ingressControllerNamespace: 'traefik',
+        allowedClients: [{ podLabels: { app: 'monitor' }, namespace: 'monitoring' }, { podLabels: { app: 'varnish' } }],
+        allowedCidrs: ['0.0.0.0/0'],
+        allowInternetEgress: true,
+      },
+    });
+    const spec = find(objects, 'NetworkPolicy', 'wordpress').spec;
+    expect(spec.ingress[0].from).toEqual([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } },
+      { podSelector: { matchLabels: { app: 'monitor' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+      { podSelector: { matchLabels: { app: 'varnish' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'wordpress' } } },
+      { ipBlock: { cidr: '0.0.0.0/0' } },
+    ]);
+    expect(spec.egress.slice(1)).toEqual([
+      { ports: [{ protocol: 'TCP', port: 3307 }] },
+      { ports: [{ protocol: 'TCP', port: 80 }, { protocol: 'TCP', port: 443 }] },
+    ]);
+    expect(ofKind(build({ networkPolicy: false }).objects, 'NetworkPolicy').map(p => p.metadata.name)).toEqual(['wordpress-mysql']);
+    expect(errorOf({ serviceType: 'NodePort' })).toMatch(/networkPolicy.allowedCidrs.*while serviceType is NodePort/);
+    expect(errorOf({ networkPolicy: { allowedCidrs: ['10.0.0.0'] } })).toContain('networkPolicy.allowedCidrs[0]');
+    expect(errorOf({ networkPolicy: { allowedClients: [{ podLabels: {} }] } })).toContain('networkPolicy.allowedClients[0].podLabels');
+  });
+
   test('installJob.ttlSecondsAfterFinished: a day by default, settable, checked, and only with the Job', () => {
     expect(installJob(build().objects).spec.ttlSecondsAfterFinished).toBe(86400);
     expect(installJob(build({ installJob: { ttlSecondsAfterFinished: 0 } }).objects).spec.ttlSecondsAfterFinished).toBe(0);
@@ -393,7 +444,7 @@ describe('WordPressStack props', () => {
   });
 
   test('serviceType', () => {
-    const { objects } = build({ serviceType: 'LoadBalancer' });
+    const { objects } = build({ serviceType: 'LoadBalancer', networkPolicy: false });
     expect(find(objects, 'Service', 'wordpress').spec.type).toBe('LoadBalancer');
   });
 

@@ -5,6 +5,7 @@ export type {
   WordPressDatabaseConnection, WordPressDatabaseKind, WordPressExternalDatabaseProps, WordPressOwnedDatabaseProps,
   WordPressReplicationOptions, WordPressRequiredSecret,
 } from './database';
+export type { WordPressNetworkClient, WordPressNetworkPolicyOptions } from './network-policy';
 export {
   WORDPRESS_CLI_IMAGE, WORDPRESS_IMAGE, WORDPRESS_KEY_AND_SALT_ENV, WORDPRESS_SECRET_KEYS, WORDPRESS_UID,
 } from './props';

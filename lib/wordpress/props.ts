@@ -7,6 +7,7 @@ import { SecretKeyRef } from '../common/secret';
 import { AutoscalingOptions } from '../deployment-app/deployment-app';
 import { AccessMode } from '../stateful-app/props';
 import { WordPressDatabase } from './database';
+import { WordPressNetworkPolicyOptions } from './network-policy';
 
 /**
  * Keys of the WordPress Secret (`secretName`, default `<name>-credentials`), the same in every
@@ -169,7 +170,13 @@ export interface WordPressStackProps extends ChartProps {
   readonly volumePermissions?: boolean;
   /** The Ingress (`ingress.enabled`, `ingress.*`); `false` for none. @default - an Ingress for 'wordpress.local', class 'nginx' */
   readonly ingress?: WordPressIngressOptions | false;
-  /** Service type (`service.type`). @default 'ClusterIP' */
+  /**
+   * A NetworkPolicy for the WordPress pods (`networkPolicy.*`): ingress from the Ingress controller's
+   * namespace and the pods you name, egress to the database and DNS only; `false` for none.
+   * @default - on: from namespace 'ingress-nginx', no Internet egress
+   */
+  readonly networkPolicy?: WordPressNetworkPolicyOptions | false;
+  /** Service type (`service.type`). NodePort and LoadBalancer need `networkPolicy.allowedCidrs` (or no policy). @default 'ClusterIP' */
   readonly serviceType?: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
   /**
    * Liveness probe (`livenessProbe.enabled`): `true` for the default (GET a static file on the

@@ -17,6 +17,7 @@ import { DeploymentApp } from '../deployment-app/deployment-app';
 import { MySQLReplication } from '../mysql/mysql-replication';
 import { APACHE_CONFIG_PATHS, apacheConfigFiles, DOCUMENT_ROOT, WORDPRESS_HTTP_PORT } from './apache';
 import { WordPressDatabase, WordPressDatabaseConnection, WordPressDatabaseKind, WordPressRequiredSecret } from './database';
+import { createWordPressNetworkPolicy } from './network-policy';
 import {
   WORDPRESS_CLI_IMAGE, WORDPRESS_IMAGE, WORDPRESS_KEY_AND_SALT_ENV, WORDPRESS_SECRET_KEYS, WORDPRESS_UID,
   WordPressIngressOptions, WordPressStackProps,
@@ -71,6 +72,8 @@ export class WordPressStack extends Chart {
   public readonly app: DeploymentApp;
   /** The Ingress, unless disabled. */
   public readonly ingress?: k8s.KubeIngress;
+  /** The NetworkPolicy of the WordPress pods, unless `networkPolicy: false`. */
+  public readonly networkPolicy?: k8s.KubeNetworkPolicy;
   /** The install Job, unless `skipInstall`. */
   public readonly installJob?: k8s.KubeJob;
   /** The site URL given to `wp core install`. */
@@ -261,6 +264,13 @@ export class WordPressStack extends Chart {
     this.claimName = persistence.existingClaim ?? `${this.name}-wp-content`;
 
     if (ingress) this.ingress = this.createIngress(ingress);
+    if (props.networkPolicy !== false) {
+      this.networkPolicy = createWordPressNetworkPolicy(this, {
+        name: this.name, namespace, labels: this.app.labels, selector: this.app.selectorLabels,
+        serviceType: props.serviceType ?? 'ClusterIP', options: props.networkPolicy ?? {},
+        database: { mysql: bound.mysql, port: this.database.port },
+      });
+    }
 
     check(install || props.installJob === undefined, this, 'installJob', props.installJob, 'only applies without skipInstall');
     const ttlSecondsAfterFinished = props.installJob?.ttlSecondsAfterFinished ?? INSTALL_JOB_TTL_SECONDS;
