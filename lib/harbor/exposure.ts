@@ -152,6 +152,12 @@ export class Exposure {
     return o.tls !== undefined || o.tlsTerminatedUpstream === true;
   }
 
+  /** The port clients reach nginx's HTTPS on: the node port with NodePort, else the Service's HTTPS port (nginx exposures only). */
+  public get httpsPublicPort(): number {
+    const service = this.nginx!.service;
+    return service.type === 'NodePort' ? service.httpsNodePort! : service.httpsPort;
+  }
+
   /** The host clients use, when known. */
   public get host(): string | undefined {
     return this.ingressOptions?.hosts.core ?? this.nginx?.options.host;

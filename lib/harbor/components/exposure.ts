@@ -33,7 +33,7 @@ export function createNginx(ctx: HarborContext, exposure: Exposure, options: Har
     ...ctx.labels(component),
     replicas: options.replicas ?? 1,
     service: false,
-    configMaps: [{ name: 'config', files: { 'nginx.conf': proxyNginxConf(ctx, tls) } }],
+    configMaps: [{ name: 'config', files: { 'nginx.conf': proxyNginxConf(ctx, tls, exposure.httpsPublicPort) } }],
     volumes: tls ? [AppVolume.secret('certificate', o.tls!.secretName)] : [],
     container: {
       name: component,
