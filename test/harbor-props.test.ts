@@ -300,3 +300,24 @@ describe('HarborStack tuning props reach the components', () => {
     expect(portal).toMatch(/listen \[::\]:8080;/);
   });
 });
+
+describe('the CA of the external certificate (exposure tls.ca)', () => {
+  const core = (objects: Manifest[]) => find(objects, 'Deployment', 'harbor-core').spec.template.spec;
+
+  test('is mounted into core at /etc/core/ca/ca.crt, where Harbor looks for the certificate download', () => {
+    const ca = SecretKeyRef.of('harbor-tls', 'ca.crt');
+    const s = stack({ exposure: Exposure.ingress({ className: 'nginx', hosts: { core: HOST }, tls: { secretName: 'harbor-tls', ca } }) });
+    const objects = s.toJson();
+    expectValid(objects);
+    const spec = core(objects);
+    expect(spec.volumes).toContainEqual({ name: 'ca-download', secret: { secretName: 'harbor-tls', defaultMode: 0o440, items: [{ key: 'ca.crt', path: 'ca.crt' }] } });
+    expect(spec.containers[0].volumeMounts).toContainEqual({ name: 'ca-download', mountPath: '/etc/core/ca', readOnly: true });
+    expect(s.requiredSecrets).toContainEqual(expect.objectContaining({ secretName: 'harbor-tls', key: 'ca.crt', usedBy: ['core'] }));
+  });
+
+  test('works with nginx TLS too; without a CA there is no mount', () => {
+    const nodePort = core(objectsOf({ exposure: Exposure.nodePort({ host: 'n1.example.com', tls: { secretName: 't', ca: SecretKeyRef.of('ca', 'root.pem') } }) }));
+    expect(nodePort.volumes.find((v: Manifest) => v.name === 'ca-download').secret.items).toEqual([{ key: 'root.pem', path: 'ca.crt' }]);
+    expect(core(objectsOf()).volumes.map((v: Manifest) => v.name)).not.toContain('ca-download');
+  });
+});

@@ -144,7 +144,7 @@ export class HarborStack extends Chart {
 
     if (database.isInternal) this.database = createDatabase(ctx, database.internalOptions!);
     if (redis.isInternal) this.redis = createRedis(ctx, redis.internalOptions!);
-    this.core = createCore(ctx, props.core ?? {});
+    this.core = createCore(ctx, props.core ?? {}, props.exposure.tls?.ca);
     this.portal = createPortal(ctx, props.portal ?? {});
     this.jobservice = createJobservice(ctx, props.jobservice ?? {});
     const registry = createRegistry(ctx, props.registry ?? {});
