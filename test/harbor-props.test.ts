@@ -321,3 +321,31 @@ describe('the CA of the external certificate (exposure tls.ca)', () => {
     expect(core(objectsOf()).volumes.map((v: Manifest) => v.name)).not.toContain('ca-download');
   });
 });
+
+describe('existing claims for the database, Redis and Trivy (persistence.existingClaim)', () => {
+  const objects = objectsOf({
+    database: Database.internal({ persistence: { existingClaim: 'old-harbor-db' } }),
+    redis: Redis.internal({ persistence: { existingClaim: 'old-harbor-redis' } }),
+    trivy: { persistence: { existingClaim: 'old-harbor-trivy' } },
+  });
+
+  test.each([
+    ['harbor-database', 'database', 'old-harbor-db', '/var/lib/postgresql/data'],
+    ['harbor-redis', 'redis', 'old-harbor-redis', '/var/lib/redis'],
+    ['harbor-trivy', 'trivy', 'old-harbor-trivy', '/home/scanner/.cache'],
+  ])('%s mounts the claim as its data volume, with no claim template', (name, containerName, claim, mountPath) => {
+    const sts = find(objects, 'StatefulSet', name);
+    expect(sts.spec.volumeClaimTemplates).toBeUndefined();
+    const spec = sts.spec.template.spec;
+    expect(spec.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: claim } });
+    const c = spec.containers.find((x: Manifest) => x.name === containerName);
+    expect(c.volumeMounts).toContainEqual({ name: 'data', mountPath });
+  });
+
+  test('the database init container still fixes pgdata permissions on it; Trivy with an existing claim runs one pod', () => {
+    const init = find(objects, 'StatefulSet', 'harbor-database').spec.template.spec.initContainers[0];
+    expect(init.volumeMounts).toEqual([{ name: 'data', mountPath: '/var/lib/postgresql/data' }]);
+    expect(() => stack({ trivy: { replicas: 2, persistence: { existingClaim: 'cache' } } })).toThrow(/trivy.replicas 2 is invalid: must be at most 1 with trivy.persistence.existingClaim/);
+    expect(() => stack({ redis: Redis.internal({ persistence: { existingClaim: 'Bad_Name' } }) })).toThrow(/redis.persistence.existingClaim/);
+  });
+});

@@ -195,6 +195,8 @@ export class HarborStack extends Chart {
     if (jobservice.maxJobWorkers !== undefined) checkInteger(this, 'jobservice.maxJobWorkers', jobservice.maxJobWorkers, 1, 1000);
 
     this.checkClaim('trivy.persistence', props.trivy?.persistence);
+    check(props.trivy?.persistence?.existingClaim === undefined || (props.trivy.replicas ?? 1) <= 1, this, 'trivy.replicas', props.trivy?.replicas,
+      'must be at most 1 with trivy.persistence.existingClaim: each Trivy pod needs a cache claim of its own (leave existingClaim unset to get one per pod)');
     this.checkClaim('database.persistence', props.database?.internalOptions?.persistence);
     this.checkClaim('redis.persistence', props.redis?.internalOptions?.persistence);
     if (props.trivy?.timeout !== undefined) {
@@ -206,7 +208,7 @@ export class HarborStack extends Chart {
     }
   }
 
-  private checkClaim(prop: string, claim: (HarborClaimOptions & { existingClaim?: string }) | undefined): void {
+  private checkClaim(prop: string, claim: HarborClaimOptions | undefined): void {
     if (!claim) return;
     if (claim.size !== undefined) checkQuantity(this, `${prop}.size`, claim.size);
     if (claim.storageClass !== undefined) checkDnsSubdomain(this, `${prop}.storageClass`, claim.storageClass);

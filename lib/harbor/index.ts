@@ -9,7 +9,7 @@ export type {
 } from './exposure';
 export { DEFAULT_HARBOR_VERSION, HarborStack } from './harbor-stack';
 export type {
-  HarborClaimOptions, HarborDeploymentClaimOptions, HarborComponentOptions, HarborLogLevel, HarborStackProps, JobLogger, JobserviceOptions,
+  HarborClaimOptions, HarborComponentOptions, HarborLogLevel, HarborStackProps, JobLogger, JobserviceOptions,
   HarborMetricsOptions, RegistryOptions, TrivyOptions,
 } from './props';
 export { HARBOR_SECRET_KEYS } from './secrets';

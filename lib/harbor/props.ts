@@ -25,14 +25,11 @@ export interface HarborClaimOptions {
    * @default 'ReadWriteOnce'
    */
   readonly accessMode?: AccessMode;
-}
-
-/** A claim of a Deployment (registry, jobservice), which may be an existing one. */
-export interface HarborDeploymentClaimOptions extends HarborClaimOptions {
   /**
-   * Use this existing claim instead of creating one (e.g. to keep data across a reinstall). Set
-   * `accessMode` to the claim's mode: it decides how many replicas may mount it.
-   * @default - a claim `<component>-data` / `<component>-job-logs` is created
+   * Use this existing claim instead of creating one (harbor-helm `persistence.persistentVolumeClaim.<component>.existingClaim`),
+   * e.g. to keep data across a reinstall; `size` and `storageClass` then do not apply. Set `accessMode` to the
+   * claim's mode: it decides how many replicas may mount it (Trivy and the StatefulSets: one).
+   * @default - a claim is created (`<component>-data`, `<component>-job-logs`, or `data-<component>-0` for a StatefulSet)
    */
   readonly existingClaim?: string;
 }
@@ -50,7 +47,7 @@ export interface RegistryOptions extends HarborComponentOptions {
   /** Where images are stored. @default RegistryStorage.filesystem() */
   readonly storage?: RegistryStorage;
   /** The data claim of filesystem storage (not allowed with S3). @default - 5Gi, ReadWriteOnce */
-  readonly persistence?: HarborDeploymentClaimOptions;
+  readonly persistence?: HarborClaimOptions;
   /** Requests and limits of the registryctl sidecar. @default - requests 50m CPU / 64Mi, limit 512Mi memory */
   readonly controllerResources?: Resources;
 }
@@ -60,7 +57,7 @@ export interface JobserviceOptions extends HarborComponentOptions {
   /** Job log destinations; `file` needs the job-logs claim. @default ['file'] */
   readonly jobLoggers?: JobLogger[];
   /** The job-logs claim (with the `file` logger). @default - 1Gi, ReadWriteOnce */
-  readonly persistence?: HarborDeploymentClaimOptions;
+  readonly persistence?: HarborClaimOptions;
   /** Concurrent job workers per pod. @default 10 */
   readonly maxJobWorkers?: number;
 }

@@ -5,7 +5,7 @@ import { readScripts } from '../../common/scripts';
 import { AppVolume } from '../../common/volume';
 import { StatefulApp } from '../../stateful-app/stateful-app';
 import { InternalRedisOptions } from '../backends';
-import { CONTAINER_SECURITY, dataClaim, DATA_POD_SECURITY, HARBOR_PORTS, HarborContext } from '../context';
+import { CONTAINER_SECURITY, dataStorage, DATA_POD_SECURITY, HARBOR_PORTS, HarborContext } from '../context';
 
 /** Default size of the Redis claim. */
 export const REDIS_SIZE = '1Gi';
@@ -17,19 +17,20 @@ export const REDIS_SIZE = '1Gi';
  */
 export function createRedis(ctx: HarborContext, options: InternalRedisOptions): StatefulApp {
   const component = 'redis';
+  const data = dataStorage(options.persistence, REDIS_SIZE, '/var/lib/redis');
   return new StatefulApp(ctx.scope, component, {
     name: ctx.names.redis,
     ...ctx.labels(component),
     replicas: 1,
-    volumeClaims: [dataClaim(options.persistence, REDIS_SIZE, '/var/lib/redis')],
+    volumeClaims: data.volumeClaims,
     configMaps: [{ name: 'scripts', files: { ...readScripts(path.join('lib', 'harbor', 'scripts')) }, mountPath: '/scripts', defaultMode: 0o555 }],
-    volumes: [AppVolume.emptyDir('auth', { medium: 'Memory', sizeLimit: '1Mi' })],
+    volumes: [...data.volumes, AppVolume.emptyDir('auth', { medium: 'Memory', sizeLimit: '1Mi' })],
     container: {
       name: component,
       image: ctx.image('redis-photon'),
       command: ['sh', '/scripts/redis-start.sh'],
       env: { ...ctx.redis.passwordEnv(component), REDIS_AUTH_DIR: EnvValue.fromValue('/run/redis-auth') },
-      volumeMounts: [{ volume: 'auth', mountPath: '/run/redis-auth' }],
+      volumeMounts: [...data.mounts, { volume: 'auth', mountPath: '/run/redis-auth' }],
       ports: [{ name: 'redis', port: HARBOR_PORTS.redis }],
       livenessProbe: Probe.tcp('redis', { periodSeconds: 10 }),
       readinessProbe: Probe.tcp('redis', { periodSeconds: 10 }),
