@@ -1,4 +1,5 @@
 import { Testing } from 'cdk8s';
+import { parse } from 'yaml';
 import { InvalidPropError } from '../lib/common/errors';
 import { SecretKeyRef } from '../lib/common/secret';
 import { Database, Exposure, HarborStack, HarborStackProps, Redis, RegistryStorage } from '../lib/harbor';
@@ -347,5 +348,84 @@ describe('existing claims for the database, Redis and Trivy (persistence.existin
     expect(init.volumeMounts).toEqual([{ name: 'data', mountPath: '/var/lib/postgresql/data' }]);
     expect(() => stack({ trivy: { replicas: 2, persistence: { existingClaim: 'cache' } } })).toThrow(/trivy.replicas 2 is invalid: must be at most 1 with trivy.persistence.existingClaim/);
     expect(() => stack({ redis: Redis.internal({ persistence: { existingClaim: 'Bad_Name' } }) })).toThrow(/redis.persistence.existingClaim/);
+  });
+});
+
+describe('object storage drivers beyond S3 (harbor-helm persistence.imageChartStorage.*)', () => {
+  const registry = (storage: RegistryStorage) => {
+    const s = stack({ registry: { storage, replicas: 2 } });
+    const objects = s.toJson();
+    expectValid(objects);
+    const config = parse(find(objects, 'ConfigMap', 'harbor-registry-config').data['config.yml']).storage;
+    const spec = find(objects, 'Deployment', 'harbor-registry').spec.template.spec;
+    const env = (name: string) => Object.fromEntries(spec.containers.find((c: Manifest) => c.name === name).env
+      .filter((e: Manifest) => e.name.startsWith('REGISTRY_STORAGE_')).map((e: Manifest) => [e.name, e.valueFrom.secretKeyRef]));
+    const coreEnv = find(objects, 'ConfigMap', 'harbor-core-env').data;
+    return { s, objects, config, spec, env, coreEnv };
+  };
+
+  test('Azure: account, container, realm in config.yml; the account key from a Secret in both containers', () => {
+    const r = registry(RegistryStorage.azure({ accountName: 'harborimages', container: 'registry', realm: 'core.chinacloudapi.cn', accountKey: SecretKeyRef.of('azure', 'key') }));
+    expect(r.config.azure).toEqual({ accountname: 'harborimages', container: 'registry', realm: 'core.chinacloudapi.cn' });
+    expect(r.coreEnv.REGISTRY_STORAGE_PROVIDER_NAME).toBe('azure');
+    for (const c of ['registry', 'registryctl']) expect(r.env(c)).toEqual({ REGISTRY_STORAGE_AZURE_ACCOUNTKEY: { name: 'azure', key: 'key' } });
+    expect(r.objects.filter(o => o.kind === 'PersistentVolumeClaim').map(o => o.metadata.name)).not.toContain('harbor-registry-data');
+    expect(r.s.requiredSecrets).toContainEqual(expect.objectContaining({ secretName: 'azure', key: 'key', usedBy: ['registry', 'registryctl'] }));
+  });
+
+  test('GCS: the key file mounted at /etc/registry/gcs-key.json in both containers; none with Workload Identity', () => {
+    const r = registry(RegistryStorage.gcs({ bucket: 'harbor-images', keyFile: SecretKeyRef.of('gcs', 'sa.json'), rootDirectory: '/harbor', chunkSize: 5242880 }));
+    expect(r.config.gcs).toEqual({ bucket: 'harbor-images', keyfile: '/etc/registry/gcs-key.json', rootdirectory: '/harbor', chunksize: 5242880 });
+    expect(r.spec.volumes).toContainEqual({ name: 'gcs-key', secret: { secretName: 'gcs', defaultMode: 0o440, items: [{ key: 'sa.json', path: 'gcs-key.json' }] } });
+    for (const c of r.spec.containers) {
+      expect(c.volumeMounts).toContainEqual({ name: 'gcs-key', mountPath: '/etc/registry/gcs-key.json', subPath: 'gcs-key.json', readOnly: true });
+    }
+    const wi = registry(RegistryStorage.gcs({ bucket: 'harbor-images' }));
+    expect(wi.config.gcs).toEqual({ bucket: 'harbor-images' });
+    expect(wi.spec.volumes.map((v: Manifest) => v.name)).not.toContain('gcs-key');
+  });
+
+  test('Swift: Keystone settings in config.yml; password and temp URL keys from Secrets', () => {
+    const r = registry(RegistryStorage.swift({
+      authUrl: 'https://keystone.example.com/v3', username: 'harbor', password: SecretKeyRef.of('swift', 'password'), container: 'registry',
+      region: 'RegionOne', domain: 'Default', tenant: 'harbor', authVersion: 3, endpointType: 'internal',
+      tempUrl: { secretKey: SecretKeyRef.of('swift', 'tempurl'), accessKey: SecretKeyRef.of('swift', 'access') },
+    }));
+    expect(r.config.swift).toEqual({
+      authurl: 'https://keystone.example.com/v3', username: 'harbor', container: 'registry', region: 'RegionOne', tenant: 'harbor',
+      domain: 'Default', authversion: 3, endpointtype: 'internal',
+    });
+    expect(r.env('registry')).toEqual({
+      REGISTRY_STORAGE_SWIFT_PASSWORD: { name: 'swift', key: 'password' },
+      REGISTRY_STORAGE_SWIFT_SECRETKEY: { name: 'swift', key: 'tempurl' },
+      REGISTRY_STORAGE_SWIFT_ACCESSKEY: { name: 'swift', key: 'access' },
+    });
+  });
+
+  test('OSS: endpoint written as <bucket>.<endpoint> like harbor-helm; the AccessKey secret from a Secret; redirect switch', () => {
+    const r = registry(RegistryStorage.oss({
+      accessKeyId: 'LTAI5tExample', accessKeySecret: SecretKeyRef.of('oss', 'secret'), region: 'oss-cn-beijing', bucket: 'harbor',
+      endpoint: 'oss-cn-beijing-internal.aliyuncs.com', internal: true, disableRedirect: true,
+    }));
+    expect(r.config.oss).toEqual({
+      accesskeyid: 'LTAI5tExample', region: 'oss-cn-beijing', bucket: 'harbor', endpoint: 'harbor.oss-cn-beijing-internal.aliyuncs.com', internal: true,
+    });
+    expect(r.config.redirect).toEqual({ disable: true });
+    expect(r.env('registryctl')).toEqual({ REGISTRY_STORAGE_OSS_ACCESSKEYSECRET: { name: 'oss', key: 'secret' } });
+  });
+
+  test.each([
+    [RegistryStorage.azure({ accountName: 'Harbor', container: 'c1c', accountKey: SecretKeyRef.of('a', 'k') }), /registry.storage.accountName "Harbor"/],
+    [RegistryStorage.gcs({ bucket: 'b', chunkSize: 1000 }), /registry.storage.bucket/],
+    [RegistryStorage.gcs({ bucket: 'bucket', chunkSize: 1000 }), /registry.storage.chunkSize 1000 is invalid: .*multiple of 262144/],
+    [RegistryStorage.swift({ authUrl: 'keystone', username: 'u', password: SecretKeyRef.of('s', 'p'), container: 'c' }), /registry.storage.authUrl/],
+    [RegistryStorage.oss({ accessKeyId: 'id', accessKeySecret: SecretKeyRef.of('o', 's'), region: 'r', bucket: 'harbor' }), /registry.storage.accessKeyId/],
+  ])('bad driver options fail at synth, naming registry.storage.*', (storage, error) => {
+    expect(() => stack({ registry: { storage } })).toThrow(error);
+  });
+
+  test('a claim option with an object store is an error naming the driver', () => {
+    expect(() => stack({ registry: { storage: RegistryStorage.gcs({ bucket: 'bucket' }), persistence: { size: '1Gi' } } }))
+      .toThrow(/registry.persistence .* only applies to filesystem storage: with RegistryStorage.gcs\(\)/);
   });
 });

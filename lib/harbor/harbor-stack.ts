@@ -174,7 +174,7 @@ export class HarborStack extends Chart {
 
     const registry = props.registry ?? {};
     check(storage.usesClaim || registry.persistence === undefined, this, 'registry.persistence', registry.persistence,
-      'only applies to filesystem storage: with RegistryStorage.s3() the registry keeps no data on a claim');
+      `only applies to filesystem storage: with RegistryStorage.${storage.type}() the registry keeps no data on a claim`);
     this.checkClaim('registry.persistence', registry.persistence);
     if (storage.usesClaim) {
       this.checkSingleAttach('registry', registry.replicas ?? 1, registry.persistence?.accessMode,

@@ -15,4 +15,7 @@ export type {
 export { HARBOR_SECRET_KEYS } from './secrets';
 export type { HarborSecrets, RequiredSecret } from './secrets';
 export { RegistryStorage } from './storage';
-export type { S3Credentials, S3StorageOptions } from './storage';
+export type { RegistryStorageType } from './storage';
+export type {
+  AzureStorageOptions, GcsStorageOptions, ObjectStorageOptions, OssStorageOptions, S3Credentials, S3StorageOptions, SwiftStorageOptions,
+} from './storage-options';

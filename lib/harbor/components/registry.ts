@@ -55,6 +55,7 @@ export function createRegistry(ctx: HarborContext, options: RegistryOptions): Re
     ],
     volumes: [
       s.volume('htpasswd', 'registryHtpasswd', 'passwd', component),
+      ...storage.volumes(s, component),
     ],
     container: {
       name: component,
@@ -67,6 +68,7 @@ export function createRegistry(ctx: HarborContext, options: RegistryOptions): Re
       volumeMounts: [
         configMount,
         { volume: 'htpasswd', mountPath: REGISTRY_HTPASSWD_PATH, subPath: 'passwd', readOnly: true },
+        ...storage.volumeMounts(),
       ],
       ...httpProbes('/', 'http'),
       resources: options.resources ?? { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '2Gi' } },
@@ -85,6 +87,7 @@ export function createRegistry(ctx: HarborContext, options: RegistryOptions): Re
         ...(storage.usesClaim ? [{ volume: 'data', mountPath: '/storage' }] : []),
         configMount,
         { volume: 'ctl-config', mountPath: '/etc/registryctl/config.yml', subPath: 'config.yml', readOnly: true },
+        ...storage.volumeMounts(),
       ],
       ...httpProbes('/api/health', 'registryctl'),
       resources: options.controllerResources ?? { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '512Mi' } },
