@@ -429,3 +429,30 @@ describe('object storage drivers beyond S3 (harbor-helm persistence.imageChartSt
       .toThrow(/registry.persistence .* only applies to filesystem storage: with RegistryStorage.gcs\(\)/);
   });
 });
+
+describe('versions and upgrades', () => {
+  const images = (props: Partial<HarborStackProps>) => stack(props).toJson().flatMap((o: Manifest) => {
+    const spec = o.spec?.template?.spec;
+    return spec ? [...(spec.initContainers ?? []), ...spec.containers].map((c: Manifest) => c.image) : [];
+  });
+
+  test('Harbor v2.15.2 by default, its Redis from goharbor/valkey-photon; redis-photon for releases before v2.15.2', () => {
+    expect(images({})).toContain('goharbor/valkey-photon:v2.15.2');
+    expect(images({ version: 'v2.15.1' })).toContain('goharbor/redis-photon:v2.15.1');
+    expect(images({ version: 'v2.13.2' })).toContain('goharbor/redis-photon:v2.13.2');
+    expect(images({ version: 'v2.16.0' })).toContain('goharbor/valkey-photon:v2.16.0');
+  });
+
+  test.each([
+    ['v2.13.2', undefined],
+    ['v2.14.0', undefined],
+    ['v2.15.0', undefined],
+    ['v2.12.4', /upgradingFrom "v2.12.4" is invalid: is more than 2 minor releases behind version v2.15.2: .*upgrade through v2.14.x first/],
+    ['v2.10.0', /upgrade through v2.12.x, then v2.14.x first/],
+    ['v2.16.0', /upgradingFrom "v2.16.0" is invalid: is newer than version v2.15.2: Harbor cannot be downgraded/],
+    ['2.13', /must be the Harbor 2.x release tag that runs now/],
+  ])('upgradingFrom %s to the default v2.15.2', (from, error) => {
+    if (error) expect(() => stack({ upgradingFrom: from })).toThrow(error);
+    else expect(stack({ upgradingFrom: from }).requiredSecrets.length).toBeGreaterThan(0);
+  });
+});

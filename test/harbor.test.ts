@@ -159,15 +159,15 @@ describe('HarborStack output', () => {
     const { objects } = synthesized['default (Ingress with TLS)'];
     const images = containersOf(objects).map(c => `${c.owner.metadata.name}/${c.container.name}=${c.container.image}`).sort();
     expect(images).toEqual([
-      'harbor-core/core=goharbor/harbor-core:v2.13.2',
-      'harbor-database/data-permissions=goharbor/harbor-db:v2.13.2',
-      'harbor-database/database=goharbor/harbor-db:v2.13.2',
-      'harbor-jobservice/jobservice=goharbor/harbor-jobservice:v2.13.2',
-      'harbor-portal/portal=goharbor/harbor-portal:v2.13.2',
-      'harbor-redis/redis=goharbor/redis-photon:v2.13.2',
-      'harbor-registry/registry=goharbor/registry-photon:v2.13.2',
-      'harbor-registry/registryctl=goharbor/harbor-registryctl:v2.13.2',
-      'harbor-trivy/trivy=goharbor/trivy-adapter-photon:v2.13.2',
+      'harbor-core/core=goharbor/harbor-core:v2.15.2',
+      'harbor-database/data-permissions=goharbor/harbor-db:v2.15.2',
+      'harbor-database/database=goharbor/harbor-db:v2.15.2',
+      'harbor-jobservice/jobservice=goharbor/harbor-jobservice:v2.15.2',
+      'harbor-portal/portal=goharbor/harbor-portal:v2.15.2',
+      'harbor-redis/redis=goharbor/valkey-photon:v2.15.2',
+      'harbor-registry/registry=goharbor/registry-photon:v2.15.2',
+      'harbor-registry/registryctl=goharbor/harbor-registryctl:v2.15.2',
+      'harbor-trivy/trivy=goharbor/trivy-adapter-photon:v2.15.2',
     ]);
     for (const w of workloads(objects)) {
       const sec = w.spec.template.spec.securityContext;

@@ -26,7 +26,10 @@ import { defaultSecretNames, RequiredSecret, SecretCatalog } from './secrets';
 import { RegistryStorage } from './storage';
 
 /** The Harbor release this library pins by default. */
-export const DEFAULT_HARBOR_VERSION = 'v2.13.2';
+export const DEFAULT_HARBOR_VERSION = 'v2.15.2';
+
+/** How many minor releases one Harbor upgrade may cross (Harbor's upgrade guide: at most two back). */
+const MAX_MINOR_UPGRADE = 2;
 
 const LOG_LEVELS: readonly HarborLogLevel[] = ['debug', 'info', 'warning', 'error', 'fatal'];
 const JOB_LOGGERS: readonly JobLogger[] = ['file', 'database', 'stdout'];
@@ -89,7 +92,8 @@ export class HarborStack extends Chart {
     check(/^[a-z]/.test(name), this, 'name', name, 'must start with a letter (Service names derive from it)');
     this.harborName = name;
     const version = props.version ?? DEFAULT_HARBOR_VERSION;
-    check(/^v2\.\d+\.\d+(-[0-9A-Za-z.]+)?$/.test(version), this, 'version', version, 'must be a Harbor 2.x release tag such as "v2.13.2"');
+    check(/^v2\.\d+\.\d+(-[0-9A-Za-z.]+)?$/.test(version), this, 'version', version, 'must be a Harbor 2.x release tag such as "v2.15.2"');
+    if (props.upgradingFrom !== undefined) checkUpgrade(this, version, props.upgradingFrom);
     const repository = props.imageRepository ?? 'goharbor';
     check(/^[a-z0-9]([a-z0-9._:-]*[a-z0-9])?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/.test(repository), this, 'imageRepository', repository,
       'must be an image repository prefix such as "goharbor" or "registry.example.com/goharbor"');
@@ -254,4 +258,27 @@ function redisConnection(redis: Redis, service: string, host: (s: string) => str
   const ref = e.passwordSecret;
   return new RedisConnection(e.host, e.port ?? 6379, e.tls ?? false, e.username, redis.indexes,
     ref ? component => secrets.use(ref, component, 'password of the external Redis (URL-safe)') : undefined);
+}
+
+/** `[minor, patch]` of a `v2.<minor>.<patch>[-pre]` tag. */
+function minorPatch(tag: string): [number, number] {
+  const m = /^v2\.(\d+)\.(\d+)/.exec(tag)!;
+  return [Number(m[1]), Number(m[2])];
+}
+
+/**
+ * Checks an upgrade from the running release: Harbor migrates its database from at most two minor
+ * releases back (v2.13.x to v2.15.x, not v2.12.x to v2.15.x), and never down.
+ */
+function checkUpgrade(scope: Construct, version: string, from: string): void {
+  check(/^v2\.\d+\.\d+(-[0-9A-Za-z.]+)?$/.test(from), scope, 'upgradingFrom', from, 'must be the Harbor 2.x release tag that runs now, such as "v2.13.2"');
+  const [toMinor, toPatch] = minorPatch(version);
+  const [fromMinor, fromPatch] = minorPatch(from);
+  check(toMinor > fromMinor || (toMinor === fromMinor && toPatch >= fromPatch), scope, 'upgradingFrom', from,
+    `is newer than version ${version}: Harbor cannot be downgraded (restore the database backup of ${from} instead)`);
+  const via = Array.from({ length: Math.ceil((toMinor - fromMinor) / MAX_MINOR_UPGRADE) - 1 },
+    (_, i) => `v2.${fromMinor + MAX_MINOR_UPGRADE * (i + 1)}.x`);
+  check(toMinor - fromMinor <= MAX_MINOR_UPGRADE, scope, 'upgradingFrom', from,
+    `is more than ${MAX_MINOR_UPGRADE} minor releases behind version ${version}: Harbor upgrades its database from at most two minor `
+    + `releases back; upgrade through ${via.join(', then ')} first (apply, let core finish its migration, then continue)`);
 }

@@ -106,8 +106,17 @@ export interface HarborStackProps extends ChartProps {
   readonly namespace?: string;
   /** Prefix of every object name (`<name>-core`, `<name>-registry`, ...). @default 'harbor' */
   readonly name?: string;
-  /** Harbor release; every image is `<imageRepository>/<component>:<version>`. @default 'v2.13.2' */
+  /**
+   * Harbor release; every image is `<imageRepository>/<component>:<version>` (the internal Redis is
+   * `valkey-photon` from v2.15.2 on, `redis-photon` before). @default 'v2.15.2'
+   */
   readonly version?: string;
+  /**
+   * The Harbor release the cluster runs now, when this synth upgrades it: synth fails if `version`
+   * is older, or more than two minor releases newer (Harbor migrates its database from at most two
+   * minor releases back). @default - no check (a new install)
+   */
+  readonly upgradingFrom?: string;
   /** Image repository prefix, e.g. a mirror `registry.example.com/goharbor` for air-gapped clusters. @default 'goharbor' */
   readonly imageRepository?: string;
   /** How clients reach Harbor. */

@@ -48,7 +48,7 @@ export const WORDPRESS_KEY_AND_SALT_ENV: Readonly<Record<string, string>> = {
 };
 
 /** The default WordPress image (official image, Apache variant), pinned. */
-export const WORDPRESS_IMAGE = 'wordpress:6.8.3-php8.3-apache';
+export const WORDPRESS_IMAGE = 'wordpress:7.1.0-php8.3-apache';
 /** The default wp-cli image (official `wordpress:cli` variant, same PHP minor as the site), pinned. */
 export const WORDPRESS_CLI_IMAGE = 'wordpress:cli-2.12.0-php8.3';
 /** uid and gid of `www-data` in the official Debian-based `wordpress` image. */

@@ -27,7 +27,7 @@ export function createRedis(ctx: HarborContext, options: InternalRedisOptions): 
     volumes: [...data.volumes, AppVolume.emptyDir('auth', { medium: 'Memory', sizeLimit: '1Mi' })],
     container: {
       name: component,
-      image: ctx.image('redis-photon'),
+      image: ctx.image(redisImageName(ctx.version)),
       command: ['sh', '/scripts/redis-start.sh'],
       env: { ...ctx.redis.passwordEnv(component), REDIS_AUTH_DIR: EnvValue.fromValue('/run/redis-auth') },
       volumeMounts: [...data.mounts, { volume: 'auth', mountPath: '/run/redis-auth' }],
@@ -40,4 +40,13 @@ export function createRedis(ctx: HarborContext, options: InternalRedisOptions): 
     podSecurity: DATA_POD_SECURITY,
     terminationGracePeriodSeconds: 120,
   });
+}
+
+/**
+ * The internal Redis image of a Harbor release: Harbor ships Valkey as `valkey-photon` since v2.15.2
+ * (goharbor/harbor make/photon/valkey; no `redis-photon:v2.15.2` is published), `redis-photon` before.
+ */
+export function redisImageName(version: string): string {
+  const [minor, patch] = (/^v2\.(\d+)\.(\d+)/.exec(version) ?? []).slice(1).map(Number);
+  return minor > 15 || (minor === 15 && patch >= 2) ? 'valkey-photon' : 'redis-photon';
 }
