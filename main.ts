@@ -1,6 +1,6 @@
 import { App, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { createNamespaceObject, Exposure, HarborStack, MySQLEngine, MySQLReplication, Probe, StatefulApp, WordPressDatabase, WordPressStack } from './lib';
+import { createNamespaceObject, Exposure, MariaDBVersion, HarborStack, MySQLEngine, MySQLReplication, Probe, StatefulApp, WordPressDatabase, WordPressStack } from './lib';
 
 /** The seed's `myapp`: three replicas, each with its own `data` claim kept on scale-down. */
 export class MyAppChart extends Chart {
@@ -37,7 +37,7 @@ export class MySQLChart extends Chart {
     this.mysql = new MySQLReplication(this, 'mysql', {
       // MariaDB LTS: its official image carries every tool the clone needs (the scripts fall back to
       // bash and perl without ncat), and this flow is the one proven against real servers in the tests.
-      engine: MySQLEngine.mariadb114(),
+      engine: MySQLEngine.mariadb(MariaDBVersion.V11_4),
       replicas: 2,
       database: { name: 'wordpress', user: 'wordpress' },
       storage: { storageClassName: 'sc-nfs' },

@@ -1,18 +1,48 @@
-export * from './common/app-objects';
-export * from './common/checks';
-export * from './common/container';
-export * from './common/endpoint';
-export * from './common/env';
-export * from './common/errors';
-export * from './common/labels';
-export * from './common/namespace';
-export * from './common/pod';
-export * from './common/probe';
-export * from './common/secret';
-export * from './common/volume';
-export * from './deployment-app/deployment-app';
-export * from './stateful-app';
-export * from './mysql';
+// The public API of cdk8s-stateful: every export is named here on purpose (see docs/api.md).
+
+// Workloads and their building blocks.
+export { WorkloadBase } from './common/workload-base';
+export type { AppConfigMap, ClientServiceOptions, DisruptionBudgetOptions, ServiceAccountOptions, WorkloadProps } from './common/workload-base';
+export { StatefulApp } from './stateful-app/stateful-app';
+export type { PodDnsNameOptions } from './stateful-app/stateful-app';
+export type { ClaimRetentionPolicy, HeadlessServiceOptions, StatefulAppProps } from './stateful-app/props';
+export { StatefulSetUpdateStrategy } from './stateful-app/update-strategy';
+export type { RollingUpdateOptions } from './stateful-app/update-strategy';
+export { DeploymentApp } from './deployment-app/deployment-app';
+export type { AutoscalingOptions, DeploymentAppProps } from './deployment-app/deployment-app';
+export type { ContainerPort, ContainerSecurity, ContainerSpec, ResourceList, Resources, VolumeMount } from './common/container';
+export type { AntiAffinity, PodProps, PodSecurity } from './common/pod';
+export type { PodExtensions, PodOptions, PodPlacement } from './common/placement';
+export type { AccessMode, StorageOptions, VolumeClaim } from './common/storage';
+export { EnvValue } from './common/env';
+export { Probe } from './common/probe';
+export type { ProbeTiming } from './common/probe';
+export { AppVolume } from './common/volume';
+export type { AppLabelProps, AppIdentityProps } from './common/labels';
+export { createNamespaceObject } from './common/namespace';
+
+// Handles and credentials.
+export type { Endpoint } from './common/endpoint';
+export { DatabaseConnection, RedisConnection } from './common/connections';
+export type {
+  DatabaseConnectionAttributes, DatabaseEngineFamily, IDatabaseConnection, IRedisConnection, RedisConnectionAttributes,
+} from './common/connections';
+export { SecretKeyRef } from './common/secret';
+export type { RequiredSecretKey } from './common/secret';
+export { InvalidPropError } from './common/errors';
+export { KUBERNETES_VERSION_CONTEXT } from './common/app-validation';
+
+// MySQL and MariaDB.
+export { MySQLReplication } from './mysql/mysql-replication';
+export { MariaDBVersion, MySQLEngine, MySQLVersion } from './mysql/engine';
+export type { MySQLEngineImages, MySQLFlavor } from './mysql/engine';
+export { MYSQL_SECRET_KEYS } from './mysql/props';
+export type { MySQLDatabaseOptions, MySQLExporterOptions, MySQLReplicationProps } from './mysql/props';
+export type { ReplicationMode } from './mysql/config-files';
+
+// Releases.
 export * from './wordpress';
 export * from './harbor';
+
+// Validation.
 export * from './validation';

@@ -10,7 +10,7 @@ export class EnvValue {
 
   /** The value of a Secret key. */
   public static fromSecret(ref: SecretKeyRef): EnvValue {
-    return new EnvValue({ valueFrom: ref.toEnvVarSource() });
+    return new EnvValue({ valueFrom: ref.toEnvVarSource() }, ref);
   }
 
   /** The value of a ConfigMap key. */
@@ -23,7 +23,11 @@ export class EnvValue {
     return new EnvValue({ valueFrom: { fieldRef: { fieldPath } } });
   }
 
-  private constructor(private readonly source: Omit<k8s.EnvVar, 'name'>) {}
+  private constructor(
+    private readonly source: Omit<k8s.EnvVar, 'name'>,
+    /** The Secret key this value reads, for values made by {@link fromSecret}. */
+    public readonly secretKeyRef?: SecretKeyRef,
+  ) {}
 
   /** Renders the env var entry. */
   public toEnvVar(name: string): k8s.EnvVar {

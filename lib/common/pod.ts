@@ -2,8 +2,10 @@ import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { checkDnsLabel, checkInteger, checkUnique } from './checks';
-import { checkContainer, ContainerSpec, renderContainer } from './container';
+import { checkContainer, ContainerSpec, renderContainer, VolumeMount } from './container';
+import { EnvValue } from './env';
 import { check } from './errors';
+import { PodOptions } from './placement';
 import { AppVolume } from './volume';
 
 /** How strongly replicas are spread over nodes. */
@@ -28,15 +30,15 @@ export interface PodSecurity {
   readonly supplementalGroups?: number[];
 }
 
-/** What goes into a pod template, shared by StatefulSets and Deployments of this library. */
-export interface PodProps {
+/** What goes into a pod template, shared by the StatefulSets, Deployments and Jobs of this library. */
+export interface PodProps extends PodOptions {
   /** The main container. */
   readonly container: ContainerSpec;
   /** Containers that run beside the main one for the pod's whole life. @default [] */
   readonly sidecars?: ContainerSpec[];
   /** Containers that run to completion, in order, before the others start. @default [] */
   readonly initContainers?: ContainerSpec[];
-  /** Extra pod volumes (scratch space, Secrets, existing ConfigMaps or claims). @default [] */
+  /** Pod volumes (scratch space, Secrets, existing ConfigMaps or claims). @default [] */
   readonly volumes?: AppVolume[];
   /** Pod security settings; `seccompProfile: RuntimeDefault` is always set. @default - RuntimeDefault only */
   readonly podSecurity?: PodSecurity;
@@ -44,79 +46,86 @@ export interface PodProps {
   readonly antiAffinity?: AntiAffinity;
   /** Seconds the pod gets to shut down cleanly. @default 30 */
   readonly terminationGracePeriodSeconds?: number;
-  /** Node labels the pod must run on. @default {} */
-  readonly nodeSelector?: Record<string, string>;
-  /** Taints the pod tolerates. @default [] */
-  readonly tolerations?: k8s.Toleration[];
-  /** Secrets with registry credentials for pulling the images (private mirrors). @default [] */
-  readonly imagePullSecrets?: string[];
-  /** Priority class. @default - cluster default */
-  readonly priorityClassName?: string;
-  /** Extra labels on the pods (not used by selectors). @default {} */
-  readonly podLabels?: Record<string, string>;
-  /** Extra annotations on the pods. @default {} */
-  readonly podAnnotations?: Record<string, string>;
 }
 
-/** Inputs to {@link buildPodTemplate} that the owning construct derives. */
-export interface PodTemplateContext {
-  /** Prop path prefix used in error messages. */
-  readonly prop: string;
+/** Everything a pod template is rendered from: the user's props plus what the owning construct derives. */
+export interface PodParts extends PodProps {
   /** Labels of the pods (selector labels included). */
   readonly labels: Record<string, string>;
-  /** Labels that select the pods, for anti-affinity. */
+  /** Labels that select the pods, for anti-affinity and topology spread. */
   readonly selector: Record<string, string>;
-  /** Volumes the construct adds (its ConfigMaps). */
-  readonly volumes: readonly AppVolume[];
-  /** Names that mounts may refer to beyond pod volumes (claim templates). */
-  readonly claimNames: readonly string[];
-  /** Annotations the construct adds (config checksums). */
-  readonly annotations: Record<string, string>;
-  /** Service account, if any. */
+  /** Names that mounts may refer to beyond pod volumes (claim templates). @default [] */
+  readonly claimNames?: readonly string[];
+  /** Annotations the construct adds (config checksums). @default {} */
+  readonly annotations?: Record<string, string>;
+  /** Service account, if any. @default - the namespace's default */
   readonly serviceAccountName?: string;
   /** Mount the service account's API token. @default false */
   readonly automountToken?: boolean;
+  /** Env vars added to containers after construction, by container name. @default {} */
+  readonly addedEnv?: Readonly<Record<string, Record<string, EnvValue>>>;
+  /** Mounts added to containers after construction, by container name. @default {} */
+  readonly addedMounts?: Readonly<Record<string, readonly VolumeMount[]>>;
 }
 
-/** Checks the pod props and renders the pod template. */
-export function buildPodTemplate(scope: IConstruct, props: PodProps, ctx: PodTemplateContext): k8s.PodTemplateSpec {
-  const volumes = [...ctx.volumes, ...(props.volumes ?? [])];
+/** The containers of a pod in order, each with the prop path that names it in errors. */
+function containersOf(parts: PodParts): Array<{ prop: string; spec: ContainerSpec; main: boolean }> {
+  return [
+    ...(parts.initContainers ?? []).map((spec, i) => ({ prop: `initContainers[${i}]`, spec, main: false })),
+    { prop: 'container', spec: parts.container, main: true },
+    ...(parts.sidecars ?? []).map((spec, i) => ({ prop: `sidecars[${i}]`, spec, main: false })),
+  ];
+}
+
+/** A container with the env and mounts that were added to it, and the main container's extras. */
+function effectiveContainer(parts: PodParts, spec: ContainerSpec, main: boolean): ContainerSpec {
+  const env = { ...(spec.env ?? {}), ...(main ? parts.extraEnv ?? {} : {}), ...(parts.addedEnv?.[spec.name] ?? {}) };
+  const mounts = [...(spec.volumeMounts ?? []), ...(main ? parts.extraVolumeMounts ?? [] : []), ...(parts.addedMounts?.[spec.name] ?? [])];
+  return { ...spec, env, volumeMounts: mounts };
+}
+
+/** Every pod volume: the construct's, then the user's extra ones. */
+function volumesOf(parts: PodParts): AppVolume[] {
+  return [...(parts.volumes ?? []), ...(parts.extraVolumes ?? [])];
+}
+
+/** Checks a pod against the rules an API server enforces, naming the props in errors. */
+export function checkPodParts(scope: IConstruct, parts: PodParts): void {
+  const volumes = volumesOf(parts);
   volumes.forEach((v, i) => checkDnsLabel(scope, `volumes[${i}].name`, v.name));
-  const mountable = [...volumes.map(v => v.name), ...ctx.claimNames];
+  const mountable = [...volumes.map(v => v.name), ...(parts.claimNames ?? [])];
   checkUnique(scope, 'volume and claim names', mountable);
   const names = new Set(mountable);
-
-  const groups: Array<[string, ContainerSpec[]]> = [
-    ['initContainers', props.initContainers ?? []],
-    ['container', [props.container]],
-    ['sidecars', props.sidecars ?? []],
-  ];
-  for (const [group, specs] of groups) {
-    specs.forEach((c, i) => {
-      const prop = group === 'container' ? 'container' : `${group}[${i}]`;
-      checkDnsLabel(scope, `${prop}.name`, c.name);
-      checkContainer(scope, prop, c, names);
-    });
+  const containers = containersOf(parts);
+  for (const { prop, spec, main } of containers) {
+    checkDnsLabel(scope, `${prop}.name`, spec.name);
+    checkContainer(scope, prop, effectiveContainer(parts, spec, main), names);
   }
-  const allContainers = groups.flatMap(([, specs]) => specs);
-  checkUnique(scope, 'container names', allContainers.map(c => c.name));
-  if (props.terminationGracePeriodSeconds !== undefined) {
-    checkInteger(scope, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds, 0);
+  checkUnique(scope, 'container names', containers.map(c => c.spec.name));
+  if (parts.terminationGracePeriodSeconds !== undefined) {
+    checkInteger(scope, 'terminationGracePeriodSeconds', parts.terminationGracePeriodSeconds, 0);
   }
-  const sec = props.podSecurity ?? {};
+  const sec = parts.podSecurity ?? {};
   if (sec.fsGroup !== undefined) checkInteger(scope, 'podSecurity.fsGroup', sec.fsGroup, 0);
   check(!sec.fsGroupChangePolicy || sec.fsGroup !== undefined, scope, 'podSecurity.fsGroupChangePolicy',
     sec.fsGroupChangePolicy, 'needs podSecurity.fsGroup');
+  (parts.imagePullSecrets ?? []).forEach((s, i) => checkDnsLabel(scope, `imagePullSecrets[${i}]`, s, 253));
+}
 
-  const annotations = { ...(props.podAnnotations ?? {}), ...ctx.annotations };
+/** Renders a pod template (no checks: see {@link checkPodParts}). */
+export function renderPodTemplate(parts: PodParts): k8s.PodTemplateSpec {
+  const sec = parts.podSecurity ?? {};
+  const annotations = { ...(parts.podAnnotations ?? {}), ...(parts.annotations ?? {}) };
+  const containers = containersOf(parts).map(c => ({ ...c, spec: effectiveContainer(parts, c.spec, c.main) }));
+  const volumes = volumesOf(parts);
   return {
     metadata: {
-      labels: { ...(props.podLabels ?? {}), ...ctx.labels },
+      labels: { ...(parts.podLabels ?? {}), ...parts.labels },
       annotations: Object.keys(annotations).length ? annotations : undefined,
     },
     spec: {
-      serviceAccountName: ctx.serviceAccountName,
-      automountServiceAccountToken: ctx.automountToken ?? false,
+      serviceAccountName: parts.serviceAccountName,
+      automountServiceAccountToken: parts.automountToken ?? false,
       securityContext: {
         runAsUser: sec.runAsUser,
         runAsGroup: sec.runAsGroup,
@@ -126,17 +135,34 @@ export function buildPodTemplate(scope: IConstruct, props: PodProps, ctx: PodTem
         supplementalGroups: sec.supplementalGroups,
         seccompProfile: { type: 'RuntimeDefault' },
       },
-      initContainers: props.initContainers?.length ? props.initContainers.map(renderContainer) : undefined,
-      containers: [props.container, ...(props.sidecars ?? [])].map(renderContainer),
+      initContainers: parts.initContainers?.length
+        ? containers.filter(c => c.prop.startsWith('initContainers')).map(c => renderContainer(c.spec)) : undefined,
+      containers: containers.filter(c => !c.prop.startsWith('initContainers')).map(c => renderContainer(c.spec)),
       volumes: volumes.length ? volumes.map(v => v.toVolume()) : undefined,
-      affinity: renderAntiAffinity(props.antiAffinity ?? 'soft', ctx.selector),
-      terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
-      nodeSelector: props.nodeSelector,
-      tolerations: props.tolerations,
-      priorityClassName: props.priorityClassName,
-      imagePullSecrets: props.imagePullSecrets?.length ? props.imagePullSecrets.map(name => ({ name })) : undefined,
+      affinity: renderAffinity(parts),
+      topologySpreadConstraints: parts.topologySpreadConstraints?.length
+        ? parts.topologySpreadConstraints.map(t => ({ ...t, labelSelector: t.labelSelector ?? { matchLabels: parts.selector } }))
+        : undefined,
+      terminationGracePeriodSeconds: parts.terminationGracePeriodSeconds,
+      nodeSelector: parts.nodeSelector,
+      tolerations: parts.tolerations,
+      priorityClassName: parts.priorityClassName,
+      imagePullSecrets: parts.imagePullSecrets?.length ? parts.imagePullSecrets.map(name => ({ name })) : undefined,
     },
   };
+}
+
+/** Checks and renders a pod template in one step (Jobs and other one-off pods). */
+export function buildPodTemplate(scope: IConstruct, parts: PodParts): k8s.PodTemplateSpec {
+  checkPodParts(scope, parts);
+  return renderPodTemplate(parts);
+}
+
+function renderAffinity(parts: PodParts): k8s.Affinity | undefined {
+  const own = renderAntiAffinity(parts.antiAffinity ?? 'soft', parts.selector);
+  const user = parts.affinity;
+  if (!user) return own;
+  return { ...user, podAntiAffinity: user.podAntiAffinity ?? own?.podAntiAffinity };
 }
 
 function renderAntiAffinity(mode: AntiAffinity, selector: Record<string, string>): k8s.Affinity | undefined {

@@ -42,3 +42,31 @@ export function checkSecretRef(scope: IConstruct, prop: string, ref: unknown): a
   check(/^[-._a-zA-Z0-9]+$/.test(ref.key) && ref.key.length <= 253, scope, `${prop}.key`, ref.key,
     "must consist of letters, digits, '-', '_' or '.' (a Secret key)");
 }
+
+/**
+ * One key of a Secret that must exist before the pods can start, in the one shape every construct
+ * of this library reports them (`requiredSecrets`).
+ */
+export interface RequiredSecretKey {
+  /** Name of the Secret. */
+  readonly secretName: string;
+  /** Namespace it must exist in. @default - the namespace of the kubectl context */
+  readonly namespace?: string;
+  /** Key inside the Secret. */
+  readonly key: string;
+  /** What the value is, e.g. "password of the MySQL user root". */
+  readonly purpose: string;
+  /** Construct paths of the workloads that read it. */
+  readonly usedBy: readonly string[];
+}
+
+/** Merges entries for the same Secret key (their `usedBy` lists are joined), keeping first-seen order. */
+export function mergeRequiredSecrets(entries: readonly RequiredSecretKey[]): RequiredSecretKey[] {
+  const merged = new Map<string, RequiredSecretKey>();
+  for (const e of entries) {
+    const id = `${e.namespace ?? ''}/${e.secretName}/${e.key}`;
+    const seen = merged.get(id);
+    merged.set(id, seen ? { ...seen, usedBy: [...new Set([...seen.usedBy, ...e.usedBy])] } : { ...e, usedBy: [...new Set(e.usedBy)] });
+  }
+  return [...merged.values()];
+}

@@ -37,6 +37,12 @@ export class AppVolume {
     private readonly source: Omit<k8s.Volume, 'name'>,
   ) {}
 
+  /** The Secret this volume mounts and the keys it lists, for volumes made by {@link secret}. */
+  public get secretSource(): { readonly secretName: string; readonly keys: readonly string[] } | undefined {
+    const src = this.source.secret;
+    return src?.secretName ? { secretName: src.secretName, keys: (src.items ?? []).map(i => i.key) } : undefined;
+  }
+
   /** Renders the pod volume. */
   public toVolume(): k8s.Volume {
     return { name: this.name, ...this.source };

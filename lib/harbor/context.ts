@@ -6,7 +6,7 @@ import { PodSecurity } from '../common/pod';
 import { SecretKeyRef } from '../common/secret';
 import { VolumeMount } from '../common/container';
 import { AppVolume } from '../common/volume';
-import { VolumeClaim } from '../stateful-app/props';
+import { VolumeClaim } from '../common/storage';
 import { PostgresSslMode, RedisDatabaseIndexes } from './backends';
 import { HarborClaimOptions, HarborLogLevel } from './props';
 import { SecretCatalog } from './secrets';

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkQuantity } from '../common/checks';
-import { isSingleAttach } from '../common/app-objects';
+import { isSingleAttach } from '../common/storage';
 import { check } from '../common/errors';
 import { recommendedLabels } from '../common/labels';
 import { createNamespaceObject } from '../common/namespace';

@@ -1,7 +1,7 @@
 import { ChartProps } from 'cdk8s';
 import { Resources } from '../common/container';
 import { SecretKeyRef } from '../common/secret';
-import { AccessMode } from '../stateful-app/props';
+import { AccessMode } from '../common/storage';
 import { Database, Redis } from './backends';
 import { Exposure } from './exposure';
 import { HarborSecrets } from './secrets';

@@ -1,47 +1,84 @@
 /** The server family: MySQL (backups by Percona XtraBackup) or MariaDB (backups by mariadb-backup). */
 export type MySQLFlavor = 'mysql' | 'mariadb';
 
-/** Images of an engine; every one is pinned. */
+/** Images of an engine version; every one is pinned. */
 export interface MySQLEngineImages {
-  /** Database server image. @default - the engine's pinned image */
-  readonly image?: string;
+  /** Database server image. */
+  readonly image: string;
   /**
    * Image of the clone init container and the backup sidecar. It must contain bash, the backup tool
    * and its stream tool (`xtrabackup`/`xbstream` or `mariadb-backup`/`mbstream`), the database
    * client, and `ncat` or else perl and `timeout` (the fallback transport); the scripts stop with a
    * message naming any tool that is missing.
-   * @default - the engine's pinned backup image
+   * @default - the server image (MariaDB's image carries mariadb-backup); required for MySQL
    */
   readonly backupImage?: string;
 }
 
-/** A database engine and version, with the images and tools that match it. */
-export class MySQLEngine {
+/** A MySQL version with the images that match it. */
+export class MySQLVersion {
   /** MySQL 8.0 with Percona XtraBackup 8.0. */
-  public static mysql80(images: MySQLEngineImages = {}): MySQLEngine {
-    return new MySQLEngine('mysql', '8.0', images.image ?? 'mysql:8.0.43', images.backupImage ?? 'percona/percona-xtrabackup:8.0.35-34');
-  }
-
+  public static readonly V8_0 = MySQLVersion.of('8.0', { image: 'mysql:8.0.43', backupImage: 'percona/percona-xtrabackup:8.0.35-34' });
   /** MySQL 8.4 LTS with Percona XtraBackup 8.4 (8.4 removed `CHANGE MASTER TO` and `START SLAVE`). */
-  public static mysql84(images: MySQLEngineImages = {}): MySQLEngine {
-    return new MySQLEngine('mysql', '8.4', images.image ?? 'mysql:8.4.6', images.backupImage ?? 'percona/percona-xtrabackup:8.4.0-4');
-  }
+  public static readonly V8_4 = MySQLVersion.of('8.4', { image: 'mysql:8.4.6', backupImage: 'percona/percona-xtrabackup:8.4.0-4' });
 
-  /** MariaDB 11.4 LTS; its own image carries mariadb-backup and mbstream. */
-  public static mariadb114(images: MySQLEngineImages = {}): MySQLEngine {
-    const image = images.image ?? 'mariadb:11.4.8';
-    return new MySQLEngine('mariadb', '11.4', image, images.backupImage ?? image);
-  }
-
-  /** MariaDB 10.11 LTS. */
-  public static mariadb1011(images: MySQLEngineImages = {}): MySQLEngine {
-    const image = images.image ?? 'mariadb:10.11.14';
-    return new MySQLEngine('mariadb', '10.11', image, images.backupImage ?? image);
+  /** Any MySQL version at or above 8.0, e.g. `MySQLVersion.of('8.4', { image: 'mysql:8.4.7', backupImage: '...' })`. */
+  public static of(version: string, images: Required<MySQLEngineImages>): MySQLVersion {
+    return new MySQLVersion(version, images.image, images.backupImage);
   }
 
   private constructor(
-    /** `mysql` or `mariadb`. */
-    public readonly flavor: MySQLFlavor,
+    /** Major.minor version, e.g. `8.4`. */
+    public readonly version: string,
+    /** Server image. */
+    public readonly image: string,
+    /** Backup tool image. */
+    public readonly backupImage: string,
+  ) {}
+}
+
+/** A MariaDB version with the images that match it. */
+export class MariaDBVersion {
+  /** MariaDB 10.11 LTS. */
+  public static readonly V10_11 = MariaDBVersion.of('10.11', { image: 'mariadb:10.11.14' });
+  /** MariaDB 11.4 LTS. */
+  public static readonly V11_4 = MariaDBVersion.of('11.4', { image: 'mariadb:11.4.8' });
+
+  /** Any MariaDB version at or above 10.6, e.g. `MariaDBVersion.of('11.8', { image: 'mariadb:11.8.3' })`. */
+  public static of(version: string, images: MySQLEngineImages): MariaDBVersion {
+    return new MariaDBVersion(version, images.image, images.backupImage ?? images.image);
+  }
+
+  private constructor(
+    /** Major.minor version, e.g. `11.4`. */
+    public readonly version: string,
+    /** Server image. */
+    public readonly image: string,
+    /** Backup tool image (the server image by default: it carries mariadb-backup and mbstream). */
+    public readonly backupImage: string,
+  ) {}
+}
+
+/**
+ * A database engine and version, with the images, tools and settings that match it. Each family
+ * is a subclass: the scripts receive the family and version from the construct (they hold no
+ * defaults of their own).
+ */
+export abstract class MySQLEngine {
+  /** MySQL at a version, e.g. `MySQLEngine.mysql(MySQLVersion.V8_4)`. */
+  public static mysql(version: MySQLVersion): MySQLEngine {
+    return new MySQLFamilyEngine(version.version, version.image, version.backupImage);
+  }
+
+  /** MariaDB at a version, e.g. `MySQLEngine.mariadb(MariaDBVersion.V11_4)`. */
+  public static mariadb(version: MariaDBVersion): MySQLEngine {
+    return new MariaDBFamilyEngine(version.version, version.image, version.backupImage);
+  }
+
+  /** `mysql` or `mariadb`. */
+  public abstract readonly flavor: MySQLFlavor;
+
+  protected constructor(
     /** Major.minor version, e.g. `8.4`; the scripts pick the statements this version understands. */
     public readonly version: string,
     /** Database server image. */
@@ -60,34 +97,46 @@ export class MySQLEngine {
     return '/etc/mysql/conf.d';
   }
 
-  /** The admin and query client binaries. */
-  public get clients(): { readonly client: string; readonly admin: string } {
-    return this.flavor === 'mariadb'
-      ? { client: 'mariadb', admin: 'mariadb-admin' }
-      : { client: 'mysql', admin: 'mysqladmin' };
-  }
-
   /** Settings of every member: each keeps a binary log, since it is the next member's clone donor. */
-  public binlogSettings(): Record<string, string> {
-    return this.flavor === 'mariadb'
-      ? { 'log-bin': 'mysql-bin', log_slave_updates: 'ON', binlog_format: 'ROW' }
-      : { 'log-bin': 'mysql-bin', log_replica_updates: 'ON' };
-  }
-
-  /** Settings that turn on GTID auto-positioning (MariaDB always tracks GTIDs; strict mode catches divergence). */
-  public gtidSettings(): Record<string, string> {
-    return this.flavor === 'mariadb'
-      ? { gtid_strict_mode: 'ON' }
-      : { gtid_mode: 'ON', enforce_gtid_consistency: 'ON' };
-  }
-
+  public abstract binlogSettings(): Record<string, string>;
+  /** Settings that turn on GTID auto-positioning. */
+  public abstract gtidSettings(): Record<string, string>;
   /**
    * Settings of a replica: refuse writes, and do not start replicating on boot (the backup sidecar
    * points a fresh clone at the primary first; afterwards it starts replication itself).
    */
+  public abstract replicaSettings(): Record<string, string>;
+}
+
+class MySQLFamilyEngine extends MySQLEngine {
+  public readonly flavor = 'mysql';
+
+  public binlogSettings(): Record<string, string> {
+    return { 'log-bin': 'mysql-bin', log_replica_updates: 'ON' };
+  }
+
+  public gtidSettings(): Record<string, string> {
+    return { gtid_mode: 'ON', enforce_gtid_consistency: 'ON' };
+  }
+
   public replicaSettings(): Record<string, string> {
-    return this.flavor === 'mariadb'
-      ? { read_only: 'ON', 'skip-slave-start': '' }
-      : { super_read_only: 'ON', skip_replica_start: 'ON', relay_log_recovery: 'ON' };
+    return { super_read_only: 'ON', skip_replica_start: 'ON', relay_log_recovery: 'ON' };
+  }
+}
+
+/** MariaDB always tracks GTIDs; strict mode catches divergence. */
+class MariaDBFamilyEngine extends MySQLEngine {
+  public readonly flavor = 'mariadb';
+
+  public binlogSettings(): Record<string, string> {
+    return { 'log-bin': 'mysql-bin', log_slave_updates: 'ON', binlog_format: 'ROW' };
+  }
+
+  public gtidSettings(): Record<string, string> {
+    return { gtid_strict_mode: 'ON' };
+  }
+
+  public replicaSettings(): Record<string, string> {
+    return { read_only: 'ON', 'skip-slave-start': '' };
   }
 }

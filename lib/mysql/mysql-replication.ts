@@ -1,47 +1,53 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkImage, checkInteger } from '../common/checks';
+import { checkDnsLabel, checkDnsSubdomain, checkImage, checkInteger } from '../common/checks';
+import { DatabaseEngineFamily, IDatabaseConnection } from '../common/connections';
 import { ContainerSpec, Resources, VolumeMount } from '../common/container';
 import { Endpoint } from '../common/endpoint';
 import { EnvValue } from '../common/env';
-import { check } from '../common/errors';
+import { check, InvalidPropError } from '../common/errors';
+import { podOptionsOf } from '../common/placement';
 import { Probe } from '../common/probe';
-import { SecretKeyRef } from '../common/secret';
+import { PropPathMap, withOuterProps } from '../common/prop-paths';
+import { checkSecretRef, RequiredSecretKey, SecretKeyRef } from '../common/secret';
+import { checkStorage } from '../common/storage';
 import { AppVolume } from '../common/volume';
 import { StatefulApp } from '../stateful-app/stateful-app';
-import { replicationConfigFiles, ReplicationMode } from './config-files';
-import { MySQLEngine } from './engine';
+import { checkMySQLConfig, replicationConfigFiles, ReplicationMode } from './config-files';
+import { MySQLEngine, MySQLVersion } from './engine';
 import { MYSQL_SECRET_KEYS, MySQLReplicationProps } from './props';
 import { replicationScripts, SCRIPTS_MOUNT, scriptCommand } from './scripts';
 
 /** The client port of every member. */
-export const MYSQL_PORT = 3306;
+const MYSQL_PORT = 3306;
 /** The port on which each member's backup sidecar streams a backup to the next member. */
-export const CLONE_PORT = 3307;
+const CLONE_PORT = 3307;
 /** The mysqld-exporter metrics port. */
-export const EXPORTER_PORT = 9104;
+const EXPORTER_PORT = 9104;
 /** The least-privilege user mysqld-exporter logs in as. */
-export const EXPORTER_USER = 'exporter';
+const EXPORTER_USER = 'exporter';
 
-/** An application database on the cluster, as consumers need it. */
-export interface MySQLDatabase {
-  /** Database name. */
-  readonly name: string;
-  /** User that owns it. */
-  readonly user: string;
-  /** The user's password. */
-  readonly password: SecretKeyRef;
-}
+/** How the props of the inner StatefulApp map to the props of a MySQLReplication, for errors. */
+const PROP_PATHS: PropPathMap = [
+  ['volumeClaims[0]', 'storage'],
+  ['container.resources', 'resources'],
+  ['container.image', 'engine.image'],
+  ['sidecars[0].resources', 'backupResources'],
+  ['sidecars[0].image', 'engine.backupImage'],
+  ['initContainers[1].resources', 'backupResources'],
+  ['initContainers[1].image', 'engine.backupImage'],
+  ['sidecars[1].image', 'exporter.image'],
+];
 
 /**
  * A replicated MySQL or MariaDB cluster on a StatefulSet: ordinal 0 is the primary, every other
  * member a read-only replica that clones ordinal - 1 with the backup tool and then replicates from
  * the primary. Credentials come from a Secret, by reference only.
  *
- * Consumers use the handles ({@link writeEndpoint}, {@link readEndpoint}, {@link database},
+ * Consumers use the handles ({@link endpoint}, {@link readEndpoint}, {@link databaseName}, {@link password},
  * {@link rootPassword}), never names they rebuild themselves.
  */
-export class MySQLReplication extends Construct {
+export class MySQLReplication extends Construct implements IDatabaseConnection {
   /** The underlying stateful app (escape hatch). */
   public readonly app: StatefulApp;
   /** The engine. */
@@ -49,7 +55,7 @@ export class MySQLReplication extends Construct {
   /** The read Service, over every member. */
   public readonly readService: k8s.KubeService;
   /** Writes go here: the primary's (pod 0) stable DNS name and port. */
-  public readonly writeEndpoint: Endpoint;
+  public readonly endpoint: Endpoint;
   /** Reads may go here: the read Service, balanced over every ready member. */
   public readonly readEndpoint: Endpoint;
   /** Password of `root`. */
@@ -58,18 +64,19 @@ export class MySQLReplication extends Construct {
   public readonly replicationUser: string;
   /** Password of the replication user. */
   public readonly replicationPassword: SecretKeyRef;
-  /** The application database, when requested. */
-  public readonly database?: MySQLDatabase;
   /** The NetworkPolicy that keeps the clone port to the members, unless disabled. */
   public readonly networkPolicy?: k8s.KubeNetworkPolicy;
-  /** The Secret the operator must create, with the keys this cluster reads from it. */
-  public readonly requiredSecret: { readonly name: string; readonly keys: readonly string[] };
+  /** The engine family, for consumers that pick a driver. */
+  public readonly engineFamily: DatabaseEngineFamily;
+
+  private readonly appDatabase?: { readonly name: string; readonly user: string; readonly password: SecretKeyRef };
 
   constructor(scope: Construct, id: string, props: MySQLReplicationProps = {}) {
     super(scope, id);
     const name = props.name ?? id;
-    const engine = props.engine ?? MySQLEngine.mysql84();
+    const engine = props.engine ?? MySQLEngine.mysql(MySQLVersion.V8_4);
     this.engine = engine;
+    this.engineFamily = engine.flavor;
     const replicas = props.replicas ?? 3;
     checkInteger(this, 'replicas', replicas, 1);
     check(props.podManagementPolicy !== 'Parallel', this, 'podManagementPolicy', props.podManagementPolicy,
@@ -83,10 +90,16 @@ export class MySQLReplication extends Construct {
     checkInteger(this, 'peerWaitSeconds', peerWait, 1);
     checkImage(this, 'engine.image', engine.image);
     checkImage(this, 'engine.backupImage', engine.backupImage);
+    const storage = props.storage ?? {};
+    checkStorage(this, 'storage', storage, false);
+    check(storage.existingClaim === undefined, this, 'storage.existingClaim', storage.existingClaim,
+      'is not possible: every member has its own data claim (from the StatefulSet\'s claim template)');
+    checkMySQLConfig(this, 'config', props.config ?? {}, engine, mode);
 
     const readServiceName = props.readServiceName ?? `${name}-read`;
     checkDnsLabel(this, 'readServiceName', readServiceName);
     const secretName = props.secretName ?? `${name}-credentials`;
+    checkDnsSubdomain(this, 'secretName', secretName);
     this.rootPassword = SecretKeyRef.of(secretName, MYSQL_SECRET_KEYS.rootPassword);
     this.replicationPassword = SecretKeyRef.of(secretName, MYSQL_SECRET_KEYS.replicationPassword);
     this.replicationUser = props.replicationUser ?? 'replicator';
@@ -96,19 +109,14 @@ export class MySQLReplication extends Construct {
       checkMySQLIdentifier(this, 'database.user', props.database.user);
       check(props.database.user !== 'root' && props.database.user !== this.replicationUser, this, 'database.user',
         props.database.user, 'must differ from root and from the replication user');
-      this.database = {
+      if (props.database.password !== undefined) checkSecretRef(this, 'database.password', props.database.password);
+      this.appDatabase = {
         name: props.database.name,
         user: props.database.user,
         password: props.database.password ?? SecretKeyRef.of(secretName, MYSQL_SECRET_KEYS.userPassword),
       };
     }
     const exporterPassword = props.exporter ? SecretKeyRef.of(secretName, MYSQL_SECRET_KEYS.exporterPassword) : undefined;
-    this.requiredSecret = {
-      name: secretName,
-      keys: [MYSQL_SECRET_KEYS.rootPassword, MYSQL_SECRET_KEYS.replicationPassword,
-        ...(this.database && this.database.password.secretName === secretName ? [this.database.password.key] : []),
-        ...(exporterPassword ? [exporterPassword.key] : [])],
-    };
 
     const dataMount: VolumeMount = { volume: 'data', mountPath: engine.dataDir, subPath: 'mysql' };
     const confMount: VolumeMount = { volume: 'conf', mountPath: engine.confDir };
@@ -161,10 +169,10 @@ export class MySQLReplication extends Construct {
       env: {
         ...scriptEnv,
         ...credentialsEnv,
-        ...(this.database ? {
-          MYSQL_DATABASE: EnvValue.fromValue(this.database.name),
-          MYSQL_USER: EnvValue.fromValue(this.database.user),
-          MYSQL_PASSWORD: EnvValue.fromSecret(this.database.password),
+        ...(this.appDatabase ? {
+          MYSQL_DATABASE: EnvValue.fromValue(this.appDatabase.name),
+          MYSQL_USER: EnvValue.fromValue(this.appDatabase.user),
+          MYSQL_PASSWORD: EnvValue.fromSecret(this.appDatabase.password),
         } : {}),
         ...(exporterPassword ? {
           EXPORTER_USER: EnvValue.fromValue(EXPORTER_USER),
@@ -206,7 +214,8 @@ export class MySQLReplication extends Construct {
       });
     }
 
-    this.app = new StatefulApp(this, 'app', {
+    this.app = withOuterProps(this, PROP_PATHS, () => new StatefulApp(this, 'app', {
+      ...podOptionsOf(props),
       name,
       appName: engine.flavor,
       instance: name,
@@ -227,12 +236,7 @@ export class MySQLReplication extends Construct {
         { name: 'config', files: replicationConfigFiles(engine, mode, props.config ?? {}) },
         { name: 'scripts', files: { ...replicationScripts() }, defaultMode: 0o555 },
       ],
-      volumeClaims: [{
-        name: 'data',
-        size: props.storage?.size ?? '10Gi',
-        storageClassName: props.storage?.storageClassName,
-        accessModes: props.storage?.accessModes,
-      }],
+      volumeClaims: [{ ...storage, name: 'data', size: storage.size ?? '10Gi' }],
       headlessService: { ports: ['mysql'] },
       clientService: { name: readServiceName, ports: ['mysql'], labels: { readonly: 'true' } },
       podSecurity: props.podSecurity ?? { runAsUser: 999, runAsGroup: 999, runAsNonRoot: true, fsGroup: 999 },
@@ -240,12 +244,44 @@ export class MySQLReplication extends Construct {
       disruptionBudget: props.disruptionBudget,
       terminationGracePeriodSeconds: 60,
       clusterDomain: props.clusterDomain,
-    });
+    }));
+    this.app.describeSecret(this.rootPassword, 'password of the MySQL user root');
+    this.app.describeSecret(this.replicationPassword, `password of the replication user ${this.replicationUser}`);
+    if (this.appDatabase) this.app.describeSecret(this.appDatabase.password, `password of the application user ${this.appDatabase.user}`);
+    if (exporterPassword) this.app.describeSecret(exporterPassword, `password of the metrics user ${EXPORTER_USER}`);
 
     this.readService = this.app.clientService!;
     if (props.networkPolicy ?? true) this.networkPolicy = this.createNetworkPolicy(name, props.exporter !== undefined);
-    this.writeEndpoint = this.app.podEndpoint(0, 'mysql');
+    this.endpoint = this.app.podEndpoint(0, 'mysql');
     this.readEndpoint = this.app.serviceEndpoint('mysql', this.readService);
+  }
+
+  /** The application database's name (needs `database`). */
+  public get databaseName(): string {
+    return this.requireDatabase().name;
+  }
+
+  /** The application user (needs `database`). */
+  public get user(): string {
+    return this.requireDatabase().user;
+  }
+
+  /** The application user's password (needs `database`). */
+  public get password(): SecretKeyRef {
+    return this.requireDatabase().password;
+  }
+
+  /** Every Secret key the members read, with what it is for. */
+  public get requiredSecrets(): RequiredSecretKey[] {
+    return this.app.requiredSecrets;
+  }
+
+  private requireDatabase(): { readonly name: string; readonly user: string; readonly password: SecretKeyRef } {
+    if (!this.appDatabase) {
+      throw new InvalidPropError(this, 'database', undefined,
+        "is needed by a consumer of this database's connection: give the MySQLReplication `database: { name: 'app', user: 'app' }`");
+    }
+    return this.appDatabase;
   }
 
   private createNetworkPolicy(name: string, exporter: boolean): k8s.KubeNetworkPolicy {

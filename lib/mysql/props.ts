@@ -1,8 +1,9 @@
-import { DisruptionBudgetOptions } from '../common/app-objects';
 import { Resources } from '../common/container';
+import { PodOptions } from '../common/placement';
 import { AntiAffinity, PodSecurity } from '../common/pod';
 import { SecretKeyRef } from '../common/secret';
-import { AccessMode } from '../stateful-app/props';
+import { StorageOptions } from '../common/storage';
+import { DisruptionBudgetOptions } from '../common/workload-base';
 import { StatefulSetUpdateStrategy } from '../stateful-app/update-strategy';
 import { ReplicationMode } from './config-files';
 import { MySQLEngine } from './engine';
@@ -29,16 +30,6 @@ export interface MySQLDatabaseOptions {
   readonly password?: SecretKeyRef;
 }
 
-/** The per-member data volume. */
-export interface MySQLStorageOptions {
-  /** Size of each member's claim. @default '10Gi' */
-  readonly size?: string;
-  /** Storage class. @default - the cluster's default StorageClass */
-  readonly storageClassName?: string;
-  /** Access modes. @default ['ReadWriteOnce'] */
-  readonly accessModes?: AccessMode[];
-}
-
 /**
  * The Prometheus mysqld-exporter sidecar. It logs in as the user `exporter`, created on the
  * primary's first start with only PROCESS, REPLICATION CLIENT and SELECT, from 127.0.0.1 only.
@@ -49,10 +40,10 @@ export interface MySQLExporterOptions {
 }
 
 /** Props of a {@link MySQLReplication}. */
-export interface MySQLReplicationProps {
+export interface MySQLReplicationProps extends PodOptions {
   /** StatefulSet and headless Service name. @default - the construct id */
   readonly name?: string;
-  /** Engine, version and images. @default MySQLEngine.mysql84() */
+  /** Engine, version and images. @default MySQLEngine.mysql(MySQLVersion.V8_4) */
   readonly engine?: MySQLEngine;
   /** Members: ordinal 0 is the primary, the others replicas. @default 3 */
   readonly replicas?: number;
@@ -72,8 +63,8 @@ export interface MySQLReplicationProps {
   readonly serverIdOffset?: number;
   /** Extra `[mysqld]` settings for every member, e.g. `{ max_connections: '500' }`. @default {} */
   readonly config?: Record<string, string>;
-  /** Per-member data volume. @default - 10Gi ReadWriteOnce from the default StorageClass */
-  readonly storage?: MySQLStorageOptions;
+  /** Each member's `data` claim (`existingClaim` is not possible: every member has its own). @default - 10Gi ReadWriteOnce from the default StorageClass */
+  readonly storage?: StorageOptions;
   /**
    * Secret holding the credentials under the keys of {@link MYSQL_SECRET_KEYS}
    * (`root-password`, `replication-password`, `password` when `database` is set, `exporter-password`
@@ -93,18 +84,18 @@ export interface MySQLReplicationProps {
   readonly startupTimeoutSeconds?: number;
   /** Seconds a new member waits for ordinal - 1 to resolve in DNS before it fails. @default 120 */
   readonly peerWaitSeconds?: number;
-  /** Adds a mysqld-exporter sidecar on port 9104. @default - none */
+  /** Adds a mysqld-exporter sidecar on port 9104; `{}` switches it on. @default - none */
   readonly exporter?: MySQLExporterOptions;
   /**
    * A NetworkPolicy that admits the clone port (3307, an unauthenticated stream of a full physical
    * backup) only from the cluster's own members, and leaves 3306 (and 9104) open. Needs a CNI that
-   * enforces NetworkPolicies. @default true
+   * enforces NetworkPolicies; `false` for none. @default true
    */
   readonly networkPolicy?: boolean;
   /** Spread members over nodes. @default 'soft' */
   readonly antiAffinity?: AntiAffinity;
-  /** PodDisruptionBudget. @default - maxUnavailable 1 when replicas > 1 */
-  readonly disruptionBudget?: DisruptionBudgetOptions;
+  /** PodDisruptionBudget; `false` for none. @default - maxUnavailable 1 when replicas > 1 */
+  readonly disruptionBudget?: DisruptionBudgetOptions | false;
   /** Pod security. @default - uid/gid 999 (the images' mysql user), fsGroup 999, non-root */
   readonly podSecurity?: PodSecurity;
   /** Name of the read Service over every member. @default `<name>-read` */

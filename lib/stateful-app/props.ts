@@ -1,26 +1,5 @@
-import { AppConfigMap, ClientServiceOptions, DisruptionBudgetOptions, ServiceAccountOptions } from '../common/app-objects';
-import { AppIdentityProps } from '../common/labels';
-import { PodProps } from '../common/pod';
+import { ClientServiceOptions, WorkloadProps } from '../common/workload-base';
 import { StatefulSetUpdateStrategy } from './update-strategy';
-
-/** PersistentVolume access modes. */
-export type AccessMode = 'ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'ReadWriteOncePod';
-
-/** A volume claim template: every pod gets its own claim named `<claim>-<statefulset>-<ordinal>`. */
-export interface VolumeClaim {
-  /** Claim name (DNS-1123 label); mounts refer to it. */
-  readonly name: string;
-  /** Requested size, e.g. `10Gi`. */
-  readonly size: string;
-  /** Access modes. @default ['ReadWriteOnce'] */
-  readonly accessModes?: AccessMode[];
-  /** Storage class. @default - the cluster's default StorageClass */
-  readonly storageClassName?: string;
-  /** Mounts the claim into the main container at this path. @default - mounted only where a container asks */
-  readonly mountPath?: string;
-  /** Sub-directory to mount, with `mountPath`. @default - the whole volume */
-  readonly subPath?: string;
-}
 
 /** The headless Service that gives each pod a stable DNS name. */
 export interface HeadlessServiceOptions {
@@ -40,13 +19,14 @@ export interface ClaimRetentionPolicy {
   readonly whenScaled?: 'Retain' | 'Delete';
 }
 
-/** Props of a {@link StatefulApp}. */
-export interface StatefulAppProps extends PodProps, AppIdentityProps {
-  /** StatefulSet name (DNS-1123 label, at most 52 characters). @default - the construct id */
-  readonly name?: string;
+/**
+ * Props of a {@link StatefulApp}. Its `volumeClaims` become claim templates, one claim per pod named
+ * `<claim>-<statefulset>-<ordinal>`; a claim with `existingClaim` is shared by every pod instead.
+ */
+export interface StatefulAppProps extends WorkloadProps {
   /** Number of pods. @default 1 */
   readonly replicas?: number;
-  /** `OrderedReady` creates pod N only when pod N-1 is ready; `Parallel` does not wait. @default 'OrderedReady' */
+  /** `OrderedReady` creates pod N only when pod N-1 is ready; `Parallel` does not wait. Immutable on a live StatefulSet. @default 'OrderedReady' */
   readonly podManagementPolicy?: 'OrderedReady' | 'Parallel';
   /** How pods are replaced when the template changes. @default StatefulSetUpdateStrategy.rollingUpdate() */
   readonly updateStrategy?: StatefulSetUpdateStrategy;
@@ -56,18 +36,8 @@ export interface StatefulAppProps extends PodProps, AppIdentityProps {
   readonly minReadySeconds?: number;
   /** Claim retention on deletion and scale-down. @default - Retain and Retain: scale-down keeps the data */
   readonly claimRetentionPolicy?: ClaimRetentionPolicy;
-  /** Volume claim templates. @default [] */
-  readonly volumeClaims?: VolumeClaim[];
-  /** ConfigMaps built from file maps. A change to any of them rolls the pods. @default [] */
-  readonly configMaps?: AppConfigMap[];
   /** The headless Service. @default - named after the StatefulSet, main container ports */
   readonly headlessService?: HeadlessServiceOptions;
-  /** A client Service. @default - none */
+  /** A client Service, balanced over the ready pods; `{}` switches it on. @default - none */
   readonly clientService?: ClientServiceOptions;
-  /** PodDisruptionBudget. @default - maxUnavailable 1 when replicas > 1 */
-  readonly disruptionBudget?: DisruptionBudgetOptions;
-  /** A dedicated ServiceAccount. @default - none, and no API token is mounted */
-  readonly serviceAccount?: ServiceAccountOptions;
-  /** Cluster DNS domain, for {@link StatefulApp.podDnsName}. @default 'cluster.local' */
-  readonly clusterDomain?: string;
 }

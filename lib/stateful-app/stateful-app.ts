@@ -1,78 +1,80 @@
-import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkDnsSubdomain, checkInteger, MAX_STATEFULSET_NAME } from '../common/checks';
-import { ContainerPort } from '../common/container';
+import { checkDnsLabel, checkInteger } from '../common/checks';
 import { Endpoint } from '../common/endpoint';
 import { check } from '../common/errors';
-import { appLabelProps, recommendedLabels, selectorLabels } from '../common/labels';
-import { AppNetworkContext, checkClaims, createAppPod, createClientService, createDisruptionBudget, portNumber, serviceEndpointOf, servicePorts } from '../common/app-objects';
-import { StatefulAppProps, VolumeClaim } from './props';
+import { claimSpec } from '../common/storage';
+import { AppVolume } from '../common/volume';
+import { WorkloadBase } from '../common/workload-base';
+import { StatefulAppProps } from './props';
 import { StatefulSetUpdateStrategy } from './update-strategy';
+
+/** Longest StatefulSet name: its pods carry `controller-revision-hash: <name>-<10 chars>` (63 max). */
+const MAX_STATEFULSET_NAME = 52;
+
+/** What a pod's stable DNS name is made of, known before the StatefulApp exists. */
+export interface PodDnsNameOptions {
+  /** StatefulSet name. */
+  readonly name: string;
+  /** Ordinal of the pod. */
+  readonly ordinal: number;
+  /** Headless Service name. @default - the StatefulSet name */
+  readonly serviceName?: string;
+  /** Namespace. @default 'default' */
+  readonly namespace?: string;
+  /** Cluster DNS domain. @default 'cluster.local' */
+  readonly clusterDomain?: string;
+}
 
 /**
  * A stateful application: a StatefulSet behind its headless Service, with volume claim templates,
  * ConfigMaps, an optional client Service, a PodDisruptionBudget and soft anti-affinity.
  *
  * Every name is stable (no hashes): pods are `<name>-<ordinal>`, reachable at
- * {@link podDnsName}, with claims {@link pvcName}.
+ * {@link podDnsName}, with claims {@link pvcName}. Peers that must be configured before the app
+ * exists (a replica naming its primary, an ensemble listing its members) use the static
+ * {@link StatefulApp.podDnsName}.
  */
-export class StatefulApp extends Construct implements AppNetworkContext {
-  /** StatefulSet name; pods are `<name>-<ordinal>`. */
-  public readonly name: string;
-  /** Namespace of the chart, or undefined when the chart sets none. */
-  public readonly namespace?: string;
+export class StatefulApp extends WorkloadBase {
+  /**
+   * The stable DNS name of a pod of a StatefulSet, from its names alone:
+   * `<name>-<n>.<service>.<namespace>.svc.<cluster domain>`.
+   */
+  public static podDnsName(options: PodDnsNameOptions): string {
+    const { name, ordinal } = options;
+    if (!Number.isInteger(ordinal) || ordinal < 0) throw new Error(`podDnsName: ordinal ${ordinal} must be a whole number >= 0`);
+    return `${name}-${ordinal}.${options.serviceName ?? name}.${options.namespace ?? 'default'}.svc.${options.clusterDomain ?? 'cluster.local'}`;
+  }
+
   /** Desired number of pods. */
   public readonly replicas: number;
-  /** Labels on every object of the app. */
-  public readonly labels: Record<string, string>;
-  /** Labels that select the app's pods. */
-  public readonly selectorLabels: Record<string, string>;
   /** The headless Service behind the StatefulSet. */
   public readonly headlessService: k8s.KubeService;
   /** The client Service, when requested. */
   public readonly clientService?: k8s.KubeService;
   /** The StatefulSet (escape hatch). */
   public readonly statefulSet: k8s.KubeStatefulSet;
-  /** ConfigMaps by their volume name. */
-  public readonly configMaps: Readonly<Record<string, k8s.KubeConfigMap>>;
   /** The PodDisruptionBudget, when created. */
   public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
-  /** The ServiceAccount, when created. */
-  public readonly serviceAccount?: k8s.KubeServiceAccount;
 
-  /** Cluster DNS domain of the pods' names. */
-  public readonly clusterDomain: string;
-  private readonly claimNames: readonly string[];
-  /** Every named port of the pod (main container and sidecars). */
-  public readonly ports: readonly ContainerPort[];
-  /** The main container's ports, which the Services expose by default. */
-  public readonly mainPorts: readonly ContainerPort[];
+  private readonly claimTemplates: readonly string[];
 
   constructor(scope: Construct, id: string, props: StatefulAppProps) {
-    super(scope, id);
-    this.name = props.name ?? id;
-    checkDnsLabel(this, 'name', this.name, MAX_STATEFULSET_NAME);
-    this.namespace = Chart.of(this).namespace;
+    super(scope, id, props, MAX_STATEFULSET_NAME);
     this.replicas = props.replicas ?? 1;
     checkInteger(this, 'replicas', this.replicas, 0);
-    this.clusterDomain = props.clusterDomain ?? 'cluster.local';
-    checkDnsSubdomain(this, 'clusterDomain', this.clusterDomain);
     if (props.revisionHistoryLimit !== undefined) checkInteger(this, 'revisionHistoryLimit', props.revisionHistoryLimit, 0);
     if (props.minReadySeconds !== undefined) checkInteger(this, 'minReadySeconds', props.minReadySeconds, 0);
     const strategy = props.updateStrategy ?? StatefulSetUpdateStrategy.rollingUpdate();
     this.checkStrategy(strategy);
 
-    const labelProps = appLabelProps(this.name, props);
-    this.labels = recommendedLabels(labelProps);
-    this.selectorLabels = selectorLabels(labelProps);
-    this.mainPorts = props.container.ports ?? [];
-    this.ports = [props.container, ...(props.sidecars ?? [])].flatMap(c => c.ports ?? []);
-
-    const claims = props.volumeClaims ?? [];
-    checkClaims(this, 'volumeClaims', claims);
-    this.claimNames = claims.map(c => c.name);
-    const configs = props.configMaps ?? [];
+    const templates = this.volumeClaims.filter(c => c.existingClaim === undefined);
+    this.claimTemplates = templates.map(c => c.name);
+    this.declareClaimTemplates(this.claimTemplates);
+    for (const c of this.volumeClaims.filter(cl => cl.existingClaim !== undefined)) {
+      this.addVolume(AppVolume.persistentVolumeClaim(c.name, c.existingClaim!));
+    }
+    this.checkPod();
 
     const serviceName = props.headlessService?.name ?? this.name;
     checkDnsLabel(this, 'headlessService.name', serviceName);
@@ -82,20 +84,12 @@ export class StatefulApp extends Construct implements AppNetworkContext {
         clusterIp: 'None',
         publishNotReadyAddresses: props.headlessService?.publishNotReadyAddresses,
         selector: this.selectorLabels,
-        ports: servicePorts(this, 'headlessService.ports', this.ports, this.mainPorts, props.headlessService?.ports, false),
+        ports: this.servicePorts('headlessService.ports', props.headlessService?.ports, false),
       },
     });
     if (props.clientService) {
-      this.clientService = createClientService(this, this, 'client', 'clientService', `${this.name}-client`, props.clientService);
+      this.clientService = this.createService('client', 'clientService', `${this.name}-client`, props.clientService);
     }
-
-    const pod = createAppPod(this, props, {
-      name: this.name, labels: this.labels, selector: this.selectorLabels, configMaps: configs,
-      claims, claimVolumes: [], claimNames: this.claimNames, serviceAccount: props.serviceAccount,
-    });
-    this.configMaps = pod.configMaps;
-    this.serviceAccount = pod.serviceAccount;
-    const template = pod.template;
 
     const retention = props.claimRetentionPolicy ?? {};
     this.statefulSet = new k8s.KubeStatefulSet(this, 'statefulset', {
@@ -112,13 +106,15 @@ export class StatefulApp extends Construct implements AppNetworkContext {
           whenScaled: retention.whenScaled ?? 'Retain',
         },
         selector: { matchLabels: this.selectorLabels },
-        template,
-        volumeClaimTemplates: claims.length ? claims.map(c => this.claimTemplate(c)) : undefined,
+        template: this.podTemplate(),
+        volumeClaimTemplates: templates.length ? templates.map(c => ({
+          metadata: { name: c.name, labels: this.selectorLabels },
+          spec: claimSpec(c),
+        })) : undefined,
       },
     });
 
-    this.disruptionBudget = createDisruptionBudget(this, this.name, this.labels, this.selectorLabels,
-      props.disruptionBudget ?? {}, this.replicas);
+    this.disruptionBudget = this.createDisruptionBudget(props.disruptionBudget, this.replicas);
   }
 
   /** Name of the headless Service. */
@@ -129,25 +125,25 @@ export class StatefulApp extends Construct implements AppNetworkContext {
   /** Full stable DNS name of pod `ordinal`: `<name>-<n>.<service>.<namespace>.svc.<cluster domain>`. */
   public podDnsName(ordinal: number): string {
     checkInteger(this, 'podDnsName(ordinal)', ordinal, 0);
-    return `${this.name}-${ordinal}.${this.serviceName}.${this.namespace ?? 'default'}.svc.${this.clusterDomain}`;
+    return StatefulApp.podDnsName({ name: this.name, ordinal, serviceName: this.serviceName, namespace: this.namespace, clusterDomain: this.clusterDomain });
   }
 
   /** Name of the claim that pod `ordinal` gets from claim template `claim`: `<claim>-<name>-<n>`. */
   public pvcName(claim: string, ordinal: number): string {
-    check(this.claimNames.includes(claim), this, 'pvcName(claim)', claim,
-      `must name a volume claim template (known: ${this.claimNames.join(', ') || 'none'})`);
+    check(this.claimTemplates.includes(claim), this, 'pvcName(claim)', claim,
+      `must name a volume claim template (known: ${this.claimTemplates.join(', ') || 'none'})`);
     checkInteger(this, 'pvcName(ordinal)', ordinal, 0);
     return `${claim}-${this.name}-${ordinal}`;
   }
 
   /** Endpoint of pod `ordinal` on a named container port. */
   public podEndpoint(ordinal: number, portName: string): Endpoint {
-    return { host: this.podDnsName(ordinal), port: portNumber(this, this, portName) };
+    return { host: this.podDnsName(ordinal), port: this.portNumber(portName) };
   }
 
   /** Endpoint of a Service of this app (the client Service by default) on a named container port. */
   public serviceEndpoint(portName: string, service: k8s.KubeService = this.clientService ?? this.headlessService): Endpoint {
-    return serviceEndpointOf(this, this, service, portName);
+    return this.serviceEndpointOf(service, portName);
   }
 
   private checkStrategy(strategy: StatefulSetUpdateStrategy): void {
@@ -158,16 +154,5 @@ export class StatefulApp extends Construct implements AppNetworkContext {
       check(/^([1-9]\d?|100)%$/.test(maxUnavailable), this, 'updateStrategy.maxUnavailable', maxUnavailable,
         'must be a whole number >= 1 or a percentage from 1% to 100%');
     }
-  }
-
-  private claimTemplate(c: VolumeClaim): k8s.KubePersistentVolumeClaimProps {
-    return {
-      metadata: { name: c.name, labels: this.selectorLabels },
-      spec: {
-        accessModes: c.accessModes ?? ['ReadWriteOnce'],
-        storageClassName: c.storageClassName,
-        resources: { requests: { storage: k8s.Quantity.fromString(c.size) } },
-      },
-    };
   }
 }

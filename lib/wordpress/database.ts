@@ -3,7 +3,9 @@ import { Construct } from 'constructs';
 import { checkHost, checkPort } from '../common/checks';
 import { check } from '../common/errors';
 import { checkSecretRef, SecretKeyRef } from '../common/secret';
-import { MySQLReplication, MYSQL_PORT } from '../mysql/mysql-replication';
+import { MySQLReplication } from '../mysql/mysql-replication';
+
+const MYSQL_PORT = 3306;
 import { MYSQL_SECRET_KEYS, MySQLDatabaseOptions, MySQLReplicationProps } from '../mysql/props';
 
 /** How WordPress reaches its database, whatever the mode. */
@@ -157,14 +159,12 @@ function bindOwned(stack: Chart, ctx: WordPressDatabaseBindContext, props: WordP
     database: props.database ?? { name: 'wordpress', user: 'wordpress' },
     storage: { ...props.storage, storageClassName },
   });
-  const db = mysql.database!;
+  const secrets = new Map<string, string[]>();
+  for (const s of mysql.requiredSecrets) secrets.set(s.secretName, [...(secrets.get(s.secretName) ?? []), s.key]);
   return {
-    connection: { ...mysql.writeEndpoint, name: db.name, user: db.user, password: db.password },
+    connection: { ...mysql.endpoint, name: mysql.databaseName, user: mysql.user, password: mysql.password },
     mysql,
-    requiredSecrets: [
-      { name: mysql.requiredSecret.name, namespace: ctx.namespace, keys: mysql.requiredSecret.keys },
-      ...(db.password.secretName === mysql.requiredSecret.name ? [] : [{ name: db.password.secretName, namespace: ctx.namespace, keys: [db.password.key] }]),
-    ],
+    requiredSecrets: [...secrets].map(([name, keys]) => ({ name, namespace: ctx.namespace, keys })),
   };
 }
 
@@ -173,15 +173,13 @@ function bindReplication(stack: Chart, mysql: MySQLReplication, options: WordPre
     'WordPressDatabase.fromReplication() needs a MySQLReplication construct');
   check(mysql.node.root === stack.node.root, stack, 'database', mysql.node.path,
     'the MySQLReplication must belong to the same cdk8s App as the WordPressStack');
-  const db = mysql.database;
-  check(db !== undefined, stack, 'database', mysql.node.path,
-    "the MySQLReplication defines no application database: give it `database: { name: 'wordpress', user: 'wordpress' }`");
+  const db = { name: mysql.databaseName, user: mysql.user, password: mysql.password };
   if (options.passwordSecret !== undefined) checkSecretRef(stack, 'database.passwordSecret', options.passwordSecret);
-  const password = options.passwordSecret ?? db!.password;
+  const password = options.passwordSecret ?? db.password;
   const mysqlChart = Chart.of(mysql);
   if (mysqlChart !== stack) stack.addDependency(mysqlChart);
   return {
-    connection: { ...mysql.writeEndpoint, name: db!.name, user: db!.user, password },
+    connection: { ...mysql.endpoint, name: db.name, user: db.user, password },
     mysql,
     requiredSecrets: [{ name: password.secretName, namespace: stack.namespace, keys: [password.key] }],
   };

@@ -1,11 +1,11 @@
 import { ChartProps } from 'cdk8s';
-import { DisruptionBudgetOptions } from '../common/app-objects';
+import { DisruptionBudgetOptions } from '../common/workload-base';
 import { ContainerSecurity, Resources } from '../common/container';
 import { PodSecurity } from '../common/pod';
 import { Probe } from '../common/probe';
 import { SecretKeyRef } from '../common/secret';
 import { AutoscalingOptions } from '../deployment-app/deployment-app';
-import { AccessMode } from '../stateful-app/props';
+import { AccessMode } from '../common/storage';
 import { WordPressDatabase } from './database';
 import { WordPressNetworkPolicyOptions } from './network-policy';
 

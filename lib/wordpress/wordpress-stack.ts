@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { CONFIG_HASH_ANNOTATION, SINGLE_ATTACH_MODES } from '../common/app-objects';
+import { isSingleAttach } from '../common/storage';
 import { createNamespaceObject } from '../common/namespace';
 import { checkDnsLabel, checkDnsSubdomain, checkImage, checkInteger } from '../common/checks';
 import { ContainerSpec, Resources, VolumeMount } from '../common/container';
@@ -124,7 +124,7 @@ export class WordPressStack extends Chart {
       'must include a writable mode (ReadWriteOnce, ReadWriteOncePod or ReadWriteMany): WordPress writes uploads, plugins and themes to wp-content');
     const replicas = props.replicas ?? props.autoscaling?.minReplicas ?? 1;
     checkInteger(this, 'replicas', replicas, 0);
-    const singleAttach = accessModes.filter(m => SINGLE_ATTACH_MODES.includes(m));
+    const singleAttach = isSingleAttach(accessModes) ? accessModes : [];
     if (singleAttach.length) {
       const why = `while persistence.accessModes is ${JSON.stringify(accessModes)}: the wp-content claim attaches to one node at a time, `
         + 'so a second WordPress pod would hang on Multi-Attach. To scale, use ReadWriteMany storage '
@@ -245,7 +245,7 @@ export class WordPressStack extends Chart {
       container,
       initContainers,
       volumes: [AppVolume.emptyDir('html')],
-      claims: [{
+      volumeClaims: [{
         name: 'wp-content',
         size: persistence.size ?? '10Gi',
         accessModes,
@@ -387,13 +387,9 @@ export class WordPressStack extends Chart {
       ],
       podSecurity: o.podSecurity,
       antiAffinity: 'none',
-    }, {
-      prop: 'installJob',
       labels,
       selector: labels,
-      volumes: [],
-      claimNames: [],
-      annotations: { [CONFIG_HASH_ANNOTATION]: contentHash({ scripts: { ...o.scripts } }) },
+      annotations: { 'checksum/config': contentHash({ scripts: { ...o.scripts } }) },
     });
     // The pod template of a Job is immutable: a changed Job gets a new name (and runs again, harmlessly).
     const hash = createHash('sha256').update(JSON.stringify(template)).digest('hex').slice(0, 8);

@@ -1,5 +1,6 @@
 import { EnvValue } from '../../common/env';
-import { DeploymentApp, DeploymentClaim } from '../../deployment-app/deployment-app';
+import { DeploymentApp } from '../../deployment-app/deployment-app';
+import { VolumeClaim } from '../../common/storage';
 import { JOB_LOG_DIR, jobserviceConfig, jobserviceEnv } from '../config/jobservice';
 import { CONTAINER_SECURITY, envFromConfigMap, HARBOR_POD_SECURITY, HARBOR_PORTS, HarborContext, httpProbes } from '../context';
 import { JobserviceOptions } from '../props';
@@ -18,7 +19,7 @@ export function createJobservice(ctx: HarborContext, options: JobserviceOptions)
   const env = jobserviceEnv(ctx);
   const redis = ctx.redis;
   const p = options.persistence ?? {};
-  const claims: DeploymentClaim[] = loggers.includes('file') ? [{
+  const claims: VolumeClaim[] = loggers.includes('file') ? [{
     name: 'job-logs',
     size: p.size ?? JOB_LOGS_SIZE,
     accessModes: [p.accessMode ?? 'ReadWriteOnce'],
@@ -30,7 +31,7 @@ export function createJobservice(ctx: HarborContext, options: JobserviceOptions)
     name: ctx.names.jobservice,
     ...ctx.labels(component),
     replicas: options.replicas ?? 1,
-    claims,
+    volumeClaims: claims,
     configMaps: [
       { name: 'env', files: env },
       { name: 'config', files: { 'config.yml': jobserviceConfig(ctx, loggers, options.maxJobWorkers ?? 10) } },

@@ -1,7 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { EnvValue } from '../../common/env';
 import { recommendedLabels } from '../../common/labels';
-import { DeploymentApp, DeploymentClaim } from '../../deployment-app/deployment-app';
+import { DeploymentApp } from '../../deployment-app/deployment-app';
+import { VolumeClaim } from '../../common/storage';
 import { REGISTRY_CONFIG_PATH, REGISTRY_HTPASSWD_PATH, registryConfig, registryctlConfig } from '../config/registry';
 import { CONTAINER_SECURITY, HARBOR_POD_SECURITY, HARBOR_PORTS, HarborContext, httpProbes } from '../context';
 import { RegistryOptions } from '../props';
@@ -27,7 +28,7 @@ export function createRegistry(ctx: HarborContext, options: RegistryOptions): Re
   const s = ctx.secrets;
   const storage = ctx.storage;
   const p = options.persistence ?? {};
-  const claims: DeploymentClaim[] = storage.usesClaim ? [{
+  const claims: VolumeClaim[] = storage.usesClaim ? [{
     name: 'data',
     size: p.size ?? REGISTRY_DATA_SIZE,
     accessModes: [p.accessMode ?? 'ReadWriteOnce'],
@@ -48,7 +49,7 @@ export function createRegistry(ctx: HarborContext, options: RegistryOptions): Re
     name: ctx.names.registry,
     ...ctx.labels(component),
     replicas: options.replicas ?? 1,
-    claims,
+    volumeClaims: claims,
     configMaps: [
       { name: 'config', files: { 'config.yml': registryConfig(ctx) } },
       { name: 'ctl-config', files: { 'config.yml': registryctlConfig(ctx) } },

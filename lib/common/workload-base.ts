@@ -1,0 +1,368 @@
+import { Chart, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { registerAppValidation } from './app-validation';
+import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkInteger } from './checks';
+import { ContainerPort, ContainerSpec, VolumeMount } from './container';
+import { Endpoint } from './endpoint';
+import { EnvValue } from './env';
+import { check, InvalidPropError } from './errors';
+import { AppIdentityProps, appLabelProps, recommendedLabels, selectorLabels } from './labels';
+import { checkPodParts, contentHash, PodParts, PodProps, renderPodTemplate } from './pod';
+import { mergeRequiredSecrets, RequiredSecretKey, SecretKeyRef } from './secret';
+import { checkVolumeClaims, VolumeClaim } from './storage';
+import { AppVolume } from './volume';
+
+/** A ConfigMap made from a map of file names to contents, mounted as a volume. */
+export interface AppConfigMap {
+  /** Volume name; the ConfigMap object is named `<app>-<name>`. */
+  readonly name: string;
+  /** File name to file content. More files can be added later with `addConfigFile`. */
+  readonly files: Record<string, string>;
+  /** Mounts it into the main container at this path. @default - mounted only where a container asks */
+  readonly mountPath?: string;
+  /** File mode of the mounted files, e.g. `0o555` for scripts. @default 0o644 */
+  readonly defaultMode?: number;
+}
+
+/** A Service for clients, balancing over the ready pods. */
+export interface ClientServiceOptions {
+  /** Service name. @default - depends on the construct */
+  readonly name?: string;
+  /** Service type. @default 'ClusterIP' */
+  readonly type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+  /** Container port names to expose. @default - every port of the main container */
+  readonly ports?: string[];
+  /** Extra labels on the Service object. @default {} */
+  readonly labels?: Record<string, string>;
+  /** Annotations on the Service object (load balancer settings). @default {} */
+  readonly annotations?: Record<string, string>;
+}
+
+/** A PodDisruptionBudget that keeps voluntary evictions (drains) from taking too many pods at once. */
+export interface DisruptionBudgetOptions {
+  /** Pods that may be evicted at once (number or percentage). @default 1 */
+  readonly maxUnavailable?: number | string;
+}
+
+/** A dedicated ServiceAccount for the pods. */
+export interface ServiceAccountOptions {
+  /** ServiceAccount name. @default - the app name */
+  readonly name?: string;
+  /** Mount its API token into the pods (only apps that call the Kubernetes API need it). @default false */
+  readonly automountToken?: boolean;
+}
+
+/** Props every workload of this library takes: its pod, identity, ConfigMaps, claims and companions. */
+export interface WorkloadProps extends PodProps, AppIdentityProps {
+  /** Workload name (DNS-1123 label): the StatefulSet or Deployment and the prefix of its objects. @default - the construct id */
+  readonly name?: string;
+  /** Claims of the pods (per pod for a StatefulSet, shared for a Deployment). @default [] */
+  readonly volumeClaims?: VolumeClaim[];
+  /** ConfigMaps built from file maps. A change to any of them rolls the pods. @default [] */
+  readonly configMaps?: AppConfigMap[];
+  /** PodDisruptionBudget; `false` for none. @default - maxUnavailable 1 when more than one pod can run */
+  readonly disruptionBudget?: DisruptionBudgetOptions | false;
+  /** A dedicated ServiceAccount. @default - none, and no API token is mounted */
+  readonly serviceAccount?: ServiceAccountOptions;
+  /** Cluster DNS domain, for DNS names and endpoints. @default 'cluster.local' */
+  readonly clusterDomain?: string;
+}
+
+/** Annotation on the pod template that carries the hash of the app's ConfigMaps. */
+const CONFIG_HASH_ANNOTATION = 'checksum/config';
+
+/**
+ * The base of every workload of this library ({@link StatefulApp}, {@link DeploymentApp}, and
+ * users' own): it owns the names and labels, the pod (containers, volumes, env, placement), the
+ * ConfigMaps and their checksum, the ServiceAccount, the PodDisruptionBudget, client Services,
+ * endpoints and the Secrets the pods read. Containers, env, volumes, mounts and config files can
+ * be added after construction; the pod template is rendered at synth time.
+ */
+export abstract class WorkloadBase extends Construct {
+  /** Workload name; the prefix of its objects. */
+  public readonly name: string;
+  /** Namespace of the chart, or undefined when the chart sets none. */
+  public readonly namespace?: string;
+  /** Labels on every object of the app. */
+  public readonly labels: Record<string, string>;
+  /** Labels that select the app's pods. */
+  public readonly selectorLabels: Record<string, string>;
+  /** Cluster DNS domain of the app's DNS names. */
+  public readonly clusterDomain: string;
+  /** The ServiceAccount, when created. */
+  public readonly serviceAccount?: k8s.KubeServiceAccount;
+
+  private readonly pod: PodProps;
+  private readonly sidecarSpecs: ContainerSpec[];
+  private readonly initSpecs: ContainerSpec[];
+  private readonly podVolumes: AppVolume[];
+  private readonly addedEnv: Record<string, Record<string, EnvValue>> = {};
+  private readonly addedMounts: Record<string, VolumeMount[]> = {};
+  private readonly configs: Array<{ readonly spec: AppConfigMap; readonly files: Record<string, string>; readonly object: k8s.KubeConfigMap }> = [];
+  private readonly checksumSources: Record<string, Record<string, string>> = {};
+  private readonly secretPurposes = new Map<string, string>();
+  private readonly claimTemplateNames: string[] = [];
+  private readonly automountToken: boolean;
+  /** The claims of the pods, as given in props. */
+  protected readonly volumeClaims: readonly VolumeClaim[];
+
+  protected constructor(scope: Construct, id: string, props: WorkloadProps, nameLimit = 63) {
+    super(scope, id);
+    registerAppValidation(this);
+    this.name = props.name ?? id;
+    checkDnsLabel(this, 'name', this.name, nameLimit);
+    this.namespace = Chart.of(this).namespace;
+    this.clusterDomain = props.clusterDomain ?? 'cluster.local';
+    checkDnsSubdomain(this, 'clusterDomain', this.clusterDomain);
+    const labelProps = appLabelProps(this.name, props);
+    this.labels = recommendedLabels(labelProps);
+    this.selectorLabels = selectorLabels(labelProps);
+    this.volumeClaims = props.volumeClaims ?? [];
+    checkVolumeClaims(this, 'volumeClaims', this.volumeClaims);
+
+    this.pod = props;
+    this.sidecarSpecs = [...(props.sidecars ?? [])];
+    this.initSpecs = [...(props.initContainers ?? [])];
+    this.podVolumes = [...(props.volumes ?? [])];
+    (props.configMaps ?? []).forEach((cm, i) => this.createConfigMap(cm, `configMaps[${i}]`));
+
+    if (props.serviceAccount) {
+      const saName = props.serviceAccount.name ?? this.name;
+      checkDnsSubdomain(this, 'serviceAccount.name', saName);
+      this.serviceAccount = new k8s.KubeServiceAccount(this, 'service-account', {
+        metadata: { name: saName, labels: this.labels }, automountServiceAccountToken: props.serviceAccount.automountToken ?? false,
+      });
+    }
+    this.automountToken = props.serviceAccount?.automountToken ?? false;
+    this.node.addValidation({ validate: () => this.validatePod() });
+  }
+
+  /** Every named port of the pod (main container and sidecars). */
+  public get ports(): readonly ContainerPort[] {
+    return [this.pod.container, ...this.sidecarSpecs].flatMap(c => c.ports ?? []);
+  }
+
+  /** The main container's ports, which the Services expose by default. */
+  public get mainPorts(): readonly ContainerPort[] {
+    return this.pod.container.ports ?? [];
+  }
+
+  /** The main container's name. */
+  public get mainContainerName(): string {
+    return this.pod.container.name;
+  }
+
+  /** ConfigMaps by their volume name. */
+  public get configMaps(): Readonly<Record<string, k8s.KubeConfigMap>> {
+    return Object.fromEntries(this.configs.map(c => [c.spec.name, c.object]));
+  }
+
+  /** Adds a sidecar container. */
+  public addSidecar(container: ContainerSpec): void {
+    this.sidecarSpecs.push(container);
+  }
+
+  /** Adds an init container; it runs after the ones given in props. */
+  public addInitContainer(container: ContainerSpec): void {
+    this.initSpecs.push(container);
+  }
+
+  /** Adds a pod volume. */
+  public addVolume(volume: AppVolume): void {
+    this.podVolumes.push(volume);
+  }
+
+  /** Adds an env var to a container (the main one by default). */
+  public addEnv(name: string, value: EnvValue, container: string = this.pod.container.name): void {
+    this.requireContainer('addEnv(container)', container);
+    (this.addedEnv[container] ??= {})[name] = value;
+  }
+
+  /** Mounts a volume, ConfigMap or claim into a container (the main one by default). */
+  public addVolumeMount(mount: VolumeMount, container: string = this.pod.container.name): void {
+    this.requireContainer('addVolumeMount(container)', container);
+    checkAbsolutePath(this, 'addVolumeMount(mount).mountPath', mount.mountPath);
+    (this.addedMounts[container] ??= []).push(mount);
+  }
+
+  /** Adds a ConfigMap `<app>-<name>` built from a file map; it joins the checksum that rolls the pods. */
+  public addConfigMap(configMap: AppConfigMap): k8s.KubeConfigMap {
+    return this.createConfigMap(configMap, `addConfigMap(${configMap.name})`);
+  }
+
+  /** Adds (or replaces) a file of one of the app's ConfigMaps; the change rolls the pods. */
+  public addConfigFile(configMap: string, fileName: string, content: string): void {
+    const entry = this.configs.find(c => c.spec.name === configMap);
+    check(entry !== undefined, this, 'addConfigFile(configMap)', configMap,
+      `must name a ConfigMap of this app (known: ${this.configs.map(c => c.spec.name).join(', ') || 'none'})`);
+    checkFileName(this, 'addConfigFile(fileName)', fileName);
+    entry!.files[fileName] = content;
+  }
+
+  /**
+   * Makes the pods roll when `data` changes: for ConfigMaps or Secrets the app reads but does not
+   * make (their content must be known at synth time).
+   */
+  public addChecksumSource(name: string, data: Record<string, string>): void {
+    this.checksumSources[`extra:${name}`] = { ...data };
+  }
+
+  /** Documents what a Secret key the pods read is for, in {@link requiredSecrets}. */
+  public describeSecret(ref: SecretKeyRef, purpose: string): void {
+    this.secretPurposes.set(`${ref.secretName}/${ref.key}`, purpose);
+  }
+
+  /** Every Secret key the pods read (env and Secret volumes), with what it is for. */
+  public get requiredSecrets(): RequiredSecretKey[] {
+    const entries: RequiredSecretKey[] = [];
+    const add = (secretName: string, key: string, fallback: string) => entries.push({
+      secretName, key, namespace: this.namespace, usedBy: [this.node.path],
+      purpose: this.secretPurposes.get(`${secretName}/${key}`) ?? fallback,
+    });
+    for (const c of this.allContainers()) {
+      const env = { ...(c.env ?? {}), ...(c.name === this.pod.container.name ? this.pod.extraEnv ?? {} : {}), ...(this.addedEnv[c.name] ?? {}) };
+      for (const [name, value] of Object.entries(env)) {
+        if (value.secretKeyRef) add(value.secretKeyRef.secretName, value.secretKeyRef.key, `env ${name} of container ${c.name}`);
+      }
+    }
+    for (const v of [...this.podVolumes, ...(this.pod.extraVolumes ?? [])]) {
+      const src = v.secretSource;
+      for (const key of src?.keys ?? []) add(src!.secretName, key, `file ${key} of volume ${v.name}`);
+    }
+    return mergeRequiredSecrets(entries);
+  }
+
+  /** Endpoint of one of the app's Services on a named container port. */
+  public serviceEndpointOf(service: k8s.KubeService, portName: string): Endpoint {
+    return { host: `${service.name}.${this.namespace ?? 'default'}.svc.${this.clusterDomain}`, port: this.portNumber(portName) };
+  }
+
+  /** The number of a named container port of the pod. */
+  public portNumber(portName: string): number {
+    const port = this.ports.find(p => p.name === portName);
+    check(port !== undefined, this, 'port name', portName, `must name a container port (known: ${this.ports.map(p => p.name).join(', ')})`);
+    return port!.port;
+  }
+
+  /** Claim template names that mounts may refer to (StatefulSets). */
+  protected declareClaimTemplates(names: readonly string[]): void {
+    this.claimTemplateNames.push(...names);
+  }
+
+  /** The pod template, rendered at synth time so that later additions are included. */
+  protected podTemplate(): k8s.PodTemplateSpec {
+    return Lazy.any({ produce: () => renderPodTemplate(this.podParts()) }) as unknown as k8s.PodTemplateSpec;
+  }
+
+  /** Checks the pod as built from props; subclasses call it once their own volumes are declared. */
+  protected checkPod(): void {
+    checkPodParts(this, this.podParts());
+  }
+
+  /** A client Service over the app's pods on the named (or main) ports. */
+  protected createService(id: string, prop: string, defaultName: string, opts: ClientServiceOptions): k8s.KubeService {
+    const serviceName = opts.name ?? defaultName;
+    checkDnsLabel(this, `${prop}.name`, serviceName);
+    return new k8s.KubeService(this, id, {
+      metadata: {
+        name: serviceName,
+        labels: { ...this.labels, ...(opts.labels ?? {}) },
+        annotations: opts.annotations && Object.keys(opts.annotations).length ? opts.annotations : undefined,
+      },
+      spec: {
+        type: opts.type ?? 'ClusterIP',
+        selector: this.selectorLabels,
+        ports: this.servicePorts(`${prop}.ports`, opts.ports),
+      },
+    });
+  }
+
+  /** Service ports for the named container ports (the main container's when no names are given). */
+  protected servicePorts(prop: string, names?: readonly string[], required = true): k8s.ServicePort[] {
+    const all = this.ports;
+    const ports = names === undefined ? this.mainPorts : names.map(n => {
+      const port = all.find(p => p.name === n);
+      check(port !== undefined, this, prop, n, `must name a container port (known: ${all.map(p => p.name).join(', ') || 'none'})`);
+      return port!;
+    });
+    check(ports.length > 0 || !required, this, prop, names, 'a Service needs at least one port: give the container a named port or list one');
+    return ports.map(p => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: p.protocol ?? 'TCP' }));
+  }
+
+  /** A PodDisruptionBudget, unless switched off (by default only when more than one pod can run). */
+  protected createDisruptionBudget(opts: DisruptionBudgetOptions | false | undefined, maxPods: number): k8s.KubePodDisruptionBudget | undefined {
+    if (opts === false || (opts === undefined && maxPods <= 1)) return undefined;
+    const mu = opts?.maxUnavailable ?? 1;
+    if (typeof mu === 'number') checkInteger(this, 'disruptionBudget.maxUnavailable', mu, 0);
+    else check(/^(\d|[1-9]\d|100)%$/.test(mu), this, 'disruptionBudget.maxUnavailable', mu, 'must be a whole number or a percentage from 0% to 100%');
+    return new k8s.KubePodDisruptionBudget(this, 'pdb', {
+      metadata: { name: this.name, labels: this.labels },
+      spec: {
+        maxUnavailable: typeof mu === 'number' ? k8s.IntOrString.fromNumber(mu) : k8s.IntOrString.fromString(mu),
+        selector: { matchLabels: this.selectorLabels },
+      },
+    });
+  }
+
+  private podParts(): PodParts {
+    const checksum = { ...Object.fromEntries(this.configs.map(c => [c.spec.name, c.files])), ...this.checksumSources };
+    const autoMounts = [...this.volumeClaims, ...this.configs.map(c => c.spec)]
+      .filter(v => v.mountPath).map(v => ({ volume: v.name, mountPath: v.mountPath!, subPath: 'subPath' in v ? v.subPath : undefined }));
+    return {
+      ...this.pod,
+      container: { ...this.pod.container, volumeMounts: [...autoMounts, ...(this.pod.container.volumeMounts ?? [])] },
+      sidecars: this.sidecarSpecs,
+      initContainers: this.initSpecs,
+      volumes: [...this.configs.map(c => AppVolume.configMap(c.spec.name, c.object.name, { defaultMode: c.spec.defaultMode })), ...this.podVolumes],
+      labels: this.labels,
+      selector: this.selectorLabels,
+      claimNames: this.claimTemplateNames,
+      annotations: Object.keys(checksum).length ? { [CONFIG_HASH_ANNOTATION]: contentHash(checksum) } : {},
+      serviceAccountName: this.serviceAccount?.name,
+      automountToken: this.automountToken,
+      addedEnv: this.addedEnv,
+      addedMounts: this.addedMounts,
+    };
+  }
+
+  private allContainers(): ContainerSpec[] {
+    return [...this.initSpecs, this.pod.container, ...this.sidecarSpecs];
+  }
+
+  private requireContainer(prop: string, name: string): void {
+    const names = this.allContainers().map(c => c.name);
+    check(names.includes(name), this, prop, name, `must name a container of this pod (known: ${names.join(', ')})`);
+  }
+
+  private createConfigMap(cm: AppConfigMap, prop: string): k8s.KubeConfigMap {
+    checkDnsLabel(this, `${prop}.name`, cm.name);
+    checkDnsSubdomain(this, `${prop} object name`, `${this.name}-${cm.name}`);
+    check(!this.configs.some(c => c.spec.name === cm.name), this, `${prop}.name`, cm.name, 'must be unique, but appears more than once');
+    for (const file of Object.keys(cm.files)) checkFileName(this, `${prop}.files`, file);
+    if (cm.mountPath !== undefined) checkAbsolutePath(this, `${prop}.mountPath`, cm.mountPath);
+    const files = { ...cm.files };
+    const object = new k8s.KubeConfigMap(this, `config-${cm.name}`, {
+      metadata: { name: `${this.name}-${cm.name}`, labels: this.labels },
+      data: Lazy.any({ produce: () => ({ ...files }) }),
+    });
+    this.configs.push({ spec: cm, files, object });
+    return object;
+  }
+
+  /** Re-checks the pod with everything added after construction (run by `app.synth()`). */
+  private validatePod(): string[] {
+    try {
+      checkPodParts(this, this.podParts());
+      return [];
+    } catch (err) {
+      if (err instanceof InvalidPropError) return [err.message];
+      throw err;
+    }
+  }
+}
+
+function checkFileName(scope: Construct, prop: string, file: string): void {
+  check(/^[-._a-zA-Z0-9]+$/.test(file) && file.length <= 253, scope, prop, file,
+    "file names must consist of letters, digits, '-', '_' or '.' (at most 253 characters)");
+}
