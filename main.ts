@@ -1,6 +1,6 @@
 import { App, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { createNamespaceObject, Exposure, MariaDBVersion, HarborStack, MySQLEngine, MySQLReplication, Probe, StatefulApp, WordPressDatabase, WordPressStack } from './lib';
+import { createNamespaceObject, Exposure, MariaDBVersion, HarborStack, MySQLEngine, MySQLReplication, Probe, StatefulApp, WordPressChart, WordPressDatabase } from './lib';
 
 /** The seed's `myapp`: three replicas, each with its own `data` claim kept on scale-down. */
 export class MyAppChart extends Chart {
@@ -49,10 +49,13 @@ export class MySQLChart extends Chart {
 export function buildApp(app: App = new App()): App {
   new MyAppChart(app, 'myapp', { namespace: 'myapp' });
   const db = new MySQLChart(app, 'mysql', { namespace: 'wordpress' });
-  new WordPressStack(app, 'wordpress', {
-    database: WordPressDatabase.fromReplication(db.mysql),
+  new WordPressChart(app, 'wordpress', {
+    namespace: 'wordpress',
+    // The database chart, written first, creates the shared namespace.
+    createNamespace: false,
+    database: WordPressDatabase.external(db.mysql),
     adminUser: 'admin',
-    persistence: { storageClassName: 'sc-nfs' },
+    storage: { storageClassName: 'sc-nfs' },
     volumePermissions: true,
     ingress: { className: 'nginx', host: 'wordpress.mystical.org', pathType: 'Prefix' },
   });

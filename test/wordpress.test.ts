@@ -1,28 +1,34 @@
 import { buildApp, MySQLChart } from '../main';
 import { App, Chart, Testing, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { InvalidPropError, MySQLReplication, MYSQL_SECRET_KEYS, Probe, SecretKeyRef } from '../lib';
+import { DatabaseConnection, InvalidPropError, MySQLReplication, MYSQL_SECRET_KEYS, Probe, SecretKeyRef } from '../lib';
 import {
-  WORDPRESS_CLI_IMAGE, WORDPRESS_IMAGE, WORDPRESS_KEY_AND_SALT_ENV, WORDPRESS_SECRET_KEYS, WordPressDatabase, WordPressStack,
-  WordPressStackProps,
+  WORDPRESS_CLI_IMAGE, WORDPRESS_IMAGE, WORDPRESS_SECRET_KEYS, WordPress, WordPressChart, WordPressChartProps, WordPressDatabase,
 } from '../lib/wordpress';
+import { WORDPRESS_KEY_AND_SALT_ENV } from '../lib/wordpress/props';
+import { EnvValue } from '../lib/common/env';
 import { appObjects, expectValid, find, Manifest, ofKind } from './support/manifests';
 
 // ---- helpers ---------------------------------------------------------------------------------
 
-interface Built { readonly app: App; readonly stack: WordPressStack; readonly objects: Manifest[] }
+interface Built { readonly app: App; readonly chart: WordPressChart; readonly stack: WordPress; readonly objects: Manifest[] }
 
-/** A WordPressStack alone in an app, with its objects (validated strictly). */
-function build(props: WordPressStackProps = {}, validate = true): Built {
+/** A WordPressChart alone in an app, with its objects (validated strictly). */
+function build(props: WordPressChartProps = {}, validate = true): Built {
   const app = Testing.app();
-  const stack = new WordPressStack(app, 'wordpress', props);
-  const objects = stack.toJson();
+  const chart = new WordPressChart(app, 'wordpress', props);
+  const objects = chart.toJson();
   if (validate) expectValid(appObjects(app));
-  return { app, stack, objects };
+  return { app, chart, stack: chart.wordpress, objects };
 }
 
+/** A database server the app does not manage. */
+const externalDb = (host: string, password: SecretKeyRef, port?: number) => WordPressDatabase.external(DatabaseConnection.fromAttributes({
+  host, port, databaseName: 'wordpress', user: 'wordpress', password, engineFamily: 'mysql',
+}));
+
 /** The error message of building a stack with `props`. */
-function errorOf(props: WordPressStackProps): string {
+function errorOf(props: WordPressChartProps): string {
   try {
     build(props, false);
   } catch (e) {
@@ -54,16 +60,17 @@ const allContainers = (objects: readonly Manifest[]): Manifest[] => objects.flat
 });
 
 /** The seed's two releases as main.ts builds them: MySQL in its own chart `mysql`, WordPress using it. */
-function seedApp(app: App = Testing.app()): { app: App; mysql: MySQLReplication; stack: WordPressStack } {
+function seedApp(app: App = Testing.app()): { app: App; mysql: MySQLReplication; stack: WordPress; chart: WordPressChart } {
   buildApp(app);
   // By id: cdk8s makes `instanceof` true for any Chart subclass.
-  return { app, mysql: (app.node.findChild('mysql') as MySQLChart).mysql, stack: app.node.findChild('wordpress') as WordPressStack };
+  const chart = app.node.findChild('wordpress') as WordPressChart;
+  return { app, mysql: (app.node.findChild('mysql') as MySQLChart).mysql, stack: chart.wordpress, chart };
 }
 
 // ---- defaults --------------------------------------------------------------------------------
 
-describe('WordPressStack defaults (mode 1: an owned MySQLReplication)', () => {
-  const { stack, objects } = build();
+describe('WordPress defaults (a built-in MySQLReplication)', () => {
+  const { chart, stack, objects } = build();
   const dep = deployment(objects);
   const wp = container(dep, 'wordpress');
 
@@ -71,26 +78,25 @@ describe('WordPressStack defaults (mode 1: an owned MySQLReplication)', () => {
     expect(stack.namespace).toBe('wordpress');
     expect(objects[0]).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'wordpress' } });
     for (const o of objects.slice(1)) expect(o.metadata.namespace).toBe('wordpress');
-    expect(stack.namespaceObject).toBeDefined();
+    expect(chart.namespaceObject).toBeDefined();
   });
 
   test('owns a MySQLReplication with 2 members and the wordpress database and user, written before WordPress', () => {
-    expect(stack.databaseKind).toBe('owned');
+    expect(stack.databaseKind).toBe('builtIn');
     const sts = find(objects, 'StatefulSet', 'wordpress-mysql');
     expect(sts.spec.replicas).toBe(2);
     const db = sts.spec.template.spec.containers[0];
     expect(envValue(db, 'MYSQL_DATABASE')).toBe('wordpress');
     expect(envValue(db, 'MYSQL_USER')).toBe('wordpress');
-    expect(stack.mysql!.node.path).toBe('wordpress/mysql');
+    expect(stack.builtInDatabase!.node.path).toBe('wordpress/wordpress/mysql');
     expect(objects.indexOf(sts)).toBeLessThan(objects.indexOf(dep));
     expect(sts.metadata.labels['app.kubernetes.io/part-of']).toBe('wordpress');
   });
 
   test('WordPress connects to the primary through the MySQLReplication handles', () => {
-    const mysql = stack.mysql!;
-    expect(stack.database).toEqual({
-      host: mysql.writeEndpoint.host, port: mysql.writeEndpoint.port, name: 'wordpress', user: 'wordpress', password: mysql.database!.password,
-    });
+    const mysql = stack.builtInDatabase!;
+    expect(stack.database).toBe(mysql);
+    expect(mysql.endpoint).toEqual({ host: 'wordpress-mysql-0.wordpress-mysql.wordpress.svc.cluster.local', port: 3306 });
     expect(envValue(wp, 'WORDPRESS_DB_HOST')).toBe('wordpress-mysql-0.wordpress-mysql.wordpress.svc.cluster.local:3306');
     expect(envValue(wp, 'WORDPRESS_DB_NAME')).toBe('wordpress');
     expect(envValue(wp, 'WORDPRESS_DB_USER')).toBe('wordpress');
@@ -208,38 +214,46 @@ describe('WordPressStack defaults (mode 1: an owned MySQLReplication)', () => {
     expect(job.spec.template.metadata.labels['app.kubernetes.io/component']).toBe('install');
   });
 
-  test('lists the Secrets to create, with their keys', () => {
-    expect(stack.requiredSecrets).toEqual([
-      { name: 'wordpress-mysql-credentials', namespace: 'wordpress', keys: ['root-password', 'replication-password', 'password'] },
-      { name: 'wordpress-credentials', namespace: 'wordpress', keys: Object.values(WORDPRESS_SECRET_KEYS) },
-    ]);
+  test('lists every Secret key to create, one entry each, with its purpose and readers', () => {
+    const keys = stack.requiredSecrets.map(s => `${s.namespace}/${s.secretName}/${s.key}`).sort();
+    expect(keys).toEqual([
+      ...['password', 'replication-password', 'root-password'].map(k => `wordpress/wordpress-mysql-credentials/${k}`),
+      ...Object.values(WORDPRESS_SECRET_KEYS).sort().map(k => `wordpress/wordpress-credentials/${k}`),
+    ].sort());
+    const byKey = (secretName: string, key: string) => stack.requiredSecrets.find(s => s.secretName === secretName && s.key === key)!;
+    expect(byKey('wordpress-credentials', 'admin-password')).toEqual({
+      secretName: 'wordpress-credentials', key: 'admin-password', namespace: 'wordpress',
+      purpose: 'password of the WordPress admin user user', usedBy: ['wordpress/wordpress/install'],
+    });
+    expect(byKey('wordpress-mysql-credentials', 'password').usedBy).toEqual(
+      ['wordpress/wordpress/mysql/app', 'wordpress/wordpress/app', 'wordpress/wordpress/install']);
+    expect(byKey('wordpress-credentials', 'auth-key')).toMatchObject({ purpose: 'WordPress auth key', usedBy: ['wordpress/wordpress/app'] });
   });
 });
 
 // ---- every prop -------------------------------------------------------------------------------
 
-describe('WordPressStack props', () => {
+describe('WordPress props', () => {
   test('namespace: everything follows, including the database endpoint', () => {
     const { stack, objects } = build({ namespace: 'blog' });
     expect(objects[0].metadata.name).toBe('blog');
     for (const o of objects.slice(1)) expect(o.metadata.namespace).toBe('blog');
-    expect(stack.database.host).toBe('wordpress-mysql-0.wordpress-mysql.blog.svc.cluster.local');
+    expect(stack.database.endpoint.host).toBe('wordpress-mysql-0.wordpress-mysql.blog.svc.cluster.local');
     expect(stack.requiredSecrets.every(s => s.namespace === 'blog')).toBe(true);
   });
 
   test('createNamespace: false leaves the Namespace out', () => {
-    const { stack, objects } = build({ createNamespace: false });
+    const { chart, objects } = build({ createNamespace: false });
     expect(ofKind(objects, 'Namespace')).toEqual([]);
-    expect(stack.namespaceObject).toBeUndefined();
+    expect(chart.namespaceObject).toBeUndefined();
   });
 
-  test('createNamespace unset: not created again when another chart of the app creates it', () => {
+  test('the Namespace is explicit: created by default (true), never discovered from other charts', () => {
     const app = Testing.app();
     const base = new Chart(app, 'base');
-    new k8s.KubeNamespace(base, 'ns', { metadata: { name: 'wordpress' } });
-    const stack = new WordPressStack(app, 'wordpress', { database: WordPressDatabase.external({ host: 'db.example.com', password: SecretKeyRef.of('db', 'password') }) });
-    expect(ofKind(stack.toJson(), 'Namespace')).toEqual([]);
-    expectValid(appObjects(app));
+    new k8s.KubeNamespace(base, 'ns', { metadata: { name: 'elsewhere' } });
+    const chart = new WordPressChart(app, 'wordpress', { database: externalDb('db.example.com', SecretKeyRef.of('db', 'password')) });
+    expect(ofKind(chart.toJson(), 'Namespace')).toEqual([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'wordpress' } }]);
   });
 
   test('name: prefixes every object, the owned database and the Secret', () => {
@@ -264,7 +278,7 @@ describe('WordPressStack props', () => {
   });
 
   test('replicas with ReadWriteMany: RollingUpdate, replicas, a PodDisruptionBudget', () => {
-    const { objects } = build({ replicas: 3, persistence: { accessModes: ['ReadWriteMany'], storageClassName: 'nfs' } });
+    const { objects } = build({ replicas: 3, storage: { accessModes: ['ReadWriteMany'], storageClassName: 'nfs' } });
     const dep = deployment(objects);
     expect(dep.spec.replicas).toBe(3);
     expect(dep.spec.strategy.type).toBe('RollingUpdate');
@@ -272,7 +286,7 @@ describe('WordPressStack props', () => {
   });
 
   test('autoscaling with ReadWriteMany: a HorizontalPodAutoscaler on the Deployment', () => {
-    const { objects } = build({ autoscaling: { minReplicas: 2, maxReplicas: 5, targetCpuUtilization: 70 }, persistence: { accessModes: ['ReadWriteMany'] } });
+    const { objects } = build({ autoscaling: { minReplicas: 2, maxReplicas: 5, targetCpuUtilization: 70 }, storage: { accessModes: ['ReadWriteMany'] } });
     const hpa = find(objects, 'HorizontalPodAutoscaler', 'wordpress');
     expect(hpa.spec).toMatchObject({ minReplicas: 2, maxReplicas: 5, scaleTargetRef: { kind: 'Deployment', name: 'wordpress' } });
     expect(deployment(objects).spec.replicas).toBeUndefined();
@@ -280,7 +294,7 @@ describe('WordPressStack props', () => {
   });
 
   test('disruptionBudget', () => {
-    const { objects } = build({ replicas: 4, persistence: { accessModes: ['ReadWriteMany'] }, disruptionBudget: { maxUnavailable: '50%' } });
+    const { objects } = build({ replicas: 4, storage: { accessModes: ['ReadWriteMany'] }, disruptionBudget: { maxUnavailable: '50%' } });
     expect(find(objects, 'PodDisruptionBudget', 'wordpress').spec.maxUnavailable).toBe('50%');
   });
 
@@ -306,29 +320,30 @@ describe('WordPressStack props', () => {
     });
     expect(secretRef(install, 'WORDPRESS_ADMIN_PASSWORD')).toEqual({ name: 'wp-admin', key: 'pw' });
     expect(secretRef(container(deployment(objects), 'wordpress'), 'WORDPRESS_NONCE_SALT')).toEqual({ name: 'wp-keys', key: 'nonce-salt' });
-    expect(stack.requiredSecrets.slice(1)).toEqual([
-      { name: 'wp-keys', namespace: 'wordpress', keys: Object.values(WORDPRESS_KEY_AND_SALT_ENV) },
-      { name: 'wp-admin', namespace: 'wordpress', keys: ['pw'] },
-    ]);
+    const secrets = stack.requiredSecrets;
+    expect(secrets.filter(s => s.secretName === 'wp-keys').map(s => s.key).sort()).toEqual(Object.values(WORDPRESS_KEY_AND_SALT_ENV).sort());
+    expect(secrets.filter(s => s.secretName === 'wp-admin')).toEqual([{
+      secretName: 'wp-admin', key: 'pw', namespace: 'wordpress', purpose: 'password of the WordPress admin user admin', usedBy: ['wordpress/wordpress/install'],
+    }]);
   });
 
   test('skipInstall: no Job, and no admin password required', () => {
     const { stack, objects } = build({ skipInstall: true, ingress: false });
     expect(ofKind(objects, 'Job')).toEqual([]);
     expect(stack.installJob).toBeUndefined();
-    expect(stack.requiredSecrets[1].keys).not.toContain('admin-password');
+    expect(stack.requiredSecrets.map(s => s.key)).not.toContain('admin-password');
   });
 
-  test('persistence: size, storage class (inherited by the owned database), access modes', () => {
-    const { objects } = build({ persistence: { size: '20Gi', storageClassName: 'sc-nfs', accessModes: ['ReadWriteMany'] } });
+  test('storage: size, storage class (inherited by the owned database), access modes', () => {
+    const { objects } = build({ storage: { size: '20Gi', storageClassName: 'sc-nfs', accessModes: ['ReadWriteMany'] } });
     expect(find(objects, 'PersistentVolumeClaim', 'wordpress-wp-content').spec).toEqual({
       accessModes: ['ReadWriteMany'], storageClassName: 'sc-nfs', resources: { requests: { storage: '20Gi' } },
     });
     expect(find(objects, 'StatefulSet', 'wordpress-mysql').spec.volumeClaimTemplates[0].spec.storageClassName).toBe('sc-nfs');
   });
 
-  test('persistence.existingClaim: no claim created, the pods mount the existing one', () => {
-    const { stack, objects } = build({ persistence: { existingClaim: 'old-wp-content' } });
+  test('storage.existingClaim: no claim created, the pods mount the existing one', () => {
+    const { stack, objects } = build({ storage: { existingClaim: 'old-wp-content' } });
     expect(ofKind(objects, 'PersistentVolumeClaim')).toEqual([]);
     expect(stack.claimName).toBe('old-wp-content');
     expect(podSpec(deployment(objects)).volumes).toContainEqual({ name: 'wp-content', persistentVolumeClaim: { claimName: 'old-wp-content' } });
@@ -348,7 +363,8 @@ describe('WordPressStack props', () => {
     expect(policy.spec.egress).toEqual([
       { ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
       {
-        to: [{ podSelector: { matchLabels: mysqlPods }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'wordpress' } } }],
+        // The built-in database is in the policy's namespace: a podSelector alone.
+        to: [{ podSelector: { matchLabels: mysqlPods } }],
         ports: [{ protocol: 'TCP', port: 3306 }],
       },
     ]);
@@ -359,7 +375,7 @@ describe('WordPressStack props', () => {
 
   test('networkPolicy options: named clients, CIDRs, Internet egress, an external database by port; false for none', () => {
     const { objects } = build({
-      database: WordPressDatabase.external({ host: 'db.example.com', port: 3307, password: SecretKeyRef.of('db', 'password') }),
+      database: externalDb('db.example.com', SecretKeyRef.of('db', 'password'), 3307),
       serviceType: 'LoadBalancer',
       networkPolicy: {
         ingressControllerNamespace: 'traefik',
@@ -372,7 +388,7 @@ describe('WordPressStack props', () => {
     expect(spec.ingress[0].from).toEqual([
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } },
       { podSelector: { matchLabels: { app: 'monitor' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
-      { podSelector: { matchLabels: { app: 'varnish' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'wordpress' } } },
+      { podSelector: { matchLabels: { app: 'varnish' } } },
       { ipBlock: { cidr: '0.0.0.0/0' } },
     ]);
     expect(spec.egress.slice(1)).toEqual([
@@ -383,6 +399,33 @@ describe('WordPressStack props', () => {
     expect(errorOf({ serviceType: 'NodePort' })).toMatch(/networkPolicy.allowedCidrs.*while serviceType is NodePort/);
     expect(errorOf({ networkPolicy: { allowedCidrs: ['10.0.0.0'] } })).toContain('networkPolicy.allowedCidrs[0]');
     expect(errorOf({ networkPolicy: { allowedClients: [{ podLabels: {} }] } })).toContain('networkPolicy.allowedClients[0].podLabels');
+  });
+
+  test('placement and extension props reach the WordPress pods; serviceAccount creates one', () => {
+    const { objects } = build({
+      nodeSelector: { 'kubernetes.io/os': 'linux' },
+      tolerations: [{ key: 'web', operator: 'Exists', effect: 'NoSchedule' }],
+      priorityClassName: 'sites',
+      imagePullSecrets: ['mirror'],
+      podLabels: { team: 'blog' },
+      podAnnotations: { 'example.com/owner': 'blog' },
+      extraEnv: { WP_ENVIRONMENT_TYPE: EnvValue.fromValue('production') },
+      serviceAccount: { name: 'wordpress-web' },
+    });
+    const spec = podSpec(deployment(objects));
+    expect(spec.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
+    expect(spec.tolerations).toEqual([{ key: 'web', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(spec.priorityClassName).toBe('sites');
+    expect(spec.imagePullSecrets).toEqual([{ name: 'mirror' }]);
+    expect(spec.serviceAccountName).toBe('wordpress-web');
+    find(objects, 'ServiceAccount', 'wordpress-web');
+    const meta = deployment(objects).spec.template.metadata;
+    expect(meta.labels.team).toBe('blog');
+    expect(meta.annotations['example.com/owner']).toBe('blog');
+  });
+
+  test('errors of the inner workload name the WordPress props: resources', () => {
+    expect(errorOf({ resources: { requests: { memory: '1GB' } } })).toMatch(/^wordpress\/wordpress: resources.requests.memory "1GB" is invalid/);
   });
 
   test('installJob.ttlSecondsAfterFinished: a day by default, settable, checked, and only with the Job', () => {
@@ -489,8 +532,8 @@ describe('WordPressStack props', () => {
 describe('no credential in the manifests', () => {
   const variants: Record<string, () => Manifest[]> = {
     owned: () => build({ volumePermissions: true }).objects,
-    replication: () => { const { mysql, stack } = seedApp(); return [...Chart.of(mysql).toJson(), ...stack.toJson()]; },
-    external: () => build({ database: WordPressDatabase.external({ host: 'db.example.com', password: SecretKeyRef.of('wp-db', 'password') }) }).objects,
+    replication: () => { const { mysql, chart } = seedApp(); return [...Chart.of(mysql).toJson(), ...chart.toJson()]; },
+    external: () => build({ database: externalDb('db.example.com', SecretKeyRef.of('wp-db', 'password')) }).objects,
   };
   test.each(Object.keys(variants))('%s: credential env vars are Secret references, no literal in args', name => {
     const objects = variants[name]();
@@ -515,7 +558,7 @@ describe('no credential in the manifests', () => {
 describe('bad inputs fail with errors naming the prop, the value and the rule', () => {
   test('replicas > 1 with ReadWriteOnce', () => {
     const msg = errorOf({ replicas: 2 });
-    expect(msg).toMatch(/^wordpress: replicas 2 is invalid: must be at most 1 while persistence.accessModes is \["ReadWriteOnce"\]/);
+    expect(msg).toMatch(/^wordpress\/wordpress: replicas 2 is invalid: must be at most 1 while storage.accessModes is \["ReadWriteOnce"\]/);
     expect(msg).toContain('Multi-Attach');
     expect(msg).toContain("accessModes: ['ReadWriteMany']");
   });
@@ -524,8 +567,8 @@ describe('bad inputs fail with errors naming the prop, the value and the rule', 
     expect(errorOf({ autoscaling: { minReplicas: 1, maxReplicas: 3 } })).toMatch(/autoscaling.maxReplicas 3 is invalid: must be at most 1 while/);
   });
 
-  test('read-only persistence', () => {
-    expect(errorOf({ persistence: { accessModes: ['ReadOnlyMany'] } })).toMatch(/persistence.accessModes \["ReadOnlyMany"\] is invalid: must include a writable mode/);
+  test('read-only storage', () => {
+    expect(errorOf({ storage: { accessModes: ['ReadOnlyMany'] } })).toMatch(/storage.accessModes \["ReadOnlyMany"\] is invalid: must include a writable mode/);
   });
 
   test.each([
@@ -581,28 +624,20 @@ describe('bad inputs fail with errors naming the prop, the value and the rule', 
   });
 
   test('sizes and waits', () => {
-    expect(errorOf({ persistence: { size: '10GB' } })).toMatch(/claims\[0\].size "10GB" is invalid: must be a Kubernetes quantity: did you mean "10Gi"\?/);
+    expect(errorOf({ storage: { size: '10GB' } })).toMatch(/^wordpress\/wordpress: storage.size "10GB" is invalid: must be a Kubernetes quantity: did you mean "10Gi"\?/);
     expect(errorOf({ databaseWaitSeconds: 0 })).toMatch(/databaseWaitSeconds 0 is invalid/);
     expect(errorOf({ replicas: -1 })).toMatch(/replicas -1 is invalid/);
   });
 
-  test('explicit createNamespace when another chart creates it', () => {
-    const app = Testing.app();
-    const base = new Chart(app, 'base');
-    new k8s.KubeNamespace(base, 'ns', { metadata: { name: 'wordpress' } });
-    expect(() => new WordPressStack(app, 'wordpress', { createNamespace: true, skipInstall: true }))
-      .toThrow(/createNamespace true is invalid: must not be true: chart "base" already creates Namespace "wordpress"/);
-  });
-
   test('a database that is not a WordPressDatabase', () => {
-    expect(errorOf({ database: { host: 'db' } as any })).toMatch(/database "object" is invalid: must be a WordPressDatabase/);
+    expect(errorOf({ database: { host: 'db' } as any })).toMatch(/database "object" is invalid: must be WordPressDatabase.builtIn/);
   });
 });
 
 // ---- snapshot ---------------------------------------------------------------------------------
 
 test('snapshot: the seed release (WordPress chart of main.ts, mode 2)', () => {
-  const { app, stack } = seedApp();
+  const { app, chart } = seedApp();
   expectValid(appObjects(app));
-  expect(stack.toJson()).toMatchSnapshot();
+  expect(chart.toJson()).toMatchSnapshot();
 });

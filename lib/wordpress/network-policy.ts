@@ -1,4 +1,3 @@
-import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkDnsLabel, checkPort } from '../common/checks';
@@ -38,8 +37,8 @@ export interface WordPressNetworkPolicyOptions {
 
 /** Where the database is, as the NetworkPolicy needs it. */
 export interface WordPressDatabaseTarget {
-  /** The MySQLReplication, when the database is one: egress goes to its pods only. */
-  readonly mysql?: MySQLReplication;
+  /** The built-in MySQLReplication (same namespace): egress goes to its pods only. */
+  readonly builtIn?: MySQLReplication;
   /** The database port. */
   readonly port: number;
 }
@@ -49,11 +48,11 @@ const CIDR = /^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/;
 /**
  * The WordPress pods' NetworkPolicy: ingress to the HTTP port from the Ingress controller's namespace,
  * the named pods and CIDRs only (the kubelet's probes come from the node and are always allowed);
- * egress to DNS (port 53, any destination, so node-local DNS caches work), to the database (its pods
- * when it is a MySQLReplication, else its port) and, if asked, to HTTP(S) anywhere.
+ * egress to DNS (port 53, any destination, so node-local DNS caches work), to the database (the
+ * built-in one's pods, else the handle's port) and, if asked, to HTTP(S) anywhere.
  */
 export function createWordPressNetworkPolicy(scope: Construct, o: {
-  name: string; namespace: string; labels: Record<string, string>; selector: Record<string, string>;
+  name: string; labels: Record<string, string>; selector: Record<string, string>;
   serviceType: string; options: WordPressNetworkPolicyOptions; database: WordPressDatabaseTarget;
 }): k8s.KubeNetworkPolicy {
   const controllerNamespace = o.options.ingressControllerNamespace ?? 'ingress-nginx';
@@ -73,10 +72,9 @@ export function createWordPressNetworkPolicy(scope: Construct, o: {
 
   const tcp = (port: number) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
   const inNamespace = (namespace: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': namespace } });
-  const mysql = o.database.mysql;
-  const databasePeer = mysql
-    ? [{ podSelector: { matchLabels: mysql.app.selectorLabels }, namespaceSelector: inNamespace(Chart.of(mysql).namespace ?? o.namespace) }]
-    : undefined;
+  // A peer with a podSelector and no namespaceSelector is in the policy's own namespace.
+  const mysql = o.database.builtIn;
+  const databasePeer = mysql ? [{ podSelector: { matchLabels: mysql.app.selectorLabels } }] : undefined;
   return new k8s.KubeNetworkPolicy(scope, 'network-policy', {
     metadata: { name: o.name, labels: o.labels },
     spec: {
@@ -85,7 +83,7 @@ export function createWordPressNetworkPolicy(scope: Construct, o: {
       ingress: [{
         from: [
           { namespaceSelector: inNamespace(controllerNamespace) },
-          ...clients.map(c => ({ podSelector: { matchLabels: c.podLabels }, namespaceSelector: inNamespace(c.namespace ?? o.namespace) })),
+          ...clients.map(c => ({ podSelector: { matchLabels: c.podLabels }, ...(c.namespace ? { namespaceSelector: inNamespace(c.namespace) } : {}) })),
           ...cidrs.map(cidr => ({ ipBlock: { cidr } })),
         ],
         ports: [tcp(WORDPRESS_HTTP_PORT)],

@@ -1,11 +1,12 @@
-import { ChartProps } from 'cdk8s';
 import { DisruptionBudgetOptions } from '../common/workload-base';
 import { ContainerSecurity, Resources } from '../common/container';
 import { PodSecurity } from '../common/pod';
 import { Probe } from '../common/probe';
 import { SecretKeyRef } from '../common/secret';
 import { AutoscalingOptions } from '../deployment-app/deployment-app';
-import { AccessMode } from '../common/storage';
+import { PodOptions } from '../common/placement';
+import { StorageOptions } from '../common/storage';
+import { ServiceAccountOptions } from '../common/workload-base';
 import { WordPressDatabase } from './database';
 import { WordPressNetworkPolicyOptions } from './network-policy';
 
@@ -54,24 +55,6 @@ export const WORDPRESS_CLI_IMAGE = 'wordpress:cli-2.12.0-php8.3';
 /** uid and gid of `www-data` in the official Debian-based `wordpress` image. */
 export const WORDPRESS_UID = 33;
 
-/** The `wp-content` volume (Bitnami `persistence.*`). */
-export interface WordPressPersistenceOptions {
-  /** Size of the claim. @default '10Gi' */
-  readonly size?: string;
-  /** Storage class (`persistence.storageClass`). @default - the cluster's default StorageClass */
-  readonly storageClassName?: string;
-  /**
-   * Access modes. ReadWriteOnce makes the Deployment `Recreate` and allows one replica only;
-   * more replicas (or autoscaling) need ReadWriteMany. @default ['ReadWriteOnce']
-   */
-  readonly accessModes?: AccessMode[];
-  /**
-   * Use this existing claim instead of creating one; `accessModes` must then describe it (they
-   * decide how many replicas may run). @default - a claim `<name>-wp-content` is created
-   */
-  readonly existingClaim?: string;
-}
-
 /** The Ingress in front of WordPress (Bitnami `ingress.*`). */
 export interface WordPressIngressOptions {
   /** IngressClass (`ingress.ingressClassName`). @default 'nginx' */
@@ -101,28 +84,26 @@ export interface WordPressInstallJobOptions {
   readonly ttlSecondsAfterFinished?: number;
 }
 
-/** Props of a {@link WordPressStack}. */
-export interface WordPressStackProps extends ChartProps {
-  /** Namespace of every object (`helm -n`). @default 'wordpress' */
-  readonly namespace?: string;
-  /**
-   * Synthesize the Namespace object (`--create-namespace`). Leave unset when another chart of the
-   * app (e.g. the database's, in the same namespace) already creates it.
-   * @default - true, unless a chart of the same app already creates a Namespace of that name
-   */
-  readonly createNamespace?: boolean;
+/**
+ * Props of a {@link WordPress}. The placement and extension props (`nodeSelector`, `tolerations`,
+ * `affinity`, `topologySpreadConstraints`, `priorityClassName`, `imagePullSecrets`, `podLabels`,
+ * `podAnnotations`, `extraEnv`, `extraVolumes`, `extraVolumeMounts`) apply to the WordPress pods.
+ */
+export interface WordPressProps extends PodOptions {
   /** Release name: the Deployment, Service, Ingress and claim are named after it. @default 'wordpress' */
   readonly name?: string;
   /** WordPress image: the official image, Apache variant, pinned (`image.*`). @default WORDPRESS_IMAGE */
   readonly image?: string;
   /** wp-cli image for the install Job: the official `wordpress:cli` variant, pinned. @default WORDPRESS_CLI_IMAGE */
   readonly cliImage?: string;
-  /** WordPress pods (`replicaCount`); more than one needs ReadWriteMany persistence. @default 1 */
+  /** WordPress pods (`replicaCount`); more than one needs ReadWriteMany storage. @default 1 */
   readonly replicas?: number;
   /**
-   * The database: `owned()` (a MySQLReplication in this chart), `fromReplication(mysql)` (one from
-   * another chart) or `external({...})` (`mariadb.enabled=false` + `externalDatabase.*`).
-   * @default WordPressDatabase.owned()
+   * The database: `WordPressDatabase.builtIn({...})` (a MySQLReplication created beside WordPress,
+   * Bitnami `mariadb.enabled=true`) or `WordPressDatabase.external(handle)` with any database
+   * connection handle: a MySQLReplication of the app, or `DatabaseConnection.fromAttributes({...})`
+   * (`mariadb.enabled=false` + `externalDatabase.*`).
+   * @default WordPressDatabase.builtIn()
    */
   readonly database?: WordPressDatabase;
   /** Seconds the init containers wait for the database's TCP port before they fail (and are retried). @default 300 */
@@ -161,8 +142,13 @@ export interface WordPressStackProps extends ChartProps {
    * @default - none
    */
   readonly extraConfig?: string;
-  /** The `wp-content` claim (`persistence.*`). @default - 10Gi ReadWriteOnce from the default StorageClass */
-  readonly persistence?: WordPressPersistenceOptions;
+  /**
+   * The `wp-content` claim (Bitnami `persistence.*`). ReadWriteOnce makes the Deployment `Recreate` and
+   * allows one replica only; more replicas (or autoscaling) need ReadWriteMany. With `existingClaim`,
+   * `accessModes` must describe that claim. A built-in database inherits `storageClassName`.
+   * @default - 10Gi ReadWriteOnce from the default StorageClass
+   */
+  readonly storage?: StorageOptions;
   /**
    * Add a root init container that hands `wp-content` to uid/gid 33 when its owner differs
    * (`volumePermissions.enabled`), for storage that ignores `fsGroup`, such as NFS. @default false
@@ -204,6 +190,8 @@ export interface WordPressStackProps extends ChartProps {
   readonly containerSecurity?: ContainerSecurity;
   /** PodDisruptionBudget (`pdb.*`). @default - maxUnavailable 1 when replicas > 1 */
   readonly disruptionBudget?: DisruptionBudgetOptions;
-  /** HorizontalPodAutoscaler on CPU (`autoscaling.*`); needs ReadWriteMany persistence when maxReplicas > 1. @default - none */
+  /** HorizontalPodAutoscaler on CPU (`autoscaling.*`); needs ReadWriteMany storage when maxReplicas > 1. @default - none */
   readonly autoscaling?: AutoscalingOptions;
+  /** A dedicated ServiceAccount for the WordPress pods (`serviceAccount.create`). @default - none, and no API token is mounted */
+  readonly serviceAccount?: ServiceAccountOptions;
 }
