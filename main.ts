@@ -1,6 +1,6 @@
 import { App, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { createNamespaceObject, Exposure, MariaDBVersion, HarborStack, MySQLEngine, MySQLReplication, Probe, StatefulApp, WordPressChart, WordPressDatabase } from './lib';
+import { createNamespaceObject, Exposure, MariaDBVersion, HarborChart, MySQLEngine, MySQLReplication, Probe, StatefulApp, WordPressChart, WordPressDatabase } from './lib';
 
 /** The seed's `myapp`: three replicas, each with its own `data` claim kept on scale-down. */
 export class MyAppChart extends Chart {
@@ -59,7 +59,8 @@ export function buildApp(app: App = new App()): App {
     volumePermissions: true,
     ingress: { className: 'nginx', host: 'wordpress.mystical.org', pathType: 'Prefix' },
   });
-  new HarborStack(app, 'harbor', {
+  new HarborChart(app, 'harbor', {
+    namespace: 'harbor',
     exposure: Exposure.ingress({ className: 'nginx', hosts: { core: 'harbor.mystical.org' }, tls: { secretName: 'harbor-tls' } }),
   });
   return app;

@@ -6,9 +6,9 @@ import { PodSecurity } from '../common/pod';
 import { SecretKeyRef } from '../common/secret';
 import { VolumeMount } from '../common/container';
 import { AppVolume } from '../common/volume';
-import { VolumeClaim } from '../common/storage';
+import { StorageOptions, VolumeClaim } from '../common/storage';
 import { PostgresSslMode, RedisDatabaseIndexes } from './backends';
-import { HarborClaimOptions, HarborLogLevel } from './props';
+import { HarborLogLevel } from './props';
 import { SecretCatalog } from './secrets';
 import { RegistryStorage } from './storage';
 
@@ -208,13 +208,13 @@ export function envFromConfigMap(configMapName: string, data: Record<string, str
 }
 
 /** The `data` claim template of an internal StatefulSet component, from its persistence options. */
-export function dataStorage(options: HarborClaimOptions | undefined, defaultSize: string, mountPath: string): DataStorage {
+export function dataStorage(options: StorageOptions | undefined, defaultSize: string, mountPath: string): DataStorage {
   const p = options ?? {};
   if (p.existingClaim !== undefined) {
     return { volumeClaims: [], volumes: [AppVolume.persistentVolumeClaim('data', p.existingClaim)], mounts: [{ volume: 'data', mountPath }] };
   }
   return {
-    volumeClaims: [{ name: 'data', size: p.size ?? defaultSize, accessModes: [p.accessMode ?? 'ReadWriteOnce'], storageClassName: p.storageClass, mountPath }],
+    volumeClaims: [{ name: 'data', size: p.size ?? defaultSize, accessModes: p.accessModes ?? ['ReadWriteOnce'], storageClassName: p.storageClassName, mountPath }],
     volumes: [],
     mounts: [],
   };

@@ -1,3 +1,4 @@
+import { podOptionsOf } from '../../common/placement';
 import { EnvValue } from '../../common/env';
 import { SecretKeyRef } from '../../common/secret';
 import { AppVolume } from '../../common/volume';
@@ -18,6 +19,7 @@ export function createCore(ctx: HarborContext, options: HarborComponentOptions, 
   const env = coreEnv(ctx);
   const redis = ctx.redis;
   return new DeploymentApp(ctx.scope, component, {
+    ...podOptionsOf(options),
     name: ctx.names.core,
     ...ctx.labels(component),
     replicas: options.replicas ?? 1,

@@ -1,8 +1,9 @@
+import { podOptionsOf } from '../../common/placement';
 import { EnvValue } from '../../common/env';
 import { Probe } from '../../common/probe';
 import { AppVolume } from '../../common/volume';
 import { StatefulApp } from '../../stateful-app/stateful-app';
-import { InternalDatabaseOptions } from '../backends';
+import { HarborBuiltInDatabaseOptions } from '../backends';
 import { CONTAINER_SECURITY, dataStorage, DATA_POD_SECURITY, HARBOR_PORTS, HarborContext } from '../context';
 
 /** Default size of the database claim. */
@@ -19,12 +20,13 @@ const DATA_DIR = '/var/lib/postgresql/data';
  * lives in the `pgdata` sub-directory, which an init container keeps at mode 0700 (PostgreSQL
  * refuses group-readable data, which fsGroup would otherwise cause on some CSI drivers).
  */
-export function createDatabase(ctx: HarborContext, options: InternalDatabaseOptions): StatefulApp {
+export function createDatabase(ctx: HarborContext, options: HarborBuiltInDatabaseOptions): StatefulApp {
   const component = 'database';
   const image = ctx.image('harbor-db');
-  const data = dataStorage(options.persistence, DATABASE_SIZE, DATA_DIR);
+  const data = dataStorage(options.storage, DATABASE_SIZE, DATA_DIR);
   const healthcheck = Probe.exec(['/docker-healthcheck.sh'], { periodSeconds: 10, timeoutSeconds: 5 });
   return new StatefulApp(ctx.scope, component, {
+    ...podOptionsOf(options),
     name: ctx.names.database,
     ...ctx.labels(component),
     replicas: 1,

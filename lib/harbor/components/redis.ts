@@ -1,10 +1,11 @@
+import { podOptionsOf } from '../../common/placement';
 import * as path from 'path';
 import { EnvValue } from '../../common/env';
 import { Probe } from '../../common/probe';
 import { readScripts } from '../../common/scripts';
 import { AppVolume } from '../../common/volume';
 import { StatefulApp } from '../../stateful-app/stateful-app';
-import { InternalRedisOptions } from '../backends';
+import { HarborBuiltInRedisOptions } from '../backends';
 import { CONTAINER_SECURITY, dataStorage, DATA_POD_SECURITY, HARBOR_PORTS, HarborContext } from '../context';
 
 /** Default size of the Redis claim. */
@@ -15,10 +16,11 @@ export const REDIS_SIZE = '1Gi';
  * official chart's, it requires a password, from the operator's Secret: `scripts/redis-start.sh`
  * writes it into a memory-backed file, so it is neither on the command line nor in the YAML.
  */
-export function createRedis(ctx: HarborContext, options: InternalRedisOptions): StatefulApp {
+export function createRedis(ctx: HarborContext, options: HarborBuiltInRedisOptions): StatefulApp {
   const component = 'redis';
-  const data = dataStorage(options.persistence, REDIS_SIZE, '/var/lib/redis');
+  const data = dataStorage(options.storage, REDIS_SIZE, '/var/lib/redis');
   return new StatefulApp(ctx.scope, component, {
+    ...podOptionsOf(options),
     name: ctx.names.redis,
     ...ctx.labels(component),
     replicas: 1,

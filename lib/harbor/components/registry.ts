@@ -1,3 +1,4 @@
+import { podOptionsOf } from '../../common/placement';
 import { k8s } from 'cdk8s-plus-28';
 import { EnvValue } from '../../common/env';
 import { recommendedLabels } from '../../common/labels';
@@ -27,12 +28,12 @@ export function createRegistry(ctx: HarborContext, options: RegistryOptions): Re
   const component = 'registry';
   const s = ctx.secrets;
   const storage = ctx.storage;
-  const p = options.persistence ?? {};
+  const p = options.storage ?? {};
   const claims: VolumeClaim[] = storage.usesClaim ? [{
     name: 'data',
     size: p.size ?? REGISTRY_DATA_SIZE,
-    accessModes: [p.accessMode ?? 'ReadWriteOnce'],
-    storageClassName: p.storageClass,
+    accessModes: p.accessModes ?? ['ReadWriteOnce'],
+    storageClassName: p.storageClassName,
     existingClaim: p.existingClaim,
     mountPath: '/storage',
   }] : [];
@@ -46,6 +47,7 @@ export function createRegistry(ctx: HarborContext, options: RegistryOptions): Re
   };
   const configMount = { volume: 'config', mountPath: REGISTRY_CONFIG_PATH, subPath: 'config.yml', readOnly: true };
   const app = new DeploymentApp(ctx.scope, component, {
+    ...podOptionsOf(options),
     name: ctx.names.registry,
     ...ctx.labels(component),
     replicas: options.replicas ?? 1,

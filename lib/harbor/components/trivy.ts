@@ -1,3 +1,4 @@
+import { podOptionsOf } from '../../common/placement';
 import { EnvValue } from '../../common/env';
 import { Probe } from '../../common/probe';
 import { StatefulApp } from '../../stateful-app/stateful-app';
@@ -14,11 +15,12 @@ export const TRIVY_CACHE_SIZE = '5Gi';
  */
 export function createTrivy(ctx: HarborContext, options: TrivyOptions): StatefulApp {
   const component = 'trivy';
-  const data = dataStorage(options.persistence, TRIVY_CACHE_SIZE, '/home/scanner/.cache');
+  const data = dataStorage(options.storage, TRIVY_CACHE_SIZE, '/home/scanner/.cache');
   const redis = ctx.redis;
   const redisURL = EnvValue.fromValue(redis.url(redis.indexes.trivy, { idleTimeout: true }));
   const flag = (v: boolean | undefined) => EnvValue.fromValue(String(v ?? false));
   return new StatefulApp(ctx.scope, component, {
+    ...podOptionsOf(options),
     name: ctx.names.trivy,
     ...ctx.labels(component),
     replicas: options.replicas ?? 1,
