@@ -1,10 +1,14 @@
-import { App, Chart, ChartProps } from 'cdk8s';
+import { App } from 'cdk8s';
 import { Construct } from 'constructs';
-import { createNamespaceObject, Exposure, MariaDBVersion, HarborChart, MySQLEngine, MySQLReplication, Probe, StatefulApp, WordPressChart, WordPressDatabase } from './lib';
+import {
+  createNamespaceObject, CredentialSource, Exposure, HarborChart, MariaDBVersion, MySQLEngine, MySQLReplication, Probe, StatefulApp,
+  WordPressChart, WordPressDatabase,
+} from './lib';
+import { Release, ReleaseProps, releaseLabels, synthReleases } from './lib/release';
 
 /** The seed's `myapp`: three replicas, each with its own `data` claim kept on scale-down. */
-export class MyAppChart extends Chart {
-  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+export class MyAppChart extends Release {
+  constructor(scope: Construct, id: string, props: ReleaseProps = {}) {
     super(scope, id, props);
     createNamespaceObject(this, this.namespace!);
     new StatefulApp(this, 'myapp', {
@@ -27,11 +31,11 @@ export class MyAppChart extends Chart {
 }
 
 /** The seed's database release (bitnami/mysql, architecture=replication, -n wordpress --create-namespace). */
-export class MySQLChart extends Chart {
+export class MySQLChart extends Release {
   /** The replicated database, for the charts that use it. */
   public readonly mysql: MySQLReplication;
 
-  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+  constructor(scope: Construct, id: string, props: ReleaseProps = {}) {
     super(scope, id, props);
     createNamespaceObject(this, this.namespace!);
     this.mysql = new MySQLReplication(this, 'mysql', {
@@ -41,6 +45,9 @@ export class MySQLChart extends Chart {
       replicas: 2,
       database: { name: 'wordpress', user: 'wordpress' },
       storage: { storageClassName: 'sc-nfs' },
+      // mysql-credentials is made once in the cluster by the namespace's secret-generator Job;
+      // WordPress reads its `password` key from the same Secret (same namespace).
+      credentials: CredentialSource.generated(),
     });
   }
 }
@@ -51,6 +58,7 @@ export function buildApp(app: App = new App()): App {
   const db = new MySQLChart(app, 'mysql', { namespace: 'wordpress' });
   new WordPressChart(app, 'wordpress', {
     namespace: 'wordpress',
+    labels: releaseLabels('wordpress'),
     // The database chart, written first, creates the shared namespace.
     createNamespace: false,
     database: WordPressDatabase.external(db.mysql),
@@ -61,11 +69,12 @@ export function buildApp(app: App = new App()): App {
   });
   new HarborChart(app, 'harbor', {
     namespace: 'harbor',
+    labels: releaseLabels('harbor'),
     exposure: Exposure.ingress({ className: 'nginx', hosts: { core: 'harbor.mystical.org' }, tls: { secretName: 'harbor-tls' } }),
   });
   return app;
 }
 
 if (require.main === module) {
-  buildApp().synth();
+  synthReleases(buildApp());
 }

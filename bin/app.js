@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The app command of cdk8s.yaml: runs the compiled app, compiling first only when a TypeScript
 // source is newer than its output (checking takes milliseconds; `tsc` takes a second, ts-node more),
-// and writes dist/ only when every object passes the strict validator.
+// and writes dist/ only when every object passes the strict validator (inside app.synth()).
 'use strict';
 const { execFileSync } = require('child_process');
 const fs = require('fs');
@@ -42,12 +42,12 @@ if (stale()) {
   fs.writeFileSync(stamp, '');
   fs.utimesSync(stamp, started, started); // a source saved during the compile stays newer than the stamp
 }
-// Validate before writing, so that invalid YAML never reaches dist/ (the cdk8s.yaml plugin checks the files again).
-const { validateApp, formatProblems } = require(path.join(build, 'lib', 'validation'));
+// app.synth() validates every object with the strict validator before it writes anything (the library's
+// constructs register that validation), then the Helm chart and review page of each release are written.
 const app = require(path.join(build, 'main.js')).buildApp();
-const problems = validateApp(app);
-if (problems.length) {
-  console.error(`${formatProblems(problems)}\ncdk8s app: ${problems.length} problem(s); nothing was written to ${app.outdir}.`);
+try {
+  require(path.join(build, 'lib', 'release')).synthReleases(app);
+} catch (err) {
+  console.error(`${err.message}\ncdk8s app: nothing was written to ${app.outdir}.`);
   process.exit(1);
 }
-app.synth();

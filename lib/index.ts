@@ -43,6 +43,7 @@ export type { ReplicationMode } from './mysql/config-files';
 // Releases.
 export * from './wordpress';
 export * from './harbor';
+export * from './credentials';
 
 // Validation.
 export * from './validation';

@@ -24,7 +24,7 @@ describe('DeploymentApp', () => {
   });
 
   test('a ReadWriteOnce claim makes the Deployment Recreate (a rolling update would hang on Multi-Attach)', () => {
-    const objects = synth({ claims: [{ name: 'data', size: '5Gi', mountPath: '/data' }] });
+    const objects = synth({ volumeClaims: [{ name: 'data', size: '5Gi', mountPath: '/data' }] });
     expect(find(objects, 'Deployment', 'web').spec.strategy).toEqual({ type: 'Recreate' });
     expect(find(objects, 'PersistentVolumeClaim', 'web-data').spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } } });
     expect(find(objects, 'Deployment', 'web').spec.template.spec.volumes).toEqual([{ name: 'data', persistentVolumeClaim: { claimName: 'web-data' } }]);
@@ -34,7 +34,7 @@ describe('DeploymentApp', () => {
   test('ReadWriteMany claims scale and roll; an existing claim is mounted, not created', () => {
     const objects = synth({
       replicas: 3,
-      claims: [{ name: 'shared', size: '5Gi', accessModes: ['ReadWriteMany'], mountPath: '/shared' }, { name: 'old', existingClaim: 'legacy', accessModes: ['ReadOnlyMany'], mountPath: '/old' }],
+      volumeClaims: [{ name: 'shared', size: '5Gi', accessModes: ['ReadWriteMany'], mountPath: '/shared' }, { name: 'old', existingClaim: 'legacy', accessModes: ['ReadOnlyMany'], mountPath: '/old' }],
     });
     expect(find(objects, 'Deployment', 'web').spec.strategy.type).toBe('RollingUpdate');
     expect(ofKind(objects, 'PersistentVolumeClaim').map(c => c.metadata.name)).toEqual(['web-shared']);
@@ -61,14 +61,14 @@ describe('DeploymentApp', () => {
   });
 
   const bad: Array<[string, Partial<DeploymentAppProps>, RegExp]> = [
-    ['two replicas on a ReadWriteOnce claim', { replicas: 2, claims: [{ name: 'data', size: '1Gi' }] },
+    ['two replicas on a ReadWriteOnce claim', { replicas: 2, volumeClaims: [{ name: 'data', size: '1Gi' }] },
       /test\/web: replicas 2 is invalid: must be at most 1 because claim "data" is ReadWriteOnce: a second pod would hang on Multi-Attach/],
-    ['autoscaling beyond one replica on a ReadWriteOnce claim', { autoscaling: { minReplicas: 1, maxReplicas: 3 }, claims: [{ name: 'data', size: '1Gi' }] },
+    ['autoscaling beyond one replica on a ReadWriteOnce claim', { autoscaling: { minReplicas: 1, maxReplicas: 3 }, volumeClaims: [{ name: 'data', size: '1Gi' }] },
       /autoscaling.maxReplicas 3 is invalid: must be at most 1/],
     ['replicas together with autoscaling', { replicas: 2, autoscaling: { minReplicas: 1, maxReplicas: 3 } }, /replicas 2 is invalid: must be left unset with autoscaling/],
-    ['a claim without size', { claims: [{ name: 'data' }] }, /claims\[0\].size \(unset\) is invalid: is required unless existingClaim is set/],
-    ['an empty access mode list', { claims: [{ name: 'data', size: '1Gi', accessModes: [] }] }, /claims\[0\].accessModes \[\] is invalid: must list at least one access mode/],
-    ['a subPath without mountPath', { claims: [{ name: 'data', size: '1Gi', subPath: 'x' }] }, /claims\[0\].subPath "x" is invalid: needs a mountPath/],
+    ['a claim without size', { volumeClaims: [{ name: 'data' }] }, /volumeClaims\[0\].size \(unset\) is invalid: is required unless existingClaim is set/],
+    ['an empty access mode list', { volumeClaims: [{ name: 'data', size: '1Gi', accessModes: [] }] }, /volumeClaims\[0\].accessModes \[\] is invalid: must list at least one access mode/],
+    ['a subPath without mountPath', { volumeClaims: [{ name: 'data', size: '1Gi', subPath: 'x' }] }, /volumeClaims\[0\].subPath "x" is invalid: needs a mountPath/],
     ['a Service without ports', { container: { name: 'worker', image: 'busybox:1.37.0' }, service: {} }, /a Service needs at least one port/],
     ['a probe on a port the container does not have', { container: { ...container, readinessProbe: Probe.http('/', 'metrics') } },
       /container.readinessProbe.port "metrics" is invalid: must name a port of this container \(known: http\)/],

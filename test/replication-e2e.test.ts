@@ -4,26 +4,36 @@
  *
  * The scripts, the option files, every container's command and env and the readiness probe are
  * read from the synthesized objects (ConfigMaps and StatefulSet pod template); test/e2e/pod.ts
- * emulates the pods on this machine, each on its own loopback address 127.0.0.1<ordinal>, and
+ * emulates the pods on this machine, each on its own loopback address (127.x.y.1<ordinal>, a network free for this run), and
  * lists the few env values it changes (what the kubelet and the pod network would make
  * different). The image entrypoint's first start on the primary is emulated in
  * test/e2e/server.ts; replicas get their data only from clone.sh.
  *
+ * The credentials Secret is made as in the cluster: the generator's own generate-secrets.sh runs
+ * (busybox sh and applets, as in its image) with the spec of the synthesized SecretGenerator
+ * ConfigMap against the Secrets API stand-in (test/support/secrets-api.ts), and the pods read the
+ * values it stored. In the GTID pass it makes every key; in the binlog pass the Secret already
+ * holds an operator's root and app passwords with characters that break naive quoting (space,
+ * quotes, backslashes, `$(...)`, a tab, a newline), and it adds only the missing keys.
+ *
  * The GTID pass runs the scripts with ncat; the binlog pass hides ncat from the containers' PATH,
  * so clone.sh receives through bash's /dev/tcp and sidecar.sh serves with serve-backup.pl (perl).
  *
- * Needs mariadb-server, mariadb-backup, mariadb-client, ncat and perl; without them the test fails
- * (it is never skipped). Set REPLICATION_E2E_KEEP_DIRS=1 to keep the pods' directories.
+ * Needs mariadb-server, mariadb-backup, mariadb-client, ncat and perl, and for the generator curl,
+ * openssl, php-cli and busybox; without them the test fails (it is never skipped). Set
+ * REPLICATION_E2E_KEEP_DIRS=1 to keep the pods' directories.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { MySQLEngine, MySQLReplication } from '../lib';
+import { MySQLEngine, MariaDBVersion, MySQLReplication } from '../lib';
 import { ReplicationMode } from '../lib/mysql/config-files';
-import { assertPortsFree, EmulatedCluster, EmulatedPod } from './e2e/pod';
+import { awkwardPassword, chooseMemberAddresses, EmulatedCluster, EmulatedPod } from './e2e/pod';
 import { installExitGuard, removeOnExit, sleep, waitUntil } from './e2e/processes';
 import { SqlTarget } from './e2e/sql';
-import { synthChart } from './support/manifests';
+import { ScriptSandbox, SCRIPTS_DIR } from './support/credentials';
+import { find, Manifest, synthChart } from './support/manifests';
+import { SecretsApi } from './support/secrets-api';
 
 const NAME = 'db';
 const MEMBERS = [0, 1, 2, 3];
@@ -32,25 +42,52 @@ const IMPATIENT_CLONE = {
   PEER_WAIT_SECONDS: '2', CLONE_CONNECT_ATTEMPTS: '2', CLONE_RETRY_DELAY_SECONDS: '1', CLONE_CONNECT_TIMEOUT_SECONDS: '2',
 };
 
+/**
+ * The credentials Secret as the SecretGenerator Job leaves it: generate-secrets.sh from the
+ * synthesized ConfigMap's spec, run against the Secrets API stand-in, which already holds
+ * `existing` (what an operator put there). Returns the stored values, decoded.
+ */
+async function generateSecret(objects: readonly Manifest[], secretName: string, existing: Record<string, string>): Promise<Record<string, string>> {
+  const configMap = find(objects, 'ConfigMap', 'secret-generator');
+  expect(configMap.data['generate-secrets.sh']).toBe(fs.readFileSync(path.join(SCRIPTS_DIR, 'generate-secrets.sh'), 'utf8'));
+  const api = await SecretsApi.start(configMap.metadata.namespace);
+  const sandbox = new ScriptSandbox();
+  try {
+    if (Object.keys(existing).length) api.put(secretName, existing);
+    const run = await sandbox.generate(api, configMap.data.spec, { busybox: true });
+    if (run.code !== 0) throw new Error(`generate-secrets.sh failed (${run.code}):\n${run.stderr}`);
+    return api.values(secretName);
+  } finally {
+    sandbox.cleanup();
+    await api.stop();
+  }
+}
+
 /** A cluster of emulated pods of a freshly synthesized MariaDB 10.11 MySQLReplication. */
 class Harness {
-  public readonly repl: MySQLReplication;
-  public readonly cluster: EmulatedCluster;
-  /** Ids written to app.items on the primary, in order. */
-  public readonly written: number[] = [];
-  private nextId = 1;
-
-  constructor(public readonly mode: ReplicationMode, public readonly withoutNcat: boolean) {
+  /** Synthesizes the cluster, generates its Secret (keeping `existing` keys) and lays out the pods. */
+  public static async create(mode: ReplicationMode, withoutNcat: boolean, existing: Record<string, string> = {}): Promise<Harness> {
     let repl: MySQLReplication | undefined;
     const objects = synthChart((chart) => {
       repl = new MySQLReplication(chart, NAME, {
-        engine: MySQLEngine.mariadb1011(),
+        engine: MySQLEngine.mariadb(MariaDBVersion.V10_11),
         replicationMode: mode,
         database: { name: 'app', user: 'app' },
         exporter: {},
       });
     });
-    this.repl = repl!;
+    const secretName = repl!.rootPassword.secretName;
+    const values = await generateSecret(objects, secretName, existing);
+    return new Harness(mode, withoutNcat, repl!, objects, { [secretName]: values });
+  }
+
+  public readonly cluster: EmulatedCluster;
+  /** Ids written to app.items on the primary, in order. */
+  public readonly written: number[] = [];
+  private nextId = 1;
+
+  private constructor(public readonly mode: ReplicationMode, public readonly withoutNcat: boolean, public readonly repl: MySQLReplication,
+    objects: readonly Manifest[], public readonly secrets: Record<string, Record<string, string>>) {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), `replication-e2e-${mode}-`));
     removeOnExit(root, !process.env.REPLICATION_E2E_KEEP_DIRS);
     try {
@@ -62,8 +99,9 @@ class Harness {
         serverConfDir: this.repl.engine.confDir,
         mainContainer: this.repl.engine.flavor,
         sidecarContainer: 'backup',
-        port: this.repl.writeEndpoint.port,
+        port: this.repl.endpoint.port,
         hideTools: withoutNcat ? ['ncat'] : [],
+        secrets,
       });
     } catch (err) {
       fs.rmSync(root, { recursive: true, force: true });
@@ -77,7 +115,7 @@ class Harness {
 
   /** The primary, reached through the construct's write endpoint (pod 0's DNS name). */
   public get writeTarget(): SqlTarget {
-    return { host: this.cluster.resolve(this.repl.writeEndpoint.host), port: this.repl.writeEndpoint.port };
+    return { host: this.cluster.resolve(this.repl.endpoint.host), port: this.repl.endpoint.port };
   }
 
   /** Inserts `count` new rows on the primary as the app user, in one statement; returns their ids. */
@@ -182,14 +220,14 @@ class Harness {
  * scenario; once a step fails, the later ones fail at once (naming it) instead of waiting on a
  * broken cluster.
  */
-function useHarness(mode: ReplicationMode, withoutNcat = false) {
+function useHarness(mode: ReplicationMode, withoutNcat = false, existing: Record<string, string> = {}) {
   let harness: Harness | undefined;
   let removeGuard: (() => void) | undefined;
   let failedStep: string | undefined;
   beforeAll(async () => {
     removeGuard = installExitGuard();
-    await assertPortsFree(MEMBERS, [3306, 3307]);
-    harness = new Harness(mode, withoutNcat);
+    await chooseMemberAddresses(MEMBERS, [3306, 3307]);
+    harness = await Harness.create(mode, withoutNcat, existing);
   });
   afterAll(async () => {
     try {
@@ -273,8 +311,23 @@ async function expectSameContents(h: Harness, ordinals: readonly number[]): Prom
   expect(new Set(checksums).size).toBe(1);
 }
 
+/** The keys the generator made are 32 alphanumerics, each its own; the main container reads the stored values. */
+function expectGenerated(h: Harness, generated: readonly string[]): void {
+  const values = h.secrets[h.repl.rootPassword.secretName];
+  for (const key of generated) expect({ key, value: values[key] }).toEqual({ key, value: expect.stringMatching(/^[A-Za-z0-9]{32}$/) });
+  expect(new Set(generated.map(k => values[k])).size).toBe(generated.length);
+  const env = h.cluster.mainEnv();
+  expect([env.MYSQL_ROOT_PASSWORD, env.REPLICATION_PASSWORD, env.MYSQL_PASSWORD, env.EXPORTER_PASSWORD])
+    .toEqual([values['root-password'], values['replication-password'], values.password, values['exporter-password']]);
+}
+
 describe('MySQLReplication on real MariaDB servers, GTID mode', () => {
   const step = useHarness('gtid');
+
+  step('the members read the Secret generate-secrets.sh made from the ConfigMap\'s spec: every key, 32 alphanumerics', async (h) => {
+    expect(Object.keys(h.secrets[h.repl.rootPassword.secretName]).sort()).toEqual(['exporter-password', 'password', 'replication-password', 'root-password']);
+    expectGenerated(h, ['exporter-password', 'password', 'replication-password', 'root-password']);
+  }, 5000);
 
   step('pod-0 starts as the writable primary (server-id 100) with the app database and the replication user', startPrimary, 90000);
 
@@ -349,9 +402,13 @@ describe('MySQLReplication on real MariaDB servers, GTID mode', () => {
 });
 
 describe('MySQLReplication on real MariaDB servers, binlog (file/position) mode, without ncat', () => {
-  const step = useHarness('binlog', true);
+  const operatorMade = { 'root-password': awkwardPassword(), 'password': awkwardPassword() };
+  const step = useHarness('binlog', true, operatorMade);
 
   step('pod-0 primary, pod-1 cloned from it, pod-2 cloned from pod-1: rows replicate, replicas are read-only', async (h) => {
+    // The generator kept the operator's awkward passwords and added only the missing keys.
+    expect(h.secrets[h.repl.rootPassword.secretName]).toMatchObject(operatorMade);
+    expectGenerated(h, ['exporter-password', 'replication-password']);
     await startPrimary(h);
     await startReplicas(h);
     const done = fs.readFileSync(h.dataFile(h.pod(2), 'change-source.done'), 'utf8');

@@ -1,5 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { EnvValue, Probe, SecretKeyRef, StatefulApp, StatefulAppProps, StatefulSetUpdateStrategy } from '../lib';
+import { KUBERNETES_VERSION_CONTEXT } from '../lib/common/app-validation';
 import { expectValid, find, Manifest, ofKind, synthChart } from './support/manifests';
 
 const container = {
@@ -80,29 +81,38 @@ describe('StatefulApp props', () => {
   });
 
   test('PDB and anti-affinity are switchable', () => {
-    const objects = synth({ replicas: 3, disruptionBudget: { enabled: false }, antiAffinity: 'none' });
+    const objects = synth({ replicas: 3, disruptionBudget: false, antiAffinity: 'none' });
     expect(ofKind(objects, 'PodDisruptionBudget')).toHaveLength(0);
     expect(find(objects, 'StatefulSet', 'myapp').spec.template.spec.affinity).toBeUndefined();
     const hard = find(synth({ antiAffinity: 'hard' }), 'StatefulSet', 'myapp').spec.template.spec.affinity;
     expect(hard.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toHaveLength(1);
   });
 
-  test('Parallel, partition, maxUnavailable, OnDelete, history, minReadySeconds, retention', () => {
+  test('Parallel, partition, OnDelete, history, minReadySeconds, retention', () => {
     const sts = find(synth({
       replicas: 4,
       podManagementPolicy: 'Parallel',
-      updateStrategy: StatefulSetUpdateStrategy.rollingUpdate({ partition: 2, maxUnavailable: '50%' }),
+      updateStrategy: StatefulSetUpdateStrategy.rollingUpdate({ partition: 2 }),
       revisionHistoryLimit: 3,
       minReadySeconds: 10,
       claimRetentionPolicy: { whenScaled: 'Delete' },
     }), 'StatefulSet', 'myapp');
     expect(sts.spec.podManagementPolicy).toBe('Parallel');
-    expect(sts.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: 2, maxUnavailable: '50%' } });
+    expect(sts.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: 2 } });
     expect(sts.spec.revisionHistoryLimit).toBe(3);
     expect(sts.spec.minReadySeconds).toBe(10);
     expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Delete' });
     const onDelete = find(synth({ updateStrategy: StatefulSetUpdateStrategy.onDelete() }), 'StatefulSet', 'myapp');
     expect(onDelete.spec.updateStrategy).toEqual({ type: 'OnDelete' });
+  });
+
+  test('maxUnavailable is rendered for Kubernetes 1.36, where it is on by default', () => {
+    const app = Testing.app();
+    app.node.setContext(KUBERNETES_VERSION_CONTEXT, '1.36');
+    const chart = new Chart(app, 'test', { namespace: 'test' });
+    new StatefulApp(chart, 'myapp', { container, replicas: 4, updateStrategy: StatefulSetUpdateStrategy.rollingUpdate({ partition: 2, maxUnavailable: '50%' }) });
+    const sts = find(chart.toJson(), 'StatefulSet', 'myapp');
+    expect(sts.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: 2, maxUnavailable: '50%' } });
   });
 
   test('ConfigMaps are mounted and their content hash rolls the pods', () => {

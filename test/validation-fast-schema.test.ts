@@ -2,9 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv from 'ajv';
 import { parseAllDocuments } from 'yaml';
-import { DEFINITIONS_ID, loadDefinitions } from '../lib/validation/definitions';
+import { definitionsId, loadDefinitions } from '../lib/validation/definitions';
 import { FastSchemaCompiler } from '../lib/validation/fast-schema';
 import { K8S_FORMATS } from '../lib/validation/formats';
+import { KUBERNETES_VERSIONS } from '../lib/validation/versions';
 
 /**
  * The validator answers "is this object valid?" with a compiled yes/no check and asks ajv for the
@@ -12,8 +13,8 @@ import { K8S_FORMATS } from '../lib/validation/formats';
  * deterministic mutations of them (unknown fields, wrong types, missing required fields, bad
  * quantities) get the same verdict from the fast check and from ajv.
  */
-describe('the fast schema check agrees with ajv', () => {
-  const definitions = loadDefinitions();
+describe.each(KUBERNETES_VERSIONS)('the fast schema check agrees with ajv for Kubernetes %s', version => {
+  const definitions = loadDefinitions(version);
   const fast = new FastSchemaCompiler(definitions.document.definitions, K8S_FORMATS);
   const ajv = new Ajv({ strict: false, formats: K8S_FORMATS, allErrors: false });
   ajv.addSchema(definitions.document);
@@ -55,7 +56,7 @@ describe('the fast schema check agrees with ajv', () => {
       const name = definitions.byApiVersionKind.get(`${obj.apiVersion} ${obj.kind}`)!;
       const check = fast.compile(name);
       if (!check) continue;
-      const byAjv = ajv.validate({ $ref: `${DEFINITIONS_ID}#/definitions/${name}` }, obj) as boolean;
+      const byAjv = ajv.validate({ $ref: `${definitionsId(version)}#/definitions/${name}` }, obj) as boolean;
       if (!byAjv) invalid++;
       if (check(obj) !== byAjv) disagreements = [...disagreements, `${obj.kind}/${obj.metadata?.name}: ajv ${byAjv}`];
     }

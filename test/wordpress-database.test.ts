@@ -29,7 +29,7 @@ function dbEnv(objects: Manifest[]) {
   const deployment = find(objects, 'Deployment', 'wordpress');
   const wp = env(container(deployment, 'wordpress'));
   const wait = env(container(deployment, 'wait-for-database'));
-  const install = env(container(ofKind(objects, 'Job')[0], 'install'));
+  const install = env(container(ofKind(objects, 'Job').find(j => j.metadata.labels['app.kubernetes.io/component'] === 'install')!, 'install'));
   for (const name of ['WORDPRESS_DB_HOST', 'WORDPRESS_DB_NAME', 'WORDPRESS_DB_USER', 'WORDPRESS_DB_PASSWORD']) {
     expect(install[name]).toEqual(wp[name]);
   }
@@ -167,9 +167,9 @@ describe('WordPressDatabase.builtIn() (the default): a MySQLReplication beside W
     expect(sts.spec.volumeClaimTemplates[0].spec.storageClassName).toBe('fast');
     expect(dbEnv(objects)).toMatchObject({ host: 'blog-db-0.blog-db.wordpress.svc.cluster.local:3306', name: 'blog', user: 'blogger' });
     expect(chart.wordpress.builtInDatabase?.node.path).toBe('wordpress/wordpress/mysql');
-    // Its Secrets are in requiredSecrets, each key once, used by the database members.
-    const keys = chart.wordpress.requiredSecrets.filter(s => s.secretName === 'blog-db-credentials').map(s => s.key).sort();
-    expect(keys).toEqual(['password', 'replication-password', 'root-password']);
+    // Its Secret is generated in the cluster (MySQLReplication's default): nobody has to create it.
+    expect(chart.wordpress.requiredSecrets.filter(s => s.secretName === 'blog-db-credentials')).toEqual([]);
+    expect(chart.wordpress.builtInDatabase!.generatedSecrets.map(s => s.key).sort()).toEqual(['password', 'replication-password', 'root-password']);
     expectValid(objects);
   });
 

@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { formatProblems, validateObjects, ValidateObjectsOptions } from '../validation';
+import { formatProblems, KubernetesVersion, validateObjects } from '../validation';
 
-/** Context key that selects the Kubernetes version the in-synth validation checks against (e.g. `'1.31'`). */
+/** Context key that selects the Kubernetes version the in-synth validation checks against: `'1.28'` (default), `'1.31'` or `'1.36'`. */
 export const KUBERNETES_VERSION_CONTEXT = 'cdk8s-stateful:kubernetesVersion';
 
 const registered = new WeakSet<IConstruct>();
@@ -11,6 +11,7 @@ const registered = new WeakSet<IConstruct>();
  * Makes `app.synth()` of the app that `scope` belongs to validate every object of the app (ours and
  * the user's own) with the strict validator before anything is written. Registered once per app, by
  * the first construct of this library created in it; problems name the construct path of the object.
+ * Warnings (fields a default server drops) are printed and do not fail the synth.
  */
 export function registerAppValidation(scope: IConstruct): void {
   const root = scope.node.root;
@@ -27,9 +28,11 @@ function validateTree(root: IConstruct): string[] {
     pathOf.set(json, o.node.path);
     return json;
   });
-  const version: unknown = root.node.tryGetContext(KUBERNETES_VERSION_CONTEXT);
-  const options = { file: (obj: unknown) => pathOf.get(obj), ...(version ? { kubernetesVersion: version } : {}) } as ValidateObjectsOptions;
-  const problems = validateObjects(objects, options);
-  if (!problems.length) return [];
-  return [`${problems.length} object problem(s) found by the strict Kubernetes validation; nothing was written:\n${formatProblems(problems)}`];
+  const version = root.node.tryGetContext(KUBERNETES_VERSION_CONTEXT) as KubernetesVersion | undefined;
+  const problems = validateObjects(objects, { kubernetesVersion: version, file: obj => pathOf.get(obj) });
+  const warnings = problems.filter(p => p.severity === 'warning');
+  const errors = problems.filter(p => p.severity !== 'warning');
+  if (warnings.length) process.stderr.write(`${formatProblems(warnings)}\n`);
+  if (!errors.length) return [];
+  return [`${errors.length} problem(s) found by the strict Kubernetes validation; nothing was written:\n${formatProblems(errors)}`];
 }

@@ -1,26 +1,21 @@
 import { IConstruct } from 'constructs';
-import { check, InvalidPropError } from './errors';
-
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[mkMGTPE]|[eE][+-]?\d+)?$/;
-const IMAGE = /^[a-z0-9][a-z0-9._\-/:]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/;
+import { check, InvalidPropError, ShownValue } from './errors';
+import {
+  absolutePath, annotationKey, annotationsSize, dns1123Label, dns1123Subdomain, isWholeQuantity, labelValue,
+  MAX_STATEFULSET_NAME as MAX_NAME, parseQuantity, pinnedImage, portName, qualifiedName, quantity, Quantity,
+} from '../rules';
 
 /** Longest StatefulSet name: its pods carry `controller-revision-hash: <name>-<10 chars>` (63 max). */
-export const MAX_STATEFULSET_NAME = 52;
+export const MAX_STATEFULSET_NAME = MAX_NAME;
 
 /** Checks a DNS-1123 label (RFC 1123): lower-case alphanumerics and '-', at most `max` characters. */
 export function checkDnsLabel(scope: IConstruct, prop: string, value: string, max = 63): void {
-  check(typeof value === 'string' && DNS1123_LABEL.test(value), scope, prop, value,
-    "must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit");
-  check(value.length <= max, scope, prop, value, `must be at most ${max} characters (it has ${value.length})`);
+  checkRule(scope, prop, value, typeof value === 'string' ? dns1123Label(value, max) : 'must be a string');
 }
 
 /** Checks a DNS-1123 subdomain (dots allowed), at most 253 characters. */
 export function checkDnsSubdomain(scope: IConstruct, prop: string, value: string): void {
-  check(typeof value === 'string' && value.length <= 253 && DNS1123_SUBDOMAIN.test(value), scope, prop, value,
-    "must be a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', at most 253 characters");
+  checkRule(scope, prop, value, typeof value === 'string' ? dns1123Subdomain(value) : 'must be a string');
 }
 
 /** Checks a whole number within [min, max]. */
@@ -37,9 +32,7 @@ export function checkPort(scope: IConstruct, prop: string, value: number): void 
 
 /** Checks a port name: an IANA service name, at most 15 characters, with at least one letter. */
 export function checkPortName(scope: IConstruct, prop: string, value: string): void {
-  check(typeof value === 'string' && PORT_NAME.test(value) && !value.includes('--') && /[a-z]/.test(value),
-    scope, prop, value, "must be an IANA service name: lower-case letters, digits and single '-', with a letter");
-  check(value.length <= 15, scope, prop, value, `must be at most 15 characters (it has ${value.length})`);
+  checkRule(scope, prop, value, typeof value === 'string' ? portName(value) : 'must be a string');
 }
 
 const UNIT_HINTS: Record<string, string> = {
@@ -48,7 +41,7 @@ const UNIT_HINTS: Record<string, string> = {
 
 /** Checks a Kubernetes resource quantity such as `10Gi`, `500m` or `1.5`, and suggests the right unit. */
 export function checkQuantity(scope: IConstruct, prop: string, value: string): void {
-  if (typeof value === 'string' && QUANTITY.test(value)) return;
+  if (typeof value === 'string' && quantity(value) === undefined) return;
   const m = typeof value === 'string' ? /^(\d+(?:\.\d+)?)\s*([A-Za-z]+)$/.exec(value.trim()) : null;
   const hint = m && UNIT_HINTS[m[2].toLowerCase()];
   const rule = hint
@@ -57,16 +50,70 @@ export function checkQuantity(scope: IConstruct, prop: string, value: string): v
   throw new InvalidPropError(scope, prop, value, rule);
 }
 
+/** What a resource quantity counts: bytes must be whole, CPU may be a fraction of a core. */
+export type QuantityUnit = 'bytes' | 'cpu';
+
+/**
+ * Checks a resource quantity as the API server does: a quantity, never negative (greater than zero
+ * when `positive`), and for bytes a whole number (`64m` is 64 millibytes, a typo for `64Mi`).
+ * Returns the parsed quantity.
+ */
+export function checkResourceQuantity(scope: IConstruct, prop: string, value: string, unit: QuantityUnit, positive = false): Quantity {
+  checkQuantity(scope, prop, value);
+  const q = parseQuantity(value)!;
+  if (positive) check(q.nanos > 0n, scope, prop, value, 'must be greater than zero');
+  else check(q.nanos >= 0n, scope, prop, value, 'must not be negative');
+  if (unit === 'bytes' && !isWholeQuantity(q)) {
+    const text = value.trim();
+    const hint = text.endsWith('m') ? `: did you mean "${text.slice(0, -1)}Mi"?` : '';
+    throw new InvalidPropError(scope, prop, value, `must be a whole number of bytes ("m" means milli, a thousandth)${hint}`);
+  }
+  return q;
+}
+
+/** Checks a user or group ID: a whole number from 0 to 2147483647, as the API server accepts. */
+export function checkLinuxId(scope: IConstruct, prop: string, value: number | undefined): void {
+  if (value !== undefined) checkInteger(scope, prop, value, 0, 2147483647);
+}
+
+/** Checks labels (or a node selector): keys are qualified names, values label values (at most 63 characters). */
+export function checkLabels(scope: IConstruct, prop: string, labels: Readonly<Record<string, string>> | undefined): void {
+  for (const [key, value] of Object.entries(labels ?? {})) {
+    checkRule(scope, prop, key, ruleOf('a label key', qualifiedName(key)));
+    checkRule(scope, `${prop}.${key}`, value, typeof value === 'string' ? ruleOf('a label value', labelValue(value)) : 'must be a string');
+  }
+}
+
+/** Checks annotations: keys are qualified names, keys and values together at most 256 KiB. */
+export function checkAnnotations(scope: IConstruct, prop: string, annotations: Readonly<Record<string, string>> | undefined): void {
+  const all = annotations ?? {};
+  for (const [key, value] of Object.entries(all)) {
+    checkRule(scope, prop, key, ruleOf('an annotation key', annotationKey(key)));
+    check(typeof value === 'string', scope, `${prop}.${key}`, value, 'must be a string');
+  }
+  checkRule(scope, prop, new ShownValue(`(${Object.keys(all).length} keys)`), annotationsSize(all));
+}
+
+/** `rule` said of `what` (`a label key must ...`), or undefined. */
+function ruleOf(what: string, rule: string | undefined): string | undefined {
+  return rule === undefined ? undefined : `${what} ${rule}`;
+}
+
 /** Checks an image reference pinned to a tag or a digest (never an implicit `latest`). */
 export function checkImage(scope: IConstruct, prop: string, value: string): void {
-  check(typeof value === 'string' && IMAGE.test(value) && !/:latest$/.test(value), scope, prop, value,
-    'must name a pinned tag or digest, e.g. "mysql:8.4.6" or "mysql@sha256:<digest>" (no implicit or explicit "latest")');
+  checkRule(scope, prop, value, typeof value === 'string' ? pinnedImage(value) : 'must be a string');
 }
 
 /** Checks an absolute, normalised path. */
 export function checkAbsolutePath(scope: IConstruct, prop: string, value: string): void {
-  check(typeof value === 'string' && value.startsWith('/') && !value.split('/').includes('..'), scope, prop, value,
-    "must be an absolute path without '..'");
+  checkRule(scope, prop, value, typeof value === 'string' ? absolutePath(value) : 'must be a string');
+}
+
+/** Throws {@link InvalidPropError} with `rule` unless it is undefined (`rule` comes from a function of `lib/rules`). */
+export function checkRule(scope: IConstruct, prop: string, value: unknown, rule: string | undefined): void {
+  if (rule !== undefined) {
+    throw new InvalidPropError(scope, prop, value, rule);
+  }
 }
 
 /** Throws when `values` has a duplicate, naming the first one. */
@@ -85,7 +132,6 @@ export function checkHost(scope: IConstruct, prop: string, host: string): void {
   check(typeof host === 'string' && host.length > 0, scope, prop, host, "is required: the server's host name or IP address");
   check(!/[:/]/.test(host), scope, prop, host, 'must be a bare host name or IPv4 address: no scheme or path, and give the port in `port`');
   if (!IPV4.test(host)) {
-    check(host.length <= 253 && DNS1123_SUBDOMAIN.test(host), scope, prop, host,
-      'must be a lower-case DNS name or an IPv4 address');
+    check(dns1123Subdomain(host) === undefined, scope, prop, host, 'must be a lower-case DNS name or an IPv4 address');
   }
 }

@@ -1,9 +1,10 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { checkAbsolutePath, checkImage, checkPort, checkPortName, checkQuantity, checkUnique } from './checks';
+import { compareQuantities } from '../rules';
+import { checkAbsolutePath, checkImage, checkLinuxId, checkPort, checkPortName, checkResourceQuantity, checkUnique, QuantityUnit } from './checks';
 import { check } from './errors';
 import { EnvValue } from './env';
-import { Probe } from './probe';
+import { checkProbe, Probe } from './probe';
 
 /** A named container port. */
 export interface ContainerPort {
@@ -98,7 +99,30 @@ export interface ContainerSpec {
   readonly securityContext?: ContainerSecurity;
 }
 
-/** Checks a container spec against the rules an API server enforces, naming `prop` in errors. */
+/** What each resource counts. */
+const RESOURCE_UNITS: Readonly<Record<keyof ResourceList, QuantityUnit>> = { cpu: 'cpu', memory: 'bytes', ephemeralStorage: 'bytes' };
+
+/** Checks requests and limits: quantities, never negative, whole bytes, and no request above its limit. */
+export function checkResources(scope: IConstruct, prop: string, resources: Resources | undefined): void {
+  const requests = resources?.requests ?? {};
+  const limits = resources?.limits ?? {};
+  for (const name of Object.keys(RESOURCE_UNITS) as Array<keyof ResourceList>) {
+    const request = requests[name] === undefined ? undefined : checkResourceQuantity(scope, `${prop}.requests.${name}`, requests[name]!, RESOURCE_UNITS[name]);
+    const limit = limits[name] === undefined ? undefined : checkResourceQuantity(scope, `${prop}.limits.${name}`, limits[name]!, RESOURCE_UNITS[name]);
+    if (request && limit) {
+      check(compareQuantities(request, limit) <= 0, scope, `${prop}.requests.${name}`, requests[name],
+        `must be at most its limit ${JSON.stringify(limits[name])}: the kubelet cannot create a pod whose request exceeds its limit`);
+    }
+  }
+}
+
+/** Checks a container's security settings: user and group IDs in the range the API server accepts. */
+export function checkContainerSecurity(scope: IConstruct, prop: string, sec: ContainerSecurity | undefined): void {
+  checkLinuxId(scope, `${prop}.runAsUser`, sec?.runAsUser);
+  checkLinuxId(scope, `${prop}.runAsGroup`, sec?.runAsGroup);
+}
+
+/** Checks a container spec against the rules an API server enforces, naming `prop` in errors (env: see `checkEnv`). */
 export function checkContainer(scope: IConstruct, prop: string, spec: ContainerSpec, volumeNames: ReadonlySet<string>): void {
   checkImage(scope, `${prop}.image`, spec.image);
   const ports = spec.ports ?? [];
@@ -109,7 +133,9 @@ export function checkContainer(scope: IConstruct, prop: string, spec: ContainerS
   checkUnique(scope, `${prop}.ports[].name`, ports.map(p => p.name));
   checkUnique(scope, `${prop}.ports[].port`, ports.map(p => `${p.port}/${p.protocol ?? 'TCP'}`));
   for (const kind of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
-    const port = spec[kind]?.port;
+    const probe = spec[kind];
+    if (probe) checkProbe(scope, `${prop}.${kind}`, kind, probe);
+    const port = probe?.port;
     if (typeof port === 'string') {
       check(ports.some(p => p.name === port), scope, `${prop}.${kind}.port`, port,
         `must name a port of this container (known: ${ports.map(p => p.name).join(', ') || 'none'})`);
@@ -126,12 +152,8 @@ export function checkContainer(scope: IConstruct, prop: string, spec: ContainerS
     }
   });
   checkUnique(scope, `${prop}.volumeMounts[].mountPath`, mounts.map(m => m.mountPath));
-  for (const kind of ['requests', 'limits'] as const) {
-    const list = spec.resources?.[kind] ?? {};
-    for (const [k, v] of Object.entries(list)) {
-      if (v !== undefined) checkQuantity(scope, `${prop}.resources.${kind}.${k}`, v);
-    }
-  }
+  checkResources(scope, `${prop}.resources`, spec.resources);
+  checkContainerSecurity(scope, `${prop}.securityContext`, spec.securityContext);
 }
 
 /** Renders a container with the library's safe security defaults. */

@@ -1,9 +1,13 @@
 import { k8s } from 'cdk8s-plus-28';
-import { SecretKeyRef } from './secret';
+import { IConstruct } from 'constructs';
+import { envVarName, literalCredential } from '../rules';
+import { checkRule } from './checks';
+import { InvalidPropError, ShownValue } from './errors';
+import { checkSecretKeyRef, SecretKeyRef } from './secret';
 
 /** The value of one environment variable: a literal, or a reference resolved by the kubelet. */
 export class EnvValue {
-  /** A literal value. Never use this for credentials: the validator rejects literal passwords. */
+  /** A literal value. Never use this for credentials: a credential-like name with a literal value is rejected. */
   public static fromValue(value: string): EnvValue {
     return new EnvValue({ value });
   }
@@ -29,8 +33,31 @@ export class EnvValue {
     public readonly secretKeyRef?: SecretKeyRef,
   ) {}
 
+  /** The literal value, for values made by {@link fromValue}. */
+  public get literal(): string | undefined {
+    return this.source.value;
+  }
+
   /** Renders the env var entry. */
   public toEnvVar(name: string): k8s.EnvVar {
     return { name, ...this.source };
+  }
+}
+
+/**
+ * Checks env vars as the API server (1.28 rules) does, and the library's rule against credentials
+ * in manifests: names, the Secret references of values, and no literal value under a
+ * credential-like name (the value is never shown).
+ */
+export function checkEnv(scope: IConstruct, prop: string, env: Readonly<Record<string, EnvValue>> | undefined): void {
+  for (const [name, value] of Object.entries(env ?? {})) {
+    checkRule(scope, prop, name, envVarName(name));
+    if (value.secretKeyRef) checkSecretKeyRef(scope, `${prop}.${name}`, value.secretKeyRef);
+    const literal = value.literal;
+    const rule = literal === undefined ? undefined : literalCredential(name, literal);
+    if (rule !== undefined) {
+      throw new InvalidPropError(scope, `${prop}.${name}`, new ShownValue('(a literal value, not shown)'),
+        `${rule}: read it from a Secret with EnvValue.fromSecret(SecretKeyRef.of(secretName, key))`);
+    }
   }
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { checkDnsLabel, checkInteger, checkUnique } from './checks';
+import { checkAnnotations, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabels, checkLinuxId, checkUnique } from './checks';
 import { checkContainer, ContainerSpec, renderContainer, VolumeMount } from './container';
-import { EnvValue } from './env';
+import { checkEnv, EnvValue } from './env';
 import { check } from './errors';
 import { PodOptions } from './placement';
 import { AppVolume } from './volume';
@@ -91,14 +91,18 @@ function volumesOf(parts: PodParts): AppVolume[] {
 
 /** Checks a pod against the rules an API server enforces, naming the props in errors. */
 export function checkPodParts(scope: IConstruct, parts: PodParts): void {
+  (parts.volumes ?? []).forEach((v, i) => v.check(scope, `volumes[${i}]`));
+  (parts.extraVolumes ?? []).forEach((v, i) => v.check(scope, `extraVolumes[${i}]`));
   const volumes = volumesOf(parts);
-  volumes.forEach((v, i) => checkDnsLabel(scope, `volumes[${i}].name`, v.name));
   const mountable = [...volumes.map(v => v.name), ...(parts.claimNames ?? [])];
   checkUnique(scope, 'volume and claim names', mountable);
   const names = new Set(mountable);
   const containers = containersOf(parts);
   for (const { prop, spec, main } of containers) {
     checkDnsLabel(scope, `${prop}.name`, spec.name);
+    checkEnv(scope, `${prop}.env`, spec.env);
+    if (main) checkEnv(scope, 'extraEnv', parts.extraEnv);
+    checkEnv(scope, 'addEnv', parts.addedEnv?.[spec.name]);
     checkContainer(scope, prop, effectiveContainer(parts, spec, main), names);
   }
   checkUnique(scope, 'container names', containers.map(c => c.spec.name));
@@ -106,10 +110,16 @@ export function checkPodParts(scope: IConstruct, parts: PodParts): void {
     checkInteger(scope, 'terminationGracePeriodSeconds', parts.terminationGracePeriodSeconds, 0);
   }
   const sec = parts.podSecurity ?? {};
-  if (sec.fsGroup !== undefined) checkInteger(scope, 'podSecurity.fsGroup', sec.fsGroup, 0);
+  checkLinuxId(scope, 'podSecurity.runAsUser', sec.runAsUser);
+  checkLinuxId(scope, 'podSecurity.runAsGroup', sec.runAsGroup);
+  checkLinuxId(scope, 'podSecurity.fsGroup', sec.fsGroup);
+  (sec.supplementalGroups ?? []).forEach((g, i) => checkLinuxId(scope, `podSecurity.supplementalGroups[${i}]`, g));
   check(!sec.fsGroupChangePolicy || sec.fsGroup !== undefined, scope, 'podSecurity.fsGroupChangePolicy',
     sec.fsGroupChangePolicy, 'needs podSecurity.fsGroup');
-  (parts.imagePullSecrets ?? []).forEach((s, i) => checkDnsLabel(scope, `imagePullSecrets[${i}]`, s, 253));
+  (parts.imagePullSecrets ?? []).forEach((s, i) => checkDnsSubdomain(scope, `imagePullSecrets[${i}]`, s));
+  checkLabels(scope, 'nodeSelector', parts.nodeSelector);
+  checkLabels(scope, 'podLabels', parts.podLabels);
+  checkAnnotations(scope, 'podAnnotations', parts.podAnnotations);
 }
 
 /** Renders a pod template (no checks: see {@link checkPodParts}). */

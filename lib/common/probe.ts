@@ -1,4 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { checkInteger } from './checks';
+import { check } from './errors';
 
 /** Timing of a probe. Kubernetes defaults apply to every field left unset. */
 export interface ProbeTiming {
@@ -41,6 +44,11 @@ export class Probe {
     return (this.action.httpGet ?? this.action.tcpSocket)?.port.value;
   }
 
+  /** The command of an exec probe; undefined for HTTP and TCP probes. */
+  public get command(): readonly string[] | undefined {
+    return this.action.exec?.command;
+  }
+
   /** Renders the probe. */
   public toProbe(): k8s.Probe {
     return { ...this.action, ...this.timing };
@@ -49,4 +57,25 @@ export class Probe {
 
 function intOrString(port: number | string): k8s.IntOrString {
   return typeof port === 'number' ? k8s.IntOrString.fromNumber(port) : k8s.IntOrString.fromString(port);
+}
+
+/** The kinds of probe a container has. */
+export type ProbeKind = 'livenessProbe' | 'readinessProbe' | 'startupProbe';
+
+/**
+ * Checks a probe as the API server does: an exec probe runs a command, timings are whole numbers
+ * (initialDelaySeconds from 0, the others from 1), and a liveness or startup probe passes on one success.
+ */
+export function checkProbe(scope: IConstruct, prop: string, kind: ProbeKind, probe: Probe): void {
+  const command = probe.command;
+  check(command === undefined || command.length > 0, scope, `${prop}.command`, command, 'must name a command to run: an exec probe without one never passes');
+  const t = probe.timing;
+  if (t.initialDelaySeconds !== undefined) checkInteger(scope, `${prop}.initialDelaySeconds`, t.initialDelaySeconds, 0);
+  for (const field of ['periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold'] as const) {
+    if (t[field] !== undefined) checkInteger(scope, `${prop}.${field}`, t[field]!, 1);
+  }
+  if (kind !== 'readinessProbe' && t.successThreshold !== undefined) {
+    check(t.successThreshold === 1, scope, `${prop}.successThreshold`, t.successThreshold,
+      `must be 1 for a ${kind === 'livenessProbe' ? 'liveness' : 'startup'} probe: one success already counts as passed`);
+  }
 }

@@ -1,6 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { check, InvalidPropError } from './errors';
+import { configMapKey } from '../rules';
+import { checkDnsSubdomain, checkRule } from './checks';
+import { InvalidPropError } from './errors';
 
 /**
  * A reference to one key of a Kubernetes Secret that the operator creates (never a value).
@@ -37,11 +39,15 @@ export function checkSecretRef(scope: IConstruct, prop: string, ref: unknown): a
     throw new InvalidPropError(scope, prop, `(${shown})`,
       'must be a SecretKeyRef, e.g. SecretKeyRef.of(secretName, key): passwords are never written into manifests');
   }
-  check(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(ref.secretName) && ref.secretName.length <= 253, scope, `${prop}.secretName`,
-    ref.secretName, 'must be a DNS-1123 subdomain (a Secret name)');
-  check(/^[-._a-zA-Z0-9]+$/.test(ref.key) && ref.key.length <= 253, scope, `${prop}.key`, ref.key,
-    "must consist of letters, digits, '-', '_' or '.' (a Secret key)");
+  checkSecretKeyRef(scope, prop, ref);
 }
+
+/** Checks the Secret name (a DNS-1123 subdomain) and key (a ConfigMap/Secret key) of a reference. */
+export function checkSecretKeyRef(scope: IConstruct, prop: string, ref: SecretKeyRef): void {
+  checkDnsSubdomain(scope, `${prop}.secretName`, ref.secretName);
+  checkRule(scope, `${prop}.key`, ref.key, typeof ref.key === 'string' ? configMapKey(ref.key) : 'must be a string');
+}
+
 
 /**
  * One key of a Secret that must exist before the pods can start, in the one shape every construct

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkQuantity, checkUnique } from './checks';
+import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkResourceQuantity, checkUnique } from './checks';
 import { check } from './errors';
 
 /** PersistentVolume access modes. */
@@ -45,7 +45,7 @@ export function isSingleAttach(accessModes: readonly string[] | undefined): bool
 
 /** Checks one storage prop: size, storage class, access modes, existing claim. */
 export function checkStorage(scope: IConstruct, prop: string, s: StorageOptions, sizeRequired: boolean): void {
-  if (s.size !== undefined) checkQuantity(scope, `${prop}.size`, s.size);
+  if (s.size !== undefined) checkResourceQuantity(scope, `${prop}.size`, s.size, 'bytes', true);
   check(s.size !== undefined || s.existingClaim !== undefined || !sizeRequired, scope, `${prop}.size`, s.size,
     'is required unless existingClaim is set');
   check(s.accessModes === undefined || s.accessModes.length > 0, scope, `${prop}.accessModes`, s.accessModes,

@@ -1,4 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { checkDnsLabel, checkDnsSubdomain, checkResourceQuantity } from './checks';
 
 /** A pod volume that is not a claim template: scratch space, a Secret, a ConfigMap or an existing claim. */
 export class AppVolume {
@@ -9,7 +11,7 @@ export class AppVolume {
         medium: options.medium,
         sizeLimit: options.sizeLimit ? k8s.Quantity.fromString(options.sizeLimit) : undefined,
       },
-    });
+    }, options.sizeLimit);
   }
 
   /** The keys of a Secret as files (mode 0440 by default: readable by the owner and the pod's fsGroup). */
@@ -35,7 +37,21 @@ export class AppVolume {
     /** Volume name, referred to by volume mounts. */
     public readonly name: string,
     private readonly source: Omit<k8s.Volume, 'name'>,
+    /** The size limit of an emptyDir volume, as given. */
+    private readonly sizeLimit?: string,
   ) {}
+
+  /** Checks the volume as the API server does, naming `prop` in errors: its name, Secret name, size limit. */
+  public check(scope: IConstruct, prop: string): void {
+    checkDnsLabel(scope, `${prop}.name`, this.name);
+    const secretName = this.source.secret?.secretName;
+    if (secretName !== undefined) checkDnsSubdomain(scope, `${prop}.secretName`, secretName);
+    const configMapName = this.source.configMap?.name;
+    if (configMapName !== undefined) checkDnsSubdomain(scope, `${prop}.configMapName`, configMapName);
+    const claimName = this.source.persistentVolumeClaim?.claimName;
+    if (claimName !== undefined) checkDnsSubdomain(scope, `${prop}.claimName`, claimName);
+    if (this.sizeLimit !== undefined) checkResourceQuantity(scope, `${prop}.sizeLimit`, this.sizeLimit, 'bytes');
+  }
 
   /** The Secret this volume mounts and the keys it lists, for volumes made by {@link secret}. */
   public get secretSource(): { readonly secretName: string; readonly keys: readonly string[] } | undefined {

@@ -2,12 +2,14 @@ import { Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { registerAppValidation } from './app-validation';
-import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkInteger } from './checks';
+import { configMapKey, labelValue, MAX_LABEL_LENGTH } from '../rules';
+import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkInteger, checkRule } from './checks';
 import { ContainerPort, ContainerSpec, VolumeMount } from './container';
 import { Endpoint } from './endpoint';
-import { EnvValue } from './env';
-import { check, InvalidPropError } from './errors';
+import { checkEnv, EnvValue } from './env';
+import { check, InvalidPropError, ShownValue } from './errors';
 import { AppIdentityProps, appLabelProps, recommendedLabels, selectorLabels } from './labels';
+import { claimObjectNames } from './object-names';
 import { checkPodParts, contentHash, PodParts, PodProps, renderPodTemplate } from './pod';
 import { mergeRequiredSecrets, RequiredSecretKey, SecretKeyRef } from './secret';
 import { checkVolumeClaims, VolumeClaim } from './storage';
@@ -71,6 +73,8 @@ export interface WorkloadProps extends PodProps, AppIdentityProps {
 
 /** Annotation on the pod template that carries the hash of the app's ConfigMaps. */
 const CONFIG_HASH_ANNOTATION = 'checksum/config';
+/** Most bytes of data one ConfigMap may hold (the API server's `MaxSecretSize`, an etcd object limit). */
+const MAX_CONFIG_MAP_BYTES = 1024 * 1024;
 
 /**
  * The base of every workload of this library ({@link StatefulApp}, {@link DeploymentApp}, and
@@ -91,12 +95,13 @@ export abstract class WorkloadBase extends Construct {
   /** Cluster DNS domain of the app's DNS names. */
   public readonly clusterDomain: string;
   /** The ServiceAccount, when created. */
-  public readonly serviceAccount?: k8s.KubeServiceAccount;
+  private sa?: k8s.KubeServiceAccount;
 
   private readonly pod: PodProps;
   private readonly sidecarSpecs: ContainerSpec[];
   private readonly initSpecs: ContainerSpec[];
   private readonly podVolumes: AppVolume[];
+  private readonly claimVolumes: AppVolume[] = [];
   private readonly addedEnv: Record<string, Record<string, EnvValue>> = {};
   private readonly addedMounts: Record<string, VolumeMount[]> = {};
   private readonly configs: Array<{ readonly spec: AppConfigMap; readonly files: Record<string, string>; readonly object: k8s.KubeConfigMap }> = [];
@@ -115,6 +120,7 @@ export abstract class WorkloadBase extends Construct {
     this.namespace = Chart.of(this).namespace;
     this.clusterDomain = props.clusterDomain ?? 'cluster.local';
     checkDnsSubdomain(this, 'clusterDomain', this.clusterDomain);
+    checkIdentityLabels(this, props);
     const labelProps = appLabelProps(this.name, props);
     this.labels = recommendedLabels(labelProps);
     this.selectorLabels = selectorLabels(labelProps);
@@ -125,17 +131,14 @@ export abstract class WorkloadBase extends Construct {
     this.sidecarSpecs = [...(props.sidecars ?? [])];
     this.initSpecs = [...(props.initContainers ?? [])];
     this.podVolumes = [...(props.volumes ?? [])];
-    (props.configMaps ?? []).forEach((cm, i) => this.createConfigMap(cm, `configMaps[${i}]`));
-
-    if (props.serviceAccount) {
-      const saName = props.serviceAccount.name ?? this.name;
-      checkDnsSubdomain(this, 'serviceAccount.name', saName);
-      this.serviceAccount = new k8s.KubeServiceAccount(this, 'service-account', {
-        metadata: { name: saName, labels: this.labels }, automountServiceAccountToken: props.serviceAccount.automountToken ?? false,
-      });
-    }
+    this.podVolumes.forEach((v, i) => v.check(this, `volumes[${i}]`));
     this.automountToken = props.serviceAccount?.automountToken ?? false;
     this.node.addValidation({ validate: () => this.validatePod() });
+  }
+
+  /** The ServiceAccount, when created. */
+  public get serviceAccount(): k8s.KubeServiceAccount | undefined {
+    return this.sa;
   }
 
   /** Every named port of the pod (main container and sidecars). */
@@ -170,12 +173,14 @@ export abstract class WorkloadBase extends Construct {
 
   /** Adds a pod volume. */
   public addVolume(volume: AppVolume): void {
+    volume.check(this, 'addVolume(volume)');
     this.podVolumes.push(volume);
   }
 
   /** Adds an env var to a container (the main one by default). */
   public addEnv(name: string, value: EnvValue, container: string = this.pod.container.name): void {
     this.requireContainer('addEnv(container)', container);
+    checkEnv(this, 'addEnv', { [name]: value });
     (this.addedEnv[container] ??= {})[name] = value;
   }
 
@@ -198,6 +203,7 @@ export abstract class WorkloadBase extends Construct {
       `must name a ConfigMap of this app (known: ${this.configs.map(c => c.spec.name).join(', ') || 'none'})`);
     checkFileName(this, 'addConfigFile(fileName)', fileName);
     entry!.files[fileName] = content;
+    checkConfigMapSize(this, `addConfigFile(${configMap})`, entry!.files);
   }
 
   /**
@@ -243,6 +249,32 @@ export abstract class WorkloadBase extends Construct {
     const port = this.ports.find(p => p.name === portName);
     check(port !== undefined, this, 'port name', portName, `must name a container port (known: ${this.ports.map(p => p.name).join(', ')})`);
     return port!.port;
+  }
+
+  /**
+   * Creates the ConfigMaps and the ServiceAccount given in props; subclasses call it once, where
+   * these objects belong in the output (after their Services).
+   */
+  protected createPodObjects(props: WorkloadProps): void {
+    (props.configMaps ?? []).forEach((cm, i) => this.createConfigMap(cm, `configMaps[${i}]`));
+
+    if (props.serviceAccount) {
+      const saName = props.serviceAccount.name ?? this.name;
+      checkDnsSubdomain(this, 'serviceAccount.name', saName);
+      this.sa = new k8s.KubeServiceAccount(this, 'service-account', {
+        metadata: { name: saName, labels: this.labels }, automountServiceAccountToken: props.serviceAccount.automountToken ?? false,
+      });
+    }
+  }
+
+  /** Mounts an existing or created PersistentVolumeClaim as the pod volume `name` (before the props' volumes). */
+  protected addClaimVolume(name: string, claimName: string): void {
+    this.claimVolumes.push(AppVolume.persistentVolumeClaim(name, claimName));
+  }
+
+  /** Claims the kind and name of every object made so far; subclasses call it at the end of their constructor. */
+  protected claimObjectNames(): void {
+    claimObjectNames(this, 'name', this.name);
   }
 
   /** Claim template names that mounts may refer to (StatefulSets). */
@@ -314,12 +346,12 @@ export abstract class WorkloadBase extends Construct {
       container: { ...this.pod.container, volumeMounts: [...autoMounts, ...(this.pod.container.volumeMounts ?? [])] },
       sidecars: this.sidecarSpecs,
       initContainers: this.initSpecs,
-      volumes: [...this.configs.map(c => AppVolume.configMap(c.spec.name, c.object.name, { defaultMode: c.spec.defaultMode })), ...this.podVolumes],
+      volumes: [...this.configs.map(c => AppVolume.configMap(c.spec.name, c.object.name, { defaultMode: c.spec.defaultMode })), ...this.claimVolumes, ...this.podVolumes],
       labels: this.labels,
       selector: this.selectorLabels,
       claimNames: this.claimTemplateNames,
       annotations: Object.keys(checksum).length ? { [CONFIG_HASH_ANNOTATION]: contentHash(checksum) } : {},
-      serviceAccountName: this.serviceAccount?.name,
+      serviceAccountName: this.sa?.name,
       automountToken: this.automountToken,
       addedEnv: this.addedEnv,
       addedMounts: this.addedMounts,
@@ -340,6 +372,7 @@ export abstract class WorkloadBase extends Construct {
     checkDnsSubdomain(this, `${prop} object name`, `${this.name}-${cm.name}`);
     check(!this.configs.some(c => c.spec.name === cm.name), this, `${prop}.name`, cm.name, 'must be unique, but appears more than once');
     for (const file of Object.keys(cm.files)) checkFileName(this, `${prop}.files`, file);
+    checkConfigMapSize(this, `${prop}.files`, cm.files);
     if (cm.mountPath !== undefined) checkAbsolutePath(this, `${prop}.mountPath`, cm.mountPath);
     const files = { ...cm.files };
     const object = new k8s.KubeConfigMap(this, `config-${cm.name}`, {
@@ -347,6 +380,7 @@ export abstract class WorkloadBase extends Construct {
       data: Lazy.any({ produce: () => ({ ...files }) }),
     });
     this.configs.push({ spec: cm, files, object });
+    this.claimObjectNames();
     return object;
   }
 
@@ -363,6 +397,29 @@ export abstract class WorkloadBase extends Construct {
 }
 
 function checkFileName(scope: Construct, prop: string, file: string): void {
-  check(/^[-._a-zA-Z0-9]+$/.test(file) && file.length <= 253, scope, prop, file,
-    "file names must consist of letters, digits, '-', '_' or '.' (at most 253 characters)");
+  const rule = configMapKey(file);
+  checkRule(scope, prop, file, rule === undefined ? undefined : `a file name of a ConfigMap (its key) ${rule}`);
+}
+
+function checkConfigMapSize(scope: Construct, prop: string, files: Readonly<Record<string, string>>): void {
+  let bytes = 0;
+  for (const content of Object.values(files)) bytes += Buffer.byteLength(content);
+  check(bytes <= MAX_CONFIG_MAP_BYTES, scope, prop, new ShownValue(`(${Object.keys(files).length} files, ${bytes} bytes)`),
+    `must hold at most ${MAX_CONFIG_MAP_BYTES} bytes (1 MiB) together: the API server rejects a larger ConfigMap; mount large files from a volume instead`);
+}
+
+/** The recommended-label props become label values: each must be one (the version is made one, but must fit). */
+function checkIdentityLabels(scope: Construct, props: AppIdentityProps): void {
+  for (const prop of ['appName', 'instance', 'component', 'partOf'] as const) {
+    const value = props[prop];
+    if (value !== undefined) checkRule(scope, prop, value, ruleOfLabel(value));
+  }
+  const version = props.version;
+  check(version === undefined || version.length <= MAX_LABEL_LENGTH, scope, 'version', version,
+    `must be at most ${MAX_LABEL_LENGTH} characters: it is the label app.kubernetes.io/version`);
+}
+
+function ruleOfLabel(value: string): string | undefined {
+  const rule = typeof value === 'string' ? labelValue(value) : 'must be a string';
+  return rule === undefined ? undefined : `is a label value, which ${rule}`;
 }

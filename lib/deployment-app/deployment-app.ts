@@ -4,7 +4,6 @@ import { checkInteger } from '../common/checks';
 import { Endpoint } from '../common/endpoint';
 import { check } from '../common/errors';
 import { claimSpec, isSingleAttach } from '../common/storage';
-import { AppVolume } from '../common/volume';
 import { ClientServiceOptions, WorkloadBase, WorkloadProps } from '../common/workload-base';
 
 /** Horizontal autoscaling on CPU utilisation. */
@@ -76,9 +75,10 @@ export class DeploymentApp extends WorkloadBase {
           spec: claimSpec(c),
         });
       }
-      this.addVolume(AppVolume.persistentVolumeClaim(c.name, c.existingClaim ?? `${this.name}-${c.name}`));
+      this.addClaimVolume(c.name, c.existingClaim ?? `${this.name}-${c.name}`);
     }
     this.claims = createdClaims;
+    this.createPodObjects(props);
     this.checkPod();
 
     this.deployment = new k8s.KubeDeployment(this, 'deployment', {
@@ -112,6 +112,7 @@ export class DeploymentApp extends WorkloadBase {
         },
       });
     }
+    this.claimObjectNames();
   }
 
   /** Endpoint of the app's Service on a named container port. */

@@ -12,6 +12,10 @@ import { PropPathMap, withOuterProps } from '../common/prop-paths';
 import { checkSecretRef, RequiredSecretKey, SecretKeyRef } from '../common/secret';
 import { checkStorage } from '../common/storage';
 import { AppVolume } from '../common/volume';
+import { Credentials } from '../credentials/credentials';
+import { MYSQL_CREDENTIAL_SHAPES } from '../credentials/presets';
+import { CredentialSource } from '../credentials/source';
+import { CredentialKey, ExternalSecretKey, GeneratedSecretKey } from '../credentials/types';
 import { StatefulApp } from '../stateful-app/stateful-app';
 import { checkMySQLConfig, replicationConfigFiles, ReplicationMode } from './config-files';
 import { MySQLEngine, MySQLVersion } from './engine';
@@ -42,7 +46,8 @@ const PROP_PATHS: PropPathMap = [
 /**
  * A replicated MySQL or MariaDB cluster on a StatefulSet: ordinal 0 is the primary, every other
  * member a read-only replica that clones ordinal - 1 with the backup tool and then replicates from
- * the primary. Credentials come from a Secret, by reference only.
+ * the primary. Credentials come from a Secret, by reference only; that Secret is made in the
+ * cluster by the namespace's SecretGenerator Job unless `credentials` says otherwise.
  *
  * Consumers use the handles ({@link endpoint}, {@link readEndpoint}, {@link databaseName}, {@link password},
  * {@link rootPassword}), never names they rebuild themselves.
@@ -68,6 +73,8 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
   public readonly networkPolicy?: k8s.KubeNetworkPolicy;
   /** The engine family, for consumers that pick a driver. */
   public readonly engineFamily: DatabaseEngineFamily;
+  /** The credentials Secret `secretName`, with the source chosen for it (`credentials`). */
+  public readonly credentials: Credentials;
 
   private readonly appDatabase?: { readonly name: string; readonly user: string; readonly password: SecretKeyRef };
 
@@ -245,10 +252,29 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
       terminationGracePeriodSeconds: 60,
       clusterDomain: props.clusterDomain,
     }));
-    this.app.describeSecret(this.rootPassword, 'password of the MySQL user root');
-    this.app.describeSecret(this.replicationPassword, `password of the replication user ${this.replicationUser}`);
-    if (this.appDatabase) this.app.describeSecret(this.appDatabase.password, `password of the application user ${this.appDatabase.user}`);
-    if (exporterPassword) this.app.describeSecret(exporterPassword, `password of the metrics user ${EXPORTER_USER}`);
+    const described: Array<[SecretKeyRef, string, string]> = [
+      [this.rootPassword, MYSQL_SECRET_KEYS.rootPassword, 'password of the MySQL user root'],
+      [this.replicationPassword, MYSQL_SECRET_KEYS.replicationPassword, `password of the replication user ${this.replicationUser}`],
+      ...this.appDatabase ? [[this.appDatabase.password, MYSQL_SECRET_KEYS.userPassword, `password of the application user ${this.appDatabase.user}`] as [SecretKeyRef, string, string]] : [],
+      ...exporterPassword ? [[exporterPassword, MYSQL_SECRET_KEYS.exporterPassword, `password of the metrics user ${EXPORTER_USER}`] as [SecretKeyRef, string, string]] : [],
+    ];
+    const keys: Record<string, CredentialKey> = {};
+    for (const [ref, preset, purpose] of described) {
+      this.app.describeSecret(ref, purpose);
+      // A database.password in another Secret is not this construct's to make: it stays required.
+      if (ref.secretName === secretName) keys[ref.key] = { shape: MYSQL_CREDENTIAL_SHAPES[preset], purpose, usedBy: [this.app.node.path] };
+    }
+    const source = props.credentials ?? CredentialSource.generated();
+    check(source instanceof CredentialSource, this, 'credentials', '(not shown)',
+      'must be a CredentialSource: CredentialSource.existing(), generated() or external({...})');
+    // Members need no wait: a container whose env reads a missing Secret is not created, and the
+    // kubelet retries it until the Secret exists (docs/credentials.md), so no server ever starts
+    // without its passwords, and the pods are the same whatever the source.
+    this.credentials = withOuterProps(this, [[`sources.${secretName}`, 'credentials']], () => new Credentials(this, 'credentials', {
+      secrets: [{ secretName, keys }],
+      sources: { [secretName]: source },
+      namespace: this.app.namespace,
+    }));
 
     this.readService = this.app.clientService!;
     if (props.networkPolicy ?? true) this.networkPolicy = this.createNetworkPolicy(name, props.exporter !== undefined);
@@ -271,9 +297,23 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
     return this.requireDatabase().password;
   }
 
-  /** Every Secret key the members read, with what it is for. */
+  /**
+   * Every Secret key the members read that someone else must create: every key of `secretName`
+   * when `credentials` is `existing`, and a `database.password` of another Secret.
+   */
   public get requiredSecrets(): RequiredSecretKey[] {
-    return this.app.requiredSecrets;
+    const made = new Set([...this.generatedSecrets, ...this.externalSecrets].map(k => `${k.secretName}/${k.key}`));
+    return this.app.requiredSecrets.filter(k => !made.has(`${k.secretName}/${k.key}`));
+  }
+
+  /** Keys the namespace's SecretGenerator Job creates (`credentials` generated, the default). */
+  public get generatedSecrets(): GeneratedSecretKey[] {
+    return this.credentials.generatedSecrets;
+  }
+
+  /** Keys an ExternalSecret fills (`credentials` external). */
+  public get externalSecrets(): ExternalSecretKey[] {
+    return this.credentials.externalSecrets;
   }
 
   private requireDatabase(): { readonly name: string; readonly user: string; readonly password: SecretKeyRef } {

@@ -2,6 +2,7 @@ import { Resources } from '../common/container';
 import { PodOptions } from '../common/placement';
 import { AntiAffinity, PodSecurity } from '../common/pod';
 import { SecretKeyRef } from '../common/secret';
+import type { CredentialSource } from '../credentials/source';
 import { StorageOptions } from '../common/storage';
 import { DisruptionBudgetOptions } from '../common/workload-base';
 import { StatefulSetUpdateStrategy } from '../stateful-app/update-strategy';
@@ -72,6 +73,16 @@ export interface MySQLReplicationProps extends PodOptions {
    * @default `<name>-credentials`
    */
   readonly secretName?: string;
+  /**
+   * Who makes the Secret `secretName` with the keys the members read: `CredentialSource.generated()`
+   * (the namespace's SecretGenerator Job creates it once in the cluster; see `generatedSecrets`),
+   * `CredentialSource.existing()` (you create it first; see `requiredSecrets`) or
+   * `CredentialSource.external({...})` (an ExternalSecret fills it; see `externalSecrets`). The
+   * members' pods are the same whatever the source. A `database.password` in another Secret is
+   * always `existing`.
+   * @default CredentialSource.generated() - made in the cluster, once, never changed
+   */
+  readonly credentials?: CredentialSource;
   /** Replication user (granted only REPLICATION SLAVE and REPLICATION CLIENT). @default 'replicator' */
   readonly replicationUser?: string;
   /** Application database and user to create on first start. @default - none */

@@ -1,11 +1,12 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { KUBERNETES_VERSION_CONTEXT } from '../common/app-validation';
 import { checkDnsLabel, checkInteger } from '../common/checks';
 import { Endpoint } from '../common/endpoint';
 import { check } from '../common/errors';
 import { claimSpec } from '../common/storage';
-import { AppVolume } from '../common/volume';
 import { WorkloadBase } from '../common/workload-base';
+import { atLeast, kubernetesVersion } from '../validation/versions';
 import { StatefulAppProps } from './props';
 import { StatefulSetUpdateStrategy } from './update-strategy';
 
@@ -72,9 +73,8 @@ export class StatefulApp extends WorkloadBase {
     this.claimTemplates = templates.map(c => c.name);
     this.declareClaimTemplates(this.claimTemplates);
     for (const c of this.volumeClaims.filter(cl => cl.existingClaim !== undefined)) {
-      this.addVolume(AppVolume.persistentVolumeClaim(c.name, c.existingClaim!));
+      this.addClaimVolume(c.name, c.existingClaim!);
     }
-    this.checkPod();
 
     const serviceName = props.headlessService?.name ?? this.name;
     checkDnsLabel(this, 'headlessService.name', serviceName);
@@ -90,6 +90,8 @@ export class StatefulApp extends WorkloadBase {
     if (props.clientService) {
       this.clientService = this.createService('client', 'clientService', `${this.name}-client`, props.clientService);
     }
+    this.createPodObjects(props);
+    this.checkPod();
 
     const retention = props.claimRetentionPolicy ?? {};
     this.statefulSet = new k8s.KubeStatefulSet(this, 'statefulset', {
@@ -115,6 +117,7 @@ export class StatefulApp extends WorkloadBase {
     });
 
     this.disruptionBudget = this.createDisruptionBudget(props.disruptionBudget, this.replicas);
+    this.claimObjectNames();
   }
 
   /** Name of the headless Service. */
@@ -149,6 +152,13 @@ export class StatefulApp extends WorkloadBase {
   private checkStrategy(strategy: StatefulSetUpdateStrategy): void {
     const { partition, maxUnavailable } = strategy.options;
     if (partition !== undefined) checkInteger(this, 'updateStrategy.partition', partition, 0, this.replicas);
+    if (maxUnavailable !== undefined) {
+      const version = kubernetesVersion(this.node.tryGetContext(KUBERNETES_VERSION_CONTEXT));
+      check(atLeast(version, '1.36'), this, 'updateStrategy.maxUnavailable', maxUnavailable,
+        `is an alpha field in Kubernetes ${version} (feature gate MaxUnavailableStatefulSet, beta and on by default from 1.35): `
+        + 'a server with default feature gates silently drops it and updates one pod at a time; leave it unset, '
+        + `or set the context ${KUBERNETES_VERSION_CONTEXT} to 1.36 for a newer cluster`);
+    }
     if (typeof maxUnavailable === 'number') checkInteger(this, 'updateStrategy.maxUnavailable', maxUnavailable, 1);
     if (typeof maxUnavailable === 'string') {
       check(/^([1-9]\d?|100)%$/.test(maxUnavailable), this, 'updateStrategy.maxUnavailable', maxUnavailable,

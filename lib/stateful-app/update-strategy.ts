@@ -9,7 +9,9 @@ export interface RollingUpdateOptions {
   readonly partition?: number;
   /**
    * Pods that may be unavailable at once during the update: a number or a percentage such as
-   * `"25%"`. Needs the `MaxUnavailableStatefulSet` feature gate; clusters without it update one by one.
+   * `"25%"`. Only for Kubernetes 1.35 and newer (feature gate `MaxUnavailableStatefulSet`, beta and on
+   * by default from 1.35; alpha before, and dropped by a server with default gates): rejected unless
+   * the context `cdk8s-stateful:kubernetesVersion` is `1.36`.
    * @default - Kubernetes default (1)
    */
   readonly maxUnavailable?: number | string;

@@ -1,11 +1,5 @@
 import type { Format } from 'ajv';
-
-/**
- * The Kubernetes resource quantity grammar (`k8s.io/apimachinery/pkg/api/resource`): a signed
- * decimal number followed by a binary-SI suffix (`Ki`…`Ei`), a decimal-SI suffix (`m`, `k`, `M`…`E`)
- * or a decimal exponent (`e3`, `E-2`), e.g. `500m`, `1.5Gi`, `10`, `1e3`.
- */
-const QUANTITY_PATTERN = /^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[mkMGTPE]|[eE][+-]?\d+)?$/;
+import { parseQuantity } from '../rules';
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
@@ -23,5 +17,6 @@ export const K8S_FORMATS: Record<string, Format> = {
   'double': true,
   'byte': { type: 'string', validate: (s: string) => BASE64.test(s) },
   'date-time': { type: 'string', validate: (s: string) => RFC3339.test(s) },
-  'quantity': { type: 'string', validate: (s: string) => QUANTITY_PATTERN.test(s) },
+  // As the server's decoder parses quantities (`lib/rules/quantity.ts`): white space around is trimmed, `u` and `n` are suffixes.
+  'quantity': { type: 'string', validate: (s: string) => parseQuantity(s) !== undefined },
 };

@@ -22,7 +22,7 @@ export function readManifests(files: readonly string[]): Manifests {
     parseAllDocuments(fs.readFileSync(file, 'utf-8')).forEach((doc, i) => {
       const object = `document ${i + 1}`;
       if (doc.errors.length > 0) {
-        problems.push(...doc.errors.map(e => ({ rule: 'yaml/parse', object, path: '', message: e.message, file })));
+        problems.push(...doc.errors.map(e => ({ rule: 'yaml/parse', severity: 'error' as const, object, path: '', message: e.message, file })));
         return;
       }
       const obj = doc.toJS();
@@ -30,7 +30,7 @@ export function readManifests(files: readonly string[]): Manifests {
         return;
       }
       if (typeof obj !== 'object' || Array.isArray(obj)) {
-        problems.push({ rule: 'yaml/document', object, path: '', message: `document is ${Array.isArray(obj) ? 'a sequence' : `a ${typeof obj}`}, not a Kubernetes object`, file });
+        problems.push({ rule: 'yaml/document', severity: 'error' as const, object, path: '', message: `document is ${Array.isArray(obj) ? 'a sequence' : `a ${typeof obj}`}, not a Kubernetes object`, file });
         return;
       }
       objects.push(obj);

@@ -2,6 +2,12 @@
 export interface ValidationProblem {
   /** Rule id, e.g. `schema/unknown-field` or `statefulset/service-name`. */
   readonly rule: string;
+  /**
+   * `error`: the API server (or a controller) would reject the object, or it breaks a rule of this
+   * library; `warning`: it is accepted, but not as written (an alpha field a server with default
+   * feature gates drops, a fraction of a byte).
+   */
+  readonly severity: 'error' | 'warning';
   /** The object, e.g. `StatefulSet/mysql (ns default)`. */
   readonly object: string;
   /** JSON pointer into the object, e.g. `/spec/template/spec/containers/0/image`. */
@@ -22,6 +28,8 @@ export interface Finding {
   readonly path: string;
   /** What is wrong. */
   readonly message: string;
+  /** A warning, not an error. */
+  readonly warning?: true;
 }
 
 /** A JSON pointer (RFC 6901) made of `segments`, e.g. `pointer('metadata', 'labels', 'a/b')` is `/metadata/labels/a~1b`. */
@@ -39,9 +47,9 @@ function escapeSegment(segment: string | number): string {
   return s.includes('~') || s.includes('/') ? s.replace(/~/g, '~0').replace(/\//g, '~1') : s;
 }
 
-/** One line per problem: `file: object path: [rule] message` (no `file: ` when unknown). */
+/** One line per problem: `file: object path: [rule] message` (no `file: ` when unknown; `warning [rule]` for warnings). */
 export function formatProblems(problems: readonly ValidationProblem[]): string {
   return problems
-    .map(p => `${p.file ? `${p.file}: ` : ''}${p.object} ${p.path || '/'}: [${p.rule}] ${p.message}`)
+    .map(p => `${p.file ? `${p.file}: ` : ''}${p.object} ${p.path || '/'}: ${p.severity === 'warning' ? 'warning ' : ''}[${p.rule}] ${p.message}`)
     .join('\n');
 }

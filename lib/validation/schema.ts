@@ -1,8 +1,10 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { DEFINITIONS_ID, Definitions, KUBERNETES_VERSION, loadDefinitions } from './definitions';
+import { CUSTOM_RESOURCES } from './custom-resources';
+import { Definitions, definitionsId, loadDefinitions } from './definitions';
 import { FastCheck, FastSchemaCompiler } from './fast-schema';
 import { K8S_FORMATS } from './formats';
 import { Finding, pointer } from './problem';
+import { KUBERNETES_VERSIONS, KubernetesVersion } from './versions';
 
 /** Rule ids for the ajv keywords that have a name of their own. */
 const RULE_BY_KEYWORD: Record<string, string> = {
@@ -35,13 +37,14 @@ interface KindValidators {
   verbose: ValidateFunction | undefined;
 }
 
-/** Module-level cache: the definitions are read, and each kind compiled, once per process. */
-let validator: Validator | undefined;
+/** Module-level cache by version: the definitions are read, and each kind compiled, once per process. */
+const validators = new Map<KubernetesVersion, Validator>();
 
 /**
- * Validates one object against the Kubernetes 1.28 definition of its apiVersion and kind:
+ * Validates one object against the definition of its apiVersion and kind in Kubernetes `version`:
  * unknown fields, wrong types, missing required fields and bad formats are findings, and so is an
- * apiVersion/kind pair the API does not have. The definitions are loaded on first call and each
+ * apiVersion/kind pair the API does not have. A field or kind that another supported version has
+ * is reported with the versions that have it. The definitions are loaded on first call and each
  * kind is compiled once, on first use.
  *
  * Each object is first checked by a yes/no check that stops at the first error (a
@@ -49,7 +52,7 @@ let validator: Validator | undefined;
  * Only an object that fails it is validated by ajv with `allErrors`, which finds every error: the
  * findings are ajv's and complete, while valid objects, the usual case, take the fast path.
  */
-export function addSchemaFindings(obj: any, findings: Finding[]): void {
+export function addSchemaFindings(obj: any, version: KubernetesVersion, findings: Finding[]): void {
   if (typeof obj.apiVersion !== 'string' || obj.apiVersion === '' || typeof obj.kind !== 'string' || obj.kind === '') {
     for (const field of ['apiVersion', 'kind']) {
       if (typeof obj[field] !== 'string' || obj[field] === '') {
@@ -58,47 +61,93 @@ export function addSchemaFindings(obj: any, findings: Finding[]): void {
     }
     return;
   }
-  const validators = validatorsFor(obj.apiVersion, obj.kind);
-  if (!validators) {
-    const known = validatorState().definitions.apiVersionsByKind.get(obj.kind);
+  const state = validatorState(version);
+  const kindValidators = validatorsFor(state, obj.apiVersion, obj.kind);
+  if (!kindValidators && CUSTOM_RESOURCES.has(`${obj.apiVersion} ${obj.kind}`)) return;
+  if (!kindValidators) {
+    const known = state.definitions.apiVersionsByKind.get(obj.kind);
     const hint = known ? ` (it has ${obj.kind} in ${known.join(', ')})` : '';
+    const elsewhere = versionsWith(version, other => other.definitions.byApiVersionKind.has(`${obj.apiVersion} ${obj.kind}`));
     findings.push({
       obj,
       rule: 'schema/unknown-kind',
       path: pointer('kind'),
-      message: `Kubernetes ${KUBERNETES_VERSION} has no kind ${obj.kind} in apiVersion ${obj.apiVersion}${hint}`,
+      message: `Kubernetes ${version} has no kind ${obj.kind} in apiVersion ${obj.apiVersion}${elsewhere ? `: ${elsewhere}` : ''}${hint}`,
     });
     return;
   }
-  if (validators.fast(obj)) {
+  if (kindValidators.fast(obj)) {
     return;
   }
-  const verbose = verboseValidator(validators);
+  const verbose = verboseValidator(state, kindValidators);
   if (!verbose(obj)) {
     for (const error of verbose.errors ?? []) {
-      findings.push(toFinding(obj, error));
+      findings.push(toFinding(obj, error, state));
     }
   }
 }
 
-function validatorState(): Validator {
-  if (!validator) {
-    const definitions = loadDefinitions();
+function validatorState(version: KubernetesVersion): Validator {
+  let state = validators.get(version);
+  if (!state) {
+    const definitions = loadDefinitions(version);
     const fast = new FastSchemaCompiler(definitions.document.definitions, K8S_FORMATS);
-    validator = { definitions, fast, firstError: undefined, verbose: undefined, byKind: new Map() };
+    state = { definitions, fast, firstError: undefined, verbose: undefined, byKind: new Map() };
+    validators.set(version, state);
   }
-  return validator;
+  return state;
 }
 
-function validatorsFor(apiVersion: string, kind: string): KindValidators | undefined {
-  const state = validatorState();
+/**
+ * `added in 1.31`, `removed after 1.31` or `only in 1.31`: the other supported versions for which
+ * `has` holds, said from the point of view of `version` (for which it does not); undefined if none.
+ */
+function versionsWith(version: KubernetesVersion, has: (state: Validator) => boolean): string | undefined {
+  const index = KUBERNETES_VERSIONS.indexOf(version);
+  const newer = KUBERNETES_VERSIONS.slice(index + 1).filter(v => has(validatorState(v)));
+  const older = KUBERNETES_VERSIONS.slice(0, index).filter(v => has(validatorState(v)));
+  if (newer.length > 0) {
+    return `unknown in Kubernetes ${version}, added in ${newer[0]}`;
+  }
+  if (older.length > 0) {
+    return `unknown in Kubernetes ${version}, removed after ${older[older.length - 1]}`;
+  }
+  return undefined;
+}
+
+/** Whether the definitions of `state` know the field at `segments` (JSON pointer segments) of an object of this apiVersion and kind. */
+function knowsField(state: Validator, apiVersion: string, kind: string, segments: readonly string[]): boolean {
+  const name = state.definitions.byApiVersionKind.get(`${apiVersion} ${kind}`);
+  const definitions = state.definitions.document.definitions;
+  let schema: any = name ? definitions[name] : undefined;
+  for (const segment of segments) {
+    while (schema?.$ref) {
+      schema = definitions[String(schema.$ref).slice('#/definitions/'.length)];
+    }
+    if (!schema) {
+      return false;
+    }
+    if (schema.items && /^\d+$/.test(segment)) {
+      schema = schema.items;
+    } else if (schema.properties && Object.prototype.hasOwnProperty.call(schema.properties, segment)) {
+      schema = schema.properties[segment];
+    } else if (typeof schema.additionalProperties === 'object') {
+      schema = schema.additionalProperties;
+    } else {
+      return false;
+    }
+  }
+  return schema !== undefined;
+}
+
+function validatorsFor(state: Validator, apiVersion: string, kind: string): KindValidators | undefined {
   let validators = state.byKind.get(apiVersion)?.get(kind);
   if (!validators) {
     const name = state.definitions.byApiVersionKind.get(`${apiVersion} ${kind}`);
     if (!name) {
       return undefined;
     }
-    const ref = `${DEFINITIONS_ID}#/definitions/${name}`;
+    const ref = `${definitionsId(state.definitions.version)}#/definitions/${name}`;
     validators = { ref, fast: state.fast.compile(name) ?? firstErrorValidator(state, ref), verbose: undefined };
     let byKind = state.byKind.get(apiVersion);
     if (!byKind) {
@@ -119,9 +168,8 @@ function firstErrorValidator(state: Validator, ref: string): FastCheck {
   return data => validate(data) as boolean;
 }
 
-function verboseValidator(validators: KindValidators): ValidateFunction {
+function verboseValidator(state: Validator, validators: KindValidators): ValidateFunction {
   if (!validators.verbose) {
-    const state = validatorState();
     if (!state.verbose) {
       state.verbose = newAjv(state.definitions, { allErrors: true, verbose: true });
     }
@@ -137,24 +185,25 @@ function newAjv(definitions: Definitions, options: { allErrors: boolean; verbose
   return ajv;
 }
 
-function toFinding(obj: any, error: ErrorObject): Finding {
+function toFinding(obj: any, error: ErrorObject, state: Validator): Finding {
   const rule = RULE_BY_KEYWORD[error.keyword] ?? `schema/${error.keyword}`;
   switch (error.keyword) {
     case 'additionalProperties': {
       const field: string = error.params.additionalProperty;
+      const path = error.instancePath + pointer(field);
+      const segments = path.split('/').slice(1).map(s => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+      const elsewhere = versionsWith(state.definitions.version, other => knowsField(other, obj.apiVersion, obj.kind, segments));
+      if (elsewhere) {
+        return { obj, rule, path, message: `field "${field}" is ${elsewhere}` };
+      }
       const known = Object.keys(error.parentSchema?.properties ?? {});
       const suggestion = closest(field, known);
-      return {
-        obj,
-        rule,
-        path: error.instancePath + pointer(field),
-        message: `unknown field "${field}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
-      };
+      return { obj, rule, path, message: `unknown field "${field}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}` };
     }
     case 'required':
       return { obj, rule, path: error.instancePath + pointer(error.params.missingProperty), message: `missing required field "${error.params.missingProperty}"` };
     case 'type':
-      return { obj, rule, path: error.instancePath, message: `expected ${String(error.params.type).split(',').join(' or ')}, got ${typeName(error.data)} ${JSON.stringify(error.data)}` };
+      return { obj, rule, path: error.instancePath, message: `expected ${String(error.params.type).split(',').filter(t => t !== 'null').join(' or ')}, got ${typeName(error.data)} ${JSON.stringify(error.data)}` };
     case 'format':
       return { obj, rule, path: error.instancePath, message: `${JSON.stringify(error.data)} is not a valid ${error.params.format}` };
     case 'enum':

@@ -1,40 +1,74 @@
+import { addApiServerFindings } from './api-server';
 import { Manifests } from './manifests';
 import { describeObject } from './objects';
 import { Finding, ValidationProblem } from './problem';
 import { addRuleFindings } from './rules';
 import { addSchemaFindings } from './schema';
+import { KubernetesVersion, kubernetesVersion } from './versions';
+
+/** Options of every validation function. */
+export interface ValidationOptions {
+  /**
+   * The Kubernetes release to validate against: its schema (fields, types, kinds) and its API
+   * server's rules.
+   *
+   * @default '1.28'
+   */
+  readonly kubernetesVersion?: KubernetesVersion;
+}
 
 /** Options of {@link validateObjects}. */
-export interface ValidateObjectsOptions {
+export interface ValidateObjectsOptions extends ValidationOptions {
   /** The file an object comes from, copied into its problems. */
   readonly file?: (obj: any) => string | undefined;
 }
 
 /**
- * Validates all objects of one output (e.g. every chart of an app) against the Kubernetes 1.28
- * schema, strictly (unknown fields, wrong types, unknown kinds), and against the cross-object
- * rules in `rules/` (names and labels, selectors, StatefulSet services, volume mounts, literal
- * secrets, ReadWriteOnce claims under Deployments, namespaces of references).
+ * Validates all objects of one output (e.g. every chart of an app) against the schema of
+ * Kubernetes `options.kubernetesVersion`, strictly (unknown fields, wrong types, unknown kinds),
+ * against the rules its API server applies to each object and to the Pods, PersistentVolumeClaims
+ * and ReplicaSets that controllers create from them (`api-server/`), and against the cross-object
+ * rules in `rules/` (selectors, StatefulSet services, volume mounts, literal secrets, ReadWriteOnce
+ * claims under Deployments, namespaces of references, duplicates).
  *
- * @returns the problems, schema problems first; empty when all is well.
+ * An API-server finding at a path where the schema already found a problem is left out: one
+ * problem per mistake.
+ *
+ * @returns the problems (errors and warnings), schema problems first; empty when all is well.
  */
 export function validateObjects(objects: readonly any[], options: ValidateObjectsOptions = {}): ValidationProblem[] {
+  const version = kubernetesVersion(options.kubernetesVersion);
   const findings: Finding[] = [];
   let notObjects = 0;
   for (let i = 0; i < objects.length; i++) {
     const obj = objects[i];
     if (isObject(obj)) {
-      addSchemaFindings(obj, findings);
+      addSchemaFindings(obj, version, findings);
     } else {
       notObjects++;
       findings.push({ obj, rule: 'schema/type', path: '', message: `expected a Kubernetes object, got ${JSON.stringify(obj)}` });
     }
   }
-  addRuleFindings(notObjects === 0 ? objects : objects.filter(isObject), findings);
-  return findings.map(({ obj, rule, path, message }) => {
+  const schemaFindings = findings.length;
+  const valid = notObjects === 0 ? objects : objects.filter(isObject);
+  addApiServerFindings(valid, version, findings);
+  addRuleFindings(valid, findings);
+  const kept = schemaFindings === 0 ? findings : withoutRepeats(findings, schemaFindings);
+  return kept.map(({ obj, rule, path, message, warning }) => {
     const file = options.file?.(obj);
-    return { rule, object: describeObject(obj), path, message, ...file ? { file } : {} };
+    return { rule, severity: warning ? 'warning' : 'error', object: describeObject(obj), path, message, ...file ? { file } : {} };
   });
+}
+
+/** `findings` without the ones after the first `schemaFindings` at an object and path (or below it) where the schema found a problem. */
+function withoutRepeats(findings: readonly Finding[], schemaFindings: number): Finding[] {
+  const paths = new Map<any, string[]>();
+  for (let i = 0; i < schemaFindings; i++) {
+    const { obj, path } = findings[i];
+    paths.set(obj, [...paths.get(obj) ?? [], path]);
+  }
+  return findings.filter((f, i) => i < schemaFindings
+    || !(paths.get(f.obj) ?? []).some(p => f.path === p || f.path.startsWith(p + '/')));
 }
 
 function isObject(obj: unknown): boolean {
@@ -42,6 +76,6 @@ function isObject(obj: unknown): boolean {
 }
 
 /** Problems of parsed manifest files, theirs ({@link Manifests.problems}) and their objects', each naming its file. */
-export function validateManifests(manifests: Manifests): ValidationProblem[] {
-  return [...manifests.problems, ...validateObjects(manifests.objects, { file: obj => manifests.fileOf.get(obj) })];
+export function validateManifests(manifests: Manifests, options: ValidationOptions = {}): ValidationProblem[] {
+  return [...manifests.problems, ...validateObjects(manifests.objects, { ...options, file: obj => manifests.fileOf.get(obj) })];
 }

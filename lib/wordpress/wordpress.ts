@@ -296,7 +296,20 @@ export class WordPress extends Construct {
    * the database's (built-in), WordPress's and the install Job's. Create them before applying.
    */
   public get requiredSecrets(): RequiredSecretKey[] {
-    return mergeRequiredSecrets([...this.bound.requiredSecrets, ...this.app.requiredSecrets, ...this.installSecrets]);
+    const made = this.madeByDatabase();
+    return mergeRequiredSecrets([...this.bound.requiredSecrets, ...this.app.requiredSecrets, ...this.installSecrets])
+      .filter(k => !made.has(`${k.secretName}/${k.key}`));
+  }
+
+  /**
+   * Keys that the database makes in the cluster itself (a MySQLReplication's generated or external
+   * credentials), when they land in this namespace: nobody has to create them.
+   */
+  private madeByDatabase(): Set<string> {
+    const db = this.database as Partial<Record<'generatedSecrets' | 'externalSecrets', ReadonlyArray<{ secretName: string; key: string }>>>;
+    const sameNamespace = !Construct.isConstruct(this.database) || Chart.of(this.database).namespace === this.namespace;
+    if (!sameNamespace) return new Set();
+    return new Set([...db.generatedSecrets ?? [], ...db.externalSecrets ?? []].map(k => `${k.secretName}/${k.key}`));
   }
 
   private checkIngress(opts: WordPressIngressOptions): Required<Omit<WordPressIngressOptions, 'tlsSecretName'>> & { tlsSecretName?: string } {

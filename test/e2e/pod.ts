@@ -3,10 +3,10 @@
  *
  * Each pod gets a directory with one subdirectory per volume (the data claim, the conf emptyDir,
  * the projected ConfigMap volumes), a TMPDIR per container, and its own loopback address
- * 127.0.0.1<ordinal>. Containers run the commands and env of the pod template, with only what
+ * 127.x.y.1<ordinal> (a loopback network chosen free for the run). Containers run the commands and env of the pod template, with only what
  * the kubelet and the pod network would make different:
  * - HOSTNAME is the pod name;
- * - MEMBER_HOST_TEMPLATE is `127.0.0.1{ordinal}`: the manifests' `<sts>-{ordinal}.<sts>` DNS
+ * - MEMBER_HOST_TEMPLATE is `127.x.y.1{ordinal}`: the manifests' `<sts>-{ordinal}.<sts>` DNS
  *   names, mapped to the members' addresses;
  * - MYSQL_HOST and CLONE_LISTEN_ADDRESS are the pod's own address (a pod's 127.0.0.1 and
  *   0.0.0.0 are its own; here every member shares one network namespace);
@@ -29,10 +29,22 @@ import {
 } from './server';
 import { Account, SqlClient, SqlTarget } from './sql';
 
+/**
+ * The loopback network of this run's emulated pods: member n listens on `<prefix>n` (e.g.
+ * `127.83.17.1` + n). Chosen by {@link chooseMemberAddresses} so that two runs on one machine never
+ * share an address.
+ */
+let memberPrefix = '127.0.0.1';
+
 /** The address of member `ordinal` (0..9). */
 export function memberAddress(ordinal: number): string {
   if (!Number.isInteger(ordinal) || ordinal < 0 || ordinal > 9) throw new Error(`ordinal ${ordinal} has no emulated address`);
-  return `127.0.0.1${ordinal}`;
+  return `${memberPrefix}${ordinal}`;
+}
+
+/** MEMBER_HOST_TEMPLATE for the emulated pods. */
+export function memberHostTemplate(): string {
+  return `${memberPrefix}{ordinal}`;
 }
 
 /** Env variables holding a directory inside the container. */
@@ -40,20 +52,15 @@ const DIRECTORY_VARS = ['DATA_DIR', 'CONF_DIR', 'CONFIG_MAP_DIR'];
 
 /**
  * A random password with characters that break naive quoting in shells, option files and SQL:
- * space, quotes, backslashes (one at the end), backtick, `$(...)`, `#`, `;`, `%`, a tab and, unless
- * `newline` is false, a newline.
+ * space, quotes, backslashes (one at the end), backtick, `$(...)`, `#`, `;`, `%`, a tab and a
+ * newline. (Not for the replication password: MariaDB keeps it in master.info, one value per
+ * line, and a newline in it breaks replication after a restart, "Error reading master
+ * configuration"; a server limitation, not the scripts'.)
  */
-function awkwardPassword(newline: boolean): string {
+export function awkwardPassword(): string {
   const r = crypto.randomBytes(12).toString('base64url');
-  return `${r.slice(0, 6)} '"\\\`$(id);#!&%=*\t${newline ? '\n' : ''}${r.slice(6)}\\`;
+  return `${r.slice(0, 6)} '"\\\`$(id);#!&%=*\t\n${r.slice(6)}\\`;
 }
-
-/**
- * Env variables whose Secret value gets no newline: MariaDB keeps the replication password in
- * master.info, one value per line, and a newline in it breaks replication after a restart
- * ("Error reading master configuration"). A server limitation, not the scripts'.
- */
-const NO_NEWLINE = new Set(['REPLICATION_PASSWORD']);
 
 export interface ClusterOptions {
   readonly objects: readonly Manifest[];
@@ -69,6 +76,8 @@ export interface ClusterOptions {
   readonly port: number;
   /** Tools the containers must not find (e.g. `ncat`, to run the scripts' fallback transport). */
   readonly hideTools?: readonly string[];
+  /** The Secrets of the namespace: decoded values by Secret name and key (what the kubelet reads). */
+  readonly secrets: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 /**
@@ -101,7 +110,6 @@ export class EmulatedCluster {
   public readonly pathEnv: string;
   /** PATH of the containers: `pathEnv`, or a directory without the hidden tools. */
   public readonly containerPath: string;
-  private readonly secrets = new Map<string, string>();
   private readonly pods = new Map<number, EmulatedPod>();
 
   constructor(public readonly options: ClusterOptions) {
@@ -114,14 +122,13 @@ export class EmulatedCluster {
     this.sql = new SqlClient(path.join(options.root, 'client'), { PATH: this.pathEnv });
   }
 
-  /** The value of Secret key `name`/`key` (read into env `envName`): a random awkward password, the same for every pod. */
-  public secret(name: string, key: string, envName: string): string {
-    const id = `${name}/${key}`;
-    let v = this.secrets.get(id);
-    if (v === undefined) {
-      v = awkwardPassword(!NO_NEWLINE.has(envName));
-      this.secrets.set(id, v);
-    }
+  /**
+   * The value of Secret key `name`/`key`, from `secrets`. A missing one is an error, as the kubelet
+   * refuses to create a container whose env reads it (CreateContainerConfigError).
+   */
+  public secret(name: string, key: string): string {
+    const v = this.options.secrets[name]?.[key];
+    if (v === undefined) throw new Error(`CreateContainerConfigError: couldn't find key ${key} in Secret ${name}`);
     return v;
   }
 
@@ -136,7 +143,7 @@ export class EmulatedCluster {
 
   /** The main container's env with its Secret values (for the accounts the test logs in with). */
   public mainEnv(): Record<string, string> {
-    return this.template.env(this.template.container(this.options.mainContainer), (n, k, e) => this.secret(n, k, e));
+    return this.template.env(this.template.container(this.options.mainContainer), (n, k) => this.secret(n, k));
   }
 
   /** root, as the scripts log in (MYSQL_ROOT_PASSWORD). */
@@ -245,10 +252,10 @@ export class EmulatedPod {
   public env(container: Container, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     const env: Record<string, string> = {
       PATH: this.cluster.containerPath,
-      ...this.template.env(container, (n, k, e) => this.cluster.secret(n, k, e)),
+      ...this.template.env(container, (n, k) => this.cluster.secret(n, k)),
     };
     env.HOSTNAME = this.name;
-    if ('MEMBER_HOST_TEMPLATE' in env) env.MEMBER_HOST_TEMPLATE = '127.0.0.1{ordinal}';
+    if ('MEMBER_HOST_TEMPLATE' in env) env.MEMBER_HOST_TEMPLATE = memberHostTemplate();
     if ('MYSQL_HOST' in env) env.MYSQL_HOST = this.address;
     if ('CLONE_LISTEN_ADDRESS' in env) env.CLONE_LISTEN_ADDRESS = this.address;
     for (const v of DIRECTORY_VARS) {
@@ -403,23 +410,25 @@ export class EmulatedPod {
   }
 }
 
-/** Fails, naming the address, when something already listens on a member's ports (e.g. a server left over from an interrupted run). */
-export async function assertPortsFree(ordinals: readonly number[], ports: readonly number[]): Promise<void> {
-  const busy: string[] = [];
-  for (const n of ordinals) {
-    for (const port of ports) {
-      const host = memberAddress(n);
-      const open = await new Promise<boolean>((resolve) => {
-        const s = net.connect({ host, port });
-        s.setTimeout(2000, () => { s.destroy(); resolve(false); });
-        s.once('connect', () => { s.destroy(); resolve(true); });
-        s.once('error', () => resolve(false));
-      });
-      if (open) busy.push(`${host}:${port}`);
-    }
+/** Whether this process can listen on host:port (nobody else does). */
+function canListen(host: string, port: number): Promise<boolean> {
+  return new Promise(resolve => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Picks a loopback network for this run's emulated pods on which every member's ports are free,
+ * so that two test runs on one machine (or a leftover server of an interrupted run) never collide.
+ */
+export async function chooseMemberAddresses(ordinals: readonly number[], ports: readonly number[]): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    memberPrefix = `127.${1 + Math.floor(Math.random() * 254)}.${Math.floor(Math.random() * 256)}.1`;
+    let free = true;
+    for (const n of ordinals) for (const port of ports) free = free && await canListen(memberAddress(n), port);
+    if (free) return;
   }
-  if (busy.length) {
-    throw new Error(`already in use: ${busy.join(', ')}. The e2e test needs these addresses for its emulated pods; `
-      + 'is a mariadbd or ncat from an interrupted run still alive (ps -ef | grep -e mariadbd -e ncat)?');
-  }
+  throw new Error(`no free loopback network for the emulated pods (ports ${ports.join(', ')}) after 50 attempts`);
 }

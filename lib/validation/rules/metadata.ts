@@ -1,45 +1,28 @@
+import { MAX_STATEFULSET_NAME, dns1035Label, dns1123Label, dns1123Subdomain, labelValue, pathSegmentName, qualifiedName } from '../../rules';
 import { asRecord } from '../objects';
 import { Output } from '../output';
 import { Finding, pointer } from '../problem';
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+/** Keys whose values hold no label map (containers have no metadata or selectors; data maps hold strings): not walked. */
+const NO_LABELS_BELOW = new Set(['containers', 'initContainers', 'ephemeralContainers', 'data', 'binaryData', 'stringData', 'annotations']);
 const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 const hasOwn = Object.prototype.hasOwnProperty;
 
-/** What a name must look like, and the words that say so. */
-interface NameRule {
-  readonly test: (name: string) => boolean;
-  readonly description: string;
-}
+/** The rule a name must follow: `undefined` when valid, else the rule in words. */
+type NameRule = (name: string) => string | undefined;
 
-const SUBDOMAIN: NameRule = {
-  test: name => name.length <= 253 && DNS1123_SUBDOMAIN.test(name),
-  description: 'a DNS-1123 subdomain (lower-case alphanumerics, "-" and ".", at most 253 characters)',
-};
-const LABEL: NameRule = {
-  test: name => name.length <= 63 && DNS1123_LABEL.test(name),
-  description: 'a DNS-1123 label (lower-case alphanumerics and "-", at most 63 characters)',
-};
-/** The name rule of the kinds that do not use {@link SUBDOMAIN} (a `Map`: looked up by the kind of every object). */
-const NAME_RULES: ReadonlyMap<unknown, NameRule> = new Map([
-  ['Namespace', LABEL],
-  ['Service', {
-    test: (name: string) => name.length <= 63 && DNS1035_LABEL.test(name),
-    description: 'a DNS-1035 label (lower-case alphanumerics and "-", starting with a letter, at most 63 characters)',
-  }],
-  ['StatefulSet', {
-    test: (name: string) => name.length <= 52 && DNS1123_LABEL.test(name),
-    description: 'a DNS-1123 label of at most 52 characters (its pods get a controller-revision-hash label "<name>-<10-character hash>", which must fit 63)',
-  }],
+/** The name rule of the kinds that do not use {@link dns1123Subdomain}, by `<group> <kind>` (a `Map`: looked up for every object). */
+const NAME_RULES: ReadonlyMap<string, NameRule> = new Map<string, NameRule>([
+  [' Namespace', name => dns1123Label(name)],
+  [' Service', name => dns1035Label(name)],
+  ['apps StatefulSet', name => dns1123Label(name, MAX_STATEFULSET_NAME)
+    && `${dns1123Label(name, MAX_STATEFULSET_NAME)} (its pods get a controller-revision-hash label "<name>-<10-character hash>", which must fit 63)`],
+  // Its ReplicaSets are "<name>-<10-character hash>", and their pods' generateName "<that>-", at most 253 characters.
+  ['apps Deployment', name => dns1123Subdomain(name) ?? (name.length > 241 ? `must be at most 241 characters (it has ${name.length}): its pods are named "<name>-<hash>-<suffix>", at most 253` : undefined)],
+  // The server checks no PodDisruptionBudget name format (only that there is one).
+  ['policy PodDisruptionBudget', () => undefined],
+  ...[...RBAC_KINDS].map(kind => [`rbac.authorization.k8s.io ${kind}`, pathSegmentName] as [string, NameRule]),
 ]);
-const RBAC_NAME: NameRule = {
-  test: name => name !== '.' && name !== '..' && !/[/%]/.test(name),
-  description: 'a path segment (not "." or "..", no "/" or "%")',
-};
 
 /**
  * `metadata/name`: every object has a name of the form its kind requires. `metadata/namespace`:
@@ -71,17 +54,28 @@ export function metadataRules(output: Output, findings: Finding[]): void {
 
 function nameFindings(obj: any, group: string, findings: Finding[]): void {
   const name = obj.metadata?.name;
-  if (typeof name !== 'string' || name === '') {
-    findings.push({ obj, rule: 'metadata/name', path: pointer('metadata', 'name'), message: 'missing metadata.name' });
-  } else {
-    const rule = RBAC_KINDS.has(obj.kind) && group === 'rbac.authorization.k8s.io' ? RBAC_NAME : NAME_RULES.get(obj.kind) ?? SUBDOMAIN;
-    if (!rule.test(name)) {
-      findings.push({ obj, rule: 'metadata/name', path: pointer('metadata', 'name'), message: `${obj.kind} name "${name}" must be ${rule.description}` });
+  const generateName = obj.metadata?.generateName;
+  const rule = NAME_RULES.get(`${group} ${obj.kind}`) ?? dns1123Subdomain;
+  if (typeof name === 'string' && name !== '') {
+    const problem = rule(name);
+    if (problem) {
+      findings.push({ obj, rule: 'metadata/name', path: pointer('metadata', 'name'), message: `${obj.kind} name "${name}" ${problem}` });
     }
+  } else if (typeof generateName === 'string' && generateName !== '') {
+    // The server appends 5 characters; the prefix may end with "-".
+    const problem = rule(generateName.endsWith('-') ? `${generateName.slice(0, -1)}a` : generateName);
+    if (problem) {
+      findings.push({ obj, rule: 'metadata/name', path: pointer('metadata', 'generateName'), message: `${obj.kind} generateName "${generateName}" ${problem}` });
+    }
+  } else {
+    findings.push({ obj, rule: 'metadata/name', path: pointer('metadata', 'name'), message: 'missing metadata.name (or metadata.generateName)' });
   }
   const namespace = obj.metadata?.namespace;
-  if (typeof namespace === 'string' && !LABEL.test(namespace)) {
-    findings.push({ obj, rule: 'metadata/namespace', path: pointer('metadata', 'namespace'), message: `namespace "${namespace}" must be ${LABEL.description}` });
+  if (typeof namespace === 'string') {
+    const problem = dns1123Label(namespace);
+    if (problem) {
+      findings.push({ obj, rule: 'metadata/namespace', path: pointer('metadata', 'namespace'), message: `namespace "${namespace}" ${problem}` });
+    }
   }
 }
 
@@ -138,7 +132,7 @@ class LabelWalk {
       if (key === 'matchLabels' || (key === 'labels' && underMetadata)) {
         keys[depth] = key;
         this.labelMap(child, depth + 1);
-      } else if (child !== null && typeof child === 'object') {
+      } else if (child !== null && typeof child === 'object' && !NO_LABELS_BELOW.has(key)) {
         keys[depth] = key;
         this.node(child, key === 'metadata', depth + 1);
       }
@@ -159,13 +153,9 @@ class LabelWalk {
       if (keyProblem) {
         this.findings.push({ obj: this.obj, rule: 'metadata/label', path: this.path(depth, key), message: `label key "${key}" ${keyProblem}` });
       }
-      if (typeof value === 'string' && (value.length > 63 || !LABEL_VALUE.test(value))) {
-        this.findings.push({
-          obj: this.obj,
-          rule: 'metadata/label',
-          path: this.path(depth, key),
-          message: `label value "${value}" must be empty or at most 63 alphanumerics, "-", "_" and ".", starting and ending with an alphanumeric`,
-        });
+      const valueProblem = typeof value === 'string' ? labelValue(value) : undefined;
+      if (valueProblem) {
+        this.findings.push({ obj: this.obj, rule: 'metadata/label', path: this.path(depth, key), message: `label value "${value}" ${valueProblem}` });
       }
     }
   }
@@ -201,14 +191,5 @@ function cachedLabelKeyProblem(key: string): string | undefined {
 
 /** Why `key` is not a valid label key (`[prefix/]name`), or undefined if it is. */
 function labelKeyProblem(key: string): string | undefined {
-  const slash = key.lastIndexOf('/');
-  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-  const name = key.slice(slash + 1);
-  if (prefix !== undefined && !SUBDOMAIN.test(prefix)) {
-    return `has prefix "${prefix}", which must be ${SUBDOMAIN.description}`;
-  }
-  if (name.length > 63 || !LABEL_NAME.test(name)) {
-    return 'must have a name part of 1 to 63 alphanumerics, "-", "_" and ".", starting and ending with an alphanumeric';
-  }
-  return undefined;
+  return qualifiedName(key);
 }

@@ -1,15 +1,7 @@
+import { literalCredential, portName } from '../../rules';
 import { ContainerAt, PodTemplate, asArray, asRecord, containersOf } from '../objects';
 import { Output } from '../output';
 import { Finding, pointer } from '../problem';
-
-const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-const HAS_LETTER = /[a-z]/;
-/** Credential-like names: passwords, secrets, tokens, keys and salts (`WORDPRESS_AUTH_KEY`, `NONCE_SALT`). */
-const SECRET_NAME = /pass(word)?|secret|token|api[_-]?key|private[_-]?key|(^|_)(key|salt)$/i;
-/** Names that point at a secret or name it, without holding it: `PASSWORD_FILE=/run/secrets/pw`, `SECRET_NAME=db`. */
-const SECRET_REFERENCE_NAME = /_(FILE|PATH|DIR|NAME|USER|USERNAME)$/i;
-/** Literal values that are switches, not secrets: `MYSQL_ALLOW_EMPTY_PASSWORD=yes`, `MYSQL_RANDOM_ROOT_PASSWORD=true`. */
-const FLAG_VALUE = /^(true|false|yes|no|on|off|0|1)$/i;
 
 /**
  * Checks each pod template (Pods and workloads): `pod/duplicate-volume` (volume names unique),
@@ -126,12 +118,12 @@ function portFindings(template: PodTemplate, at: ContainerAt, names: Seen, findi
   names.clear();
   for (let i = 0; i < ports.length; i++) {
     const { name } = asRecord(ports[i]);
-    if (typeof name !== 'string') {
+    if (typeof name !== 'string' || name === '') {
       continue;
     }
-    if (name.length > 15 || !IANA_SVC_NAME.test(name) || !HAS_LETTER.test(name) || name.includes('--')) {
-      findings.push(finding(template, at.path + pointer('ports', i, 'name'), 'pod/port-name',
-        `port name "${name}" must be an IANA service name: 1 to 15 lower-case alphanumerics and "-", with a letter, no "--", not starting or ending with "-"`));
+    const problem = portName(name);
+    if (problem) {
+      findings.push(finding(template, at.path + pointer('ports', i, 'name'), 'pod/port-name', `port name "${name}" ${problem}`));
     }
     if (names.has(name)) {
       findings.push(finding(template, at.path + pointer('ports', i, 'name'), 'pod/port-name', `port name "${name}" is used by another port of container "${container.name}"`));
@@ -145,8 +137,7 @@ function envFindings(template: PodTemplate, at: ContainerAt, findings: Finding[]
   const env = asArray(container.env);
   for (let i = 0; i < env.length; i++) {
     const { name, value } = asRecord(env[i]);
-    if (typeof name === 'string' && typeof value === 'string'
-      && SECRET_NAME.test(name) && !SECRET_REFERENCE_NAME.test(name) && !FLAG_VALUE.test(value)) {
+    if (typeof name === 'string' && typeof value === 'string' && literalCredential(name, value) !== undefined) {
       findings.push(finding(template, at.path + pointer('env', i, 'value'), 'pod/literal-secret',
         `env var "${name}" of container "${container.name}" looks like a credential but has a literal value; use valueFrom.secretKeyRef`));
     }

@@ -1,0 +1,72 @@
+import { HARBOR_SECRET_KEYS, HarborSecrets } from '../harbor/secrets';
+import { MYSQL_SECRET_KEYS } from '../mysql/props';
+import { WORDPRESS_SECRET_KEYS } from '../wordpress/props';
+import { ALPHABETS, CredentialShape } from './shapes';
+
+/**
+ * The shape of each key of the MySQLReplication credentials Secret. Alphanumeric: no newline
+ * (MariaDB keeps the replication password in `master.info`, one value a line, and the sidecar
+ * refuses one), no quote or backslash to escape in option files and SQL strings.
+ */
+export const MYSQL_CREDENTIAL_SHAPES: Readonly<Record<string, CredentialShape>> = {
+  [MYSQL_SECRET_KEYS.rootPassword]: CredentialShape.password({ length: 32 }),
+  [MYSQL_SECRET_KEYS.replicationPassword]: CredentialShape.password({ length: 32 }),
+  [MYSQL_SECRET_KEYS.userPassword]: CredentialShape.password({ length: 32 }),
+  [MYSQL_SECRET_KEYS.exporterPassword]: CredentialShape.password({ length: 32 }),
+};
+
+/**
+ * The shape of each key of the WordPress Secret: a 24-character admin password, and 64-character
+ * authentication keys and salts (the length of WordPress's own secret-key service).
+ */
+export const WORDPRESS_CREDENTIAL_SHAPES: Readonly<Record<string, CredentialShape>> = Object.fromEntries(
+  Object.values(WORDPRESS_SECRET_KEYS).map(key => [key, key === WORDPRESS_SECRET_KEYS.adminPassword
+    ? CredentialShape.password({ length: 24, mustContain: ['lower', 'upper', 'digit'] })
+    : CredentialShape.password({ length: 64 })]));
+
+/** Key of the token-service Secret that holds the self-signed certificate of `tls.key`. */
+export const HARBOR_TOKEN_CERTIFICATE_KEY = 'tls.crt';
+
+const HARBOR_SHAPES: { readonly [S in keyof HarborSecrets]-?: Readonly<Record<string, CredentialShape>> } = {
+  // Harbor requires an upper-case letter, a lower-case letter and a digit in a password.
+  admin: { [HARBOR_SECRET_KEYS.admin.password]: CredentialShape.password({ length: 24, mustContain: ['lower', 'upper', 'digit'] }) },
+  core: {
+    [HARBOR_SECRET_KEYS.core.secret]: CredentialShape.password({ length: 32 }),
+    // Core's AES key: exactly 16 characters. It must never change once data exists.
+    [HARBOR_SECRET_KEYS.core.secretKey]: CredentialShape.fixedLength(16),
+    [HARBOR_SECRET_KEYS.core.csrfKey]: CredentialShape.fixedLength(32),
+  },
+  jobservice: { [HARBOR_SECRET_KEYS.jobservice.secret]: CredentialShape.password({ length: 32 }) },
+  registry: {
+    [HARBOR_SECRET_KEYS.registry.httpSecret]: CredentialShape.password({ length: 32 }),
+    [HARBOR_SECRET_KEYS.registry.password]: CredentialShape.password({ length: 32 }),
+    [HARBOR_SECRET_KEYS.registry.htpasswd]: CredentialShape.htpasswdBcrypt({ user: 'harbor_registry_user', fromKey: HARBOR_SECRET_KEYS.registry.password }),
+  },
+  tokenService: {
+    [HARBOR_SECRET_KEYS.tokenService.privateKey]: CredentialShape.rsaPrivateKey({ bits: 4096 }),
+    [HARBOR_TOKEN_CERTIFICATE_KEY]: CredentialShape.selfSignedCertificate({
+      privateKeyFrom: HARBOR_SECRET_KEYS.tokenService.privateKey, commonName: 'harbor-token-ca', days: 3650,
+    }),
+  },
+  // Both go into URLs (Redis URLs, PostgreSQL connection strings): hex.
+  database: { [HARBOR_SECRET_KEYS.database.password]: CredentialShape.password({ length: 32, alphabet: ALPHABETS.hex }) },
+  redis: { [HARBOR_SECRET_KEYS.redis.password]: CredentialShape.password({ length: 32, alphabet: ALPHABETS.hex }) },
+};
+
+/**
+ * The shape of key `key` of Harbor's Secret `secret` (one of {@link HarborSecrets}), or undefined
+ * for a key Harbor does not define (a Secret the caller hands over, such as an external
+ * database's, has no shape: it is `existing`).
+ */
+export function harborCredentialShape(secret: keyof HarborSecrets, key: string): CredentialShape | undefined {
+  return HARBOR_SHAPES[secret][key];
+}
+
+/**
+ * Every key of Harbor's Secret `secret` that a generator makes: the keys Harbor reads plus, for
+ * `tokenService`, the self-signed certificate (`tls.crt`) of its signing key, so that the Secret
+ * is a complete key pair like one made by `kubectl create secret tls`.
+ */
+export function harborCredentialKeys(secret: keyof HarborSecrets): readonly string[] {
+  return Object.keys(HARBOR_SHAPES[secret]);
+}

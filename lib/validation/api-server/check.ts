@@ -1,0 +1,193 @@
+import { annotationKey, annotationsSize, labelValue, qualifiedName } from '../../rules';
+import { asArray, asRecord } from '../objects';
+import { Finding, pointer } from '../problem';
+import { KubernetesVersion, atLeast } from '../versions';
+
+/** Where the API-server rules of one object put their findings, and what they need to know. */
+export class Check {
+  constructor(public readonly obj: any, public readonly version: KubernetesVersion, private readonly findings: Finding[]) {}
+
+  /** A finding: the server rejects the object. */
+  public error(path: string, rule: string, message: string): void {
+    this.findings.push({ obj: this.obj, rule, path, message });
+  }
+
+  /** A warning: the server accepts the object, but not as written. */
+  public warn(path: string, rule: string, message: string): void {
+    this.findings.push({ obj: this.obj, rule, path, message, warning: true });
+  }
+
+  /** Whether the release validated against is `version` or newer. */
+  public atLeast(version: KubernetesVersion): boolean {
+    return atLeast(this.version, version);
+  }
+}
+
+/** Whether `x` is a number that is a whole number. */
+export function isInt(x: unknown): x is number {
+  return typeof x === 'number' && Number.isInteger(x);
+}
+
+/** Whether `x` is set: neither undefined nor null (the server's decoder takes null as unset). */
+export function isSet(x: unknown): boolean {
+  return x !== undefined && x !== null;
+}
+
+/** `x` if it is a non-empty string, else undefined. */
+export function str(x: unknown): string | undefined {
+  return typeof x === 'string' && x !== '' ? x : undefined;
+}
+
+/** Reports `rule` at `path` unless it is undefined: `<what> "<value>" <rule>`. */
+export function ruled(check: Check, path: string, id: string, value: unknown, problem: string | undefined, what = 'value'): void {
+  if (problem !== undefined) {
+    check.error(path, id, `${what} ${JSON.stringify(value)} ${problem}`);
+  }
+}
+
+/** An integer at `path` within [min, max], if set. */
+export function intRange(check: Check, path: string, id: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): void {
+  if (isInt(value) && (value < min || value > max)) {
+    check.error(path, id, max === Number.MAX_SAFE_INTEGER ? `${value} must be greater than or equal to ${min}` : `${value} must be between ${min} and ${max}, inclusive`);
+  }
+}
+
+/** An optional string field of `values`, if set and not empty. */
+export function oneOf(check: Check, path: string, id: string, value: unknown, values: readonly string[], allowEmpty = true): void {
+  if (typeof value === 'string' && !(allowEmpty && value === '') && !values.includes(value)) {
+    check.error(path, id, `unsupported value ${JSON.stringify(value)}: supported values: ${values.map(v => JSON.stringify(v)).join(', ')}`);
+  }
+}
+
+/** How many of `keys` are set on `record`. */
+export function countSet(record: Record<string, any>, keys: readonly string[]): number {
+  let n = 0;
+  for (const key of keys) {
+    if (isSet(record[key])) {
+      n++;
+    }
+  }
+  return n;
+}
+
+const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
+
+/** A label selector's expressions (`matchLabels` are checked with every label map, by `metadata/label`). */
+export function labelSelector(check: Check, path: string, id: string, selector: unknown): void {
+  const expressions = asArray(asRecord(selector).matchExpressions);
+  for (let i = 0; i < expressions.length; i++) {
+    const { key, operator, values } = asRecord(expressions[i]);
+    const at = `${path}/matchExpressions/${i}`;
+    if (typeof key === 'string') {
+      ruled(check, `${at}/key`, id, key, qualifiedName(key), 'key');
+    }
+    if (typeof operator === 'string' && !SELECTOR_OPERATORS.includes(operator)) {
+      check.error(`${at}/operator`, id, `${JSON.stringify(operator)} is not a valid selector operator (In, NotIn, Exists, DoesNotExist)`);
+    } else if ((operator === 'In' || operator === 'NotIn') && asArray(values).length === 0) {
+      check.error(`${at}/values`, id, `values must be given when operator is ${operator}`);
+    } else if ((operator === 'Exists' || operator === 'DoesNotExist') && asArray(values).length > 0) {
+      check.error(`${at}/values`, id, `values must not be given when operator is ${operator}`);
+    }
+    const list = asArray(values);
+    for (let j = 0; j < list.length; j++) {
+      if (typeof list[j] === 'string') {
+        ruled(check, `${at}/values/${j}`, id, list[j], labelValue(list[j]));
+      }
+    }
+  }
+}
+
+/** A map of annotations at `path`: keys are qualified names, at most 256 KiB together. */
+export function annotations(check: Check, path: string, value: unknown): void {
+  if (value === undefined || value === null) {
+    return;
+  }
+  const map = asRecord(value);
+  for (const key in map) {
+    if (Object.prototype.hasOwnProperty.call(map, key)) {
+      const problem = cachedAnnotationKey(key);
+      if (problem) {
+        check.error(path + pointer(key), 'metadata/annotation', `annotation key ${JSON.stringify(key)} ${problem}`);
+      }
+    }
+  }
+  const size = annotationsSize(map);
+  if (size) {
+    check.error(path, 'metadata/annotation', size);
+  }
+}
+
+/** Whether `s` is an IPv4 or IPv6 address as Go's `net.ParseIP` reads it. */
+export function isIP(s: string): boolean {
+  return isIPv4(s) || isIPv6(s);
+}
+
+function isIPv4(s: string): boolean {
+  const parts = s.split('.');
+  return parts.length === 4 && parts.every(p => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+}
+
+function isIPv6(s: string): boolean {
+  if (!s.includes(':') || !/^[0-9A-Fa-f:.]+$/.test(s)) {
+    return false;
+  }
+  const doubles = s.split('::').length - 1;
+  if (doubles > 1) {
+    return false;
+  }
+  let groups = s.split(':').filter(g => g !== '');
+  let needed = 8;
+  const last = groups[groups.length - 1];
+  if (last !== undefined && last.includes('.')) {
+    if (!isIPv4(last)) {
+      return false;
+    }
+    groups = groups.slice(0, -1);
+    needed = 6;
+  }
+  if (!groups.every(g => /^[0-9A-Fa-f]{1,4}$/.test(g))) {
+    return false;
+  }
+  return doubles === 1 ? groups.length < needed : groups.length === needed;
+}
+
+/** The prefix length and address of a CIDR (`10.0.0.0/8`, `2001:db8::/64`), or undefined if it is not one. */
+export function parseCidr(s: string): { readonly v6: boolean; readonly bits: number; readonly address: bigint } | undefined {
+  const slash = s.indexOf('/');
+  if (slash < 0) {
+    return undefined;
+  }
+  const ip = s.slice(0, slash);
+  const prefix = s.slice(slash + 1);
+  const v6 = !isIPv4(ip);
+  if (!/^\d{1,3}$/.test(prefix) || !isIP(ip) || Number(prefix) > (v6 ? 128 : 32)) {
+    return undefined;
+  }
+  return { v6, bits: Number(prefix), address: v6 ? ipv6Value(ip) : ip.split('.').reduce((a, p) => (a << 8n) + BigInt(p), 0n) };
+}
+
+function ipv6Value(ip: string): bigint {
+  const [head, tail] = ip.includes('::') ? ip.split('::') : [ip, undefined];
+  const expand = (part: string | undefined): bigint[] => (part ? part.split(':') : []).flatMap(g => g.includes('.')
+    ? (() => { const v = g.split('.').map(Number); return [BigInt(v[0] * 256 + v[1]), BigInt(v[2] * 256 + v[3])]; })()
+    : [BigInt(parseInt(g, 16))]);
+  const h = expand(head);
+  const t = expand(tail);
+  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill(0n), ...t];
+  return groups.reduce((a, g) => (a << 16n) + g, 0n);
+}
+
+/** {@link annotationKey} by key: an output uses a few annotation keys on many objects. `null`: valid. */
+const ANNOTATION_KEYS = new Map<string, string | null>();
+
+function cachedAnnotationKey(key: string): string | undefined {
+  let problem = ANNOTATION_KEYS.get(key);
+  if (problem === undefined) {
+    problem = annotationKey(key) ?? null;
+    if (ANNOTATION_KEYS.size >= 10_000) {
+      ANNOTATION_KEYS.clear();
+    }
+    ANNOTATION_KEYS.set(key, problem);
+  }
+  return problem ?? undefined;
+}

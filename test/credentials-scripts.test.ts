@@ -1,0 +1,270 @@
+/**
+ * generate-secrets.sh and wait-for-secrets.sh, run for real (dash here; busybox ash as in the
+ * image) against a local HTTPS stand-in of the Secrets API; values checked with real openssl and
+ * Apache's htpasswd.
+ */
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { harborSecrets, mysqlSecret, SCRIPTS_DIR, ScriptSandbox, specOf } from './support/credentials';
+import { SecretsApi } from './support/secrets-api';
+
+jest.setTimeout(90_000);
+
+let api: SecretsApi;
+let sandbox: ScriptSandbox;
+
+beforeEach(async () => {
+  api = await SecretsApi.start('test');
+  sandbox = new ScriptSandbox();
+});
+
+afterEach(async () => {
+  await api.stop();
+  sandbox.cleanup();
+});
+
+const MYSQL_SPEC = specOf([mysqlSecret()]);
+
+function writes(): string[] {
+  return api.requests.filter(r => r.method !== 'GET').map(r => `${r.method} ${r.status}`);
+}
+
+/** Fails when any value of the stand-in's Secrets, or the token, is in an argv or in `logs`. */
+function expectNoValueLeaked(...logs: string[]): void {
+  const argv = sandbox.argv();
+  expect(argv).toContain('curl');
+  const token = fs.readFileSync(api.tokenFile, 'utf8');
+  const values = [token, ...[...api.secrets.keys()].flatMap(name => Object.values(api.values(name)))];
+  for (const value of values) {
+    for (const line of value.split('\n').filter(l => l.length >= 8 && !l.startsWith('-----'))) {
+      expect(argv.includes(line)).toBe(false);
+      for (const log of logs) expect(log.includes(line)).toBe(false);
+    }
+  }
+}
+
+function openssl(args: string[], input?: string): string {
+  return execFileSync('openssl', args, { input, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
+}
+
+describe('a namespace without the Secrets', () => {
+  test("creates Harbor's seven Secrets with values of the shapes Harbor needs", async () => {
+    const run = await sandbox.generate(api, specOf(harborSecrets()));
+    expect(run.stderr).toContain('Secret harbor-core: created with keys csrfKey, secret, secretKey');
+    expect(run.code).toBe(0);
+    expect([...api.secrets.keys()].sort()).toEqual(['harbor-admin', 'harbor-core', 'harbor-database', 'harbor-jobservice',
+      'harbor-redis', 'harbor-registry', 'harbor-token-service']);
+    expect(writes()).toEqual(Array(7).fill('POST 201'));
+    expect(api.secrets.get('harbor-core')!.labels).toEqual({ 'app.kubernetes.io/created-by': 'secret-generator' });
+
+    const core = api.values('harbor-core');
+    expect(core.csrfKey).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(core.secretKey).toMatch(/^[A-Za-z0-9]{16}$/);
+    expect(core.secret).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(api.values('harbor-redis').password).toMatch(/^[0-9a-f]{32}$/);
+    expect(api.values('harbor-database').password).toMatch(/^[0-9a-f]{32}$/);
+    const admin = api.values('harbor-admin').password;
+    expect(admin).toMatch(/^(?=.*[a-z])(?=.*[A-Z])(?=.*[0-9])[A-Za-z0-9]{24}$/);
+
+    // The token key pair: a 4096-bit RSA key, and a self-signed certificate of that same key.
+    const token = api.values('harbor-token-service');
+    expect(openssl(['pkey', '-noout', '-check'], token['tls.key'])).toContain('valid');
+    expect(openssl(['pkey', '-noout', '-text'], token['tls.key'])).toContain('4096 bit');
+    const keyPublic = openssl(['pkey', '-pubout'], token['tls.key']);
+    expect(openssl(['x509', '-noout', '-pubkey'], token['tls.crt'])).toBe(keyPublic);
+    expect(openssl(['x509', '-noout', '-subject', '-issuer'], token['tls.crt'])).toMatch(/subject=CN ?= ?harbor-token-ca\nissuer=CN ?= ?harbor-token-ca/);
+    expect(openssl(['x509', '-noout', '-checkend', String(3649 * 86400)], token['tls.crt'])).toContain('will not expire');
+
+    // The registry's htpasswd line verifies with that Secret's password, and only with it.
+    const registry = api.values('harbor-registry');
+    expect(registry.htpasswd).toMatch(/^harbor_registry_user:\$2y\$10\$[./A-Za-z0-9]{53}$/);
+    expectHtpasswd(registry.htpasswd, 'harbor_registry_user', registry.password, true);
+    expectHtpasswd(registry.htpasswd, 'harbor_registry_user', `${registry.password}x`, false);
+    expectNoValueLeaked(run.stderr);
+  });
+
+  test('MySQL passwords: 32 alphanumerics, distinct, nothing the replication scripts must escape or refuse', async () => {
+    const run = await sandbox.generate(api, MYSQL_SPEC);
+    expect(run.code).toBe(0);
+    const values = api.values('mysql-credentials');
+    expect(Object.keys(values).sort()).toEqual(['exporter-password', 'password', 'replication-password', 'root-password']);
+    for (const v of Object.values(values)) expect(v).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(new Set(Object.values(values)).size).toBe(4);
+    // What the MySQL scripts do with it: the option file common.sh writes holds the password unchanged.
+    const cnf = path.join(sandbox.dir, 'client.cnf');
+    const common = path.join(__dirname, '..', 'lib', 'mysql', 'scripts', 'common.sh');
+    const written = spawnSync('bash', ['-c', 'source "$1"; write_client_defaults "$2" root "$(cat)"', 'x', common, cnf],
+      { input: values['replication-password'] });
+    expect(written.status).toBe(0);
+    expect(fs.readFileSync(cnf, 'utf8')).toBe(`[client]\nuser="root"\npassword="${values['replication-password']}"\n`);
+    expectNoValueLeaked(run.stderr);
+  });
+
+  test("runs with busybox's ash and applets, as the image has them", async () => {
+    const run = await sandbox.generate(api, specOf([mysqlSecret(), ...harborSecrets().filter(s => s.secretName === 'harbor-registry')]), { busybox: true });
+    expect(run.stderr).toContain('Secret mysql-credentials: created with keys exporter-password, password, replication-password, root-password');
+    expect(run.code).toBe(0);
+    const registry = api.values('harbor-registry');
+    expectHtpasswd(registry.htpasswd, 'harbor_registry_user', registry.password, true);
+    expect(api.values('mysql-credentials')['root-password']).toMatch(/^[A-Za-z0-9]{32}$/);
+  });
+});
+
+describe('a run again, or a Secret that exists', () => {
+  test('a second run changes nothing: no write, the same values', async () => {
+    expect((await sandbox.generate(api, MYSQL_SPEC)).code).toBe(0);
+    const before = api.values('mysql-credentials');
+    api.requests.length = 0;
+    const again = await sandbox.generate(api, MYSQL_SPEC);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('Secret mysql-credentials: has all 4 keys; nothing to change');
+    expect(writes()).toEqual([]);
+    expect(api.values('mysql-credentials')).toEqual(before);
+  });
+
+  test('adds only the missing keys and leaves every existing value alone', async () => {
+    api.put('mysql-credentials', { 'root-password': 'chosen by the operator', 'unrelated': 'kept too' });
+    const run = await sandbox.generate(api, MYSQL_SPEC);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('Secret mysql-credentials: added keys exporter-password, password, replication-password; kept the 1 that exist');
+    const values = api.values('mysql-credentials');
+    expect(values['root-password']).toBe('chosen by the operator');
+    expect(values.unrelated).toBe('kept too');
+    expect(values['replication-password']).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(writes()).toEqual(['PATCH 200']);
+  });
+
+  test('derives a missing htpasswd line from the password that exists, and a certificate from the key that exists', async () => {
+    const key = openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048']);
+    api.put('harbor-registry', { password: 'operator-chosen-password' });
+    api.put('harbor-token-service', { 'tls.key': key });
+    const spec = specOf(harborSecrets().filter(s => ['harbor-registry', 'harbor-token-service'].includes(s.secretName)));
+    const run = await sandbox.generate(api, spec);
+    expect(run.code).toBe(0);
+    const registry = api.values('harbor-registry');
+    expect(registry.password).toBe('operator-chosen-password');
+    expectHtpasswd(registry.htpasswd, 'harbor_registry_user', 'operator-chosen-password', true);
+    const token = api.values('harbor-token-service');
+    expect(token['tls.key']).toBe(key);
+    expect(openssl(['x509', '-noout', '-pubkey'], token['tls.crt'])).toBe(openssl(['pkey', '-pubout'], key));
+  });
+
+  test('refuses to add a source whose derived value exists (it would not match), and writes nothing', async () => {
+    api.put('harbor-registry', { htpasswd: 'harbor_registry_user:$2y$10$abcdefghijklmnopqrstuuJ5gGMrS5Fm2nsDkpoXzCHhdnyW/zvW2', httpSecret: 'x'.repeat(32) });
+    const spec = specOf(harborSecrets().filter(s => s.secretName === 'harbor-registry'));
+    const run = await sandbox.generate(api, spec);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Secret harbor-registry has key htpasswd but not password, which htpasswd is made from');
+    expect(writes()).toEqual([]);
+  });
+});
+
+describe('two generators racing', () => {
+  test('both read 404 and create: one wins (201), the other gets 409, reads, and keeps the winner\'s values', async () => {
+    api.barrier(2);
+    const [a, b] = await Promise.all([sandbox.generate(api, MYSQL_SPEC), sandbox.generate(api, MYSQL_SPEC)]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(writes().sort()).toEqual(['POST 201', 'POST 409']);
+    const loser = [a, b].find(r => r.stderr.includes('created by someone else meanwhile (409)'))!;
+    expect(loser.stderr).toContain('Secret mysql-credentials: has all 4 keys; nothing to change');
+    expect(Object.keys(api.values('mysql-credentials'))).toHaveLength(4);
+  });
+
+  test('both read the same incomplete Secret and patch: one wins (200), the other gets 409 and finds nothing missing', async () => {
+    api.put('mysql-credentials', { 'root-password': 'kept' });
+    api.barrier(2);
+    const [a, b] = await Promise.all([sandbox.generate(api, MYSQL_SPEC), sandbox.generate(api, MYSQL_SPEC)]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(writes().sort()).toEqual(['PATCH 200', 'PATCH 409']);
+    const loser = [a, b].find(r => r.stderr.includes('changed since it was read (409)'))!;
+    expect(loser.stderr).toContain('nothing to change');
+    const values = api.values('mysql-credentials');
+    expect(values['root-password']).toBe('kept');
+    expect(Object.keys(values)).toHaveLength(4);
+  });
+});
+
+describe('answers that end the run', () => {
+  test('403 on create: a clear failure naming the permission, nothing created', async () => {
+    api.deniedVerbs.add('create');
+    const run = await sandbox.generate(api, MYSQL_SPEC);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('ERROR: create Secret mysql-credentials: 403 Forbidden: the ServiceAccount lacks the permission');
+    expect(run.stderr).toContain('cannot create resource "secrets"');
+    expect(api.secrets.size).toBe(0);
+  });
+
+  test('403 on get of a Secret the Role does not name', async () => {
+    api.allowedNames = new Set(['other']);
+    const run = await sandbox.generate(api, MYSQL_SPEC);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('ERROR: read Secret mysql-credentials: 403 Forbidden');
+  });
+
+  test('422 from the API server: the server\'s reason, nothing created', async () => {
+    const long = `${'a'.repeat(250)}-xyz`;
+    const run = await sandbox.generate(api, `${long} password random 16 abcdef\n`);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('422 Invalid: the API server rejected the Secret: Secret');
+    expect(run.stderr).toContain('a lowercase RFC 1123 subdomain');
+    expect(api.secrets.size).toBe(0);
+  });
+
+  test('401 with a token the server does not accept', async () => {
+    const wrong = path.join(sandbox.dir, 'wrong-token');
+    fs.writeFileSync(wrong, 'not-the-token');
+    const run = await sandbox.generate(api, MYSQL_SPEC, { env: { TOKEN_FILE: wrong } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('401 Unauthorized');
+  });
+
+  test('an API server whose certificate the CA does not sign is refused', async () => {
+    const other = await SecretsApi.start('test');
+    try {
+      const run = await sandbox.generate(api, MYSQL_SPEC, { env: { CA_FILE: other.caFile, CONNECT_ATTEMPTS: '1' } });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('cannot reach the API server');
+      expect(api.requests).toEqual([]);
+    } finally {
+      await other.stop();
+    }
+  });
+});
+
+describe('wait-for-secrets.sh', () => {
+  const script = path.join(SCRIPTS_DIR, 'wait-for-secrets.sh');
+
+  test('waits with a clear log line until every key file is there', async () => {
+    const dir = path.join(sandbox.dir, 'secrets');
+    fs.mkdirSync(path.join(dir, 'mysql-credentials'), { recursive: true });
+    setTimeout(() => fs.writeFileSync(path.join(dir, 'mysql-credentials', 'root-password'), 'x'), 1500);
+    const run = await sandbox.run(['sh', script, 'mysql-credentials/root-password'],
+      { SECRETS_DIR: dir, LOG_EVERY_SECONDS: '1', CREATED_BY: 'the Job secret-generator-<hash>' });
+    expect(run.stderr).toContain('wait-for-secrets.sh: waiting for key root-password of Secret mysql-credentials (created by the Job secret-generator-<hash>)');
+    expect(run.stderr).toMatch(/all 1 Secret keys are there \(waited [1-9][0-9]*s\)/);
+    expect(run.code).toBe(0);
+  });
+
+  test('gives up after WAIT_SECONDS, naming the missing key', async () => {
+    const run = await sandbox.run(['sh', script, 'harbor-core/csrfKey'], { SECRETS_DIR: sandbox.dir, WAIT_SECONDS: '1' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('gave up after 1s: key csrfKey of Secret harbor-core is still missing');
+  });
+});
+
+test('the scripts are shellcheck-clean and the PHP helper parses', () => {
+  const sh = spawnSync('shellcheck', ['-x', 'generate-secrets.sh', 'wait-for-secrets.sh'], { cwd: SCRIPTS_DIR, encoding: 'utf8' });
+  expect(sh.stdout + sh.stderr).toBe('');
+  expect(sh.status).toBe(0);
+  const php = spawnSync('php', ['-l', 'secret-tool.php'], { cwd: SCRIPTS_DIR, encoding: 'utf8' });
+  expect(php.status).toBe(0);
+});
+
+function expectHtpasswd(line: string, user: string, password: string, ok: boolean): void {
+  const file = path.join(sandbox.dir, 'htpasswd');
+  fs.writeFileSync(file, `${line}\n`);
+  // -i: the password on stdin, as a real verifier (Apache's) reads it.
+  const verify = spawnSync('htpasswd', ['-i', '-v', file, user], { input: password, encoding: 'utf8' });
+  expect({ status: verify.status, ok }).toEqual({ status: ok ? 0 : 3, ok });
+}

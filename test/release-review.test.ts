@@ -1,0 +1,94 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { NEVER_PRUNED, pruneAllowlist, readReleaseDir, releaseSelector, selectorMatches, allowlistEntry } from '../lib/release';
+
+const root = path.resolve(__dirname, '..');
+const dist = path.join(root, 'dist');
+const releases = readReleaseDir(dist);
+const page = (release: string) => fs.readFileSync(path.join(dist, releases.find(r => r.name === release)!.file.replace('.k8s.yaml', '.md')), 'utf8');
+
+/** Parses Mermaid diagrams with mermaid's own parser (a Node child process, jsdom for its DOM needs). */
+function parseMermaid(diagrams: string[]): { diagramType?: string; error?: string }[] {
+  const out = execFileSync(process.execPath, [path.join(__dirname, 'support', 'mermaid-parse.mjs')], { input: JSON.stringify(diagrams), cwd: root });
+  return JSON.parse(out.toString());
+}
+
+function diagramOf(markdown: string): string {
+  const m = /```mermaid\n([\s\S]*?)\n```/.exec(markdown);
+  if (!m) throw new Error('no mermaid block');
+  return m[1];
+}
+
+describe('prune without Helm', () => {
+  const all = releases.flatMap(r => r.documents.map(d => d.object));
+  const allowlist = pruneAllowlist(all);
+
+  test('the allow-list covers every kind a release makes, but Namespace', () => {
+    const kinds = [...new Set(all.map(allowlistEntry))].sort();
+    expect(kinds.filter(k => !allowlist.includes(k))).toEqual(NEVER_PRUNED);
+    expect(allowlist).toEqual(expect.arrayContaining(['apps/v1/StatefulSet', 'core/v1/ConfigMap', 'core/v1/Service', 'policy/v1/PodDisruptionBudget']));
+  });
+
+  test('the docs give exactly that allow-list', () => {
+    expect(fs.readFileSync(path.join(root, 'docs', 'releases.md'), 'utf8')).toContain(`--prune-allowlist=${allowlist.join(',')}`);
+  });
+
+  test.each(releases.map(r => [r.name]))('the selector of %s selects exactly its objects', name => {
+    const selector = releaseSelector(name);
+    const selected = releases.flatMap(r => r.documents.filter(d => selectorMatches(selector, d.object.metadata?.labels)).map(d => `${r.name}: ${d.object.kind}/${d.object.metadata.name}`));
+    const own = releases.find(r => r.name === name)!.documents.map(d => `${name}: ${d.object.kind}/${d.object.metadata.name}`);
+    expect(selected).toEqual(own);
+    expect(own.length).toBeGreaterThan(0);
+  });
+
+  test('no pod template or claim template carries the release label (prune never sees the pods and claims controllers make)', () => {
+    const text = releases.map(r => r.documents.filter(d => d.object.spec?.template || d.object.spec?.volumeClaimTemplates).map(d => JSON.stringify([d.object.spec.template, d.object.spec.volumeClaimTemplates])).join()).join();
+    expect(text).not.toContain('cdk8s-stateful/release');
+  });
+
+  test('the selector matcher follows the API server on =, == and !=', () => {
+    expect(selectorMatches('a=1,b==2', { a: '1', b: '2' })).toBe(true);
+    expect(selectorMatches('a=1', { a: '2' })).toBe(false);
+    expect(selectorMatches('a!=1', {})).toBe(true);
+    expect(selectorMatches('a=1', undefined)).toBe(false);
+  });
+});
+
+describe('the review pages in dist/', () => {
+  test('one per release, with its objects, images, claims, Services and the Secrets it reads', () => {
+    expect(fs.readdirSync(dist).filter(f => f.endsWith('.md')).sort()).toEqual(releases.map(r => r.file.replace('.k8s.yaml', '.md')));
+    const mysql = page('mysql');
+    expect(mysql).toContain('| StatefulSet | `wordpress` | `mysql` |');
+    expect(mysql).toContain('| StatefulSet wordpress/mysql | mariadb | `mariadb:11.4.8` |');
+    expect(mysql).toContain('| StatefulSet wordpress/mysql | `data-mysql-<ordinal>` (template) | 10Gi | `sc-nfs` | ReadWriteOnce |');
+    expect(mysql).toContain('| `mysql` | headless | mysql 3306/TCP | StatefulSet wordpress/mysql |');
+    expect(mysql).toContain('| `mysql-credentials` | `root-password` | StatefulSet wordpress/mysql: container mariadb env MYSQL_ROOT_PASSWORD |');
+    expect(page('harbor')).toContain('| `harbor-tls` | (all keys) | Ingress harbor/harbor-ingress: TLS |');
+  });
+
+  test('the wordpress release depends on the mysql release, through the database Service', () => {
+    expect(page('wordpress')).toContain('- release `mysql`: Service wordpress/mysql (mysql-0.mysql.wordpress.svc)');
+    expect(diagramOf(page('wordpress'))).toMatch(/n\d+\["release wordpress"\][\s\S]*n\d+ -->\|"depends on"\| n\d+/);
+    expect(page('mysql')).toContain('No other release.');
+  });
+
+  test('the diagram shows Service -> pods -> claims, ConfigMaps and Secrets', () => {
+    const d = diagramOf(page('mysql'));
+    const id = (label: string) => new RegExp(`(n\\d+)[\\[({]+"${label}"`).exec(d)![1];
+    const pods = id('StatefulSet mysql pods');
+    expect(d).toContain(`${id('Service mysql \\(headless\\)')} --> ${pods}`);
+    expect(d).toContain(`${pods} --> ${id('claim data-mysql-#lt;ordinal#gt; 10Gi')}`);
+    expect(d).toContain(`${pods} --> ${id('ConfigMap mysql-scripts')}`);
+    expect(d).toContain(`${pods} -->|"root-password, replication-password, password"| ${id('Secret mysql-credentials')}`);
+  });
+
+  test('every diagram parses with mermaid\'s own parser as a flowchart; a broken one does not', () => {
+    const diagrams = releases.map(r => diagramOf(page(r.name)));
+    const broken = diagrams[1].replace('"]', '"'); // an unclosed node
+    const results = parseMermaid([...diagrams, broken, 'flowchart LR\n  a --> b\n  subgraph x\n  a\n']);
+    expect(results.slice(0, diagrams.length)).toEqual(diagrams.map(() => ({ diagramType: 'flowchart-v2' })));
+    expect(results[diagrams.length].error).toMatch(/Parse error/);
+    expect(results[diagrams.length + 1].error).toMatch(/Parse error/);
+  });
+});

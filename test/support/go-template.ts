@@ -1,0 +1,79 @@
+/**
+ * A Go text/template renderer for templates whose actions print string literals, following Go's
+ * lexer (text/template/parse/lex.go): `{{`/`}}` delimiters, trim markers `{{- ` and ` -}}`, comments
+ * `{{/* ... *\/}}`, interpreted ("...") and raw (`...`) strings, inside which `}}` does not end the action.
+ * Any other action (a field, a function, a pipeline) throws: the release charts must not have any.
+ */
+export function renderGoTemplate(template: string): string {
+  let out = '';
+  let i = 0;
+  let trimNext = false;
+  const isSpace = (c: string | undefined) => c === ' ' || c === '\t' || c === '\r' || c === '\n';
+  while (i < template.length) {
+    const open = template.indexOf('{{', i);
+    let text = template.slice(i, open === -1 ? template.length : open);
+    if (trimNext) text = text.replace(/^[ \t\r\n]+/, '');
+    trimNext = false;
+    if (open === -1) {
+      out += text;
+      break;
+    }
+    let j = open + 2;
+    if (template[j] === '-' && isSpace(template[j + 1])) {
+      text = text.replace(/[ \t\r\n]+$/, '');
+      j += 2;
+    }
+    out += text;
+    const action = lexAction(template, j);
+    out += action.value;
+    trimNext = action.trimRight;
+    i = action.end;
+  }
+  return out;
+}
+
+function lexAction(t: string, start: number): { value: string; end: number; trimRight: boolean } {
+  let j = start;
+  const skipSpace = () => { while (/[ \t\r\n]/.test(t[j] ?? '')) j++; };
+  skipSpace();
+  const close = (): { end: number; trimRight: boolean } => {
+    skipSpace();
+    if (t.startsWith('-}}', j) && /[ \t\r\n]/.test(t[j - 1])) return { end: j + 3, trimRight: true };
+    if (t.startsWith('}}', j)) return { end: j + 2, trimRight: false };
+    throw new Error(`unsupported action at ${start}: ${JSON.stringify(t.slice(start, start + 40))}`);
+  };
+  if (t.startsWith('/*', j)) {
+    const endComment = t.indexOf('*/', j + 2);
+    if (endComment === -1) throw new Error('unclosed comment');
+    j = endComment + 2;
+    return { value: '', ...close() };
+  }
+  if (t[j] === '`') {
+    const endRaw = t.indexOf('`', j + 1);
+    if (endRaw === -1) throw new Error('unterminated raw quoted string');
+    const value = t.slice(j + 1, endRaw);
+    j = endRaw + 1;
+    return { value, ...close() };
+  }
+  if (t[j] === '"') {
+    let value = '';
+    j++;
+    for (;;) {
+      const c = t[j];
+      if (c === undefined || c === '\n') throw new Error('unterminated quoted string');
+      if (c === '"') { j++; break; }
+      if (c === '\\') {
+        const e = t[j + 1];
+        const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v' };
+        if (e in simple) { value += simple[e]; j += 2; continue; }
+        const hex = { x: 2, u: 4, U: 8 }[e as 'x' | 'u' | 'U'];
+        if (hex) { value += String.fromCodePoint(parseInt(t.slice(j + 2, j + 2 + hex), 16)); j += 2 + hex; continue; }
+        throw new Error(`unknown escape \\${e}`);
+      }
+      value += c;
+      j++;
+    }
+    return { value, ...close() };
+  }
+  throw new Error(`unsupported action at ${start}: ${JSON.stringify(t.slice(start - 2, start + 40))}`);
+}

@@ -1,0 +1,112 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { stringify } from 'yaml';
+import { ValidationProblem, formatProblems, validateObjects, validateYamlFiles } from '../lib/validation';
+import { main } from '../lib/validation/cli';
+
+const LABELS = { app: 'web' };
+
+function statefulSet(podSpec: Record<string, unknown>, spec: Record<string, unknown> = {}): any {
+  return {
+    apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'web', namespace: 'ns' },
+    spec: {
+      serviceName: 'web', selector: { matchLabels: LABELS }, ...spec,
+      template: { metadata: { labels: LABELS }, spec: { containers: [{ name: 'web', image: 'nginx:1.27.2' }], ...podSpec } },
+    },
+  };
+}
+
+const errors = (problems: ValidationProblem[]) => problems.filter(p => p.severity === 'error');
+
+/** The headless Service the StatefulSet names. */
+const HEADLESS = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'ns' }, spec: { clusterIP: 'None', selector: LABELS } };
+
+describe('Kubernetes versions', () => {
+  const appArmor = statefulSet({ securityContext: { appArmorProfile: { type: 'RuntimeDefault' } } });
+
+  test('a field added after 1.28 is reported as such for 1.28 and valid for 1.31 and 1.36', () => {
+    expect(validateObjects([HEADLESS, appArmor])).toEqual([expect.objectContaining({
+      rule: 'schema/unknown-field', path: '/spec/template/spec/securityContext/appArmorProfile',
+      message: 'field "appArmorProfile" is unknown in Kubernetes 1.28, added in 1.31',
+    })]);
+    expect(validateObjects([HEADLESS, appArmor], { kubernetesVersion: '1.31' })).toEqual([]);
+    expect(validateObjects([HEADLESS, appArmor], { kubernetesVersion: '1.36' })).toEqual([]);
+  });
+
+  test('an unsupported version is refused by name', () => {
+    expect(() => validateObjects([], { kubernetesVersion: '1.30' as any })).toThrow(/unsupported Kubernetes version "1.30": use one of 1.28, 1.31, 1.36/);
+  });
+
+  test('env var names follow the release: strict in 1.31, relaxed in 1.36', () => {
+    const spaced = statefulSet({ containers: [{ name: 'web', image: 'nginx:1.27.2', env: [{ name: 'MY VAR', value: 'x' }] }] });
+    expect(validateObjects([HEADLESS, spaced], { kubernetesVersion: '1.31' }).map(p => p.rule)).toEqual(['pod/env']);
+    expect(validateObjects([HEADLESS, spaced], { kubernetesVersion: '1.36' })).toEqual([]);
+  });
+
+  test('an alpha field a default server drops is a warning, not an error', () => {
+    const problems = validateObjects([HEADLESS, statefulSet({}, { updateStrategy: { rollingUpdate: { maxUnavailable: 2 } } })], { kubernetesVersion: '1.31' });
+    expect(problems).toEqual([expect.objectContaining({ rule: 'workload/alpha-field', severity: 'warning', path: '/spec/updateStrategy/rollingUpdate/maxUnavailable' })]);
+    expect(formatProblems(problems)).toMatch(/: warning \[workload\/alpha-field\] /);
+  });
+
+  test('the CLI takes --kube-version, exits 0 on warnings alone and 2 on an unknown version', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-version-'));
+    const file = path.join(dir, 'app.yaml');
+    fs.writeFileSync(file, [HEADLESS, appArmor].map(o => stringify(o)).join('---\n'));
+    const out: string[] = [];
+    const err: string[] = [];
+    expect(main([dir], l => out.push(l), l => err.push(l))).toBe(1);
+    expect(out.join('\n')).toMatch(/unknown in Kubernetes 1.28, added in 1.31/);
+    expect(main(['--kube-version', '1.36', dir], l => out.push(l), l => err.push(l))).toBe(0);
+    expect(out[out.length - 1]).toMatch(/2 objects in 1 files valid \(Kubernetes 1.36, strict\)/);
+    expect(main([`--kube-version=1.29`, dir], l => out.push(l), l => err.push(l))).toBe(2);
+    expect(err[err.length - 1]).toMatch(/unsupported Kubernetes version "1.29"/);
+    fs.writeFileSync(file, [HEADLESS, statefulSet({}, { updateStrategy: { rollingUpdate: { maxUnavailable: 2 } } })].map(o => stringify(o)).join('---\n'));
+    expect(main(['--kube-version', '1.31', file], l => out.push(l), l => err.push(l))).toBe(0);
+    expect(validateYamlFiles([file], { kubernetesVersion: '1.31' }).map(p => p.severity)).toEqual(['warning']);
+  });
+});
+
+describe('the API server rules of the pods and claims controllers create', () => {
+  const rulesOf = (obj: any) => errors(validateObjects([HEADLESS, obj, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns', labels: LABELS }, spec: { containers: [{ name: 'p', image: 'nginx:1.27.2' }] } }], { kubernetesVersion: '1.31' })).map(p => `${p.rule} ${p.path}`);
+
+  test('a StatefulSet memory limit below its request, a negative cpu request', () => {
+    expect(rulesOf(statefulSet({ containers: [{ name: 'web', image: 'nginx:1.27.2', resources: { requests: { memory: '1Gi', cpu: '-1' }, limits: { memory: '512Mi' } } }] }))).toEqual([
+      'pod/resources /spec/template/spec/containers/0/resources/requests/cpu',
+      'pod/limit-below-request /spec/template/spec/containers/0/resources/requests/memory',
+    ]);
+  });
+
+  test('claim templates: size zero, a bad access mode; memory 64m is a warning', () => {
+    const sts = statefulSet({ containers: [{ name: 'web', image: 'nginx:1.27.2', resources: { requests: { memory: '64m' } } }] },
+      { volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['RWO'], resources: { requests: { storage: '0' } } } }] });
+    const problems = validateObjects([HEADLESS, sts], { kubernetesVersion: '1.31' });
+    expect(problems.map(p => `${p.severity} ${p.rule} ${p.path}`)).toEqual([
+      'error claim/access-modes /spec/volumeClaimTemplates/0/spec/accessModes/0',
+      'error claim/storage /spec/volumeClaimTemplates/0/spec/resources/requests/storage',
+      'warning pod/fractional-bytes /spec/template/spec/containers/0/resources/requests/memory',
+    ]);
+  });
+
+  test('probes, security context, nodeSelector keys', () => {
+    expect(rulesOf(statefulSet({
+      securityContext: { runAsUser: -1 },
+      nodeSelector: { 'bad key!': 'x' },
+      containers: [{ name: 'web', image: 'nginx:1.27.2', livenessProbe: { exec: { command: [] }, successThreshold: 2, periodSeconds: -10 } }],
+    }))).toEqual([
+      'pod/probe /spec/template/spec/containers/0/livenessProbe/exec/command',
+      'pod/probe /spec/template/spec/containers/0/livenessProbe/periodSeconds',
+      'pod/probe /spec/template/spec/containers/0/livenessProbe/successThreshold',
+      'pod/security-context /spec/template/spec/securityContext/runAsUser',
+      'pod/node-selector /spec/template/spec/nodeSelector/bad key!',
+    ]);
+  });
+
+  test('PDB values, ConfigMap size and keys', () => {
+    const pdb = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'p', namespace: 'ns' }, spec: { maxUnavailable: '150%', selector: { matchLabels: LABELS } } };
+    expect(rulesOf(pdb)).toEqual(['pdb/spec /spec/maxUnavailable']);
+    const big = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ns' }, data: { ['k'.repeat(300)]: 'x', big: 'x'.repeat(1024 * 1024) } };
+    expect(rulesOf(big)).toEqual([`configmap/data /data/${'k'.repeat(300)}`, 'configmap/data ']);
+  });
+});
