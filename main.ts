@@ -1,7 +1,10 @@
 import { App } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { BackupTarget, createNamespaceObject, CredentialSource, Exposure, HarborStack, MariaDBVersion, MySQLEngine, MySQLReplication, Probe, StatefulApp, WordPressDatabase, WordPressStack } from './lib';
+import {
+  BackupTarget, createNamespaceObject, CredentialSource, Exposure, HarborChart, MariaDBVersion, MySQLEngine, MySQLReplication, Probe, StatefulApp,
+  WordPressChart, WordPressDatabase,
+} from './lib';
 import { Release, ReleaseProps, releaseLabels, synthReleases } from './lib/release';
 
 /** The seed's `myapp`: three replicas, each with its own `data` claim kept on scale-down. */
@@ -60,15 +63,19 @@ export class MySQLChart extends Release {
 export function buildApp(app: App = new App()): App {
   new MyAppChart(app, 'myapp', { namespace: 'myapp' });
   const db = new MySQLChart(app, 'mysql', { namespace: 'wordpress' });
-  new WordPressStack(app, 'wordpress', {
+  new WordPressChart(app, 'wordpress', {
+    namespace: 'wordpress',
     labels: releaseLabels('wordpress'),
-    database: WordPressDatabase.fromReplication(db.mysql),
+    // The database chart, written first, creates the shared namespace.
+    createNamespace: false,
+    database: WordPressDatabase.external(db.mysql),
     adminUser: 'admin',
-    persistence: { storageClassName: 'sc-nfs' },
+    storage: { storageClassName: 'sc-nfs' },
     volumePermissions: true,
     ingress: { className: 'nginx', host: 'wordpress.mystical.org', pathType: 'Prefix' },
   });
-  new HarborStack(app, 'harbor', {
+  new HarborChart(app, 'harbor', {
+    namespace: 'harbor',
     labels: releaseLabels('harbor'),
     exposure: Exposure.ingress({ className: 'nginx', hosts: { core: 'harbor.mystical.org' }, tls: { secretName: 'harbor-tls' } }),
   });

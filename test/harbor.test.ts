@@ -2,32 +2,34 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { SecretKeyRef } from '../lib/common/secret';
+import { DatabaseConnection, RedisConnection, RequiredSecretKey, SecretKeyRef } from '../lib';
 import {
-  Database, Exposure, HARBOR_SECRET_KEYS, HarborStack, HarborStackProps, Redis, RegistryStorage, RequiredSecret,
+  HarborDatabase, Exposure, HARBOR_SECRET_KEYS, HarborChart, HarborChartProps, Harbor, HarborRedis, RegistryStorage,
 } from '../lib/harbor';
 import { expectValid, find, Manifest, ofKind } from './support/manifests';
 
 const HOST = 'registry.example.com';
 const INGRESS = Exposure.ingress({ className: 'nginx', hosts: { core: HOST }, tls: { secretName: 'harbor-tls' } });
 
-function synth(props: Partial<HarborStackProps> = {}): { stack: HarborStack; objects: Manifest[] } {
-  const stack = new HarborStack(Testing.app(), 'harbor', { exposure: INGRESS, ...props });
-  return { stack, objects: stack.toJson() };
+function synth(props: Partial<HarborChartProps> = {}): { stack: Harbor; objects: Manifest[] } {
+  const chart = new HarborChart(Testing.app(), 'harbor', { exposure: INGRESS, ...props });
+  return { stack: chart.harbor, objects: chart.toJson() };
 }
 
 /** Every configuration the tests exercise; each must be valid and fully wired. */
-const VARIANTS: Record<string, Partial<HarborStackProps>> = {
+const VARIANTS: Record<string, Partial<HarborChartProps>> = {
   'default (Ingress with TLS)': {},
-  'nodePort with TLS and metrics': { exposure: Exposure.nodePort({ host: 'node1.example.com', tls: { secretName: 'harbor-tls' } }), metrics: { enabled: true } },
-  'clusterIP without TLS, trivy off': { exposure: Exposure.clusterIP({ host: 'harbor.internal' }), trivy: { enabled: false } },
+  'nodePort with TLS and metrics': { exposure: Exposure.nodePort({ host: 'node1.example.com', tls: { secretName: 'harbor-tls' } }), metrics: {} },
+  'clusterIP without TLS, trivy off': { exposure: Exposure.clusterIP({ host: 'harbor.internal' }), trivy: false },
   'loadBalancer behind TLS offload': { exposure: Exposure.loadBalancer({ host: HOST, tlsTerminatedUpstream: true, sourceRanges: ['10.0.0.0/8'] }) },
   'external database and redis, S3, HA': {
-    database: Database.external({ host: 'pg.example.com', username: 'harbor', passwordSecret: SecretKeyRef.of('pg-credentials', 'password') }),
-    redis: Redis.external({ host: 'redis.example.com', passwordSecret: SecretKeyRef.of('redis-credentials', 'password'), tls: true }),
+    database: HarborDatabase.external(DatabaseConnection.fromAttributes({
+      host: 'pg.example.com', databaseName: 'registry', user: 'harbor', password: SecretKeyRef.of('pg-credentials', 'password'), engineFamily: 'postgresql',
+    })),
+    redis: HarborRedis.external(RedisConnection.fromAttributes({ host: 'redis.example.com', password: SecretKeyRef.of('redis-credentials', 'password'), tls: true })),
     registry: {
       replicas: 3,
-      storage: RegistryStorage.s3({
+      imageStorage: RegistryStorage.s3({
         region: 'eu-central-1', bucket: 'harbor-images',
         credentials: { accessKey: SecretKeyRef.of('harbor-s3', 'accessKey'), secretKey: SecretKeyRef.of('harbor-s3', 'secretKey') },
       }),
@@ -36,7 +38,7 @@ const VARIANTS: Record<string, Partial<HarborStackProps>> = {
     portal: { replicas: 2 },
     jobservice: { replicas: 2, jobLoggers: ['database', 'stdout'] },
     trivy: { replicas: 2, skipUpdate: true, offlineScan: true, githubToken: SecretKeyRef.of('github', 'token') },
-    metrics: { enabled: true },
+    metrics: {},
   },
 };
 
@@ -129,13 +131,13 @@ function connections(objects: readonly Manifest[], owner: Manifest, c: any): Arr
   return out.filter(x => x.host !== '127.0.0.1' && x.host !== 'localhost');
 }
 
-function requiredIds(stack: HarborStack): Set<string> {
+function requiredIds(stack: Harbor): Set<string> {
   return new Set(stack.requiredSecrets.map(s => `${s.secretName}/${s.key}`));
 }
 
 // ---------------------------------------------------------------------------------------------
 
-describe('HarborStack output', () => {
+describe('Harbor output', () => {
   test.each(variants)('%s is valid', (_, { objects }) => {
     expectValid(objects);
   });
@@ -159,15 +161,15 @@ describe('HarborStack output', () => {
     const { objects } = synthesized['default (Ingress with TLS)'];
     const images = containersOf(objects).map(c => `${c.owner.metadata.name}/${c.container.name}=${c.container.image}`).sort();
     expect(images).toEqual([
-      'harbor-core/core=goharbor/harbor-core:v2.13.2',
-      'harbor-database/data-permissions=goharbor/harbor-db:v2.13.2',
-      'harbor-database/database=goharbor/harbor-db:v2.13.2',
-      'harbor-jobservice/jobservice=goharbor/harbor-jobservice:v2.13.2',
-      'harbor-portal/portal=goharbor/harbor-portal:v2.13.2',
-      'harbor-redis/redis=goharbor/redis-photon:v2.13.2',
-      'harbor-registry/registry=goharbor/registry-photon:v2.13.2',
-      'harbor-registry/registryctl=goharbor/harbor-registryctl:v2.13.2',
-      'harbor-trivy/trivy=goharbor/trivy-adapter-photon:v2.13.2',
+      'harbor-core/core=goharbor/harbor-core:v2.15.2',
+      'harbor-database/data-permissions=goharbor/harbor-db:v2.15.2',
+      'harbor-database/database=goharbor/harbor-db:v2.15.2',
+      'harbor-jobservice/jobservice=goharbor/harbor-jobservice:v2.15.2',
+      'harbor-portal/portal=goharbor/harbor-portal:v2.15.2',
+      'harbor-redis/redis=goharbor/valkey-photon:v2.15.2',
+      'harbor-registry/registry=goharbor/registry-photon:v2.15.2',
+      'harbor-registry/registryctl=goharbor/harbor-registryctl:v2.15.2',
+      'harbor-trivy/trivy=goharbor/trivy-adapter-photon:v2.15.2',
     ]);
     for (const w of workloads(objects)) {
       const sec = w.spec.template.spec.securityContext;
@@ -189,7 +191,7 @@ describe('HarborStack output', () => {
   });
 });
 
-describe('HarborStack wiring', () => {
+describe('Harbor wiring', () => {
   test.each(variants)('%s: every env and volume reference resolves to an output ConfigMap or a documented Secret key', (_, { stack, objects }) => {
     const documented = requiredIds(stack);
     const referenced = new Set<string>();
@@ -350,7 +352,7 @@ describe('HarborStack wiring', () => {
   });
 });
 
-describe('HarborStack secrets', () => {
+describe('Harbor secrets', () => {
   const WEAK = ['Harbor12345', 'not-a-secure-key', 'harbor_registry_password', 'changeit', 'root123'];
   /** Env vars that carry a secret: never a literal, never a ConfigMap key. */
   const SECRET_ENV = [
@@ -421,7 +423,7 @@ describe('HarborStack secrets', () => {
 
   describe('docs/harbor.md', () => {
     const docs = readFileSync(join(__dirname, '..', 'docs', 'harbor.md'), 'utf8');
-    const own: RequiredSecret[] = synthesized['default (Ingress with TLS)'].stack.requiredSecrets.filter(s => s.secretName !== 'harbor-tls');
+    const own: RequiredSecretKey[] = synthesized['default (Ingress with TLS)'].stack.requiredSecrets.filter(s => s.secretName !== 'harbor-tls');
 
     test('its table lists every Secret key of the stack', () => {
       for (const s of own) {

@@ -1,10 +1,8 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { InvalidPropError, MySQLReplication, MYSQL_SECRET_KEYS, SecretKeyRef } from '../lib';
-import { WordPressDatabase, WordPressStack, WordPressStackProps } from '../lib/wordpress';
+import { Construct } from 'constructs';
+import { DatabaseConnection, IDatabaseConnection, InvalidPropError, MySQLReplication, SecretKeyRef } from '../lib';
+import { WordPress, WordPressChart, WordPressDatabase, WordPressProps } from '../lib/wordpress';
 import { appObjects, expectValid, find, Manifest, ofKind } from './support/manifests';
 
 const container = (workload: Manifest, name: string): Manifest => {
@@ -14,10 +12,10 @@ const container = (workload: Manifest, name: string): Manifest => {
 const env = (c: Manifest): Record<string, Manifest> => Object.fromEntries((c.env ?? []).map((e: Manifest) => [e.name, e]));
 
 /** The database chart of the seed (`helm install mysql bitnami/mysql -n <namespace> --create-namespace`). */
-function mysqlChart(app: App, opts: { id?: string; namespace?: string; name?: string; database?: boolean; createNamespace?: boolean } = {}) {
+function mysqlChart(app: App, opts: { namespace?: string; name?: string; database?: boolean } = {}) {
   const namespace = opts.namespace ?? 'wordpress';
-  const chart = new Chart(app, opts.id ?? 'mysql', { namespace });
-  if (opts.createNamespace ?? true) new k8s.KubeNamespace(chart, 'namespace', { metadata: { name: namespace } });
+  const chart = new Chart(app, 'mysql', { namespace });
+  new k8s.KubeNamespace(chart, 'namespace', { metadata: { name: namespace } });
   const mysql = new MySQLReplication(chart, 'mysql', {
     name: opts.name,
     replicas: 2,
@@ -26,7 +24,7 @@ function mysqlChart(app: App, opts: { id?: string; namespace?: string; name?: st
   return { chart, mysql };
 }
 
-/** The WordPress env that must come from the database handles. */
+/** The WordPress env that must come from the database handle (the same in the site, its wait and the install Job). */
 function dbEnv(objects: Manifest[]) {
   const deployment = find(objects, 'Deployment', 'wordpress');
   const wp = env(container(deployment, 'wordpress'));
@@ -45,225 +43,161 @@ function dbEnv(objects: Manifest[]) {
   };
 }
 
-describe('mode 2: WordPressDatabase.fromReplication(mysql), another chart', () => {
-  test('host, port, user, name and password come from the MySQLReplication handles', () => {
+function errorOf(build: () => unknown): InvalidPropError {
+  try {
+    build();
+  } catch (e) {
+    expect(e).toBeInstanceOf(InvalidPropError);
+    return e as InvalidPropError;
+  }
+  throw new Error('expected an InvalidPropError');
+}
+
+describe('WordPressDatabase.external(mysql): a MySQLReplication of another chart, as a connection handle', () => {
+  test('host, port, user, name and password come from the handle', () => {
     const app = Testing.app();
     const { mysql } = mysqlChart(app);
-    const stack = new WordPressStack(app, 'wordpress', { database: WordPressDatabase.fromReplication(mysql) });
-    expect(stack.databaseKind).toBe('replication');
-    expect(stack.mysql).toBe(mysql);
-    expect(dbEnv(stack.toJson())).toEqual({
-      host: `${mysql.endpoint.host}:${mysql.endpoint.port}`,
-      name: mysql.databaseName,
-      user: mysql.user,
+    const chart = new WordPressChart(app, 'wordpress', { createNamespace: false, database: WordPressDatabase.external(mysql) });
+    const wp = chart.wordpress;
+    expect(wp.databaseKind).toBe('external');
+    expect(wp.database).toBe(mysql);
+    expect(wp.builtInDatabase).toBeUndefined();
+    expect(dbEnv(chart.toJson())).toEqual({
+      host: 'mysql-0.mysql.wordpress.svc.cluster.local:3306',
+      name: 'wordpress',
+      user: 'wordpress',
       password: { name: mysql.password.secretName, key: mysql.password.key },
-      waitHost: mysql.endpoint.host,
-      waitPort: String(mysql.endpoint.port),
+      waitHost: 'mysql-0.mysql.wordpress.svc.cluster.local',
+      waitPort: '3306',
     });
-    expect(mysql.endpoint.host).toBe('mysql-0.mysql.wordpress.svc.cluster.local');
-    // no StatefulSet of its own, and the Namespace stays with the database chart (written first)
-    expect(ofKind(stack.toJson(), 'StatefulSet')).toEqual([]);
-    expect(ofKind(stack.toJson(), 'Namespace')).toEqual([]);
+    expect(ofKind(chart.toJson(), 'StatefulSet')).toEqual([]);
+    expect(ofKind(chart.toJson(), 'Namespace')).toEqual([]);
     expectValid(appObjects(app));
   });
 
-  test('WordPress follows a renamed MySQL in another namespace (the host is fully qualified)', () => {
+  test('the WordPress chart depends on the database chart, even when declared first', () => {
     const app = Testing.app();
-    const { mysql } = mysqlChart(app, { namespace: 'databases', name: 'blog-db' });
-    const stack = new WordPressStack(app, 'wordpress', { database: WordPressDatabase.fromReplication(mysql) });
-    const got = dbEnv(stack.toJson());
-    expect(got.host).toBe('blog-db-0.blog-db.databases.svc.cluster.local:3306');
-    expect(got.waitHost).toBe('blog-db-0.blog-db.databases.svc.cluster.local');
-    // Secrets are namespaced: the same name and key, but in the WordPress namespace.
-    expect(got.password).toEqual({ name: 'blog-db-credentials', key: MYSQL_SECRET_KEYS.userPassword });
-    expect(stack.requiredSecrets[0]).toEqual({ name: 'blog-db-credentials', namespace: 'wordpress', keys: ['password'] });
-    // WordPress creates its own Namespace here, in its own file.
-    expect(ofKind(stack.toJson(), 'Namespace').map(n => n.metadata.name)).toEqual(['wordpress']);
-    expectValid(appObjects(app));
+    const late = new Chart(app, 'late', { namespace: 'wordpress' });
+    const wpChart = new WordPressChart(app, 'wordpress', { createNamespace: false, database: WordPressDatabase.external(
+      new MySQLReplication(late, 'mysql', { database: { name: 'wordpress', user: 'wordpress' } })) });
+    expect(wpChart.node.dependencies).toContain(late);
+    expect(app.charts.indexOf(late)).toBeLessThan(app.charts.indexOf(wpChart));
   });
 
-  test('passwordSecret: the WordPress-side copy of the database password', () => {
-    const app = Testing.app();
-    const { mysql } = mysqlChart(app, { namespace: 'databases' });
-    const stack = new WordPressStack(app, 'wordpress', {
-      database: WordPressDatabase.fromReplication(mysql, { passwordSecret: SecretKeyRef.of('wordpress-db', 'password') }),
-    });
-    expect(dbEnv(stack.toJson()).password).toEqual({ name: 'wordpress-db', key: 'password' });
-    expect(stack.requiredSecrets[0]).toEqual({ name: 'wordpress-db', namespace: 'wordpress', keys: ['password'] });
-    expectValid(appObjects(app));
-  });
-
-  test('the stack depends on the database chart: it comes first in app.charts and in dist/', () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'wordpress-synth-'));
-    try {
-      const app = new App({ outdir });
-      const { chart, mysql } = mysqlChart(app);
-      const stack = new WordPressStack(app, 'wordpress', { database: WordPressDatabase.fromReplication(mysql) });
-      expect(stack.node.dependencies).toContain(chart);
-      expect(app.charts.map(c => c.node.id)).toEqual(['mysql', 'wordpress']);
-      app.synth();
-      expect(fs.readdirSync(outdir).sort()).toEqual(['0000-mysql.k8s.yaml', '0001-wordpress.k8s.yaml']);
-      expect(fs.readFileSync(path.join(outdir, '0000-mysql.k8s.yaml'), 'utf8')).toMatch(/^kind: Namespace$/m);
-      expect(fs.readFileSync(path.join(outdir, '0001-wordpress.k8s.yaml'), 'utf8')).toMatch(/^kind: Deployment$/m);
-    } finally {
-      fs.rmSync(outdir, { recursive: true, force: true });
-    }
-  });
-
-  test('the dependency orders charts even when the WordPress chart is declared first in the tree', () => {
-    // A chart nested under another is still ordered by dependency, not by construction.
-    const app = Testing.app();
-    const parent = new Chart(app, 'a-wordpress');
-    const { mysql } = mysqlChart(app, { id: 'z-mysql', namespace: 'databases' });
-    new WordPressStack(parent, 'site', { database: WordPressDatabase.fromReplication(mysql) });
-    const ids = app.charts.map(c => c.node.path);
-    expect(ids.indexOf('z-mysql')).toBeLessThan(ids.indexOf('a-wordpress/site'));
-  });
-
-  test('a MySQLReplication inside another WordPressStack: a dependency on that chart, none back', () => {
-    const app = Testing.app();
-    const stack = new WordPressStack(app, 'wordpress', { skipInstall: true, ingress: false });
-    const mysql = new MySQLReplication(stack, 'other-db', { database: { name: 'blog', user: 'blog' } });
-    const second = new WordPressStack(app, 'second', {
-      namespace: 'wordpress', name: 'second', database: WordPressDatabase.fromReplication(mysql), skipInstall: true, ingress: false,
-    });
-    expect(second.node.dependencies).toContain(stack);
-    expect(stack.node.dependencies).toEqual([]);
-  });
-
-  test('a MySQLReplication without a database is rejected', () => {
+  test('a MySQLReplication without a database: the error names database of the WordPress', () => {
     const app = Testing.app();
     const { mysql } = mysqlChart(app, { database: false });
-    expect(() => new WordPressStack(app, 'wordpress', { database: WordPressDatabase.fromReplication(mysql) }))
-      .toThrow(/^wordpress: database "mysql\/mysql" is invalid: the MySQLReplication defines no application database/);
+    const e = errorOf(() => new WordPressChart(app, 'wordpress', { createNamespace: false, database: WordPressDatabase.external(mysql) }));
+    expect(e.constructPath).toBe('wordpress/wordpress');
+    expect(e.prop).toBe('database');
+    expect(e.message).toContain('give the MySQLReplication `database: { name');
   });
 
   test('a MySQLReplication of another App is rejected', () => {
     const { mysql } = mysqlChart(Testing.app());
-    expect(() => new WordPressStack(Testing.app(), 'wordpress', { database: WordPressDatabase.fromReplication(mysql) }))
+    expect(() => new WordPressChart(Testing.app(), 'wordpress', { database: WordPressDatabase.external(mysql) }))
       .toThrow(/must belong to the same cdk8s App/);
   });
 
-  test('the Namespace would otherwise be written after the database chart that uses it', () => {
-    const app = Testing.app();
-    const { mysql } = mysqlChart(app, { createNamespace: false });
-    expect(() => new WordPressStack(app, 'wordpress', { database: WordPressDatabase.fromReplication(mysql) }))
-      .toThrow(/createNamespace \(unset\) is invalid: would create Namespace "wordpress" in this chart, which is written after chart "mysql"/);
-    // fine when the namespace exists already
-    const app2 = Testing.app();
-    const { mysql: mysql2 } = mysqlChart(app2, { createNamespace: false });
-    new WordPressStack(app2, 'wordpress', { database: WordPressDatabase.fromReplication(mysql2), createNamespace: false });
-  });
-
-  test('a bad passwordSecret', () => {
-    const app = Testing.app();
-    const { mysql } = mysqlChart(app);
-    expect(() => new WordPressStack(app, 'wordpress', { database: WordPressDatabase.fromReplication(mysql, { passwordSecret: 's3cret' as any }) }))
-      .toThrow(/database.passwordSecret "\(a string, not shown\)" is invalid: must be a SecretKeyRef/);
-  });
-});
-
-describe('mode 1: WordPressDatabase.owned()', () => {
-  test('replicas, name, database and storage are configurable', () => {
-    const app = Testing.app();
-    const stack = new WordPressStack(app, 'wordpress', {
-      persistence: { storageClassName: 'sc-nfs' },
-      database: WordPressDatabase.owned({ name: 'db', replicas: 3, database: { name: 'blog', user: 'blogger' }, storage: { size: '20Gi', storageClassName: 'local-ssd' } }),
-    });
-    const objects = stack.toJson();
-    const sts = find(objects, 'StatefulSet', 'db');
-    expect(sts.spec.replicas).toBe(3);
-    expect(sts.spec.volumeClaimTemplates[0].spec).toMatchObject({ storageClassName: 'local-ssd', resources: { requests: { storage: '20Gi' } } });
-    expect(dbEnv(objects)).toMatchObject({ host: 'db-0.db.wordpress.svc.cluster.local:3306', name: 'blog', user: 'blogger', password: { name: 'db-credentials', key: 'password' } });
-    expect(stack.mysql).toBe(stack.node.findChild('mysql'));
-    expectValid(appObjects(app));
-  });
-
-  test('errors of the MySQLReplication name its path inside the stack', () => {
-    expect(() => new WordPressStack(Testing.app(), 'wordpress', { database: WordPressDatabase.owned({ replicas: 0 }) }))
-      .toThrow(/^wordpress\/mysql: replicas 0 is invalid/);
-  });
-});
-
-describe('mode 3: WordPressDatabase.external()', () => {
-  const external = (props: Partial<Parameters<typeof WordPressDatabase.external>[0]> = {}) =>
-    WordPressDatabase.external({ host: 'mysql-primary.wordpress.svc.cluster.local', password: SecretKeyRef.of('wordpress-db', 'password'), ...props });
-
-  test('like Bitnami externalDatabase: host, port, database, user, password Secret', () => {
-    const app = Testing.app();
-    const stack = new WordPressStack(app, 'wordpress', { database: external({ port: 3307, name: 'wp', user: 'wp_user' }) });
-    expect(stack.databaseKind).toBe('external');
-    expect(stack.mysql).toBeUndefined();
-    expect(dbEnv(stack.toJson())).toEqual({
-      host: 'mysql-primary.wordpress.svc.cluster.local:3307', name: 'wp', user: 'wp_user',
-      password: { name: 'wordpress-db', key: 'password' },
-      waitHost: 'mysql-primary.wordpress.svc.cluster.local', waitPort: '3307',
-    });
-    expect(ofKind(stack.toJson(), 'StatefulSet')).toEqual([]);
-    expect(stack.node.dependencies).toEqual([]);
-    expect(stack.requiredSecrets[0]).toEqual({ name: 'wordpress-db', namespace: 'wordpress', keys: ['password'] });
-    expectValid(appObjects(app));
-  });
-
-  test('defaults: port 3306, database and user "wordpress"; an IP address is a fine host', () => {
-    const stack = new WordPressStack(Testing.app(), 'wordpress', { database: external({ host: '10.0.0.12' }) });
-    expect(stack.database).toMatchObject({ host: '10.0.0.12', port: 3306, name: 'wordpress', user: 'wordpress' });
-  });
-
-  const rejects = (props: WordPressStackProps, message: RegExp) => {
-    let error: unknown;
-    try {
-      new WordPressStack(Testing.app(), 'wordpress', props);
-    } catch (e) {
-      error = e;
+  test('a user\'s own database construct that implements IDatabaseConnection (no instanceof anywhere)', () => {
+    class MyDatabase extends Construct implements IDatabaseConnection {
+      public readonly endpoint = { host: 'db.tenants.svc.cluster.local', port: 3307 };
+      public readonly readEndpoint = this.endpoint;
+      public readonly databaseName = 'blog';
+      public readonly user = 'blog';
+      public readonly password = SecretKeyRef.of('blog-db', 'password');
+      public readonly engineFamily = 'mariadb' as const;
     }
-    expect(error).toBeInstanceOf(InvalidPropError);
-    expect((error as Error).message).toMatch(message);
-    return (error as Error).message;
-  };
+    const app = Testing.app();
+    const theirs = new Chart(app, 'tenants', { namespace: 'tenants' });
+    const db = new MyDatabase(theirs, 'db');
+    const chart = new WordPressChart(app, 'wordpress', { database: WordPressDatabase.external(db) });
+    expect(dbEnv(chart.toJson()).host).toBe('db.tenants.svc.cluster.local:3307');
+    expect(chart.node.dependencies).toContain(theirs);
+  });
+});
 
-  test('without a password Secret', () => {
-    rejects({ database: WordPressDatabase.external({ host: 'db.example.com' } as any) },
-      /^wordpress: database.password \(unset\) is invalid: is required: an external database needs its user's password as a SecretKeyRef/);
+describe('WordPressDatabase.external(DatabaseConnection.fromAttributes(...)): a server the app does not manage', () => {
+  const handle = (attrs: Partial<Parameters<typeof DatabaseConnection.fromAttributes>[0]> = {}) => DatabaseConnection.fromAttributes({
+    host: 'mysql.example.com', databaseName: 'blog', user: 'blog', password: SecretKeyRef.of('blog-db', 'password'), engineFamily: 'mysql', ...attrs,
   });
 
-  test('with a literal password (JavaScript callers): rejected without echoing it', () => {
-    const msg = rejects({ database: external({ password: 'Mystical@2025' as any }) }, /database.password "\(a string, not shown\)" is invalid/);
-    expect(msg).not.toContain('Mystical');
+  test('like Bitnami externalDatabase: host, port (default 3306), database, user, password Secret', () => {
+    const chart = new WordPressChart(Testing.app(), 'wordpress', { database: WordPressDatabase.external(handle()) });
+    expect(dbEnv(chart.toJson())).toEqual({
+      host: 'mysql.example.com:3306', name: 'blog', user: 'blog', password: { name: 'blog-db', key: 'password' },
+      waitHost: 'mysql.example.com', waitPort: '3306',
+    });
+    expect(chart.wordpress.requiredSecrets.filter(s => s.secretName === 'blog-db')).toEqual([{
+      secretName: 'blog-db', key: 'password', namespace: 'wordpress', purpose: 'password of the database user blog',
+      usedBy: ['wordpress/wordpress/app', 'wordpress/wordpress/install'],
+    }]);
   });
 
   test.each([
-    ['db.example.com:3306', /give the port in `port`/],
-    ['mysql://db.example.com', /no scheme/],
-    ['', /is required/],
-    ['DB.example.com', /must be a lower-case DNS name or an IPv4 address/],
-  ])('bad host %j', (host, message) => {
-    rejects({ database: external({ host }) }, new RegExp(`database.host ${JSON.stringify(host).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is invalid: .*${message.source}`));
+    [{ engineFamily: 'postgresql' as const }, 'database.engineFamily', /must be mysql or mariadb/],
+    [{ port: 70000 }, 'database.endpoint.port', /between 1 and 65535/],
+    [{ host: 'https://db' }, 'database.endpoint.host', /host/],
+    [{ databaseName: 'my blog' }, 'database.databaseName', /letters, digits/],
+    [{ user: '' }, 'database.user', /letters, digits/],
+  ])('bad attributes are errors of the WordPress naming database.* (%o)', (attrs, prop, rule) => {
+    const e = errorOf(() => new WordPressChart(Testing.app(), 'wordpress', { database: WordPressDatabase.external(handle(attrs)) }));
+    expect(e.constructPath).toBe('wordpress/wordpress');
+    expect(e.prop).toBe(prop);
+    expect(e.rule).toMatch(rule);
   });
 
-  test('bad port, name, user, Secret key', () => {
-    rejects({ database: external({ port: 70000 }) }, /database.port 70000 is invalid/);
-    rejects({ database: external({ name: 'my db' }) }, /database.name "my db" is invalid/);
-    rejects({ database: external({ user: 'u'.repeat(33) }) }, /database.user "u{33}" is invalid/);
-    rejects({ database: external({ password: SecretKeyRef.of('wordpress-db', 'pass word') }) }, /database.password.key "pass word" is invalid/);
-    rejects({ database: external({ password: SecretKeyRef.of('WordPress', 'password') }) }, /database.password.secretName "WordPress" is invalid/);
+  test('a literal password (JavaScript callers) is rejected without echoing it', () => {
+    const bad = { ...handle(), password: 's3cret' as unknown as SecretKeyRef };
+    const e = errorOf(() => new WordPressChart(Testing.app(), 'wordpress', { database: WordPressDatabase.external(bad) }));
+    expect(e.prop).toBe('database.password');
+    expect(e.message).not.toContain('s3cret');
   });
 });
 
-test('every mode, every object of every chart, validates strictly together', () => {
-  const app = Testing.app();
-  const { mysql } = mysqlChart(app, { namespace: 'databases' });
-  new WordPressStack(app, 'owned', { namespace: 'owned', volumePermissions: true });
-  new WordPressStack(app, 'replication', { namespace: 'replication', database: WordPressDatabase.fromReplication(mysql), replicas: 2, persistence: { accessModes: ['ReadWriteMany'] } });
-  new WordPressStack(app, 'external', {
-    namespace: 'external',
-    database: WordPressDatabase.external({ host: 'db.example.com', password: SecretKeyRef.of('db', 'password') }),
-    ingress: { host: 'blog.example.com', tlsSecretName: 'blog-tls' },
-    autoscaling: { minReplicas: 2, maxReplicas: 4 },
-    persistence: { accessModes: ['ReadWriteMany'] },
+describe('WordPressDatabase.builtIn() (the default): a MySQLReplication beside WordPress', () => {
+  test('replicas, name, database and storage are configurable; storageClassName is inherited from storage', () => {
+    const chart = new WordPressChart(Testing.app(), 'wordpress', {
+      storage: { storageClassName: 'fast' },
+      database: WordPressDatabase.builtIn({ name: 'blog-db', replicas: 3, database: { name: 'blog', user: 'blogger' } }),
+    });
+    const objects = chart.toJson();
+    const sts = find(objects, 'StatefulSet', 'blog-db');
+    expect(sts.spec.replicas).toBe(3);
+    expect(sts.spec.volumeClaimTemplates[0].spec.storageClassName).toBe('fast');
+    expect(dbEnv(objects)).toMatchObject({ host: 'blog-db-0.blog-db.wordpress.svc.cluster.local:3306', name: 'blog', user: 'blogger' });
+    expect(chart.wordpress.builtInDatabase?.node.path).toBe('wordpress/wordpress/mysql');
+    // Its Secret is generated in the cluster (MySQLReplication's default): nobody has to create it.
+    expect(chart.wordpress.requiredSecrets.filter(s => s.secretName === 'blog-db-credentials')).toEqual([]);
+    expect(chart.wordpress.builtInDatabase!.generatedSecrets.map(s => s.key).sort()).toEqual(['password', 'replication-password', 'root-password']);
+    expectValid(objects);
   });
-  const order = app.charts.map(c => c.node.id);
-  expect([...order].sort()).toEqual(['external', 'mysql', 'owned', 'replication']);
-  expect(order.indexOf('mysql')).toBeLessThan(order.indexOf('replication'));
+
+  test('its errors name the outer prop on the WordPress: database.storage.size, not volumeClaims[0].size', () => {
+    const e = errorOf(() => new WordPressChart(Testing.app(), 'wordpress', {
+      database: WordPressDatabase.builtIn({ storage: { size: '10GB' } }),
+    }));
+    expect(e.constructPath).toBe('wordpress/wordpress');
+    expect(e.prop).toBe('database.storage.size');
+    expect(e.message).toMatch(/did you mean "10Gi"/);
+  });
+
+  test('not a WordPressDatabase: a clear error', () => {
+    const props = { database: { host: 'db' } } as unknown as WordPressProps;
+    expect(() => new WordPressChart(Testing.app(), 'wordpress', props))
+      .toThrow(/database "object" is invalid: must be WordPressDatabase.builtIn\(\{...\}\) or WordPressDatabase.external\(handle\)/);
+  });
+});
+
+test('WordPress inside a user\'s chart: its objects in that chart and namespace, no Namespace object, one file', () => {
+  const app = Testing.app();
+  const mine = new Chart(app, 'platform', { namespace: 'sites' });
+  const db = new MySQLReplication(mine, 'db', { database: { name: 'wordpress', user: 'wordpress' } });
+  const wp = new WordPress(mine, 'blog', { name: 'blog', database: WordPressDatabase.external(db), ingress: { host: 'blog.example.com' } });
+  const objects = mine.toJson();
+  expect(ofKind(objects, 'Namespace')).toEqual([]);
+  expect(find(objects, 'Deployment', 'blog').metadata.namespace).toBe('sites');
+  expect(wp.namespace).toBe('sites');
+  expect(app.charts).toEqual([mine]);
   expectValid(appObjects(app));
 });

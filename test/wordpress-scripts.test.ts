@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
 import { Testing } from 'cdk8s';
-import { WordPressStack } from '../lib/wordpress';
+import { WordPressChart } from '../lib/wordpress';
 import { wordpressScripts } from '../lib/wordpress/scripts';
 
 const SCRIPTS = path.join(__dirname, '..', 'lib', 'wordpress', 'scripts');
@@ -21,16 +21,18 @@ beforeEach(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wordpress-script
 afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 test('the scripts ConfigMap holds exactly the files of lib/wordpress/scripts', () => {
-  const files = fs.readdirSync(SCRIPTS).filter(f => f.endsWith('.sh')).sort();
-  expect(files).toEqual(['copy-wordpress.sh', 'install.sh', 'volume-permissions.sh', 'wait-for-tcp.sh']);
-  const cm = new WordPressStack(Testing.app(), 'wordpress').toJson().find(o => o.kind === 'ConfigMap' && o.metadata.name === 'wordpress-scripts');
+  const files = fs.readdirSync(SCRIPTS).sort();
+  expect(files).toEqual(['copy-wordpress.sh', 'install.sh', 'set-admin-password.php', 'volume-permissions.sh', 'wait-for-tcp.sh']);
+  const cm = new WordPressChart(Testing.app(), 'wordpress').toJson().find((o: { kind: string; metadata: { name: string } }) => o.kind === 'ConfigMap' && o.metadata.name === 'wordpress-scripts');
   expect(cm.data).toEqual(Object.fromEntries(files.map(f => [f, fs.readFileSync(script(f), 'utf8')])));
   expect(wordpressScripts()).toEqual(cm.data);
 });
 
 test('bash parses every script; shellcheck is clean where installed', () => {
-  for (const f of Object.keys(wordpressScripts())) execFileSync('bash', ['-n', script(f)]);
-  if (hasCommand('shellcheck')) execFileSync('shellcheck', Object.keys(wordpressScripts()).map(script));
+  const shells = Object.keys(wordpressScripts()).filter(f => f.endsWith('.sh'));
+  for (const f of shells) execFileSync('bash', ['-n', script(f)]);
+  if (hasCommand('shellcheck')) execFileSync('shellcheck', shells.map(script));
+  if (hasCommand('php')) execFileSync('php', ['-l', script('set-admin-password.php')]);
 });
 
 describe('wait-for-tcp.sh', () => {
@@ -63,52 +65,128 @@ describe('wait-for-tcp.sh', () => {
 });
 
 describe('install.sh', () => {
-  /** A fake `wp` that records its arguments and standard input. */
+  const PASSWORD = 'pa$$ "word" `x`';
+  /**
+   * A stand-in `wp` that behaves like wp-cli in the cli image where it matters here: it records its
+   * arguments, echoes whatever arrives on its standard input to standard output the way GNU
+   * readline does when the input is not a terminal (so a password piped to `--prompt` would land in
+   * the log), prints a generated admin password unless --quiet (as `wp core install` does without
+   * --admin_password), and records the environment that `eval-file` sees.
+   */
   function fakeWp(installed: boolean): string {
     const bin = path.join(tmp, 'bin');
     fs.mkdirSync(bin);
     fs.writeFileSync(path.join(bin, 'wp'), [
       '#!/bin/bash',
       `printf '%s\\n' "$*" >> "${tmp}/args"`,
+      'if [ ! -t 0 ]; then input="$(cat)"; [ -z "$input" ] || printf \'1/1 [--admin_password=<admin_password>]: %s\\n\' "$input"; fi',
       `if [ "$2 $3" = "core is-installed" ]; then exit ${installed ? 0 : 1}; fi`,
-      `cat > "${tmp}/stdin"`,
+      'case " $* " in *" --quiet "*) ;; *" core install "*) echo "Admin password: Rand0m-generated";; esac',
+      `if [ "$2" = eval-file ]; then printf 'file:%s user:%s password:%s\\n' "$3" "$ADMIN_USER" "$WORDPRESS_ADMIN_PASSWORD" > "${tmp}/eval"; fi`,
     ].join('\n'), { mode: 0o755 });
     return bin;
   }
-  const installEnv = (bin: string, password = 'pa$$ "word" `x`') => ({
+  const installEnv = (bin: string, password = PASSWORD) => ({
     ...process.env,
     PATH: `${bin}:${process.env.PATH}`,
     WORDPRESS_PATH: '/wordpress', SITE_URL: 'https://wordpress.mystical.org', SITE_TITLE: "Mystical's blog",
     ADMIN_USER: 'admin', ADMIN_EMAIL: 'ops@mystical.org', WORDPRESS_ADMIN_PASSWORD: password,
   });
+  /** Runs install.sh with a standard input of its own, as the kubelet gives the container. */
+  const install = (bin: string, password?: string) =>
+    spawnSync('bash', [script('install.sh')], { env: installEnv(bin, password), input: '', encoding: 'utf8' });
 
-  test('installs with the password on standard input, never in the arguments', () => {
+  test('installs, then sets the password inside PHP: never on a prompt, stdin, argv or in the log', () => {
     const bin = fakeWp(false);
-    const out = execFileSync('bash', [script('install.sh')], { env: installEnv(bin) }).toString();
-    expect(out).toContain('installing WordPress at https://wordpress.mystical.org (admin user admin)');
+    const r = install(bin);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('installing WordPress at https://wordpress.mystical.org (admin user admin)');
     const args = fs.readFileSync(path.join(tmp, 'args'), 'utf8').trim().split('\n');
     expect(args).toEqual([
       '--path=/wordpress core is-installed',
-      "--path=/wordpress core install --url=https://wordpress.mystical.org --title=Mystical's blog --admin_user=admin"
-        + ' --admin_email=ops@mystical.org --skip-email --prompt=admin_password',
+      "--path=/wordpress --quiet core install --url=https://wordpress.mystical.org --title=Mystical's blog --admin_user=admin"
+        + ' --admin_email=ops@mystical.org --skip-email',
+      `--path=/wordpress eval-file ${script('set-admin-password.php')}`,
     ]);
-    expect(fs.readFileSync(path.join(tmp, 'stdin'), 'utf8')).toBe('pa$$ "word" `x`\n');
-    expect(out).not.toContain('pa$$');
+    expect(fs.readFileSync(path.join(tmp, 'eval'), 'utf8')).toBe(`file:${script('set-admin-password.php')} user:admin password:${PASSWORD}\n`);
+    for (const out of [r.stdout, r.stderr, args.join('\n')]) {
+      expect(out).not.toContain('pa$$');
+      expect(out).not.toContain('Rand0m-generated');
+      expect(out).not.toContain('admin_password');
+    }
   });
 
-  test('does nothing when WordPress is installed already (idempotent)', () => {
+  test('the stand-in catches the old hand-over: a password piped to --prompt is echoed into the log', () => {
+    const bin = fakeWp(false);
+    const r = spawnSync('bash', ['-c', 'printf "%s\\n" "$WORDPRESS_ADMIN_PASSWORD" | wp core install --prompt=admin_password'],
+      { env: installEnv(bin), encoding: 'utf8' });
+    expect(r.stdout).toContain(PASSWORD);
+  });
+
+  test('when WordPress is installed already it only runs the (idempotent) password step', () => {
     const bin = fakeWp(true);
-    const out = execFileSync('bash', [script('install.sh')], { env: installEnv(bin) }).toString();
-    expect(out).toContain('already installed; nothing to do');
-    expect(fs.readFileSync(path.join(tmp, 'args'), 'utf8').trim()).toBe('--path=/wordpress core is-installed');
+    const r = install(bin);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('is installed already');
+    expect(fs.readFileSync(path.join(tmp, 'args'), 'utf8').trim().split('\n')).toEqual([
+      '--path=/wordpress core is-installed',
+      `--path=/wordpress eval-file ${script('set-admin-password.php')}`,
+    ]);
   });
 
   test('refuses an empty password', () => {
     const bin = fakeWp(false);
-    const r = spawnSync('bash', [script('install.sh')], { env: installEnv(bin, '') });
+    const r = install(bin, '');
     expect(r.status).toBe(1);
-    expect(r.stderr.toString()).toContain('the admin password is empty');
+    expect(r.stderr).toContain('the admin password is empty');
     expect(fs.existsSync(path.join(tmp, 'args'))).toBe(false);
+  });
+});
+
+describe('set-admin-password.php, with PHP and stand-ins for the WordPress and wp-cli functions it calls', () => {
+  const STUBS = [
+    '<?php',
+    'class WP_CLI { static function log($m) { echo "log: $m\\n"; } static function error($m) { fwrite(STDERR, "Error: $m\\n"); exit(1); } }',
+    '$meta = json_decode(getenv("TEST_META"), true);',
+    'function get_user_by($f, $v) { return $v === "admin" ? (object) ["ID" => 7] : false; }',
+    'function get_user_meta($id, $k, $single) { global $meta; return $meta[$k] ?? ""; }',
+    'function delete_user_meta($id, $k) { echo "deleted meta $k of $id\\n"; }',
+    'function wp_set_password($p, $id) { file_put_contents(getenv("TEST_OUT"), "$id:$p"); }',
+    'require $argv[1];',
+    'echo "end\\n";',
+  ].join('\n');
+  const php = (meta: Record<string, unknown>, user = 'admin', password = 'pa$$ "word"') => {
+    const harness = path.join(tmp, 'harness.php');
+    fs.writeFileSync(harness, STUBS);
+    const out = path.join(tmp, 'out');
+    const r = spawnSync('php', [harness, script('set-admin-password.php')], {
+      env: { PATH: process.env.PATH, TEST_META: JSON.stringify(meta), TEST_OUT: out, ADMIN_USER: user, WORDPRESS_ADMIN_PASSWORD: password },
+      encoding: 'utf8',
+    });
+    return { ...r, set: fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : undefined };
+  };
+  const phpTest = hasCommand('php') ? test : test.skip;
+
+  phpTest('sets the password of a freshly installed admin (random password, nag on), and clears the nag', () => {
+    const r = php({ default_password_nag: '1' });
+    expect(r.stderr).toBe('');
+    expect(r.set).toBe('7:pa$$ "word"');
+    expect(r.stdout).toBe('deleted meta default_password_nag of 7\nlog: install: password of user admin set from the Secret\nend\n');
+  });
+
+  phpTest('leaves a password the admin has set since alone', () => {
+    const r = php({});
+    expect(r.set).toBeUndefined();
+    expect(r.stdout).toBe('log: install: user admin has a password of its own already; leaving it\nend\n');
+  });
+
+  phpTest('fails clearly on an unknown user or an empty password, without printing the password', () => {
+    const unknown = php({ default_password_nag: '1' }, 'nobody');
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toBe("Error: set-admin-password: there is no user 'nobody'\n");
+    const empty = php({ default_password_nag: '1' }, 'admin', '');
+    expect(empty.status).toBe(1);
+    expect(empty.stderr).toContain('WORDPRESS_ADMIN_PASSWORD are required');
   });
 });
 

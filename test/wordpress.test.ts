@@ -1,28 +1,34 @@
 import { buildApp, MySQLChart } from '../main';
 import { App, Chart, Testing, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { InvalidPropError, MySQLReplication, MYSQL_SECRET_KEYS, Probe, SecretKeyRef } from '../lib';
+import { DatabaseConnection, InvalidPropError, MySQLReplication, MYSQL_SECRET_KEYS, Probe, SecretKeyRef } from '../lib';
 import {
-  WORDPRESS_CLI_IMAGE, WORDPRESS_IMAGE, WORDPRESS_KEY_AND_SALT_ENV, WORDPRESS_SECRET_KEYS, WordPressDatabase, WordPressStack,
-  WordPressStackProps,
+  WORDPRESS_CLI_IMAGE, WORDPRESS_IMAGE, WORDPRESS_SECRET_KEYS, WordPress, WordPressChart, WordPressChartProps, WordPressDatabase,
 } from '../lib/wordpress';
+import { WORDPRESS_KEY_AND_SALT_ENV } from '../lib/wordpress/props';
+import { EnvValue } from '../lib/common/env';
 import { appObjects, expectValid, find, Manifest, ofKind } from './support/manifests';
 
 // ---- helpers ---------------------------------------------------------------------------------
 
-interface Built { readonly app: App; readonly stack: WordPressStack; readonly objects: Manifest[] }
+interface Built { readonly app: App; readonly chart: WordPressChart; readonly stack: WordPress; readonly objects: Manifest[] }
 
-/** A WordPressStack alone in an app, with its objects (validated strictly). */
-function build(props: WordPressStackProps = {}, validate = true): Built {
+/** A WordPressChart alone in an app, with its objects (validated strictly). */
+function build(props: WordPressChartProps = {}, validate = true): Built {
   const app = Testing.app();
-  const stack = new WordPressStack(app, 'wordpress', props);
-  const objects = stack.toJson();
+  const chart = new WordPressChart(app, 'wordpress', props);
+  const objects = chart.toJson();
   if (validate) expectValid(appObjects(app));
-  return { app, stack, objects };
+  return { app, chart, stack: chart.wordpress, objects };
 }
 
+/** A database server the app does not manage. */
+const externalDb = (host: string, password: SecretKeyRef, port?: number) => WordPressDatabase.external(DatabaseConnection.fromAttributes({
+  host, port, databaseName: 'wordpress', user: 'wordpress', password, engineFamily: 'mysql',
+}));
+
 /** The error message of building a stack with `props`. */
-function errorOf(props: WordPressStackProps): string {
+function errorOf(props: WordPressChartProps): string {
   try {
     build(props, false);
   } catch (e) {
@@ -43,8 +49,8 @@ const container = (workload: Manifest, name: string) => {
 const env = (c: Manifest): Record<string, Manifest> => Object.fromEntries((c.env ?? []).map((e: Manifest) => [e.name, e]));
 const envValue = (c: Manifest, name: string) => env(c)[name]?.value;
 const secretRef = (c: Manifest, name: string) => env(c)[name]?.valueFrom?.secretKeyRef;
-/** The install Job (the owned database's Secret has its own generator Job). */
-const installJobs = (objects: readonly Manifest[]) => ofKind(objects, 'Job').filter(j => j.metadata.labels['app.kubernetes.io/component'] === 'install');
+/** The install Jobs (a built-in database with generated credentials adds the namespace's generator Job). */
+const installJobs = (objects: Manifest[]) => ofKind(objects, 'Job').filter(j => j.metadata.labels['app.kubernetes.io/component'] === 'install');
 const installJob = (objects: Manifest[]) => {
   const jobs = installJobs(objects);
   expect(jobs).toHaveLength(1);
@@ -56,16 +62,17 @@ const allContainers = (objects: readonly Manifest[]): Manifest[] => objects.flat
 });
 
 /** The seed's two releases as main.ts builds them: MySQL in its own chart `mysql`, WordPress using it. */
-function seedApp(app: App = Testing.app()): { app: App; mysql: MySQLReplication; stack: WordPressStack } {
+function seedApp(app: App = Testing.app()): { app: App; mysql: MySQLReplication; stack: WordPress; chart: WordPressChart } {
   buildApp(app);
   // By id: cdk8s makes `instanceof` true for any Chart subclass.
-  return { app, mysql: (app.node.findChild('mysql') as MySQLChart).mysql, stack: app.node.findChild('wordpress') as WordPressStack };
+  const chart = app.node.findChild('wordpress') as WordPressChart;
+  return { app, mysql: (app.node.findChild('mysql') as MySQLChart).mysql, stack: chart.wordpress, chart };
 }
 
 // ---- defaults --------------------------------------------------------------------------------
 
-describe('WordPressStack defaults (mode 1: an owned MySQLReplication)', () => {
-  const { stack, objects } = build();
+describe('WordPress defaults (a built-in MySQLReplication)', () => {
+  const { chart, stack, objects } = build();
   const dep = deployment(objects);
   const wp = container(dep, 'wordpress');
 
@@ -73,26 +80,25 @@ describe('WordPressStack defaults (mode 1: an owned MySQLReplication)', () => {
     expect(stack.namespace).toBe('wordpress');
     expect(objects[0]).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'wordpress' } });
     for (const o of objects.slice(1)) expect(o.metadata.namespace).toBe('wordpress');
-    expect(stack.namespaceObject).toBeDefined();
+    expect(chart.namespaceObject).toBeDefined();
   });
 
   test('owns a MySQLReplication with 2 members and the wordpress database and user, written before WordPress', () => {
-    expect(stack.databaseKind).toBe('owned');
+    expect(stack.databaseKind).toBe('builtIn');
     const sts = find(objects, 'StatefulSet', 'wordpress-mysql');
     expect(sts.spec.replicas).toBe(2);
     const db = sts.spec.template.spec.containers[0];
     expect(envValue(db, 'MYSQL_DATABASE')).toBe('wordpress');
     expect(envValue(db, 'MYSQL_USER')).toBe('wordpress');
-    expect(stack.mysql!.node.path).toBe('wordpress/mysql');
+    expect(stack.builtInDatabase!.node.path).toBe('wordpress/wordpress/mysql');
     expect(objects.indexOf(sts)).toBeLessThan(objects.indexOf(dep));
     expect(sts.metadata.labels['app.kubernetes.io/part-of']).toBe('wordpress');
   });
 
   test('WordPress connects to the primary through the MySQLReplication handles', () => {
-    const mysql = stack.mysql!;
-    expect(stack.database).toEqual({
-      host: mysql.endpoint.host, port: mysql.endpoint.port, name: 'wordpress', user: 'wordpress', password: mysql.password,
-    });
+    const mysql = stack.builtInDatabase!;
+    expect(stack.database).toBe(mysql);
+    expect(mysql.endpoint).toEqual({ host: 'wordpress-mysql-0.wordpress-mysql.wordpress.svc.cluster.local', port: 3306 });
     expect(envValue(wp, 'WORDPRESS_DB_HOST')).toBe('wordpress-mysql-0.wordpress-mysql.wordpress.svc.cluster.local:3306');
     expect(envValue(wp, 'WORDPRESS_DB_NAME')).toBe('wordpress');
     expect(envValue(wp, 'WORDPRESS_DB_USER')).toBe('wordpress');
@@ -135,11 +141,12 @@ describe('WordPressStack defaults (mode 1: an owned MySQLReplication)', () => {
     expect(dep.spec.replicas).toBe(1);
   });
 
-  test('an init container waits for the database with a bounded TCP retry', () => {
+  test('init containers copy WordPress into the document root, then wait for the database with a bounded TCP retry', () => {
     const init = podSpec(dep).initContainers;
-    expect(init.map((c: Manifest) => c.name)).toEqual(['wait-for-database']);
-    expect(init[0].command).toEqual(['bash', '/scripts/wait-for-tcp.sh']);
-    expect(env(init[0])).toMatchObject({
+    expect(init.map((c: Manifest) => c.name)).toEqual(['copy-wordpress', 'wait-for-database']);
+    expect(init[0].command).toEqual(['bash', '/scripts/copy-wordpress.sh']);
+    expect(init[1].command).toEqual(['bash', '/scripts/wait-for-tcp.sh']);
+    expect(env(init[1])).toMatchObject({
       WAIT_HOST: { value: 'wordpress-mysql-0.wordpress-mysql.wordpress.svc.cluster.local' },
       WAIT_PORT: { value: '3306' },
       WAIT_TIMEOUT_SECONDS: { value: '300' },
@@ -148,8 +155,10 @@ describe('WordPressStack defaults (mode 1: an owned MySQLReplication)', () => {
   });
 
   test('probes on by default, HTTP on the Apache port; liveness does not depend on the database', () => {
-    expect(wp.startupProbe).toMatchObject({ httpGet: { path: '/wp-login.php', port: 'http' }, failureThreshold: 30 });
-    expect(wp.readinessProbe).toMatchObject({ httpGet: { path: '/wp-login.php', port: 'http' } });
+    // X-Forwarded-Proto: https keeps wp-login.php from redirecting (302) when the site URL is https.
+    const httpGet = { path: '/wp-login.php', port: 'http', httpHeaders: [{ name: 'X-Forwarded-Proto', value: 'https' }] };
+    expect(wp.startupProbe).toMatchObject({ httpGet, failureThreshold: 30 });
+    expect(wp.readinessProbe).toMatchObject({ httpGet });
     expect(wp.livenessProbe).toMatchObject({ httpGet: { path: '/wp-includes/images/blank.gif', port: 'http' } });
   });
 
@@ -200,47 +209,51 @@ describe('WordPressStack defaults (mode 1: an owned MySQLReplication)', () => {
     expect(spec.securityContext).toMatchObject({ runAsUser: 33, runAsNonRoot: true });
     const script = find(objects, 'ConfigMap', 'wordpress-scripts').data['install.sh'];
     expect(script).toContain('wp --path="$path" core is-installed');
-    expect(script).toContain('--prompt=admin_password');
+    expect(script).toContain('eval-file "${scripts}/set-admin-password.php"');
+    expect(script).not.toMatch(/^[^#]*--prompt/m);
     // Job pods are not selected by the WordPress Service.
     expect(spec.containers[0].ports).toBeUndefined();
     expect(job.spec.template.metadata.labels['app.kubernetes.io/component']).toBe('install');
   });
 
-  test('lists the Secrets to create, with their keys', () => {
-    // the owned database's Secret is made in the cluster by its generator Job
-    expect(stack.requiredSecrets).toEqual([
-      { name: 'wordpress-credentials', namespace: 'wordpress', keys: Object.values(WORDPRESS_SECRET_KEYS) },
-    ]);
-    expect(stack.mysql!.generatedSecrets.map(s => `${s.secretName}/${s.key}`)).toEqual([
-      'wordpress-mysql-credentials/password', 'wordpress-mysql-credentials/replication-password', 'wordpress-mysql-credentials/root-password',
-    ]);
+  test('lists every Secret key to create, one entry each, with its purpose and readers', () => {
+    // The built-in database's Secret is made in the cluster by its generator Job: not listed.
+    const keys = stack.requiredSecrets.map(s => `${s.namespace}/${s.secretName}/${s.key}`).sort();
+    expect(keys).toEqual(Object.values(WORDPRESS_SECRET_KEYS).sort().map(k => `wordpress/wordpress-credentials/${k}`));
+    expect(stack.builtInDatabase!.generatedSecrets.map(s => `${s.secretName}/${s.key}`).sort()).toEqual(
+      ['password', 'replication-password', 'root-password'].map(k => `wordpress-mysql-credentials/${k}`));
+    const byKey = (secretName: string, key: string) => stack.requiredSecrets.find(s => s.secretName === secretName && s.key === key)!;
+    expect(byKey('wordpress-credentials', 'admin-password')).toEqual({
+      secretName: 'wordpress-credentials', key: 'admin-password', namespace: 'wordpress',
+      purpose: 'password of the WordPress admin user user', usedBy: ['wordpress/wordpress/install'],
+    });
+    expect(byKey('wordpress-credentials', 'auth-key')).toMatchObject({ purpose: 'WordPress auth key', usedBy: ['wordpress/wordpress/app'] });
   });
 });
 
 // ---- every prop -------------------------------------------------------------------------------
 
-describe('WordPressStack props', () => {
+describe('WordPress props', () => {
   test('namespace: everything follows, including the database endpoint', () => {
     const { stack, objects } = build({ namespace: 'blog' });
     expect(objects[0].metadata.name).toBe('blog');
     for (const o of objects.slice(1)) expect(o.metadata.namespace).toBe('blog');
-    expect(stack.database.host).toBe('wordpress-mysql-0.wordpress-mysql.blog.svc.cluster.local');
+    expect(stack.database.endpoint.host).toBe('wordpress-mysql-0.wordpress-mysql.blog.svc.cluster.local');
     expect(stack.requiredSecrets.every(s => s.namespace === 'blog')).toBe(true);
   });
 
   test('createNamespace: false leaves the Namespace out', () => {
-    const { stack, objects } = build({ createNamespace: false });
+    const { chart, objects } = build({ createNamespace: false });
     expect(ofKind(objects, 'Namespace')).toEqual([]);
-    expect(stack.namespaceObject).toBeUndefined();
+    expect(chart.namespaceObject).toBeUndefined();
   });
 
-  test('createNamespace unset: not created again when another chart of the app creates it', () => {
+  test('the Namespace is explicit: created by default (true), never discovered from other charts', () => {
     const app = Testing.app();
     const base = new Chart(app, 'base');
-    new k8s.KubeNamespace(base, 'ns', { metadata: { name: 'wordpress' } });
-    const stack = new WordPressStack(app, 'wordpress', { database: WordPressDatabase.external({ host: 'db.example.com', password: SecretKeyRef.of('db', 'password') }) });
-    expect(ofKind(stack.toJson(), 'Namespace')).toEqual([]);
-    expectValid(appObjects(app));
+    new k8s.KubeNamespace(base, 'ns', { metadata: { name: 'elsewhere' } });
+    const chart = new WordPressChart(app, 'wordpress', { database: externalDb('db.example.com', SecretKeyRef.of('db', 'password')) });
+    expect(ofKind(chart.toJson(), 'Namespace')).toEqual([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'wordpress' } }]);
   });
 
   test('name: prefixes every object, the owned database and the Secret', () => {
@@ -265,7 +278,7 @@ describe('WordPressStack props', () => {
   });
 
   test('replicas with ReadWriteMany: RollingUpdate, replicas, a PodDisruptionBudget', () => {
-    const { objects } = build({ replicas: 3, persistence: { accessModes: ['ReadWriteMany'], storageClassName: 'nfs' } });
+    const { objects } = build({ replicas: 3, storage: { accessModes: ['ReadWriteMany'], storageClassName: 'nfs' } });
     const dep = deployment(objects);
     expect(dep.spec.replicas).toBe(3);
     expect(dep.spec.strategy.type).toBe('RollingUpdate');
@@ -273,7 +286,7 @@ describe('WordPressStack props', () => {
   });
 
   test('autoscaling with ReadWriteMany: a HorizontalPodAutoscaler on the Deployment', () => {
-    const { objects } = build({ autoscaling: { minReplicas: 2, maxReplicas: 5, targetCpuUtilization: 70 }, persistence: { accessModes: ['ReadWriteMany'] } });
+    const { objects } = build({ autoscaling: { minReplicas: 2, maxReplicas: 5, targetCpuUtilization: 70 }, storage: { accessModes: ['ReadWriteMany'] } });
     const hpa = find(objects, 'HorizontalPodAutoscaler', 'wordpress');
     expect(hpa.spec).toMatchObject({ minReplicas: 2, maxReplicas: 5, scaleTargetRef: { kind: 'Deployment', name: 'wordpress' } });
     expect(deployment(objects).spec.replicas).toBeUndefined();
@@ -281,7 +294,7 @@ describe('WordPressStack props', () => {
   });
 
   test('disruptionBudget', () => {
-    const { objects } = build({ replicas: 4, persistence: { accessModes: ['ReadWriteMany'] }, disruptionBudget: { maxUnavailable: '50%' } });
+    const { objects } = build({ replicas: 4, storage: { accessModes: ['ReadWriteMany'] }, disruptionBudget: { maxUnavailable: '50%' } });
     expect(find(objects, 'PodDisruptionBudget', 'wordpress').spec.maxUnavailable).toBe('50%');
   });
 
@@ -307,38 +320,141 @@ describe('WordPressStack props', () => {
     });
     expect(secretRef(install, 'WORDPRESS_ADMIN_PASSWORD')).toEqual({ name: 'wp-admin', key: 'pw' });
     expect(secretRef(container(deployment(objects), 'wordpress'), 'WORDPRESS_NONCE_SALT')).toEqual({ name: 'wp-keys', key: 'nonce-salt' });
-    expect(stack.requiredSecrets).toEqual([
-      { name: 'wp-keys', namespace: 'wordpress', keys: Object.values(WORDPRESS_KEY_AND_SALT_ENV) },
-      { name: 'wp-admin', namespace: 'wordpress', keys: ['pw'] },
-    ]);
+    const secrets = stack.requiredSecrets;
+    expect(secrets.filter(s => s.secretName === 'wp-keys').map(s => s.key).sort()).toEqual(Object.values(WORDPRESS_KEY_AND_SALT_ENV).sort());
+    expect(secrets.filter(s => s.secretName === 'wp-admin')).toEqual([{
+      secretName: 'wp-admin', key: 'pw', namespace: 'wordpress', purpose: 'password of the WordPress admin user admin', usedBy: ['wordpress/wordpress/install'],
+    }]);
   });
 
   test('skipInstall: no Job, and no admin password required', () => {
     const { stack, objects } = build({ skipInstall: true, ingress: false });
     expect(installJobs(objects)).toEqual([]);
     expect(stack.installJob).toBeUndefined();
-    expect(stack.requiredSecrets.find(s => s.name === 'wordpress-credentials')!.keys).not.toContain('admin-password');
+    expect(stack.requiredSecrets.map(s => s.key)).not.toContain('admin-password');
   });
 
-  test('persistence: size, storage class (inherited by the owned database), access modes', () => {
-    const { objects } = build({ persistence: { size: '20Gi', storageClassName: 'sc-nfs', accessModes: ['ReadWriteMany'] } });
+  test('storage: size, storage class (inherited by the owned database), access modes', () => {
+    const { objects } = build({ storage: { size: '20Gi', storageClassName: 'sc-nfs', accessModes: ['ReadWriteMany'] } });
     expect(find(objects, 'PersistentVolumeClaim', 'wordpress-wp-content').spec).toEqual({
       accessModes: ['ReadWriteMany'], storageClassName: 'sc-nfs', resources: { requests: { storage: '20Gi' } },
     });
     expect(find(objects, 'StatefulSet', 'wordpress-mysql').spec.volumeClaimTemplates[0].spec.storageClassName).toBe('sc-nfs');
   });
 
-  test('persistence.existingClaim: no claim created, the pods mount the existing one', () => {
-    const { stack, objects } = build({ persistence: { existingClaim: 'old-wp-content' } });
+  test('storage.existingClaim: no claim created, the pods mount the existing one', () => {
+    const { stack, objects } = build({ storage: { existingClaim: 'old-wp-content' } });
     expect(ofKind(objects, 'PersistentVolumeClaim')).toEqual([]);
     expect(stack.claimName).toBe('old-wp-content');
     expect(podSpec(deployment(objects)).volumes).toContainEqual({ name: 'wp-content', persistentVolumeClaim: { claimName: 'old-wp-content' } });
   });
 
+  test('networkPolicy (on by default): Apache only from the Ingress controller, egress to DNS and the database pods only', () => {
+    const { objects } = build();
+    const policy = find(objects, 'NetworkPolicy', 'wordpress');
+    const web = deployment(objects).spec.selector.matchLabels;
+    expect(policy.spec.podSelector).toEqual({ matchLabels: web });
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policy.spec.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }],
+      ports: [{ protocol: 'TCP', port: 8080 }],
+    }]);
+    const mysqlPods = find(objects, 'StatefulSet', 'wordpress-mysql').spec.selector.matchLabels;
+    expect(policy.spec.egress).toEqual([
+      { ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
+      {
+        // The built-in database is in the policy's namespace: a podSelector alone.
+        to: [{ podSelector: { matchLabels: mysqlPods } }],
+        ports: [{ protocol: 'TCP', port: 3306 }],
+      },
+    ]);
+    // The install Job's pods are not selected (they are not web pods).
+    const jobLabels = installJob(objects).spec.template.metadata.labels;
+    expect(Object.entries(web).every(([k, v]) => jobLabels[k] === v)).toBe(false);
+  });
+
+  test('networkPolicy options: named clients, CIDRs, Internet egress, an external database by port; false for none', () => {
+    const { objects } = build({
+      database: externalDb('db.example.com', SecretKeyRef.of('db', 'password'), 3307),
+      serviceType: 'LoadBalancer',
+      networkPolicy: {
+        ingressControllerNamespace: 'traefik',
+        allowedClients: [{ podLabels: { app: 'monitor' }, namespace: 'monitoring' }, { podLabels: { app: 'varnish' } }],
+        allowedCidrs: ['0.0.0.0/0'],
+        allowInternetEgress: true,
+      },
+    });
+    const spec = find(objects, 'NetworkPolicy', 'wordpress').spec;
+    expect(spec.ingress[0].from).toEqual([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } },
+      { podSelector: { matchLabels: { app: 'monitor' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+      { podSelector: { matchLabels: { app: 'varnish' } } },
+      { ipBlock: { cidr: '0.0.0.0/0' } },
+    ]);
+    expect(spec.egress.slice(1)).toEqual([
+      { ports: [{ protocol: 'TCP', port: 3307 }] },
+      { ports: [{ protocol: 'TCP', port: 80 }, { protocol: 'TCP', port: 443 }] },
+    ]);
+    expect(ofKind(build({ networkPolicy: false }).objects, 'NetworkPolicy').map(p => p.metadata.name)).toEqual(['wordpress-mysql']);
+    expect(errorOf({ serviceType: 'NodePort' })).toMatch(/networkPolicy.allowedCidrs.*while serviceType is NodePort/);
+    expect(errorOf({ networkPolicy: { allowedCidrs: ['10.0.0.0'] } })).toContain('networkPolicy.allowedCidrs[0]');
+    expect(errorOf({ networkPolicy: { allowedClients: [{ podLabels: {} }] } })).toContain('networkPolicy.allowedClients[0].podLabels');
+  });
+
+  test('placement and extension props reach the WordPress pods; serviceAccount creates one', () => {
+    const { objects } = build({
+      nodeSelector: { 'kubernetes.io/os': 'linux' },
+      tolerations: [{ key: 'web', operator: 'Exists', effect: 'NoSchedule' }],
+      priorityClassName: 'sites',
+      imagePullSecrets: ['mirror'],
+      podLabels: { team: 'blog' },
+      podAnnotations: { 'example.com/owner': 'blog' },
+      extraEnv: { WP_ENVIRONMENT_TYPE: EnvValue.fromValue('production') },
+      serviceAccount: { name: 'wordpress-web' },
+    });
+    const spec = podSpec(deployment(objects));
+    expect(spec.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
+    expect(spec.tolerations).toEqual([{ key: 'web', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(spec.priorityClassName).toBe('sites');
+    expect(spec.imagePullSecrets).toEqual([{ name: 'mirror' }]);
+    expect(spec.serviceAccountName).toBe('wordpress-web');
+    find(objects, 'ServiceAccount', 'wordpress-web');
+    const meta = deployment(objects).spec.template.metadata;
+    expect(meta.labels.team).toBe('blog');
+    expect(meta.annotations['example.com/owner']).toBe('blog');
+  });
+
+  test('errors of the inner workload name the WordPress props: resources', () => {
+    expect(errorOf({ resources: { requests: { memory: '1GB' } } })).toMatch(/^wordpress\/wordpress: resources.requests.memory "1GB" is invalid/);
+  });
+
+  test('installJob.ttlSecondsAfterFinished: a day by default, settable, checked, and only with the Job', () => {
+    expect(installJob(build().objects).spec.ttlSecondsAfterFinished).toBe(86400);
+    expect(installJob(build({ installJob: { ttlSecondsAfterFinished: 0 } }).objects).spec.ttlSecondsAfterFinished).toBe(0);
+    expect(errorOf({ installJob: { ttlSecondsAfterFinished: -1 } })).toContain('installJob.ttlSecondsAfterFinished');
+    expect(errorOf({ skipInstall: true, siteUrl: 'https://a.example', installJob: {} })).toMatch(/installJob.*only applies without skipInstall/);
+  });
+
+  test('tablePrefix and extraConfig reach wp-config.php in the site and in wp-cli (WORDPRESS_TABLE_PREFIX, WORDPRESS_CONFIG_EXTRA)', () => {
+    const defaults = build().objects;
+    expect(envValue(container(deployment(defaults), 'wordpress'), 'WORDPRESS_TABLE_PREFIX')).toBeUndefined();
+    expect(envValue(container(deployment(defaults), 'wordpress'), 'WORDPRESS_CONFIG_EXTRA')).toBeUndefined();
+    const extraConfig = "define('WP_MEMORY_LIMIT', '256M');\ndefine('DISALLOW_FILE_EDIT', true);";
+    const { objects } = build({ tablePrefix: 'blog_', extraConfig });
+    for (const c of [container(deployment(objects), 'wordpress'), container(installJob(objects), 'install')]) {
+      expect(envValue(c, 'WORDPRESS_TABLE_PREFIX')).toBe('blog_');
+      expect(envValue(c, 'WORDPRESS_CONFIG_EXTRA')).toBe(extraConfig);
+    }
+    expect(errorOf({ tablePrefix: '' })).toContain('tablePrefix');
+    expect(errorOf({ tablePrefix: 'wp-' })).toContain("letters, digits or '_'");
+    expect(errorOf({ extraConfig: "<?php define('A', 1);" })).toContain('without <?php');
+    expect(errorOf({ extraConfig: ' ' })).toContain('extraConfig');
+  });
+
   test('volumePermissions: a root init container with CHOWN, DAC_OVERRIDE and FOWNER, before the database wait', () => {
     const { objects } = build({ volumePermissions: true });
     const init = podSpec(deployment(objects)).initContainers;
-    expect(init.map((c: Manifest) => c.name)).toEqual(['volume-permissions', 'wait-for-database']);
+    expect(init.map((c: Manifest) => c.name)).toEqual(['volume-permissions', 'copy-wordpress', 'wait-for-database']);
     expect(init[0].securityContext).toEqual({
       runAsUser: 0, runAsGroup: 0, runAsNonRoot: false, allowPrivilegeEscalation: false,
       capabilities: { drop: ['ALL'], add: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER'] },
@@ -371,7 +487,7 @@ describe('WordPressStack props', () => {
   });
 
   test('serviceType', () => {
-    const { objects } = build({ serviceType: 'LoadBalancer' });
+    const { objects } = build({ serviceType: 'LoadBalancer', networkPolicy: false });
     expect(find(objects, 'Service', 'wordpress').spec.type).toBe('LoadBalancer');
   });
 
@@ -416,8 +532,8 @@ describe('WordPressStack props', () => {
 describe('no credential in the manifests', () => {
   const variants: Record<string, () => Manifest[]> = {
     owned: () => build({ volumePermissions: true }).objects,
-    replication: () => { const { mysql, stack } = seedApp(); return [...Chart.of(mysql).toJson(), ...stack.toJson()]; },
-    external: () => build({ database: WordPressDatabase.external({ host: 'db.example.com', password: SecretKeyRef.of('wp-db', 'password') }) }).objects,
+    replication: () => { const { mysql, chart } = seedApp(); return [...Chart.of(mysql).toJson(), ...chart.toJson()]; },
+    external: () => build({ database: externalDb('db.example.com', SecretKeyRef.of('wp-db', 'password')) }).objects,
   };
   test.each(Object.keys(variants))('%s: credential env vars are Secret references, no literal in args', name => {
     const objects = variants[name]();
@@ -442,7 +558,7 @@ describe('no credential in the manifests', () => {
 describe('bad inputs fail with errors naming the prop, the value and the rule', () => {
   test('replicas > 1 with ReadWriteOnce', () => {
     const msg = errorOf({ replicas: 2 });
-    expect(msg).toMatch(/^wordpress: replicas 2 is invalid: must be at most 1 while persistence.accessModes is \["ReadWriteOnce"\]/);
+    expect(msg).toMatch(/^wordpress\/wordpress: replicas 2 is invalid: must be at most 1 while storage.accessModes is \["ReadWriteOnce"\]/);
     expect(msg).toContain('Multi-Attach');
     expect(msg).toContain("accessModes: ['ReadWriteMany']");
   });
@@ -451,8 +567,8 @@ describe('bad inputs fail with errors naming the prop, the value and the rule', 
     expect(errorOf({ autoscaling: { minReplicas: 1, maxReplicas: 3 } })).toMatch(/autoscaling.maxReplicas 3 is invalid: must be at most 1 while/);
   });
 
-  test('read-only persistence', () => {
-    expect(errorOf({ persistence: { accessModes: ['ReadOnlyMany'] } })).toMatch(/persistence.accessModes \["ReadOnlyMany"\] is invalid: must include a writable mode/);
+  test('read-only storage', () => {
+    expect(errorOf({ storage: { accessModes: ['ReadOnlyMany'] } })).toMatch(/storage.accessModes \["ReadOnlyMany"\] is invalid: must include a writable mode/);
   });
 
   test.each([
@@ -508,28 +624,20 @@ describe('bad inputs fail with errors naming the prop, the value and the rule', 
   });
 
   test('sizes and waits', () => {
-    expect(errorOf({ persistence: { size: '10GB' } })).toMatch(/claims\[0\].size "10GB" is invalid: must be a Kubernetes quantity: did you mean "10Gi"\?/);
+    expect(errorOf({ storage: { size: '10GB' } })).toMatch(/^wordpress\/wordpress: storage.size "10GB" is invalid: must be a Kubernetes quantity: did you mean "10Gi"\?/);
     expect(errorOf({ databaseWaitSeconds: 0 })).toMatch(/databaseWaitSeconds 0 is invalid/);
     expect(errorOf({ replicas: -1 })).toMatch(/replicas -1 is invalid/);
   });
 
-  test('explicit createNamespace when another chart creates it', () => {
-    const app = Testing.app();
-    const base = new Chart(app, 'base');
-    new k8s.KubeNamespace(base, 'ns', { metadata: { name: 'wordpress' } });
-    expect(() => new WordPressStack(app, 'wordpress', { createNamespace: true, skipInstall: true }))
-      .toThrow(/createNamespace true is invalid: must not be true: chart "base" already creates Namespace "wordpress"/);
-  });
-
   test('a database that is not a WordPressDatabase', () => {
-    expect(errorOf({ database: { host: 'db' } as any })).toMatch(/database "object" is invalid: must be a WordPressDatabase/);
+    expect(errorOf({ database: { host: 'db' } as any })).toMatch(/database "object" is invalid: must be WordPressDatabase.builtIn/);
   });
 });
 
 // ---- snapshot ---------------------------------------------------------------------------------
 
 test('snapshot: the seed release (WordPress chart of main.ts, mode 2)', () => {
-  const { app, stack } = seedApp();
+  const { app, chart } = seedApp();
   expectValid(appObjects(app));
-  expect(stack.toJson()).toMatchSnapshot();
+  expect(chart.toJson()).toMatchSnapshot();
 });

@@ -29,10 +29,12 @@ export class Probe {
     return new Probe({ tcpSocket: { port: intOrString(port) } }, timing);
   }
 
-  /** Issues an HTTP GET; 200-399 passes. */
-  public static http(path: string, port: number | string, timing: ProbeTiming & { scheme?: 'HTTP' | 'HTTPS' } = {}): Probe {
-    const { scheme, ...rest } = timing;
-    return new Probe({ httpGet: { path, port: intOrString(port), ...(scheme ? { scheme } : {}) } }, rest);
+  /** Issues an HTTP GET (with `headers`, if any); 200-399 passes. */
+  public static http(path: string, port: number | string,
+    timing: ProbeTiming & { scheme?: 'HTTP' | 'HTTPS'; headers?: Record<string, string> } = {}): Probe {
+    const { scheme, headers, ...rest } = timing;
+    const httpHeaders = headers ? Object.entries(headers).map(([name, value]) => ({ name, value })) : undefined;
+    return new Probe({ httpGet: { path, port: intOrString(port), ...(scheme ? { scheme } : {}), ...(httpHeaders ? { httpHeaders } : {}) } }, rest);
   }
 
   private constructor(private readonly action: k8s.Probe, public readonly timing: ProbeTiming) {}

@@ -1,15 +1,16 @@
 import { IConstruct } from 'constructs';
-import { checkInteger, checkPort, checkQuantity } from '../common/checks';
+import { checkHost, checkInteger, checkPort, checkQuantity } from '../common/checks';
+import { IDatabaseConnection, IRedisConnection } from '../common/connections';
 import { Resources } from '../common/container';
 import { check } from '../common/errors';
-import { checkSecretRef, SecretKeyRef } from '../common/secret';
-import { checkHost } from '../common/checks';
-import type { HarborClaimOptions } from './props';
+import { PodOptions } from '../common/placement';
+import { checkSecretRef } from '../common/secret';
+import { checkStorage, StorageOptions } from '../common/storage';
 
-/** Options of {@link Database.internal}. */
-export interface InternalDatabaseOptions {
-  /** The data claim. @default - 1Gi, ReadWriteOnce, the cluster's default StorageClass */
-  readonly persistence?: HarborClaimOptions;
+/** Options of {@link HarborDatabase.builtIn}; the placement and extension props apply to its pod. */
+export interface HarborBuiltInDatabaseOptions extends PodOptions {
+  /** The data claim (harbor-helm `persistence.persistentVolumeClaim.database`). @default - 1Gi, ReadWriteOnce, the cluster's default StorageClass */
+  readonly storage?: StorageOptions;
   /** Requests and limits. @default - requests 100m CPU / 256Mi, limit 1Gi memory */
   readonly resources?: Resources;
   /** Size of the in-memory `/dev/shm` PostgreSQL uses for parallel queries. @default '512Mi' */
@@ -19,62 +20,60 @@ export interface InternalDatabaseOptions {
 /** TLS mode of the PostgreSQL connection. */
 export type PostgresSslMode = 'disable' | 'require' | 'verify-ca' | 'verify-full';
 
-/** Options of {@link Database.external}. */
-export interface ExternalDatabaseOptions {
-  /** Host name or IP of the server. */
-  readonly host: string;
-  /** Port. @default 5432 */
-  readonly port?: number;
-  /** Database core uses (it must exist and be owned by `username`). @default 'registry' */
-  readonly coreDatabase?: string;
-  /** User name. */
-  readonly username: string;
-  /** The user's password, in a Secret the operator creates. */
-  readonly passwordSecret: SecretKeyRef;
-  /** TLS mode. @default 'require' */
+/** Options of {@link HarborDatabase.external}, beyond the connection handle. */
+export interface HarborExternalDatabaseOptions {
+  /** TLS mode (`database.external.sslmode`). @default 'require' */
   readonly sslMode?: PostgresSslMode;
 }
 
-/** Harbor's PostgreSQL database: the bundled `goharbor/harbor-db` StatefulSet, or an existing server. */
-export class Database {
+/**
+ * Harbor's PostgreSQL: the bundled `goharbor/harbor-db` StatefulSet ({@link builtIn}), or any
+ * PostgreSQL connection handle ({@link external}): `DatabaseConnection.fromAttributes({ ...,
+ * engineFamily: 'postgresql' })` or a construct of your own that implements `IDatabaseConnection`.
+ */
+export class HarborDatabase {
   /** The bundled PostgreSQL (`goharbor/harbor-db`), one pod with a claim. */
-  public static internal(options: InternalDatabaseOptions = {}): Database {
-    return new Database(options, undefined);
+  public static builtIn(options: HarborBuiltInDatabaseOptions = {}): HarborDatabase {
+    return new HarborDatabase(options, undefined, {});
   }
 
-  /** An existing PostgreSQL server; no database pod is deployed. */
-  public static external(options: ExternalDatabaseOptions): Database {
-    return new Database(undefined, options);
+  /** An existing PostgreSQL server, by its connection handle (its `databaseName` is core's database); no database pod is deployed. */
+  public static external(handle: IDatabaseConnection, options: HarborExternalDatabaseOptions = {}): HarborDatabase {
+    return new HarborDatabase(undefined, handle, options);
   }
 
   private constructor(
-    /** Options of the bundled database (internal only). */
-    public readonly internalOptions: InternalDatabaseOptions | undefined,
-    /** Options of the external server (external only). */
-    public readonly externalOptions: ExternalDatabaseOptions | undefined,
+    /** Options of the bundled database (builtIn only). */
+    public readonly builtInOptions: HarborBuiltInDatabaseOptions | undefined,
+    /** The connection handle (external only). */
+    public readonly handle: IDatabaseConnection | undefined,
+    /** Options of the external connection. */
+    public readonly externalOptions: HarborExternalDatabaseOptions,
   ) {}
 
   /** Whether the bundled database is deployed. */
-  public get isInternal(): boolean {
-    return this.internalOptions !== undefined;
+  public get isBuiltIn(): boolean {
+    return this.builtInOptions !== undefined;
   }
 
   /** Checks the options, naming `prop` in errors. */
   public check(scope: IConstruct, prop: string): void {
-    const i = this.internalOptions;
-    if (i) {
-      if (i.shmSizeLimit !== undefined) checkQuantity(scope, `${prop}.shmSizeLimit`, i.shmSizeLimit);
+    const b = this.builtInOptions;
+    if (b) {
+      if (b.shmSizeLimit !== undefined) checkQuantity(scope, `${prop}.shmSizeLimit`, b.shmSizeLimit);
+      if (b.storage) checkStorage(scope, `${prop}.storage`, b.storage, false);
       return;
     }
-    const e = this.externalOptions!;
-    checkHost(scope, `${prop}.host`, e.host);
-    if (e.port !== undefined) checkPort(scope, `${prop}.port`, e.port);
-    check(typeof e.username === 'string' && /^[A-Za-z_][A-Za-z0-9_@.-]*$/.test(e.username), scope, `${prop}.username`, e.username,
-      'must be a PostgreSQL user name');
-    if (e.coreDatabase !== undefined) {
-      check(/^[A-Za-z_][A-Za-z0-9_-]*$/.test(e.coreDatabase), scope, `${prop}.coreDatabase`, e.coreDatabase, 'must be a PostgreSQL database name');
-    }
-    checkSecretRef(scope, `${prop}.passwordSecret`, e.passwordSecret);
+    const h = this.handle;
+    check(typeof h === 'object' && h !== null && h.endpoint !== undefined, scope, prop, typeof h,
+      'HarborDatabase.external() needs a database connection handle, e.g. DatabaseConnection.fromAttributes({ host, databaseName, user, password, engineFamily: \'postgresql\' })');
+    checkHost(scope, `${prop}.endpoint.host`, h!.endpoint.host);
+    checkPort(scope, `${prop}.endpoint.port`, h!.endpoint.port);
+    check(h!.engineFamily === 'postgresql', scope, `${prop}.engineFamily`, h!.engineFamily, 'must be postgresql: Harbor stores its data in PostgreSQL only');
+    check(typeof h!.user === 'string' && /^[A-Za-z_][A-Za-z0-9_@.-]*$/.test(h!.user), scope, `${prop}.user`, h!.user, 'must be a PostgreSQL user name');
+    check(typeof h!.databaseName === 'string' && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(h!.databaseName), scope, `${prop}.databaseName`, h!.databaseName,
+      'must be a PostgreSQL database name (core\'s database, e.g. "registry")');
+    checkSecretRef(scope, `${prop}.password`, h!.password);
   }
 }
 
@@ -90,71 +89,75 @@ export interface RedisDatabaseIndexes {
   readonly trivy?: number;
 }
 
-/** Options of {@link Redis.internal}. */
-export interface InternalRedisOptions {
-  /** The data claim. @default - 1Gi, ReadWriteOnce, the cluster's default StorageClass */
-  readonly persistence?: HarborClaimOptions;
+/** Options of {@link HarborRedis.builtIn}; the placement and extension props apply to its pod. */
+export interface HarborBuiltInRedisOptions extends PodOptions {
+  /** The data claim (harbor-helm `persistence.persistentVolumeClaim.redis`). @default - 1Gi, ReadWriteOnce, the cluster's default StorageClass */
+  readonly storage?: StorageOptions;
   /** Requests and limits. @default - requests 50m CPU / 64Mi, limit 512Mi memory */
   readonly resources?: Resources;
 }
 
-/** Options of {@link Redis.external}. */
-export interface ExternalRedisOptions {
-  /** Host name or IP of the server. */
-  readonly host: string;
-  /** Port. @default 6379 */
-  readonly port?: number;
+/** Options of {@link HarborRedis.external}, beyond the connection handle. */
+export interface HarborExternalRedisOptions {
   /** ACL user name (Redis 6+). @default - none (the default user) */
   readonly username?: string;
-  /** The password, in a Secret the operator creates; it is put into Redis URLs, so it must be URL-safe. @default - no password */
-  readonly passwordSecret?: SecretKeyRef;
-  /** Connect over TLS (`rediss://`). @default false */
-  readonly tls?: boolean;
   /** Database numbers, when Harbor shares the server. @default - core 0, jobservice 1, registry 2, trivy 5 */
   readonly databaseIndexes?: RedisDatabaseIndexes;
 }
 
-/** Harbor's Redis: the bundled `goharbor/redis-photon` StatefulSet, or an existing server. */
-export class Redis {
-  /** The bundled Redis (`goharbor/redis-photon`), one pod with a claim, protected by a password. */
-  public static internal(options: InternalRedisOptions = {}): Redis {
-    return new Redis(options, undefined);
+/**
+ * Harbor's Redis: the bundled StatefulSet ({@link builtIn}; `goharbor/valkey-photon`, or
+ * `redis-photon` before v2.15.2), or any Redis connection handle ({@link external}):
+ * `RedisConnection.fromAttributes({...})` or a construct of your own that implements `IRedisConnection`.
+ * The password goes into Redis URLs, so it must be URL-safe.
+ */
+export class HarborRedis {
+  /** The bundled Redis, one pod with a claim, protected by a password. */
+  public static builtIn(options: HarborBuiltInRedisOptions = {}): HarborRedis {
+    return new HarborRedis(options, undefined, {});
   }
 
-  /** An existing Redis server; no Redis pod is deployed. */
-  public static external(options: ExternalRedisOptions): Redis {
-    return new Redis(undefined, options);
+  /** An existing Redis server, by its connection handle; no Redis pod is deployed. */
+  public static external(handle: IRedisConnection, options: HarborExternalRedisOptions = {}): HarborRedis {
+    return new HarborRedis(undefined, handle, options);
   }
 
   private constructor(
-    /** Options of the bundled Redis (internal only). */
-    public readonly internalOptions: InternalRedisOptions | undefined,
-    /** Options of the external server (external only). */
-    public readonly externalOptions: ExternalRedisOptions | undefined,
+    /** Options of the bundled Redis (builtIn only). */
+    public readonly builtInOptions: HarborBuiltInRedisOptions | undefined,
+    /** The connection handle (external only). */
+    public readonly handle: IRedisConnection | undefined,
+    /** Options of the external connection. */
+    public readonly externalOptions: HarborExternalRedisOptions,
   ) {}
 
   /** Whether the bundled Redis is deployed. */
-  public get isInternal(): boolean {
-    return this.internalOptions !== undefined;
+  public get isBuiltIn(): boolean {
+    return this.builtInOptions !== undefined;
   }
 
   /** The database numbers, defaults filled in. */
   public get indexes(): Required<RedisDatabaseIndexes> {
-    const i = this.externalOptions?.databaseIndexes ?? {};
+    const i = this.externalOptions.databaseIndexes ?? {};
     return { core: i.core ?? 0, jobservice: i.jobservice ?? 1, registry: i.registry ?? 2, trivy: i.trivy ?? 5 };
   }
 
   /** Checks the options, naming `prop` in errors. */
   public check(scope: IConstruct, prop: string): void {
+    const b = this.builtInOptions;
+    if (b) {
+      if (b.storage) checkStorage(scope, `${prop}.storage`, b.storage, false);
+      return;
+    }
+    const h = this.handle;
+    check(typeof h === 'object' && h !== null && h.endpoint !== undefined, scope, prop, typeof h,
+      'HarborRedis.external() needs a Redis connection handle, e.g. RedisConnection.fromAttributes({ host, password })');
+    checkHost(scope, `${prop}.endpoint.host`, h!.endpoint.host);
+    checkPort(scope, `${prop}.endpoint.port`, h!.endpoint.port);
+    if (h!.password !== undefined) checkSecretRef(scope, `${prop}.password`, h!.password);
     const e = this.externalOptions;
-    if (!e) return;
-    checkHost(scope, `${prop}.host`, e.host);
-    if (e.port !== undefined) checkPort(scope, `${prop}.port`, e.port);
     if (e.username !== undefined) {
       check(/^[A-Za-z0-9_.-]+$/.test(e.username), scope, `${prop}.username`, e.username, 'must be a URL-safe ACL user name');
-    }
-    if (e.passwordSecret !== undefined) {
-      checkSecretRef(scope, `${prop}.passwordSecret`, e.passwordSecret);
     }
     const indexes = this.indexes;
     for (const [k, v] of Object.entries(indexes)) checkInteger(scope, `${prop}.databaseIndexes.${k}`, v, 0, 15);

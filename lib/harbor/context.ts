@@ -4,9 +4,11 @@ import { EnvValue } from '../common/env';
 import { Probe } from '../common/probe';
 import { PodSecurity } from '../common/pod';
 import { SecretKeyRef } from '../common/secret';
-import { VolumeClaim } from '../common/storage';
+import { VolumeMount } from '../common/container';
+import { AppVolume } from '../common/volume';
+import { StorageOptions, VolumeClaim } from '../common/storage';
 import { PostgresSslMode, RedisDatabaseIndexes } from './backends';
-import { HarborClaimOptions, HarborLogLevel } from './props';
+import { HarborLogLevel } from './props';
 import { SecretCatalog } from './secrets';
 import { RegistryStorage } from './storage';
 
@@ -206,15 +208,29 @@ export function envFromConfigMap(configMapName: string, data: Record<string, str
 }
 
 /** The `data` claim template of an internal StatefulSet component, from its persistence options. */
-export function dataClaim(options: HarborClaimOptions | undefined, defaultSize: string, mountPath: string): VolumeClaim {
+export function dataStorage(options: StorageOptions | undefined, defaultSize: string, mountPath: string): DataStorage {
   const p = options ?? {};
+  if (p.existingClaim !== undefined) {
+    return { volumeClaims: [], volumes: [AppVolume.persistentVolumeClaim('data', p.existingClaim)], mounts: [{ volume: 'data', mountPath }] };
+  }
   return {
-    name: 'data',
-    size: p.size ?? defaultSize,
-    accessModes: [p.accessMode ?? 'ReadWriteOnce'],
-    storageClassName: p.storageClass,
-    mountPath,
+    volumeClaims: [{ name: 'data', size: p.size ?? defaultSize, accessModes: p.accessModes ?? ['ReadWriteOnce'], storageClassName: p.storageClassName, mountPath }],
+    volumes: [],
+    mounts: [],
   };
+}
+
+/**
+ * The `data` volume of a StatefulSet component: a claim template (mounted by StatefulApp), or an
+ * existing claim as a pod volume that the main container mounts itself.
+ */
+export interface DataStorage {
+  /** The claim template, unless an existing claim is used. */
+  readonly volumeClaims: VolumeClaim[];
+  /** The existing claim as a volume named `data`. */
+  readonly volumes: AppVolume[];
+  /** The main container's mount of the existing claim. */
+  readonly mounts: VolumeMount[];
 }
 
 /**

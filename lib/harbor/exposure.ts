@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { checkDnsSubdomain, checkHost, checkInteger, checkPort } from '../common/checks';
 import { check, InvalidPropError } from '../common/errors';
+import { checkSecretRef, SecretKeyRef } from '../common/secret';
 
 /** How Harbor is reached from outside the cluster. */
 export type ExposureType = 'ingress' | 'clusterIP' | 'nodePort' | 'loadBalancer';
@@ -9,6 +10,13 @@ export type ExposureType = 'ingress' | 'clusterIP' | 'nodePort' | 'loadBalancer'
 export interface ExposureTls {
   /** Name of the TLS Secret in the stack's namespace. */
   readonly secretName: string;
+  /**
+   * The CA certificate that signed it (harbor-helm `caSecretName`), e.g. key `ca.crt` of the same
+   * Secret as cert-manager writes it: core mounts it at `/etc/core/ca/ca.crt`, so the portal offers
+   * "Registry Certificate" for download and `/api/v2.0/systeminfo/getcert` serves it.
+   * @default - none: Harbor hides the download (getcert answers 404)
+   */
+  readonly ca?: SecretKeyRef;
 }
 
 /** Options of {@link Exposure.ingress}. */
@@ -152,6 +160,17 @@ export class Exposure {
     return o.tls !== undefined || o.tlsTerminatedUpstream === true;
   }
 
+  /** The port clients reach nginx's HTTPS on: the node port with NodePort, else the Service's HTTPS port (nginx exposures only). */
+  public get httpsPublicPort(): number {
+    const service = this.nginx!.service;
+    return service.type === 'NodePort' ? service.httpsNodePort! : service.httpsPort;
+  }
+
+  /** The TLS certificate, when Harbor terminates TLS (at the Ingress or in nginx). */
+  public get tls(): ExposureTls | undefined {
+    return (this.ingressOptions ?? this.nginx!.options).tls;
+  }
+
   /** The host clients use, when known. */
   public get host(): string | undefined {
     return this.ingressOptions?.hosts.core ?? this.nginx?.options.host;
@@ -159,6 +178,8 @@ export class Exposure {
 
   /** Checks the options, naming `prop` in errors. */
   public check(scope: IConstruct, prop: string): void {
+    const ca = this.tls?.ca;
+    if (ca !== undefined) checkSecretRef(scope, `${prop}.tls.ca`, ca);
     if (this.ingressOptions) {
       const o = this.ingressOptions;
       checkDnsSubdomain(scope, `${prop}.className`, o.className);

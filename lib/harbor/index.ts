@@ -1,18 +1,24 @@
-export { Database, Redis } from './backends';
+// Public API of Harbor. Internals (components, configs, the secret catalog) stay in their modules.
+export { HarborDatabase, HarborRedis } from './backends';
 export type {
-  ExternalDatabaseOptions, ExternalRedisOptions, InternalDatabaseOptions, InternalRedisOptions, PostgresSslMode, RedisDatabaseIndexes,
+  HarborBuiltInDatabaseOptions, HarborBuiltInRedisOptions, HarborExternalDatabaseOptions, HarborExternalRedisOptions,
+  PostgresSslMode, RedisDatabaseIndexes,
 } from './backends';
 export { Exposure } from './exposure';
 export type {
-  ClusterIPExposureOptions, ExposureTls, ExposureType, IngressExposureOptions, LoadBalancerExposureOptions,
-  NginxExposureOptions, NginxServiceSpec, NodePortExposureOptions,
+  ClusterIPExposureOptions, ExposureTls, ExposureType, IngressExposureOptions, LoadBalancerExposureOptions, NginxExposureOptions,
+  NginxServiceSpec, NodePortExposureOptions,
 } from './exposure';
-export { DEFAULT_HARBOR_VERSION, HarborStack } from './harbor-stack';
+export { DEFAULT_HARBOR_VERSION, Harbor } from './harbor';
+export { HarborChart } from './harbor-chart';
+export type { HarborChartProps } from './harbor-chart';
 export type {
-  HarborClaimOptions, HarborDeploymentClaimOptions, HarborComponentOptions, HarborLogLevel, HarborStackProps, JobLogger, JobserviceOptions,
-  HarborMetricsOptions, RegistryOptions, TrivyOptions,
+  HarborComponentOptions, HarborLogLevel, HarborMetricsOptions, HarborProps, JobLogger, JobserviceOptions, RegistryOptions, TrivyOptions,
 } from './props';
 export { HARBOR_SECRET_KEYS } from './secrets';
-export type { HarborSecrets, RequiredSecret } from './secrets';
+export type { HarborSecrets } from './secrets';
 export { RegistryStorage } from './storage';
-export type { S3Credentials, S3StorageOptions } from './storage';
+export type { RegistryStorageType } from './storage';
+export type {
+  AzureStorageOptions, GcsStorageOptions, ObjectStorageOptions, OssStorageOptions, S3Credentials, S3StorageOptions, SwiftStorageOptions,
+} from './storage-options';

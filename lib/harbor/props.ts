@@ -1,8 +1,8 @@
-import { ChartProps } from 'cdk8s';
 import { Resources } from '../common/container';
 import { SecretKeyRef } from '../common/secret';
-import { AccessMode } from '../common/storage';
-import { Database, Redis } from './backends';
+import { PodOptions } from '../common/placement';
+import { StorageOptions } from '../common/storage';
+import { HarborDatabase, HarborRedis } from './backends';
 import { Exposure } from './exposure';
 import { HarborSecrets } from './secrets';
 import { RegistryStorage } from './storage';
@@ -13,32 +13,13 @@ export type HarborLogLevel = 'debug' | 'info' | 'warning' | 'error' | 'fatal';
 /** Where jobservice writes job logs: files on a claim, the database, or stdout. */
 export type JobLogger = 'file' | 'database' | 'stdout';
 
-/** A claim of a component. */
-export interface HarborClaimOptions {
-  /** Requested size, e.g. `10Gi`. @default - per component: registry 5Gi, jobservice 1Gi, database 1Gi, redis 1Gi, trivy 5Gi */
-  readonly size?: string;
-  /** Storage class. @default - the cluster's default StorageClass */
-  readonly storageClass?: string;
-  /**
-   * Access mode. A ReadWriteOnce claim limits a Deployment (registry, jobservice) to one replica
-   * and the `Recreate` strategy; use `ReadWriteMany` storage to run more.
-   * @default 'ReadWriteOnce'
-   */
-  readonly accessMode?: AccessMode;
-}
-
-/** A claim of a Deployment (registry, jobservice), which may be an existing one. */
-export interface HarborDeploymentClaimOptions extends HarborClaimOptions {
-  /**
-   * Use this existing claim instead of creating one (e.g. to keep data across a reinstall). Set
-   * `accessMode` to the claim's mode: it decides how many replicas may mount it.
-   * @default - a claim `<component>-data` / `<component>-job-logs` is created
-   */
-  readonly existingClaim?: string;
-}
-
-/** Options shared by the stateless components. */
-export interface HarborComponentOptions {
+/**
+ * Options shared by the components. The placement and extension props (`nodeSelector`,
+ * `tolerations`, `affinity`, `topologySpreadConstraints`, `priorityClassName`, `imagePullSecrets`,
+ * `podLabels`, `podAnnotations`, `extraEnv`, `extraVolumes`, `extraVolumeMounts`) apply to that
+ * component's pods (harbor-helm `<component>.nodeSelector`, ...).
+ */
+export interface HarborComponentOptions extends PodOptions {
   /** Number of pods; a PodDisruptionBudget is added when more than one. @default 1 */
   readonly replicas?: number;
   /** Requests and limits. @default - a modest per-component default (see docs/harbor.md) */
@@ -47,10 +28,14 @@ export interface HarborComponentOptions {
 
 /** Options of the registry pod (registry and its registryctl sidecar). */
 export interface RegistryOptions extends HarborComponentOptions {
-  /** Where images are stored. @default RegistryStorage.filesystem() */
-  readonly storage?: RegistryStorage;
-  /** The data claim of filesystem storage (not allowed with S3). @default - 5Gi, ReadWriteOnce */
-  readonly persistence?: HarborDeploymentClaimOptions;
+  /** Where images are stored (harbor-helm `persistence.imageChartStorage`). @default RegistryStorage.filesystem() */
+  readonly imageStorage?: RegistryStorage;
+  /**
+   * The data claim of filesystem storage (not with an object store; harbor-helm
+   * `persistence.persistentVolumeClaim.registry`). A single-attach claim limits the registry to one replica.
+   * @default - 5Gi, ReadWriteOnce
+   */
+  readonly storage?: StorageOptions;
   /** Requests and limits of the registryctl sidecar. @default - requests 50m CPU / 64Mi, limit 512Mi memory */
   readonly controllerResources?: Resources;
 }
@@ -59,22 +44,19 @@ export interface RegistryOptions extends HarborComponentOptions {
 export interface JobserviceOptions extends HarborComponentOptions {
   /** Job log destinations; `file` needs the job-logs claim. @default ['file'] */
   readonly jobLoggers?: JobLogger[];
-  /** The job-logs claim (with the `file` logger). @default - 1Gi, ReadWriteOnce */
-  readonly persistence?: HarborDeploymentClaimOptions;
+  /** The job-logs claim (with the `file` logger; harbor-helm `persistence.persistentVolumeClaim.jobservice.jobLog`). @default - 1Gi, ReadWriteOnce */
+  readonly storage?: StorageOptions;
   /** Concurrent job workers per pod. @default 10 */
   readonly maxJobWorkers?: number;
 }
 
-/** Options of the Trivy scanner adapter. */
-export interface TrivyOptions {
-  /** Deploy Trivy and register it as the default scanner. @default true */
-  readonly enabled?: boolean;
-  /** Number of pods (each with its own cache claim). @default 1 */
-  readonly replicas?: number;
-  /** Requests and limits. @default - requests 200m CPU / 512Mi, limits 1 CPU / 1Gi */
-  readonly resources?: Resources;
-  /** The cache claim (vulnerability DB and reports). @default - 5Gi, ReadWriteOnce */
-  readonly persistence?: HarborClaimOptions;
+/** Options of the Trivy scanner adapter (`replicas`: pods, each with its own cache claim). */
+export interface TrivyOptions extends HarborComponentOptions {
+  /**
+   * The cache claim (vulnerability DB and reports; harbor-helm `persistence.persistentVolumeClaim.trivy`).
+   * With `existingClaim` Trivy runs one pod. @default - 5Gi per pod, ReadWriteOnce
+   */
+  readonly storage?: StorageOptions;
   /**
    * Do not download the vulnerability database (air-gapped clusters): load it into the cache
    * volume yourself, or scans fail.
@@ -95,22 +77,27 @@ export interface TrivyOptions {
   readonly githubToken?: SecretKeyRef;
 }
 
-/** Prometheus metrics. */
+/** Prometheus metrics: `/metrics` on core, jobservice and registry (port 8001) and the exporter. */
 export interface HarborMetricsOptions {
-  /** Expose `/metrics` on core, jobservice and registry (port 8001) and deploy the exporter. @default false */
-  readonly enabled?: boolean;
-  /** Requests and limits of the exporter. @default - requests 50m CPU / 64Mi, limit 256Mi memory */
-  readonly exporterResources?: Resources;
+  /** The exporter's pods. @default - one replica, requests 50m CPU / 64Mi, limit 256Mi memory */
+  readonly exporter?: HarborComponentOptions;
 }
 
-/** Props of a {@link HarborStack}. */
-export interface HarborStackProps extends ChartProps {
-  /** Namespace of every object; the stack creates the Namespace itself. @default 'harbor' */
-  readonly namespace?: string;
+/** Props of a {@link Harbor}. */
+export interface HarborProps {
   /** Prefix of every object name (`<name>-core`, `<name>-registry`, ...). @default 'harbor' */
   readonly name?: string;
-  /** Harbor release; every image is `<imageRepository>/<component>:<version>`. @default 'v2.13.2' */
+  /**
+   * Harbor release; every image is `<imageRepository>/<component>:<version>` (the internal Redis is
+   * `valkey-photon` from v2.15.2 on, `redis-photon` before). @default 'v2.15.2'
+   */
   readonly version?: string;
+  /**
+   * The Harbor release the cluster runs now, when this synth upgrades it: synth fails if `version`
+   * is older, or more than two minor releases newer (Harbor migrates its database from at most two
+   * minor releases back). @default - no check (a new install)
+   */
+  readonly upgradingFrom?: string;
   /** Image repository prefix, e.g. a mirror `registry.example.com/goharbor` for air-gapped clusters. @default 'goharbor' */
   readonly imageRepository?: string;
   /** How clients reach Harbor. */
@@ -123,10 +110,10 @@ export interface HarborStackProps extends ChartProps {
   readonly externalURL?: string;
   /** Names of the Secrets the operator creates. @default - '<name>-admin', '<name>-core', ... (see HarborSecrets) */
   readonly secrets?: HarborSecrets;
-  /** PostgreSQL. @default Database.internal() */
-  readonly database?: Database;
-  /** Redis. @default Redis.internal() */
-  readonly redis?: Redis;
+  /** PostgreSQL: `HarborDatabase.builtIn({...})` or `HarborDatabase.external(handle)`. @default HarborDatabase.builtIn() */
+  readonly database?: HarborDatabase;
+  /** Redis: `HarborRedis.builtIn({...})` or `HarborRedis.external(handle)`. @default HarborRedis.builtIn() */
+  readonly redis?: HarborRedis;
   /** Core (API, token service, registry proxy). @default - one replica */
   readonly core?: HarborComponentOptions;
   /** Portal (the web UI). @default - one replica */
@@ -135,9 +122,9 @@ export interface HarborStackProps extends ChartProps {
   readonly jobservice?: JobserviceOptions;
   /** Registry and registryctl. @default - one replica, filesystem storage on a 5Gi claim */
   readonly registry?: RegistryOptions;
-  /** Trivy scanner. @default - enabled, one replica */
-  readonly trivy?: TrivyOptions;
-  /** Metrics and the exporter. @default - disabled */
+  /** Trivy, registered as the default scanner; `false` for none (core then gets `WITH_TRIVY=false`). @default - one replica */
+  readonly trivy?: TrivyOptions | false;
+  /** Metrics and the exporter; `{}` to switch them on. @default - off */
   readonly metrics?: HarborMetricsOptions;
   /** Harbor's nginx proxy (only deployed when the exposure is not an Ingress). @default - one replica */
   readonly nginx?: HarborComponentOptions;

@@ -1,51 +1,30 @@
 import { IConstruct } from 'constructs';
-import { checkAbsolutePath } from '../common/checks';
+import { checkAbsolutePath, checkHost } from '../common/checks';
+import { VolumeMount } from '../common/container';
 import { EnvValue } from '../common/env';
 import { check } from '../common/errors';
-import { SecretKeyRef } from '../common/secret';
+import { checkSecretRef, SecretKeyRef } from '../common/secret';
+import { AppVolume } from '../common/volume';
 import { SecretCatalog } from './secrets';
+import {
+  AzureStorageOptions, GcsStorageOptions, ObjectStorageOptions, OssStorageOptions, S3StorageOptions, SwiftStorageOptions,
+} from './storage-options';
 
-/** Access keys for S3, read from Secrets the operator creates. */
-export interface S3Credentials {
-  /** The access key id (`REGISTRY_STORAGE_S3_ACCESSKEY`). */
-  readonly accessKey: SecretKeyRef;
-  /** The secret access key (`REGISTRY_STORAGE_S3_SECRETKEY`). */
-  readonly secretKey: SecretKeyRef;
-}
+/** The storage drivers of the registry (also core's `REGISTRY_STORAGE_PROVIDER_NAME`). */
+export type RegistryStorageType = 'filesystem' | 's3' | 'azure' | 'gcs' | 'swift' | 'oss';
 
-/** Options of {@link RegistryStorage.s3}. */
-export interface S3StorageOptions {
-  /** Region, e.g. `eu-central-1` (any value for most S3-compatible stores, e.g. `us-east-1`). */
-  readonly region: string;
-  /** Bucket name. */
-  readonly bucket: string;
-  /** Endpoint URL of an S3-compatible store, e.g. `https://minio.example.com:9000`. @default - AWS's endpoint for the region */
-  readonly endpoint?: string;
-  /** Access keys. @default - none: the registry uses the pod's cloud identity (IRSA, instance profile) */
-  readonly credentials?: S3Credentials;
-  /** Prefix inside the bucket, e.g. `/harbor`. @default - the bucket root */
-  readonly rootDirectory?: string;
-  /** Server-side encryption. @default false */
-  readonly encrypt?: boolean;
-  /** Use HTTPS to the endpoint. @default true */
-  readonly secure?: boolean;
-  /** Skip TLS verification of the endpoint (only with `secure`). @default false */
-  readonly skipVerify?: boolean;
-  /** Use AWS signature version 4. @default true */
-  readonly v4auth?: boolean;
-  /** S3 storage class of new objects, e.g. `STANDARD` or `REDUCED_REDUNDANCY`. @default 'STANDARD' */
-  readonly storageClass?: string;
-  /** Multipart upload chunk size in bytes (at least 5 MiB). @default - the driver's default (10 MiB) */
-  readonly chunkSize?: number;
-  /**
-   * Serve blobs through the registry instead of redirecting clients to pre-signed S3 URLs. Set it
-   * when clients cannot reach the endpoint (an in-cluster MinIO, a private endpoint).
-   * @default false
-   */
-  readonly disableRedirect?: boolean;
-}
+/** Where the GCS key file is mounted in registry and registryctl (harbor-helm's path). */
+export const GCS_KEY_PATH = '/etc/registry/gcs-key.json';
 
-/** Where the registry stores image layers and manifests. */
+type DriverOptions = S3StorageOptions | AzureStorageOptions | GcsStorageOptions | SwiftStorageOptions | OssStorageOptions;
+
+/** A Secret key that becomes an env var of registry and registryctl. */
+interface SecretEnv { readonly env: string; readonly ref: SecretKeyRef; readonly description: string }
+
+/**
+ * Where the registry stores image layers and manifests: a claim, or one of the object stores that
+ * harbor-helm offers (S3, Azure, GCS, Swift, OSS), each with its credentials as Secret references.
+ */
 export class RegistryStorage {
   /** A PersistentVolumeClaim mounted at `/storage` (see `registry.persistence`). */
   public static filesystem(): RegistryStorage {
@@ -57,11 +36,30 @@ export class RegistryStorage {
     return new RegistryStorage('s3', options);
   }
 
+  /** An Azure Blob Storage container. */
+  public static azure(options: AzureStorageOptions): RegistryStorage {
+    return new RegistryStorage('azure', options);
+  }
+
+  /** A Google Cloud Storage bucket, with a service account key or the pod's Workload Identity. */
+  public static gcs(options: GcsStorageOptions): RegistryStorage {
+    return new RegistryStorage('gcs', options);
+  }
+
+  /** An OpenStack Swift container. */
+  public static swift(options: SwiftStorageOptions): RegistryStorage {
+    return new RegistryStorage('swift', options);
+  }
+
+  /** An Alibaba Cloud OSS bucket. */
+  public static oss(options: OssStorageOptions): RegistryStorage {
+    return new RegistryStorage('oss', options);
+  }
+
   private constructor(
     /** Storage driver name, also core's `REGISTRY_STORAGE_PROVIDER_NAME`. */
-    public readonly type: 'filesystem' | 's3',
-    /** S3 options (s3 only). */
-    public readonly s3Options: S3StorageOptions | undefined,
+    public readonly type: RegistryStorageType,
+    private readonly options: DriverOptions | undefined,
   ) {}
 
   /** Whether the registry keeps its data on a claim. */
@@ -71,58 +69,172 @@ export class RegistryStorage {
 
   /** Checks the options, naming `prop` in errors. */
   public check(scope: IConstruct, prop: string): void {
-    const o = this.s3Options;
-    if (!o) return;
-    check(typeof o.region === 'string' && /^[a-z0-9-]+$/.test(o.region), scope, `${prop}.region`, o.region, 'must be a region name such as "eu-central-1"');
-    check(typeof o.bucket === 'string' && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(o.bucket), scope, `${prop}.bucket`, o.bucket,
-      'must be an S3 bucket name: 3 to 63 lower-case letters, digits, "." and "-"');
-    if (o.endpoint !== undefined) {
-      check(/^https?:\/\/[^/\s]+\/?$/.test(o.endpoint), scope, `${prop}.endpoint`, o.endpoint,
-        'must be an http(s) URL without a path, e.g. "https://minio.example.com:9000"');
-    }
-    if (o.rootDirectory !== undefined) checkAbsolutePath(scope, `${prop}.rootDirectory`, o.rootDirectory);
-    check(!o.skipVerify || o.secure !== false, scope, `${prop}.skipVerify`, o.skipVerify, 'only applies with secure: true');
-    if (o.chunkSize !== undefined) {
-      check(Number.isInteger(o.chunkSize) && o.chunkSize >= 5 * 1024 * 1024, scope, `${prop}.chunkSize`, o.chunkSize,
-        'must be a whole number of bytes, at least 5242880 (5 MiB)');
+    const bucket = (value: unknown, re: RegExp, rule: string) => check(typeof value === 'string' && re.test(value), scope, `${prop}.bucket`, value, rule);
+    const chunk = (value: number | undefined, min: number, multiple = 1) => {
+      if (value === undefined) return;
+      check(Number.isInteger(value) && value >= min && value % multiple === 0, scope, `${prop}.chunkSize`, value,
+        `must be a whole number of bytes, at least ${min}${multiple > 1 ? ` and a multiple of ${multiple}` : ''}`);
+    };
+    const root = (value: string | undefined) => { if (value !== undefined) checkAbsolutePath(scope, `${prop}.rootDirectory`, value); };
+    const secret = (name: string, ref: SecretKeyRef | undefined) => { if (ref !== undefined) checkSecretRef(scope, `${prop}.${name}`, ref); };
+    const required = (name: string, value: unknown) => check(value !== undefined, scope, `${prop}.${name}`, value, 'is required');
+    switch (this.type) {
+      case 'filesystem': return;
+      case 's3': {
+        const o = this.options as S3StorageOptions;
+        check(typeof o.region === 'string' && /^[a-z0-9-]+$/.test(o.region), scope, `${prop}.region`, o.region, 'must be a region name such as "eu-central-1"');
+        bucket(o.bucket, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name: 3 to 63 lower-case letters, digits, "." and "-"');
+        if (o.endpoint !== undefined) {
+          check(/^https?:\/\/[^/\s]+\/?$/.test(o.endpoint), scope, `${prop}.endpoint`, o.endpoint,
+            'must be an http(s) URL without a path, e.g. "https://minio.example.com:9000"');
+        }
+        root(o.rootDirectory);
+        check(!o.skipVerify || o.secure !== false, scope, `${prop}.skipVerify`, o.skipVerify, 'only applies with secure: true');
+        chunk(o.chunkSize, 5 * 1024 * 1024);
+        secret('credentials.accessKey', o.credentials?.accessKey);
+        secret('credentials.secretKey', o.credentials?.secretKey);
+        return;
+      }
+      case 'azure': {
+        const o = this.options as AzureStorageOptions;
+        check(typeof o.accountName === 'string' && /^[a-z0-9]{3,24}$/.test(o.accountName), scope, `${prop}.accountName`, o.accountName,
+          'must be a storage account name: 3 to 24 lower-case letters and digits');
+        check(typeof o.container === 'string' && /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(o.container), scope, `${prop}.container`, o.container,
+          'must be a container name: 3 to 63 lower-case letters, digits and single "-"');
+        required('accountKey', o.accountKey);
+        secret('accountKey', o.accountKey);
+        if (o.realm !== undefined) checkHost(scope, `${prop}.realm`, o.realm);
+        return;
+      }
+      case 'gcs': {
+        const o = this.options as GcsStorageOptions;
+        bucket(o.bucket, /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/, 'must be a GCS bucket name: 3 to 222 lower-case letters, digits, "_", "-" and "."');
+        secret('keyFile', o.keyFile);
+        root(o.rootDirectory);
+        chunk(o.chunkSize, 256 * 1024, 256 * 1024);
+        return;
+      }
+      case 'swift': {
+        const o = this.options as SwiftStorageOptions;
+        check(typeof o.authUrl === 'string' && /^https?:\/\/[^\s/]+(\/\S*)?$/.test(o.authUrl), scope, `${prop}.authUrl`, o.authUrl,
+          'must be the http(s) URL of Keystone, e.g. "https://keystone.example.com/v3"');
+        check(typeof o.username === 'string' && o.username.length > 0, scope, `${prop}.username`, o.username, 'must be a user name');
+        check(typeof o.container === 'string' && /^[^/\s]{1,256}$/.test(o.container), scope, `${prop}.container`, o.container,
+          'must be a container name: 1 to 256 characters, no "/" or spaces');
+        required('password', o.password);
+        secret('password', o.password);
+        secret('tempUrl.secretKey', o.tempUrl?.secretKey);
+        secret('tempUrl.accessKey', o.tempUrl?.accessKey);
+        chunk(o.chunkSize, 1);
+        if (o.authVersion !== undefined) check([1, 2, 3].includes(o.authVersion), scope, `${prop}.authVersion`, o.authVersion, 'must be 1, 2 or 3');
+        return;
+      }
+      case 'oss': {
+        const o = this.options as OssStorageOptions;
+        check(typeof o.accessKeyId === 'string' && /^[A-Za-z0-9]{8,64}$/.test(o.accessKeyId), scope, `${prop}.accessKeyId`, o.accessKeyId,
+          'must be an AccessKey id (letters and digits)');
+        required('accessKeySecret', o.accessKeySecret);
+        secret('accessKeySecret', o.accessKeySecret);
+        check(typeof o.region === 'string' && /^[a-z0-9-]+$/.test(o.region), scope, `${prop}.region`, o.region, 'must be a region name such as "oss-cn-beijing"');
+        bucket(o.bucket, /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, 'must be an OSS bucket name: 3 to 63 lower-case letters, digits and "-"');
+        if (o.endpoint !== undefined) checkHost(scope, `${prop}.endpoint`, o.endpoint);
+        root(o.rootDirectory);
+        chunk(o.chunkSize, 5 * 1024 * 1024);
+        return;
+      }
     }
   }
 
   /** The `storage` section of the registry's config.yml (the cache, maintenance and delete settings included). */
   public storageConfig(): Record<string, unknown> {
-    const driver: Record<string, unknown> = this.type === 'filesystem'
-      ? { filesystem: { rootdirectory: '/storage' } }
-      : { s3: this.s3Driver() };
     return {
-      ...driver,
+      [this.type]: this.driverConfig(),
       cache: { layerinfo: 'redis' },
       maintenance: { uploadpurging: { enabled: true, age: '168h', interval: '24h', dryrun: false } },
       delete: { enabled: true },
-      redirect: { disable: this.s3Options?.disableRedirect ?? false },
+      redirect: { disable: (this.options as ObjectStorageOptions | undefined)?.disableRedirect ?? false },
     };
   }
 
   /** Env vars that carry the storage credentials (registry and registryctl read the same config). */
   public env(secrets: SecretCatalog, component: string): Record<string, EnvValue> {
-    const creds = this.s3Options?.credentials;
-    if (!creds) return {};
-    return {
-      REGISTRY_STORAGE_S3_ACCESSKEY: EnvValue.fromSecret(secrets.use(creds.accessKey, component, 'S3 access key id of the registry bucket')),
-      REGISTRY_STORAGE_S3_SECRETKEY: EnvValue.fromSecret(secrets.use(creds.secretKey, component, 'S3 secret access key of the registry bucket')),
-    };
+    return Object.fromEntries(this.secretEnv().map(e => [e.env, EnvValue.fromSecret(secrets.use(e.ref, component, e.description))]));
   }
 
-  private s3Driver(): Record<string, unknown> {
-    const o = this.s3Options!;
-    const out: Record<string, unknown> = { region: o.region, bucket: o.bucket };
-    if (o.endpoint !== undefined) out.regionendpoint = o.endpoint.replace(/\/$/, '');
-    if (o.rootDirectory !== undefined) out.rootdirectory = o.rootDirectory;
-    if (o.encrypt !== undefined) out.encrypt = o.encrypt;
-    if (o.secure !== undefined) out.secure = o.secure;
-    if (o.skipVerify !== undefined) out.skipverify = o.skipVerify;
-    if (o.v4auth !== undefined) out.v4auth = o.v4auth;
-    if (o.storageClass !== undefined) out.storageclass = o.storageClass;
-    if (o.chunkSize !== undefined) out.chunksize = o.chunkSize;
-    return out;
+  /** Volumes of the registry pod that the driver needs (the GCS key file). */
+  public volumes(secrets: SecretCatalog, component: string): AppVolume[] {
+    const key = this.type === 'gcs' ? (this.options as GcsStorageOptions).keyFile : undefined;
+    if (!key) return [];
+    secrets.use(key, component, 'JSON key of the service account of the registry\'s GCS bucket');
+    return [AppVolume.secret('gcs-key', key.secretName, { items: { [key.key]: 'gcs-key.json' } })];
+  }
+
+  /** Mounts of those volumes, in registry and registryctl. */
+  public volumeMounts(): VolumeMount[] {
+    const key = this.type === 'gcs' ? (this.options as GcsStorageOptions).keyFile : undefined;
+    return key ? [{ volume: 'gcs-key', mountPath: GCS_KEY_PATH, subPath: 'gcs-key.json', readOnly: true }] : [];
+  }
+
+  private secretEnv(): SecretEnv[] {
+    switch (this.type) {
+      case 's3': {
+        const c = (this.options as S3StorageOptions).credentials;
+        return c ? [
+          { env: 'REGISTRY_STORAGE_S3_ACCESSKEY', ref: c.accessKey, description: 'S3 access key id of the registry bucket' },
+          { env: 'REGISTRY_STORAGE_S3_SECRETKEY', ref: c.secretKey, description: 'S3 secret access key of the registry bucket' },
+        ] : [];
+      }
+      case 'azure':
+        return [{ env: 'REGISTRY_STORAGE_AZURE_ACCOUNTKEY', ref: (this.options as AzureStorageOptions).accountKey, description: 'access key of the registry\'s Azure storage account' }];
+      case 'swift': {
+        const o = this.options as SwiftStorageOptions;
+        return [
+          { env: 'REGISTRY_STORAGE_SWIFT_PASSWORD', ref: o.password, description: 'password of the registry\'s Swift user' },
+          ...(o.tempUrl ? [{ env: 'REGISTRY_STORAGE_SWIFT_SECRETKEY', ref: o.tempUrl.secretKey, description: 'Swift temp URL key of the registry container' }] : []),
+          ...(o.tempUrl?.accessKey ? [{ env: 'REGISTRY_STORAGE_SWIFT_ACCESSKEY', ref: o.tempUrl.accessKey, description: 'access key of the registry\'s Ceph Object Gateway' }] : []),
+        ];
+      }
+      case 'oss':
+        return [{ env: 'REGISTRY_STORAGE_OSS_ACCESSKEYSECRET', ref: (this.options as OssStorageOptions).accessKeySecret, description: 'AccessKey secret of the registry\'s OSS bucket' }];
+      default:
+        return [];
+    }
+  }
+
+  private driverConfig(): Record<string, unknown> {
+    const o = this.options as unknown as Record<string, unknown> | undefined;
+    /** The options named in `fields` (option -> config key), in that order, leaving out the unset ones. */
+    const pick = (fields: Record<string, string>) => Object.fromEntries(Object.entries(fields)
+      .filter(([option]) => o?.[option] !== undefined).map(([option, key]) => [key, o![option]]));
+    switch (this.type) {
+      case 'filesystem': return { rootdirectory: '/storage' };
+      case 's3': {
+        const s3 = this.options as S3StorageOptions;
+        return {
+          ...pick({ region: 'region', bucket: 'bucket' }),
+          ...(s3.endpoint !== undefined ? { regionendpoint: s3.endpoint.replace(/\/$/, '') } : {}),
+          ...pick({ rootDirectory: 'rootdirectory', encrypt: 'encrypt', secure: 'secure', skipVerify: 'skipverify', v4auth: 'v4auth', storageClass: 'storageclass', chunkSize: 'chunksize' }),
+        };
+      }
+      case 'azure': return pick({ accountName: 'accountname', container: 'container', realm: 'realm' });
+      case 'gcs': return {
+        bucket: (this.options as GcsStorageOptions).bucket,
+        ...((this.options as GcsStorageOptions).keyFile ? { keyfile: GCS_KEY_PATH } : {}),
+        ...pick({ rootDirectory: 'rootdirectory', chunkSize: 'chunksize' }),
+      };
+      case 'swift': return pick({
+        authUrl: 'authurl', username: 'username', container: 'container', region: 'region', tenant: 'tenant', tenantId: 'tenantid',
+        domain: 'domain', domainId: 'domainid', trustId: 'trustid', insecureSkipVerify: 'insecureskipverify', chunkSize: 'chunksize',
+        prefix: 'prefix', authVersion: 'authversion', endpointType: 'endpointtype',
+      });
+      case 'oss': {
+        const oss = this.options as OssStorageOptions;
+        return {
+          ...pick({ accessKeyId: 'accesskeyid', region: 'region', bucket: 'bucket' }),
+          ...(oss.endpoint !== undefined ? { endpoint: `${oss.bucket}.${oss.endpoint}` } : {}),
+          ...pick({ internal: 'internal', encrypt: 'encrypt', secure: 'secure', chunkSize: 'chunksize', rootDirectory: 'rootdirectory' }),
+        };
+      }
+    }
   }
 }

@@ -1,12 +1,9 @@
-// Public API of the WordPress stack. Internals (Apache files, script loading, checks) stay in their modules.
-export { WORDPRESS_HTTP_PORT } from './apache';
+// Public API of WordPress. Internals (Apache files, scripts, checks, the NetworkPolicy builder) stay in their modules.
 export { WordPressDatabase } from './database';
-export type {
-  WordPressDatabaseConnection, WordPressDatabaseKind, WordPressExternalDatabaseProps, WordPressOwnedDatabaseProps,
-  WordPressReplicationOptions, WordPressRequiredSecret,
-} from './database';
-export {
-  WORDPRESS_CLI_IMAGE, WORDPRESS_IMAGE, WORDPRESS_KEY_AND_SALT_ENV, WORDPRESS_SECRET_KEYS, WORDPRESS_UID,
-} from './props';
-export type { WordPressIngressOptions, WordPressPersistenceOptions, WordPressStackProps } from './props';
-export { WordPressStack } from './wordpress-stack';
+export type { WordPressBuiltInDatabaseOptions, WordPressDatabaseKind } from './database';
+export type { WordPressNetworkClient, WordPressNetworkPolicyOptions } from './network-policy';
+export { WORDPRESS_CLI_IMAGE, WORDPRESS_IMAGE, WORDPRESS_SECRET_KEYS } from './props';
+export type { WordPressIngressOptions, WordPressInstallJobOptions, WordPressProps } from './props';
+export { WordPress } from './wordpress';
+export { WordPressChart } from './wordpress-chart';
+export type { WordPressChartProps } from './wordpress-chart';

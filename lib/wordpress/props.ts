@@ -1,12 +1,14 @@
-import { ChartProps } from 'cdk8s';
 import { DisruptionBudgetOptions } from '../common/workload-base';
 import { ContainerSecurity, Resources } from '../common/container';
 import { PodSecurity } from '../common/pod';
 import { Probe } from '../common/probe';
 import { SecretKeyRef } from '../common/secret';
 import { AutoscalingOptions } from '../deployment-app/deployment-app';
-import { AccessMode } from '../common/storage';
+import { PodOptions } from '../common/placement';
+import { StorageOptions } from '../common/storage';
+import { ServiceAccountOptions } from '../common/workload-base';
 import { WordPressDatabase } from './database';
+import { WordPressNetworkPolicyOptions } from './network-policy';
 
 /**
  * Keys of the WordPress Secret (`secretName`, default `<name>-credentials`), the same in every
@@ -47,29 +49,11 @@ export const WORDPRESS_KEY_AND_SALT_ENV: Readonly<Record<string, string>> = {
 };
 
 /** The default WordPress image (official image, Apache variant), pinned. */
-export const WORDPRESS_IMAGE = 'wordpress:6.8.3-php8.3-apache';
+export const WORDPRESS_IMAGE = 'wordpress:7.1.0-php8.3-apache';
 /** The default wp-cli image (official `wordpress:cli` variant, same PHP minor as the site), pinned. */
 export const WORDPRESS_CLI_IMAGE = 'wordpress:cli-2.12.0-php8.3';
 /** uid and gid of `www-data` in the official Debian-based `wordpress` image. */
 export const WORDPRESS_UID = 33;
-
-/** The `wp-content` volume (Bitnami `persistence.*`). */
-export interface WordPressPersistenceOptions {
-  /** Size of the claim. @default '10Gi' */
-  readonly size?: string;
-  /** Storage class (`persistence.storageClass`). @default - the cluster's default StorageClass */
-  readonly storageClassName?: string;
-  /**
-   * Access modes. ReadWriteOnce makes the Deployment `Recreate` and allows one replica only;
-   * more replicas (or autoscaling) need ReadWriteMany. @default ['ReadWriteOnce']
-   */
-  readonly accessModes?: AccessMode[];
-  /**
-   * Use this existing claim instead of creating one; `accessModes` must then describe it (they
-   * decide how many replicas may run). @default - a claim `<name>-wp-content` is created
-   */
-  readonly existingClaim?: string;
-}
 
 /** The Ingress in front of WordPress (Bitnami `ingress.*`). */
 export interface WordPressIngressOptions {
@@ -90,28 +74,36 @@ export interface WordPressIngressOptions {
   readonly annotations?: Record<string, string>;
 }
 
-/** Props of a {@link WordPressStack}. */
-export interface WordPressStackProps extends ChartProps {
-  /** Namespace of every object (`helm -n`). @default 'wordpress' */
-  readonly namespace?: string;
+/** The install Job. */
+export interface WordPressInstallJobOptions {
   /**
-   * Synthesize the Namespace object (`--create-namespace`). Leave unset when another chart of the
-   * app (e.g. the database's, in the same namespace) already creates it.
-   * @default - true, unless a chart of the same app already creates a Namespace of that name
+   * Seconds after the Job finishes (succeeded or failed) before Kubernetes deletes it and its pod
+   * (`ttlSecondsAfterFinished`). A later `kubectl apply` of the same manifests creates it again; it
+   * then finds WordPress installed and changes nothing. @default 86400
    */
-  readonly createNamespace?: boolean;
+  readonly ttlSecondsAfterFinished?: number;
+}
+
+/**
+ * Props of a {@link WordPress}. The placement and extension props (`nodeSelector`, `tolerations`,
+ * `affinity`, `topologySpreadConstraints`, `priorityClassName`, `imagePullSecrets`, `podLabels`,
+ * `podAnnotations`, `extraEnv`, `extraVolumes`, `extraVolumeMounts`) apply to the WordPress pods.
+ */
+export interface WordPressProps extends PodOptions {
   /** Release name: the Deployment, Service, Ingress and claim are named after it. @default 'wordpress' */
   readonly name?: string;
   /** WordPress image: the official image, Apache variant, pinned (`image.*`). @default WORDPRESS_IMAGE */
   readonly image?: string;
   /** wp-cli image for the install Job: the official `wordpress:cli` variant, pinned. @default WORDPRESS_CLI_IMAGE */
   readonly cliImage?: string;
-  /** WordPress pods (`replicaCount`); more than one needs ReadWriteMany persistence. @default 1 */
+  /** WordPress pods (`replicaCount`); more than one needs ReadWriteMany storage. @default 1 */
   readonly replicas?: number;
   /**
-   * The database: `owned()` (a MySQLReplication in this chart), `fromReplication(mysql)` (one from
-   * another chart) or `external({...})` (`mariadb.enabled=false` + `externalDatabase.*`).
-   * @default WordPressDatabase.owned()
+   * The database: `WordPressDatabase.builtIn({...})` (a MySQLReplication created beside WordPress,
+   * Bitnami `mariadb.enabled=true`) or `WordPressDatabase.external(handle)` with any database
+   * connection handle: a MySQLReplication of the app, or `DatabaseConnection.fromAttributes({...})`
+   * (`mariadb.enabled=false` + `externalDatabase.*`).
+   * @default WordPressDatabase.builtIn()
    */
   readonly database?: WordPressDatabase;
   /** Seconds the init containers wait for the database's TCP port before they fail (and are retried). @default 300 */
@@ -136,8 +128,27 @@ export interface WordPressStackProps extends ChartProps {
   readonly siteUrl?: string;
   /** Do not create the install Job (`wordpressSkipInstall`): install through the web wizard or by hand. @default false */
   readonly skipInstall?: boolean;
-  /** The `wp-content` claim (`persistence.*`). @default - 10Gi ReadWriteOnce from the default StorageClass */
-  readonly persistence?: WordPressPersistenceOptions;
+  /** The install Job (not with `skipInstall`). @default - kept one day after it finishes */
+  readonly installJob?: WordPressInstallJobOptions;
+  /**
+   * Prefix of WordPress's table names (`WORDPRESS_TABLE_PREFIX`; Bitnami `wordpressTablePrefix`), e.g. to
+   * share one database between sites. Set it before the first install: WordPress does not rename tables.
+   * @default 'wp_'
+   */
+  readonly tablePrefix?: string;
+  /**
+   * PHP statements added to wp-config.php (`WORDPRESS_CONFIG_EXTRA`; Bitnami `wordpressExtraConfigContent`),
+   * e.g. `define('WP_MEMORY_LIMIT', '256M');`. It is written into the manifests: keep secrets out of it.
+   * @default - none
+   */
+  readonly extraConfig?: string;
+  /**
+   * The `wp-content` claim (Bitnami `persistence.*`). ReadWriteOnce makes the Deployment `Recreate` and
+   * allows one replica only; more replicas (or autoscaling) need ReadWriteMany. With `existingClaim`,
+   * `accessModes` must describe that claim. A built-in database inherits `storageClassName`.
+   * @default - 10Gi ReadWriteOnce from the default StorageClass
+   */
+  readonly storage?: StorageOptions;
   /**
    * Add a root init container that hands `wp-content` to uid/gid 33 when its owner differs
    * (`volumePermissions.enabled`), for storage that ignores `fsGroup`, such as NFS. @default false
@@ -145,7 +156,13 @@ export interface WordPressStackProps extends ChartProps {
   readonly volumePermissions?: boolean;
   /** The Ingress (`ingress.enabled`, `ingress.*`); `false` for none. @default - an Ingress for 'wordpress.local', class 'nginx' */
   readonly ingress?: WordPressIngressOptions | false;
-  /** Service type (`service.type`). @default 'ClusterIP' */
+  /**
+   * A NetworkPolicy for the WordPress pods (`networkPolicy.*`): ingress from the Ingress controller's
+   * namespace and the pods you name, egress to the database and DNS only; `false` for none.
+   * @default - on: from namespace 'ingress-nginx', no Internet egress
+   */
+  readonly networkPolicy?: WordPressNetworkPolicyOptions | false;
+  /** Service type (`service.type`). NodePort and LoadBalancer need `networkPolicy.allowedCidrs` (or no policy). @default 'ClusterIP' */
   readonly serviceType?: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
   /**
    * Liveness probe (`livenessProbe.enabled`): `true` for the default (GET a static file on the
@@ -173,6 +190,8 @@ export interface WordPressStackProps extends ChartProps {
   readonly containerSecurity?: ContainerSecurity;
   /** PodDisruptionBudget (`pdb.*`). @default - maxUnavailable 1 when replicas > 1 */
   readonly disruptionBudget?: DisruptionBudgetOptions;
-  /** HorizontalPodAutoscaler on CPU (`autoscaling.*`); needs ReadWriteMany persistence when maxReplicas > 1. @default - none */
+  /** HorizontalPodAutoscaler on CPU (`autoscaling.*`); needs ReadWriteMany storage when maxReplicas > 1. @default - none */
   readonly autoscaling?: AutoscalingOptions;
+  /** A dedicated ServiceAccount for the WordPress pods (`serviceAccount.create`). @default - none, and no API token is mounted */
+  readonly serviceAccount?: ServiceAccountOptions;
 }

@@ -15,6 +15,9 @@ declare -A PACKAGES=(
   [php]=php-cli                    # the Secret generator's JSON and bcrypt helper
   [busybox]=busybox                # the generator image's shell and applets
   [htpasswd]=apache2-utils         # verifies generated htpasswd lines
+  [redis-server]=redis-server      # Harbor's Redis start script against a real server
+  [redis-cli]=redis-server
+  [nginx]=nginx                    # Harbor's HTTP -> HTTPS redirect, run for real
 )
 
 missing=()

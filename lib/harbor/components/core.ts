@@ -1,4 +1,6 @@
+import { podOptionsOf } from '../../common/placement';
 import { EnvValue } from '../../common/env';
+import { SecretKeyRef } from '../../common/secret';
 import { AppVolume } from '../../common/volume';
 import { DeploymentApp } from '../../deployment-app/deployment-app';
 import { coreAppConf, coreEnv } from '../config/core';
@@ -9,12 +11,15 @@ import { HarborComponentOptions } from '../props';
  * Core: the API, the token service and the registry proxy (`/v2/`), on port 8080. It reads its
  * settings from the `<core>-env` ConfigMap and its secrets from the operator's Secrets.
  */
-export function createCore(ctx: HarborContext, options: HarborComponentOptions): DeploymentApp {
+export function createCore(ctx: HarborContext, options: HarborComponentOptions, ca: SecretKeyRef | undefined): DeploymentApp {
   const component = 'core';
   const s = ctx.secrets;
+  // Core serves /etc/core/ca/ca.crt as the registry certificate download (harbor-helm's ca-download volume).
+  const caVolume = ca ? [AppVolume.secret('ca-download', s.use(ca, component, 'CA certificate of the external TLS certificate, offered for download').secretName, { items: { [ca.key]: 'ca.crt' } })] : [];
   const env = coreEnv(ctx);
   const redis = ctx.redis;
   return new DeploymentApp(ctx.scope, component, {
+    ...podOptionsOf(options),
     name: ctx.names.core,
     ...ctx.labels(component),
     replicas: options.replicas ?? 1,
@@ -26,6 +31,7 @@ export function createCore(ctx: HarborContext, options: HarborComponentOptions):
       s.volume('secret-key', 'secretKey', 'key', component),
       s.volume('token-key', 'tokenKey', 'private_key.pem', component),
       AppVolume.emptyDir('psc'),
+      ...caVolume,
     ],
     container: {
       name: component,
@@ -51,6 +57,7 @@ export function createCore(ctx: HarborContext, options: HarborComponentOptions):
         { volume: 'secret-key', mountPath: '/etc/core/key', subPath: 'key', readOnly: true },
         { volume: 'token-key', mountPath: '/etc/core/private_key.pem', subPath: 'private_key.pem', readOnly: true },
         { volume: 'psc', mountPath: '/etc/core/token' },
+        ...(ca ? [{ volume: 'ca-download', mountPath: '/etc/core/ca', readOnly: true }] : []),
       ],
       // Core migrates the database schema on its first start, which can take minutes.
       ...httpProbes('/api/v2.0/ping', 'http', 3600, 2),

@@ -1,9 +1,10 @@
+import { podOptionsOf } from '../../common/placement';
 import { EnvValue } from '../../common/env';
 import { Probe } from '../../common/probe';
 import { AppVolume } from '../../common/volume';
 import { StatefulApp } from '../../stateful-app/stateful-app';
-import { InternalDatabaseOptions } from '../backends';
-import { CONTAINER_SECURITY, dataClaim, DATA_POD_SECURITY, HARBOR_PORTS, HarborContext } from '../context';
+import { HarborBuiltInDatabaseOptions } from '../backends';
+import { CONTAINER_SECURITY, dataStorage, DATA_POD_SECURITY, HARBOR_PORTS, HarborContext } from '../context';
 
 /** Default size of the database claim. */
 export const DATABASE_SIZE = '1Gi';
@@ -19,16 +20,18 @@ const DATA_DIR = '/var/lib/postgresql/data';
  * lives in the `pgdata` sub-directory, which an init container keeps at mode 0700 (PostgreSQL
  * refuses group-readable data, which fsGroup would otherwise cause on some CSI drivers).
  */
-export function createDatabase(ctx: HarborContext, options: InternalDatabaseOptions): StatefulApp {
+export function createDatabase(ctx: HarborContext, options: HarborBuiltInDatabaseOptions): StatefulApp {
   const component = 'database';
   const image = ctx.image('harbor-db');
+  const data = dataStorage(options.storage, DATABASE_SIZE, DATA_DIR);
   const healthcheck = Probe.exec(['/docker-healthcheck.sh'], { periodSeconds: 10, timeoutSeconds: 5 });
   return new StatefulApp(ctx.scope, component, {
+    ...podOptionsOf(options),
     name: ctx.names.database,
     ...ctx.labels(component),
     replicas: 1,
-    volumeClaims: [dataClaim(options.persistence, DATABASE_SIZE, DATA_DIR)],
-    volumes: [AppVolume.emptyDir('shm', { medium: 'Memory', sizeLimit: options.shmSizeLimit ?? '512Mi' })],
+    volumeClaims: data.volumeClaims,
+    volumes: [...data.volumes, AppVolume.emptyDir('shm', { medium: 'Memory', sizeLimit: options.shmSizeLimit ?? '512Mi' })],
     initContainers: [{
       name: 'data-permissions',
       image,
@@ -45,7 +48,7 @@ export function createDatabase(ctx: HarborContext, options: InternalDatabaseOpti
         PGDATA: EnvValue.fromValue(`${DATA_DIR}/pgdata`),
       },
       ports: [{ name: 'postgres', port: HARBOR_PORTS.database }],
-      volumeMounts: [{ volume: 'shm', mountPath: '/dev/shm' }],
+      volumeMounts: [...data.mounts, { volume: 'shm', mountPath: '/dev/shm' }],
       // The image initialises or upgrades the data directory before it accepts connections.
       startupProbe: Probe.exec(['/docker-healthcheck.sh'], { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 }),
       livenessProbe: healthcheck,

@@ -1,3 +1,4 @@
+import { podOptionsOf } from '../../common/placement';
 import { EnvValue } from '../../common/env';
 import { DeploymentApp } from '../../deployment-app/deployment-app';
 import { exporterEnv } from '../config/exporter';
@@ -9,10 +10,12 @@ export function createExporter(ctx: HarborContext, options: HarborMetricsOptions
   const component = 'exporter';
   const env = exporterEnv(ctx);
   const redis = ctx.redis;
+  const o = options.exporter ?? {};
   return new DeploymentApp(ctx.scope, component, {
+    ...podOptionsOf(o),
     name: ctx.names.exporter,
     ...ctx.labels(component),
-    replicas: 1,
+    replicas: o.replicas ?? 1,
     configMaps: [{ name: 'env', files: env }],
     container: {
       name: component,
@@ -26,7 +29,7 @@ export function createExporter(ctx: HarborContext, options: HarborMetricsOptions
       },
       ports: [{ name: 'http-metrics', port: HARBOR_PORTS.metrics }],
       ...httpProbes('/', 'http-metrics'),
-      resources: options.exporterResources ?? { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+      resources: o.resources ?? { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
       securityContext: CONTAINER_SECURITY,
     },
     podSecurity: HARBOR_POD_SECURITY,

@@ -1,3 +1,4 @@
+import { podOptionsOf } from '../../common/placement';
 import { k8s } from 'cdk8s-plus-28';
 import { recommendedLabels } from '../../common/labels';
 import { Probe } from '../../common/probe';
@@ -29,11 +30,12 @@ export function createNginx(ctx: HarborContext, exposure: Exposure, options: Har
   const probePort = tls ? 'https' : 'http';
   const probeTiming = { periodSeconds: 10, ...(tls ? { scheme: 'HTTPS' as const } : {}) };
   const app = new DeploymentApp(ctx.scope, component, {
+    ...podOptionsOf(options),
     name: ctx.names.nginx,
     ...ctx.labels(component),
     replicas: options.replicas ?? 1,
     service: false,
-    configMaps: [{ name: 'config', files: { 'nginx.conf': proxyNginxConf(ctx, tls) } }],
+    configMaps: [{ name: 'config', files: { 'nginx.conf': proxyNginxConf(ctx, tls, exposure.httpsPublicPort) } }],
     volumes: tls ? [AppVolume.secret('certificate', o.tls!.secretName)] : [],
     container: {
       name: component,

@@ -1,3 +1,4 @@
+import { podOptionsOf } from '../../common/placement';
 import { EnvValue } from '../../common/env';
 import { DeploymentApp } from '../../deployment-app/deployment-app';
 import { VolumeClaim } from '../../common/storage';
@@ -18,16 +19,17 @@ export function createJobservice(ctx: HarborContext, options: JobserviceOptions)
   const loggers = options.jobLoggers ?? ['file'];
   const env = jobserviceEnv(ctx);
   const redis = ctx.redis;
-  const p = options.persistence ?? {};
+  const p = options.storage ?? {};
   const claims: VolumeClaim[] = loggers.includes('file') ? [{
     name: 'job-logs',
     size: p.size ?? JOB_LOGS_SIZE,
-    accessModes: [p.accessMode ?? 'ReadWriteOnce'],
-    storageClassName: p.storageClass,
+    accessModes: p.accessModes ?? ['ReadWriteOnce'],
+    storageClassName: p.storageClassName,
     existingClaim: p.existingClaim,
     mountPath: JOB_LOG_DIR,
   }] : [];
   return new DeploymentApp(ctx.scope, component, {
+    ...podOptionsOf(options),
     name: ctx.names.jobservice,
     ...ctx.labels(component),
     replicas: options.replicas ?? 1,

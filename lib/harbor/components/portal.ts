@@ -1,3 +1,4 @@
+import { podOptionsOf } from '../../common/placement';
 import { Probe } from '../../common/probe';
 import { DeploymentApp } from '../../deployment-app/deployment-app';
 import { portalNginxConf } from '../config/nginx';
@@ -8,6 +9,7 @@ import { HarborComponentOptions } from '../props';
 export function createPortal(ctx: HarborContext, options: HarborComponentOptions): DeploymentApp {
   const component = 'portal';
   return new DeploymentApp(ctx.scope, component, {
+    ...podOptionsOf(options),
     name: ctx.names.portal,
     ...ctx.labels(component),
     replicas: options.replicas ?? 1,

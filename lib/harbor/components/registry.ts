@@ -1,3 +1,4 @@
+import { podOptionsOf } from '../../common/placement';
 import { k8s } from 'cdk8s-plus-28';
 import { EnvValue } from '../../common/env';
 import { recommendedLabels } from '../../common/labels';
@@ -27,12 +28,12 @@ export function createRegistry(ctx: HarborContext, options: RegistryOptions): Re
   const component = 'registry';
   const s = ctx.secrets;
   const storage = ctx.storage;
-  const p = options.persistence ?? {};
+  const p = options.storage ?? {};
   const claims: VolumeClaim[] = storage.usesClaim ? [{
     name: 'data',
     size: p.size ?? REGISTRY_DATA_SIZE,
-    accessModes: [p.accessMode ?? 'ReadWriteOnce'],
-    storageClassName: p.storageClass,
+    accessModes: p.accessModes ?? ['ReadWriteOnce'],
+    storageClassName: p.storageClassName,
     existingClaim: p.existingClaim,
     mountPath: '/storage',
   }] : [];
@@ -46,6 +47,7 @@ export function createRegistry(ctx: HarborContext, options: RegistryOptions): Re
   };
   const configMount = { volume: 'config', mountPath: REGISTRY_CONFIG_PATH, subPath: 'config.yml', readOnly: true };
   const app = new DeploymentApp(ctx.scope, component, {
+    ...podOptionsOf(options),
     name: ctx.names.registry,
     ...ctx.labels(component),
     replicas: options.replicas ?? 1,
@@ -56,6 +58,7 @@ export function createRegistry(ctx: HarborContext, options: RegistryOptions): Re
     ],
     volumes: [
       s.volume('htpasswd', 'registryHtpasswd', 'passwd', component),
+      ...storage.volumes(s, component),
     ],
     container: {
       name: component,
@@ -68,6 +71,7 @@ export function createRegistry(ctx: HarborContext, options: RegistryOptions): Re
       volumeMounts: [
         configMount,
         { volume: 'htpasswd', mountPath: REGISTRY_HTPASSWD_PATH, subPath: 'passwd', readOnly: true },
+        ...storage.volumeMounts(),
       ],
       ...httpProbes('/', 'http'),
       resources: options.resources ?? { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '2Gi' } },
@@ -86,6 +90,7 @@ export function createRegistry(ctx: HarborContext, options: RegistryOptions): Re
         ...(storage.usesClaim ? [{ volume: 'data', mountPath: '/storage' }] : []),
         configMount,
         { volume: 'ctl-config', mountPath: '/etc/registryctl/config.yml', subPath: 'config.yml', readOnly: true },
+        ...storage.volumeMounts(),
       ],
       ...httpProbes('/api/health', 'registryctl'),
       resources: options.controllerResources ?? { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '512Mi' } },

@@ -1,7 +1,8 @@
+import { podOptionsOf } from '../../common/placement';
 import { EnvValue } from '../../common/env';
 import { Probe } from '../../common/probe';
 import { StatefulApp } from '../../stateful-app/stateful-app';
-import { CONTAINER_SECURITY, dataClaim, HARBOR_POD_SECURITY, HARBOR_PORTS, HarborContext } from '../context';
+import { CONTAINER_SECURITY, dataStorage, HARBOR_POD_SECURITY, HARBOR_PORTS, HarborContext } from '../context';
 import { TrivyOptions } from '../props';
 
 /** Default size of each Trivy cache claim. */
@@ -14,16 +15,19 @@ export const TRIVY_CACHE_SIZE = '5Gi';
  */
 export function createTrivy(ctx: HarborContext, options: TrivyOptions): StatefulApp {
   const component = 'trivy';
+  const data = dataStorage(options.storage, TRIVY_CACHE_SIZE, '/home/scanner/.cache');
   const redis = ctx.redis;
   const redisURL = EnvValue.fromValue(redis.url(redis.indexes.trivy, { idleTimeout: true }));
   const flag = (v: boolean | undefined) => EnvValue.fromValue(String(v ?? false));
   return new StatefulApp(ctx.scope, component, {
+    ...podOptionsOf(options),
     name: ctx.names.trivy,
     ...ctx.labels(component),
     replicas: options.replicas ?? 1,
     headlessService: { name: ctx.names.trivyHeadless },
     clientService: { name: ctx.names.trivy },
-    volumeClaims: [dataClaim(options.persistence, TRIVY_CACHE_SIZE, '/home/scanner/.cache')],
+    volumeClaims: data.volumeClaims,
+    volumes: data.volumes,
     container: {
       name: component,
       image: ctx.image('trivy-adapter-photon'),
@@ -55,6 +59,7 @@ export function createTrivy(ctx: HarborContext, options: TrivyOptions): Stateful
       livenessProbe: Probe.http('/probe/healthy', 'http', { initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 10 }),
       readinessProbe: Probe.http('/probe/ready', 'http', { initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 3 }),
       resources: options.resources ?? { requests: { cpu: '200m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+      volumeMounts: data.mounts,
       securityContext: CONTAINER_SECURITY,
     },
     podSecurity: HARBOR_POD_SECURITY,

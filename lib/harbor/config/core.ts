@@ -14,7 +14,9 @@ export function coreAppConf(): string {
 }
 
 /** Registry types a proxy-cache project may point at (as the official chart sets them). */
-const PROXY_CACHE_REGISTRY_TYPES = 'docker-hub,harbor,azure-acr,aws-ecr,google-gcr,quay,docker-registry,github-ghcr,jfrog-artifactory';
+// As harbor-helm 1.19 (Harbor 2.15) sets them.
+const PROXY_CACHE_REGISTRY_TYPES = 'docker-hub,harbor,azure-acr,ali-acr,aws-ecr,google-gcr,docker-registry,github-ghcr,jfrog-artifactory';
+const REPLICATION_ADAPTERS = 'ali-acr,aws-ecr,azure-acr,docker-hub,docker-registry,github-ghcr,google-gcr,harbor,huawei-SWR,jfrog-artifactory,tencent-tcr,volcengine-cr';
 
 /**
  * Core's non-secret environment (the `<core>-env` ConfigMap). Secrets and the Redis URLs, which
@@ -46,6 +48,7 @@ export function coreEnv(ctx: HarborContext): Record<string, string> {
     PORTAL_URL: ctx.urls.portal,
     WITH_TRIVY: String(ctx.trivyEnabled),
     PERMITTED_REGISTRY_TYPES_FOR_PROXY_CACHE: PROXY_CACHE_REGISTRY_TYPES,
+    REPLICATION_ADAPTER_WHITELIST: REPLICATION_ADAPTERS,
     QUOTA_UPDATE_PROVIDER: 'db',
   };
   if (ctx.trivyEnabled) env.TRIVY_ADAPTER_URL = ctx.urls.trivy;

@@ -53,6 +53,8 @@ export function jobserviceEnv(ctx: HarborContext): Record<string, string> {
     REGISTRY_CREDENTIAL_USERNAME: REGISTRY_USER,
     JOBSERVICE_WEBHOOK_JOB_MAX_RETRY: '3',
     JOBSERVICE_WEBHOOK_JOB_HTTP_CLIENT_TIMEOUT: '3',
+    // Minutes (harbor-helm jobservice.registryHttpClientTimeout).
+    REGISTRY_HTTP_CLIENT_TIMEOUT: '30',
     LOG_LEVEL: ctx.logLevel,
   };
   if (ctx.metrics) Object.assign(env, { METRIC_NAMESPACE: 'harbor', METRIC_SUBSYSTEM: 'jobservice' });

@@ -58,15 +58,31 @@ export function portalNginxConf(ctx: HarborContext): string {
   ].join('\n');
 }
 
+/**
+ * The server that answers plain HTTP with a redirect to HTTPS on the port clients reach HTTPS on
+ * (a NodePort such as 30003, or a load balancer's port): nginx's `$host` carries no port, so
+ * `https://$host$request_uri` alone would send a NodePort client to 443, where nothing listens.
+ */
+export function httpsRedirectServer(listenPort: number, httpsPublicPort: number, ipv6: boolean): string[] {
+  const port = httpsPublicPort === 443 ? '' : `:${httpsPublicPort}`;
+  return [
+    'server {',
+    `  listen ${listenPort};`,
+    ...(ipv6 ? [`  listen [::]:${listenPort};`] : []),
+    `  return 301 https://$host${port}$request_uri;`,
+    '}',
+  ];
+}
+
 /** Paths nginx proxies to core; everything else goes to the portal. */
 export const CORE_PATHS = ['/api/', '/service/', '/v2/', '/c/'] as const;
 
 /**
  * The `nginx.conf` of Harbor's proxy (exposures other than Ingress): `/api/`, `/service/`, `/v2/`
  * and `/c/` to core, the rest to the portal, no body size limit, HTTPS on 8443 with `tls`
- * (HTTP on 8080 then redirects).
+ * (HTTP on 8080 then redirects to `httpsPublicPort`, the port clients use for HTTPS).
  */
-export function proxyNginxConf(ctx: HarborContext, tls: boolean): string {
+export function proxyNginxConf(ctx: HarborContext, tls: boolean, httpsPublicPort: number): string {
   const core = `${ctx.serviceHost(ctx.names.core)}:${HARBOR_PORTS.core}`;
   const portal = `${ctx.serviceHost(ctx.names.portal)}:${HARBOR_PORTS.portal}`;
   const forwarded = [
@@ -115,12 +131,7 @@ export function proxyNginxConf(ctx: HarborContext, tls: boolean): string {
     '  }',
     '}',
   ];
-  const redirectServer = tls ? [
-    'server {',
-    ...indent(listen(ctx, HARBOR_PORTS.nginxHttp), 1),
-    '  return 301 https://$host$request_uri;',
-    '}',
-  ] : [];
+  const redirectServer = tls ? httpsRedirectServer(HARBOR_PORTS.nginxHttp, httpsPublicPort, ctx.listenIPv6) : [];
   return [
     'worker_processes auto;',
     'pid /tmp/nginx.pid;',

@@ -9,7 +9,7 @@ export const REGISTRY_HTPASSWD_PATH = '/etc/registry/passwd';
 /**
  * The registry's `config.yml`. The two secrets it needs are not in it: `http.secret` comes from
  * `REGISTRY_HTTP_SECRET` and `redis.password` from `REGISTRY_REDIS_PASSWORD` (the registry reads
- * `REGISTRY_<SECTION>_<KEY>` env vars over the file), and S3 keys from `REGISTRY_STORAGE_S3_*`.
+ * `REGISTRY_<SECTION>_<KEY>` env vars over the file), and the storage keys from `REGISTRY_STORAGE_<DRIVER>_*`.
  */
 export function registryConfig(ctx: HarborContext): string {
   const level = ({ warning: 'warn', fatal: 'error' } as Record<string, string>)[ctx.logLevel] ?? ctx.logLevel;

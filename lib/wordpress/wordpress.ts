@@ -1,25 +1,28 @@
 import { createHash } from 'crypto';
-import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { isSingleAttach } from '../common/storage';
-import { createNamespaceObject } from '../common/namespace';
-import { checkDnsLabel, checkDnsSubdomain, checkImage, checkInteger } from '../common/checks';
+import { Chart } from 'cdk8s';
+import { checkDnsSubdomain, checkImage, checkInteger } from '../common/checks';
+import { checkStorage, isSingleAttach } from '../common/storage';
 import { ContainerSpec, Resources, VolumeMount } from '../common/container';
 import { EnvValue } from '../common/env';
-import { check, InvalidPropError } from '../common/errors';
+import { check } from '../common/errors';
+import { IDatabaseConnection } from '../common/connections';
+import { podOptionsOf } from '../common/placement';
+import { withOuterProps } from '../common/prop-paths';
 import { recommendedLabels } from '../common/labels';
 import { buildPodTemplate, contentHash, PodSecurity } from '../common/pod';
 import { Probe } from '../common/probe';
-import { checkSecretRef, SecretKeyRef } from '../common/secret';
+import { checkSecretRef, mergeRequiredSecrets, RequiredSecretKey, SecretKeyRef } from '../common/secret';
 import { AppVolume } from '../common/volume';
 import { DeploymentApp } from '../deployment-app/deployment-app';
 import { MySQLReplication } from '../mysql/mysql-replication';
 import { APACHE_CONFIG_PATHS, apacheConfigFiles, DOCUMENT_ROOT, WORDPRESS_HTTP_PORT } from './apache';
-import { WordPressDatabase, WordPressDatabaseConnection, WordPressDatabaseKind, WordPressRequiredSecret } from './database';
+import { BoundWordPressDatabase, WordPressDatabase, WordPressDatabaseKind } from './database';
+import { createWordPressNetworkPolicy } from './network-policy';
 import {
   WORDPRESS_CLI_IMAGE, WORDPRESS_IMAGE, WORDPRESS_KEY_AND_SALT_ENV, WORDPRESS_SECRET_KEYS, WORDPRESS_UID,
-  WordPressIngressOptions, WordPressStackProps,
+  WordPressIngressOptions, WordPressProps,
 } from './props';
 import { WORDPRESS_SCRIPTS_MOUNT, wordpressScriptCommand, wordpressScripts } from './scripts';
 
@@ -30,37 +33,51 @@ const PERMISSIONS_MOUNT = '/wp-content';
 const RELEASE_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const MAX_RELEASE_NAME = 40;
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+/**
+ * The login page, with the header a TLS-terminating Ingress controller sends: with an https site URL
+ * WordPress defines FORCE_SSL_ADMIN (wp_ssl_constants()) and wp-login.php redirects every plain-HTTP
+ * request to https (302), which the kubelet counts as success while logging a ProbeWarning each
+ * time. The image's wp-config.php turns `X-Forwarded-Proto: https` into `$_SERVER['HTTPS'] = 'on'`,
+ * so the page answers 200 itself (and still needs PHP and the database).
+ */
+const LOGIN_PROBE = { periodSeconds: 10, timeoutSeconds: 5, headers: { 'X-Forwarded-Proto': 'https' } };
+/** How long a finished install Job is kept for its log (a day). */
+const INSTALL_JOB_TTL_SECONDS = 86400;
 const SMALL: Resources = { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } };
 
 /**
- * The seed's WordPress release, typed: one cdk8s Chart in its own namespace with
+ * WordPress, typed, as a construct for any chart (its objects go into that chart's namespace):
  *
- * - the Namespace (like `--create-namespace`);
- * - a database: a MySQLReplication it owns (default), one from another chart, or an external server;
+ * - a database: a MySQLReplication it creates (`WordPressDatabase.builtIn()`, default) or any
+ *   database connection handle (`WordPressDatabase.external(handle)`: a MySQLReplication of the app,
+ *   or `DatabaseConnection.fromAttributes({...})` for a server the app does not manage);
  * - WordPress (official `wordpress` image, Apache on port 8080 as www-data) as a DeploymentApp,
- *   with a `wp-content` claim, an init container that waits for the database, probes, a
- *   PodDisruptionBudget and an optional autoscaler;
+ *   with a `wp-content` claim, init containers that copy the core and wait for the database, probes,
+ *   a PodDisruptionBudget, an optional autoscaler and a NetworkPolicy;
  * - a Service and an Ingress;
  * - a Job that installs WordPress and creates the admin user once, with wp-cli.
  *
- * Credentials are never in the manifests: the database password, the admin password and the eight
- * keys and salts come from Secrets the operator creates ({@link requiredSecrets}).
+ * It never creates a Namespace: {@link WordPressChart} does, when asked. Credentials are never in
+ * the manifests: the database password, the admin password and the eight keys and salts come from
+ * Secrets the operator creates ({@link requiredSecrets}).
  */
-export class WordPressStack extends Chart {
+export class WordPress extends Construct {
   /** Release name: Deployment, Service, Ingress and claim `<name>-wp-content`. */
   public readonly name: string;
-  /** The Namespace object, unless another chart creates it or `createNamespace` is false. */
-  public readonly namespaceObject?: k8s.KubeNamespace;
-  /** Which database mode the stack uses. */
+  /** Namespace of the chart (undefined: the kubectl context's). */
+  public readonly namespace?: string;
+  /** Which database mode it uses. */
   public readonly databaseKind: WordPressDatabaseKind;
   /** How WordPress connects to its database. */
-  public readonly database: WordPressDatabaseConnection;
-  /** The MySQLReplication behind the database (owned or referenced); undefined for an external one. */
-  public readonly mysql?: MySQLReplication;
+  public readonly database: IDatabaseConnection;
+  /** The built-in MySQLReplication (`WordPressDatabase.builtIn()` only). */
+  public readonly builtInDatabase?: MySQLReplication;
   /** The WordPress DeploymentApp (Deployment, Service, claim, ConfigMaps, PDB, HPA). */
   public readonly app: DeploymentApp;
   /** The Ingress, unless disabled. */
   public readonly ingress?: k8s.KubeIngress;
+  /** The NetworkPolicy of the WordPress pods, unless `networkPolicy: false`. */
+  public readonly networkPolicy?: k8s.KubeNetworkPolicy;
   /** The install Job, unless `skipInstall`. */
   public readonly installJob?: k8s.KubeJob;
   /** The site URL given to `wp core install`. */
@@ -71,13 +88,13 @@ export class WordPressStack extends Chart {
   public readonly adminPassword: SecretKeyRef;
   /** Name of the wp-content claim the pods mount. */
   public readonly claimName: string;
-  /** Every Secret the operator must create before applying, with its namespace and keys. */
-  public readonly requiredSecrets: readonly WordPressRequiredSecret[];
 
-  constructor(scope: Construct, id: string, props: WordPressStackProps = {}) {
-    const namespace = props.namespace ?? 'wordpress';
-    super(scope, id, { ...props, namespace });
-    checkDnsLabel(this, 'namespace', namespace);
+  private readonly bound: BoundWordPressDatabase;
+  private readonly installSecrets: RequiredSecretKey[] = [];
+
+  constructor(scope: Construct, id: string, props: WordPressProps = {}) {
+    super(scope, id);
+    this.namespace = Chart.of(this).namespace;
     this.name = props.name ?? 'wordpress';
     check(RELEASE_NAME.test(this.name) && this.name.length <= MAX_RELEASE_NAME, this, 'name', this.name,
       `must be a DNS-1035 label of at most ${MAX_RELEASE_NAME} characters (lower-case letters, digits and '-', starting with a letter): it names the Service and prefixes the other objects`);
@@ -86,36 +103,27 @@ export class WordPressStack extends Chart {
     const cliImage = props.cliImage ?? WORDPRESS_CLI_IMAGE;
     checkImage(this, 'cliImage', cliImage);
 
-    this.namespaceObject = this.createNamespace(namespace, props.createNamespace);
-
-    // Database first: an owned MySQLReplication comes before WordPress in the output.
-    const database = props.database ?? WordPressDatabase.owned();
-    if (!(database instanceof WordPressDatabase)) {
-      throw new InvalidPropError(this, 'database', typeof database,
-        'must be a WordPressDatabase: WordPressDatabase.owned(), .fromReplication(mysql) or .external({ host, password, ... })');
-    }
-    const persistence = props.persistence ?? {};
-    const bound = database._bind(this, { name: this.name, namespace, storageClassName: persistence.storageClassName });
+    // Database first: a built-in MySQLReplication comes before WordPress in the output.
+    const database = props.database ?? WordPressDatabase.builtIn();
+    check(typeof (database as Partial<WordPressDatabase>)?._bind === 'function', this, 'database', typeof database,
+      'must be WordPressDatabase.builtIn({...}) or WordPressDatabase.external(handle)');
+    const storage = props.storage ?? {};
+    checkStorage(this, 'storage', storage, false);
+    this.bound = database._bind(this, { name: this.name, storageClassName: storage.storageClassName });
     this.databaseKind = database.kind;
-    this.database = bound.connection;
-    this.mysql = bound.mysql;
-    const dbChart = bound.mysql ? Chart.of(bound.mysql) : this;
-    check(!this.namespaceObject || dbChart === this || dbChart.namespace !== namespace, this, 'createNamespace',
-      props.createNamespace, `would create Namespace "${namespace}" in this chart, which is written after chart "${dbChart.node.path}" `
-      + 'whose objects already go into that namespace (so `kubectl apply -f dist/` would fail on them): create the Namespace in '
-      + `chart "${dbChart.node.path}" (new k8s.KubeNamespace(...)) and leave createNamespace unset, or set it to false if the namespace exists`);
-
+    this.database = this.bound.connection;
+    this.builtInDatabase = this.bound.builtIn;
     // Scaling: wp-content is shared by every pod.
-    const accessModes = persistence.accessModes ?? ['ReadWriteOnce'];
-    check(accessModes.length > 0 && accessModes.some(m => m !== 'ReadOnlyMany'), this, 'persistence.accessModes', accessModes,
+    const accessModes = storage.accessModes ?? ['ReadWriteOnce'];
+    check(accessModes.length > 0 && accessModes.some((m: string) => m !== 'ReadOnlyMany'), this, 'storage.accessModes', accessModes,
       'must include a writable mode (ReadWriteOnce, ReadWriteOncePod or ReadWriteMany): WordPress writes uploads, plugins and themes to wp-content');
     const replicas = props.replicas ?? props.autoscaling?.minReplicas ?? 1;
     checkInteger(this, 'replicas', replicas, 0);
     const singleAttach = isSingleAttach(accessModes) ? accessModes : [];
     if (singleAttach.length) {
-      const why = `while persistence.accessModes is ${JSON.stringify(accessModes)}: the wp-content claim attaches to one node at a time, `
+      const why = `while storage.accessModes is ${JSON.stringify(accessModes)}: the wp-content claim attaches to one node at a time, `
         + 'so a second WordPress pod would hang on Multi-Attach. To scale, use ReadWriteMany storage '
-        + "(persistence: { accessModes: ['ReadWriteMany'], storageClassName: '<an NFS or CephFS class>' })";
+        + "(storage: { accessModes: ['ReadWriteMany'], storageClassName: '<an NFS or CephFS class>' })";
       check(replicas <= 1, this, 'replicas', replicas, `must be at most 1 ${why}`);
       check(!props.autoscaling || props.autoscaling.maxReplicas <= 1, this, 'autoscaling.maxReplicas',
         props.autoscaling?.maxReplicas, `must be at most 1 ${why}`);
@@ -147,11 +155,19 @@ export class WordPressStack extends Chart {
     const podSecurity: PodSecurity = props.podSecurity ?? { runAsUser: WORDPRESS_UID, runAsGroup: WORDPRESS_UID, runAsNonRoot: true, fsGroup: WORDPRESS_UID };
     const version = imageTag(image);
 
+    const tablePrefix = props.tablePrefix ?? 'wp_';
+    check(typeof tablePrefix === 'string' && /^[A-Za-z0-9_]{1,20}$/.test(tablePrefix), this, 'tablePrefix', tablePrefix,
+      "must be 1 to 20 letters, digits or '_' (WordPress refuses an empty prefix and strips any other character)");
+    if (props.extraConfig !== undefined) checkExtraConfig(this, props.extraConfig);
+
+    // wp-config.php (the image's wp-config-docker.php) reads these at every request, in the site and in wp-cli.
     const dbEnv: Record<string, EnvValue> = {
-      WORDPRESS_DB_HOST: EnvValue.fromValue(`${this.database.host}:${this.database.port}`),
-      WORDPRESS_DB_NAME: EnvValue.fromValue(this.database.name),
+      WORDPRESS_DB_HOST: EnvValue.fromValue(`${this.database.endpoint.host}:${this.database.endpoint.port}`),
+      WORDPRESS_DB_NAME: EnvValue.fromValue(this.database.databaseName),
       WORDPRESS_DB_USER: EnvValue.fromValue(this.database.user),
       WORDPRESS_DB_PASSWORD: EnvValue.fromSecret(this.database.password),
+      ...(tablePrefix !== 'wp_' ? { WORDPRESS_TABLE_PREFIX: EnvValue.fromValue(tablePrefix) } : {}),
+      ...(props.extraConfig ? { WORDPRESS_CONFIG_EXTRA: EnvValue.fromValue(props.extraConfig) } : {}),
     };
     const scriptsMount: VolumeMount = { volume: 'scripts', mountPath: WORDPRESS_SCRIPTS_MOUNT, readOnly: true };
     const waitForDatabase: ContainerSpec = {
@@ -160,8 +176,8 @@ export class WordPressStack extends Chart {
       command: wordpressScriptCommand('wait-for-tcp.sh'),
       env: {
         WAIT_FOR: EnvValue.fromValue('database'),
-        WAIT_HOST: EnvValue.fromValue(this.database.host),
-        WAIT_PORT: EnvValue.fromValue(String(this.database.port)),
+        WAIT_HOST: EnvValue.fromValue(this.database.endpoint.host),
+        WAIT_PORT: EnvValue.fromValue(String(this.database.endpoint.port)),
         WAIT_TIMEOUT_SECONDS: EnvValue.fromValue(String(databaseWait)),
       },
       volumeMounts: [scriptsMount],
@@ -185,6 +201,13 @@ export class WordPressStack extends Chart {
       });
     }
 
+    // The image's entrypoint cannot copy WordPress onto the kubelet's volume as uid 33 (see copy-wordpress.sh).
+    const siteMounts: VolumeMount[] = [
+      { volume: 'html', mountPath: DOCUMENT_ROOT },
+      { volume: 'wp-content', mountPath: `${DOCUMENT_ROOT}/wp-content` },
+    ];
+    initContainers.splice(initContainers.length - 1, 0, copyWordPress(image, DOCUMENT_ROOT, [...siteMounts, scriptsMount]));
+
     const container: ContainerSpec = {
       name: 'wordpress',
       image,
@@ -195,19 +218,24 @@ export class WordPressStack extends Chart {
           .map(([env, key]) => [env, EnvValue.fromSecret(SecretKeyRef.of(this.secretName, key))])),
       },
       volumeMounts: [
-        { volume: 'html', mountPath: DOCUMENT_ROOT },
-        { volume: 'wp-content', mountPath: `${DOCUMENT_ROOT}/wp-content` },
+        ...siteMounts,
         ...Object.entries(APACHE_CONFIG_PATHS).map(([file, mountPath]) => ({ volume: 'apache', mountPath, subPath: file, readOnly: true })),
       ],
-      startupProbe: probe(props.startupProbe, () => Probe.http('/wp-login.php', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 })),
-      readinessProbe: probe(props.readinessProbe, () => Probe.http('/wp-login.php', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 })),
+      startupProbe: probe(props.startupProbe, () => Probe.http('/wp-login.php', 'http', { ...LOGIN_PROBE, failureThreshold: 30 })),
+      readinessProbe: probe(props.readinessProbe, () => Probe.http('/wp-login.php', 'http', { ...LOGIN_PROBE, failureThreshold: 3 })),
       livenessProbe: probe(props.livenessProbe, () => Probe.http('/wp-includes/images/blank.gif', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 })),
       resources: props.resources ?? { requests: { cpu: '300m', memory: '512Mi' }, limits: { memory: '1Gi' } },
       securityContext: props.containerSecurity,
     };
 
     const scripts = wordpressScripts();
-    this.app = new DeploymentApp(this, 'app', {
+    // Errors of the inner DeploymentApp name the props the user wrote on this construct.
+    this.app = withOuterProps(this, [
+      ['volumeClaims[0]', 'storage'], ['container.resources', 'resources'], ['container.securityContext', 'containerSecurity'],
+      ['container.startupProbe', 'startupProbe'], ['container.readinessProbe', 'readinessProbe'], ['container.livenessProbe', 'livenessProbe'],
+      ['service.type', 'serviceType'],
+    ], () => new DeploymentApp(this, 'app', {
+      ...podOptionsOf(props),
       name: this.name,
       appName: 'wordpress',
       instance: this.name,
@@ -220,10 +248,10 @@ export class WordPressStack extends Chart {
       volumes: [AppVolume.emptyDir('html')],
       volumeClaims: [{
         name: 'wp-content',
-        size: persistence.size ?? '10Gi',
+        size: storage.size ?? '10Gi',
         accessModes,
-        storageClassName: persistence.storageClassName,
-        existingClaim: persistence.existingClaim,
+        storageClassName: storage.storageClassName,
+        existingClaim: storage.existingClaim,
       }],
       configMaps: [
         { name: 'scripts', files: { ...scripts }, defaultMode: 0o555 },
@@ -233,41 +261,55 @@ export class WordPressStack extends Chart {
       podSecurity,
       disruptionBudget: props.disruptionBudget,
       autoscaling: props.autoscaling,
-    });
-    this.claimName = persistence.existingClaim ?? `${this.name}-wp-content`;
+      serviceAccount: props.serviceAccount,
+    }));
+    this.app.describeSecret(this.database.password, `password of the database user ${this.database.user}`);
+    for (const [env, key] of Object.entries(WORDPRESS_KEY_AND_SALT_ENV)) {
+      this.app.describeSecret(SecretKeyRef.of(this.secretName, key), `WordPress ${env.replace('WORDPRESS_', '').toLowerCase().replace(/_/g, ' ')}`);
+    }
+    this.claimName = storage.existingClaim ?? `${this.name}-wp-content`;
 
     if (ingress) this.ingress = this.createIngress(ingress);
+    if (props.networkPolicy !== false) {
+      this.networkPolicy = createWordPressNetworkPolicy(this, {
+        name: this.name, labels: this.app.labels, selector: this.app.selectorLabels,
+        serviceType: props.serviceType ?? 'ClusterIP', options: props.networkPolicy ?? {},
+        database: { builtIn: this.bound.builtIn, port: this.database.endpoint.port },
+      });
+    }
 
+    check(install || props.installJob === undefined, this, 'installJob', props.installJob, 'only applies without skipInstall');
+    const ttlSecondsAfterFinished = props.installJob?.ttlSecondsAfterFinished ?? INSTALL_JOB_TTL_SECONDS;
+    checkInteger(this, 'installJob.ttlSecondsAfterFinished', ttlSecondsAfterFinished, 0);
     if (install) {
       this.installJob = this.createInstallJob({
+        ttlSecondsAfterFinished,
         cliImage, image, podSecurity, version, dbEnv, waitForDatabase, scripts,
         siteUrl: this.siteUrl!, blogName, adminUser, adminEmail,
       });
     }
 
-    this.requiredSecrets = mergeSecrets([
-      ...bound.requiredSecrets,
-      {
-        name: this.secretName,
-        namespace,
-        keys: [
-          ...(install && this.adminPassword.secretName === this.secretName ? [this.adminPassword.key] : []),
-          ...Object.values(WORDPRESS_KEY_AND_SALT_ENV),
-        ],
-      },
-      ...(install && this.adminPassword.secretName !== this.secretName
-        ? [{ name: this.adminPassword.secretName, namespace, keys: [this.adminPassword.key] }] : []),
-    ]);
   }
 
-  /** The Namespace, unless told not to or another chart of the app already creates it. */
-  private createNamespace(namespace: string, requested: boolean | undefined): k8s.KubeNamespace | undefined {
-    const elsewhere = this.node.root.node.findAll()
-      .find(c => c instanceof ApiObject && c.kind === 'Namespace' && c.name === namespace && Chart.of(c) !== this);
-    if (requested === false || (requested === undefined && elsewhere)) return undefined;
-    check(!elsewhere, this, 'createNamespace', requested,
-      `must not be true: chart "${elsewhere ? Chart.of(elsewhere).node.path : ''}" already creates Namespace "${namespace}" (leave createNamespace unset)`);
-    return createNamespaceObject(this, namespace);
+  /**
+   * Every Secret key the manifests read, one entry per key (`{ secretName, namespace, key, purpose, usedBy }`):
+   * the database's (built-in), WordPress's and the install Job's. Create them before applying.
+   */
+  public get requiredSecrets(): RequiredSecretKey[] {
+    const made = this.madeByDatabase();
+    return mergeRequiredSecrets([...this.bound.requiredSecrets, ...this.app.requiredSecrets, ...this.installSecrets])
+      .filter(k => !made.has(`${k.secretName}/${k.key}`));
+  }
+
+  /**
+   * Keys that the database makes in the cluster itself (a MySQLReplication's generated or external
+   * credentials), when they land in this namespace: nobody has to create them.
+   */
+  private madeByDatabase(): Set<string> {
+    const db = this.database as Partial<Record<'generatedSecrets' | 'externalSecrets', ReadonlyArray<{ secretName: string; key: string }>>>;
+    const sameNamespace = !Construct.isConstruct(this.database) || Chart.of(this.database).namespace === this.namespace;
+    if (!sameNamespace) return new Set();
+    return new Set([...db.generatedSecrets ?? [], ...db.externalSecrets ?? []].map(k => `${k.secretName}/${k.key}`));
   }
 
   private checkIngress(opts: WordPressIngressOptions): Required<Omit<WordPressIngressOptions, 'tlsSecretName'>> & { tlsSecretName?: string } {
@@ -284,7 +326,7 @@ export class WordPressStack extends Chart {
     return { host, className, path, pathType, tlsSecretName: opts.tlsSecretName, annotations: opts.annotations ?? {} };
   }
 
-  private createIngress(opts: ReturnType<WordPressStack['checkIngress']>): k8s.KubeIngress {
+  private createIngress(opts: ReturnType<WordPress['checkIngress']>): k8s.KubeIngress {
     const annotations = opts.annotations;
     return new k8s.KubeIngress(this, 'ingress', {
       metadata: { name: this.name, labels: this.app.labels, annotations: Object.keys(annotations).length ? annotations : undefined },
@@ -314,7 +356,7 @@ export class WordPressStack extends Chart {
   private createInstallJob(o: {
     cliImage: string; image: string; podSecurity: PodSecurity; version: string | undefined;
     dbEnv: Record<string, EnvValue>; waitForDatabase: ContainerSpec; scripts: Readonly<Record<string, string>>;
-    siteUrl: string; blogName: string; adminUser: string; adminEmail: string;
+    siteUrl: string; blogName: string; adminUser: string; adminEmail: string; ttlSecondsAfterFinished: number;
   }): k8s.KubeJob {
     const scope = new Construct(this, 'install');
     const labels = recommendedLabels({ name: 'wordpress', instance: this.name, component: 'install', partOf: this.name, version: o.version });
@@ -323,14 +365,7 @@ export class WordPressStack extends Chart {
     const template = buildPodTemplate(scope, {
       initContainers: [
         o.waitForDatabase,
-        {
-          name: 'copy-wordpress',
-          image: o.image,
-          command: wordpressScriptCommand('copy-wordpress.sh'),
-          env: { WORDPRESS_PATH: EnvValue.fromValue(INSTALL_PATH) },
-          volumeMounts: [wordpressMount, scriptsMount],
-          resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
-        },
+        copyWordPress(o.image, INSTALL_PATH, [wordpressMount, scriptsMount]),
       ],
       container: {
         name: 'install',
@@ -360,16 +395,34 @@ export class WordPressStack extends Chart {
       selector: labels,
       annotations: { 'checksum/config': contentHash({ scripts: { ...o.scripts } }) },
     });
+    const usedBy = [scope.node.path];
+    this.installSecrets.push(
+      { secretName: this.adminPassword.secretName, key: this.adminPassword.key, namespace: this.namespace, purpose: `password of the WordPress admin user ${o.adminUser}`, usedBy },
+      { secretName: this.database.password.secretName, key: this.database.password.key, namespace: this.namespace, purpose: `password of the database user ${this.database.user}`, usedBy },
+    );
     // The pod template of a Job is immutable: a changed Job gets a new name (and runs again, harmlessly).
     const hash = createHash('sha256').update(JSON.stringify(template)).digest('hex').slice(0, 8);
     return new k8s.KubeJob(scope, 'job', {
       metadata: { name: `${this.name}-install-${hash}`, labels },
       spec: {
         backoffLimit: 10,
+        ttlSecondsAfterFinished: o.ttlSecondsAfterFinished,
         template: { ...template, spec: { ...template.spec!, restartPolicy: 'Never' } },
       },
     });
   }
+}
+
+/** The init container that copies the image's WordPress core into `path` (scripts/copy-wordpress.sh), as the pod's user. */
+function copyWordPress(image: string, path: string, volumeMounts: VolumeMount[]): ContainerSpec {
+  return {
+    name: 'copy-wordpress',
+    image,
+    command: wordpressScriptCommand('copy-wordpress.sh'),
+    env: { WORDPRESS_PATH: EnvValue.fromValue(path) },
+    volumeMounts,
+    resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
+  };
 }
 
 function probe(setting: boolean | Probe | undefined, standard: () => Probe): Probe | undefined {
@@ -387,6 +440,13 @@ function checkIngressHost(scope: Construct, prop: string, host: string): void {
   checkDnsSubdomain(scope, prop, host.startsWith('*.') ? host.slice(2) : host);
 }
 
+/** Checks `extraConfig`: PHP statements that wp-config.php evals, so no `<?php` tag and no secret literals by convention. */
+function checkExtraConfig(scope: Construct, code: string): void {
+  check(typeof code === 'string' && code.trim().length > 0, scope, 'extraConfig', code, 'must be PHP statements such as "define(\'WP_MEMORY_LIMIT\', \'256M\');"');
+  check(!/<\?php|\?>/.test(code), scope, 'extraConfig', '(PHP code)',
+    'must be bare PHP statements without <?php or ?>: wp-config.php passes it to eval()');
+}
+
 function checkSiteUrl(scope: Construct, url: string): void {
   check(typeof url === 'string' && /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(url) && !url.endsWith('/'), scope, 'siteUrl', url,
     'must be an http:// or https:// URL without a trailing slash, query or fragment, e.g. "https://blog.example.com"');
@@ -397,14 +457,4 @@ function imageTag(image: string): string | undefined {
   if (image.includes('@')) return undefined;
   const last = image.slice(image.lastIndexOf('/') + 1);
   return last.includes(':') ? last.slice(last.indexOf(':') + 1) : undefined;
-}
-
-function mergeSecrets(secrets: readonly WordPressRequiredSecret[]): WordPressRequiredSecret[] {
-  const merged: WordPressRequiredSecret[] = [];
-  for (const s of secrets) {
-    const i = merged.findIndex(m => m.name === s.name && m.namespace === s.namespace);
-    if (i < 0) merged.push({ ...s, keys: [...new Set(s.keys)] });
-    else merged[i] = { ...merged[i], keys: [...new Set([...merged[i].keys, ...s.keys])] };
-  }
-  return merged;
 }
