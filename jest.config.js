@@ -8,4 +8,6 @@ module.exports = {
   },
   snapshotResolver: '<rootDir>/test/snapshot-resolver.js',
   testTimeout: 60000,
+  // Both cores: the real-server and package tests wait on other processes most of the time.
+  maxWorkers: 2,
 };

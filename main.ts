@@ -42,7 +42,7 @@ export class MySQLChart extends Release {
     this.mysql = new MySQLReplication(this, 'mysql', {
       // MariaDB LTS: its official image carries every tool the clone needs (the scripts fall back to
       // bash and perl without ncat), and this flow is the one proven against real servers in the tests.
-      engine: MySQLEngine.mariadb(MariaDBVersion.V11_4),
+      engine: MySQLEngine.mariadb(MariaDBVersion.V11_8),
       replicas: 2,
       database: { name: 'wordpress', user: 'wordpress' },
       storage: { storageClassName: 'sc-nfs' },

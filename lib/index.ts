@@ -46,6 +46,9 @@ export type {
 } from './mysql/backup/props';
 
 // Releases.
+export { RELEASE_LABEL, Release, releaseLabels } from './release/release';
+export type { ReleaseProps } from './release/release';
+export { synthReleases } from './release/output';
 export * from './wordpress';
 export * from './harbor';
 export * from './credentials';

@@ -182,7 +182,7 @@ describe('the default app\'s Helm charts', () => {
   test('one chart per release, named after it, appVersion from its main image', () => {
     const charts = Object.keys(files).filter(f => f.endsWith('Chart.yaml')).map(f => parse(files[f]));
     expect(charts.map(c => [c.name, c.version, c.appVersion])).toEqual([
-      ['harbor', '0.1.0', 'v2.15.2'], ['myapp', '0.1.0', '2.47'], ['mysql', '0.1.0', '11.4.8'], ['wordpress', '0.1.0', '7.1.0-php8.3-apache'],
+      ['harbor', '0.1.0', 'v2.15.2'], ['myapp', '0.1.0', '2.47'], ['mysql', '0.1.0', '11.8.8'], ['wordpress', '0.1.0', '7.1.0-php8.3-apache'],
     ]);
   });
 

@@ -21,6 +21,8 @@ export class MySQLVersion {
   public static readonly V8_0 = MySQLVersion.of('8.0', { image: 'mysql:8.0.43', backupImage: 'percona/percona-xtrabackup:8.0.35-34' });
   /** MySQL 8.4 LTS with Percona XtraBackup 8.4 (8.4 removed `CHANGE MASTER TO` and `START SLAVE`). */
   public static readonly V8_4 = MySQLVersion.of('8.4', { image: 'mysql:8.4.6', backupImage: 'percona/percona-xtrabackup:8.4.0-4' });
+  /** MySQL 9.7 LTS with Percona XtraBackup 9.7 (same replication statements as 8.4). */
+  public static readonly V9_7 = MySQLVersion.of('9.7', { image: 'mysql:9.7.1', backupImage: 'percona/percona-xtrabackup:9.7.2-3' });
 
   /** Any MySQL version at or above 8.0, e.g. `MySQLVersion.of('8.4', { image: 'mysql:8.4.7', backupImage: '...' })`. */
   public static of(version: string, images: Required<MySQLEngineImages>): MySQLVersion {
@@ -43,6 +45,8 @@ export class MariaDBVersion {
   public static readonly V10_11 = MariaDBVersion.of('10.11', { image: 'mariadb:10.11.14' });
   /** MariaDB 11.4 LTS. */
   public static readonly V11_4 = MariaDBVersion.of('11.4', { image: 'mariadb:11.4.8' });
+  /** MariaDB 11.8 LTS. */
+  public static readonly V11_8 = MariaDBVersion.of('11.8', { image: 'mariadb:11.8.8' });
 
   /** Any MariaDB version at or above 10.6, e.g. `MariaDBVersion.of('11.8', { image: 'mariadb:11.8.3' })`. */
   public static of(version: string, images: MySQLEngineImages): MariaDBVersion {
