@@ -60,7 +60,7 @@ describe('the review pages in dist/', () => {
     expect(fs.readdirSync(dist).filter(f => f.endsWith('.md')).sort()).toEqual(releases.map(r => r.file.replace('.k8s.yaml', '.md')));
     const mysql = page('mysql');
     expect(mysql).toContain('| StatefulSet | `wordpress` | `mysql` |');
-    expect(mysql).toContain('| StatefulSet wordpress/mysql | mariadb | `mariadb:11.4.8` |');
+    expect(mysql).toContain('| StatefulSet wordpress/mysql | mariadb | `mariadb:11.8.8` |');
     expect(mysql).toContain('| StatefulSet wordpress/mysql | `data-mysql-<ordinal>` (template) | 10Gi | `sc-nfs` | ReadWriteOnce |');
     expect(mysql).toContain('| `mysql` | headless | mysql 3306/TCP | StatefulSet wordpress/mysql |');
     expect(mysql).toContain('| `mysql-credentials` | `root-password` | StatefulSet wordpress/mysql: container mariadb env MYSQL_ROOT_PASSWORD |');
