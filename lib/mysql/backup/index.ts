@@ -1,3 +1,0 @@
-export * from './checks';
-export * from './mysql-backups';
-export * from './props';

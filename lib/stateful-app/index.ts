@@ -1,3 +1,0 @@
-export * from './props';
-export * from './stateful-app';
-export * from './update-strategy';
