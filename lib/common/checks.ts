@@ -2,11 +2,9 @@ import { IConstruct } from 'constructs';
 import { check, InvalidPropError, ShownValue } from './errors';
 import {
   absolutePath, annotationKey, annotationsSize, dns1123Label, dns1123Subdomain, isWholeQuantity, labelValue,
-  MAX_STATEFULSET_NAME as MAX_NAME, parseQuantity, pinnedImage, portName, qualifiedName, quantity, Quantity,
+  parseQuantity, pinnedImage, portName, qualifiedName, quantity, Quantity,
 } from '../rules';
 
-/** Longest StatefulSet name: its pods carry `controller-revision-hash: <name>-<10 chars>` (63 max). */
-export const MAX_STATEFULSET_NAME = MAX_NAME;
 
 /** Checks a DNS-1123 label (RFC 1123): lower-case alphanumerics and '-', at most `max` characters. */
 export function checkDnsLabel(scope: IConstruct, prop: string, value: string, max = 63): void {

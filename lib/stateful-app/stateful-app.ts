@@ -5,13 +5,12 @@ import { checkDnsLabel, checkInteger } from '../common/checks';
 import { Endpoint } from '../common/endpoint';
 import { check } from '../common/errors';
 import { claimSpec } from '../common/storage';
+import { MAX_STATEFULSET_NAME } from '../rules';
 import { WorkloadBase } from '../common/workload-base';
 import { atLeast, kubernetesVersion } from '../validation/versions';
 import { StatefulAppProps } from './props';
 import { StatefulSetUpdateStrategy } from './update-strategy';
 
-/** Longest StatefulSet name: its pods carry `controller-revision-hash: <name>-<10 chars>` (63 max). */
-const MAX_STATEFULSET_NAME = 52;
 
 /** What a pod's stable DNS name is made of, known before the StatefulApp exists. */
 export interface PodDnsNameOptions {
