@@ -167,8 +167,38 @@ describe('Harbor externalURL', () => {
 
   test('an explicit one that matches is normalised', () => {
     expect(stack({ externalURL: `https://${HOST}/` }).harbor.externalURL).toBe(`https://${HOST}`);
-    expect(stack({ externalURL: `https://${HOST.toUpperCase()}:8443` }).harbor.externalURL).toBe(`https://${HOST}:8443`);
-    expect(stack({ exposure: Exposure.nodePort(), externalURL: 'http://harbor.example.com' }).harbor.externalURL).toBe('http://harbor.example.com');
+    expect(stack({ externalURL: `https://${HOST.toUpperCase()}:443` }).harbor.externalURL).toBe(`https://${HOST}`);
+    expect(stack({ exposure: Exposure.nodePort(), externalURL: 'http://harbor.example.com:30002' }).harbor.externalURL).toBe('http://harbor.example.com:30002');
+  });
+
+  test('a port other than the one clients reach is an error: the token realm would point at a closed port', () => {
+    expect(errorOf({ externalURL: `https://${HOST}:8443` }).message).toMatch(new RegExp(
+      '^harbor/harbor: externalURL "https://registry\\.example\\.com:8443" is invalid: must use port 443, not 8443: the Ingress controller listens on 443.*401.*'
+      + 'if your Ingress controller listens on another port, set Exposure\\.ingress\\(\\{ controllerPort \\}\\)'));
+    expect(errorOf({ exposure: Exposure.nodePort({ httpPort: 30080 }), externalURL: 'http://harbor.example.com:30099' }).message)
+      .toMatch(/must use port 30080, not 30099: the node port \(httpPort\) of Exposure\.nodePort\(\) listens on 30080/);
+    expect(errorOf({ exposure: Exposure.nodePort(), externalURL: 'http://harbor.example.com' }).message).toMatch(/must use port 30002, not 80/);
+    expect(errorOf({ exposure: Exposure.loadBalancer({ tls: { secretName: 'harbor-tls' }, httpsPort: 8443 }), externalURL: 'https://harbor.example.com' }).message)
+      .toMatch(/must use port 8443, not 443: the Service \(httpsPort\) of Exposure\.loadBalancer\(\) listens on 8443/);
+  });
+
+  test('an Ingress controller on another port carries it into the derived and the explicit external URL', () => {
+    const exposure = Exposure.ingress({ className: 'nginx', hosts: { core: HOST }, tls: { secretName: 'harbor-tls' }, controllerPort: 30443 });
+    expect(stack({ exposure }).harbor.externalURL).toBe(`https://${HOST}:30443`);
+    expect(stack({ exposure, externalURL: `https://${HOST}:30443` }).harbor.externalURL).toBe(`https://${HOST}:30443`);
+    expect(errorOf({ exposure, externalURL: `https://${HOST}` }).message).toMatch(/must use port 30443, not 443: the Ingress controller \(controllerPort\) listens on 30443/);
+    expect(errorOf({ exposure: Exposure.ingress({ className: 'nginx', hosts: { core: HOST }, tlsTerminatedUpstream: true, controllerPort: 8080 }) }).message)
+      .toMatch(/exposure\.controllerPort 8080 is invalid: cannot be combined with tlsTerminatedUpstream/);
+  });
+
+  test('with TLS ended upstream, the port is the load balancer\'s and any one is taken', () => {
+    const exposure = Exposure.loadBalancer({ host: HOST, tlsTerminatedUpstream: true });
+    expect(stack({ exposure, externalURL: `https://${HOST}:8443` }).harbor.externalURL).toBe(`https://${HOST}:8443`);
+  });
+
+  test('a load balancer source range that is not a CIDR is an error', () => {
+    expect(errorOf({ exposure: Exposure.loadBalancer({ host: HOST, sourceRanges: ['10.0.0.0/8', '10.0.0.0/33'] }) }).message)
+      .toMatch(/^harbor\/harbor: exposure\.sourceRanges\[1\] "10\.0\.0\.0\/33" is invalid: must be a CIDR such as "10\.0\.0\.0\/8"/);
   });
 
   test('a scheme that does not match the Ingress TLS is an error', () => {

@@ -5,6 +5,13 @@ import { formatProblems, KubernetesVersion, validateObjects } from '../validatio
 /** Context key that selects the Kubernetes version the in-synth validation checks against: `'1.28'` (default), `'1.31'` or `'1.36'`. */
 export const KUBERNETES_VERSION_CONTEXT = 'cdk8s-stateful:kubernetesVersion';
 
+/**
+ * Context key that gives the in-synth validation the target cluster's Service IP ranges (its API
+ * server's `--service-cluster-ip-range`, e.g. `'10.96.0.0/16'`), so that a fixed `clusterIP` outside
+ * them or a dual-stack Service on a single-stack cluster fails the synth. Unset: not checked.
+ */
+export const SERVICE_CLUSTER_IP_RANGE_CONTEXT = 'cdk8s-stateful:serviceClusterIPRange';
+
 const registered = new WeakSet<IConstruct>();
 
 /**
@@ -29,7 +36,8 @@ function validateTree(root: IConstruct): string[] {
     return json;
   });
   const version = root.node.tryGetContext(KUBERNETES_VERSION_CONTEXT) as KubernetesVersion | undefined;
-  const problems = validateObjects(objects, { kubernetesVersion: version, file: obj => pathOf.get(obj) });
+  const serviceClusterIPRange = root.node.tryGetContext(SERVICE_CLUSTER_IP_RANGE_CONTEXT) as string | undefined;
+  const problems = validateObjects(objects, { kubernetesVersion: version, serviceClusterIPRange, file: obj => pathOf.get(obj) });
   const warnings = problems.filter(p => p.severity === 'warning');
   const errors = problems.filter(p => p.severity !== 'warning');
   if (warnings.length) process.stderr.write(`${formatProblems(warnings)}\n`);

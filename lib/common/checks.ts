@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { check, InvalidPropError, ShownValue } from './errors';
 import {
-  absolutePath, annotationKey, annotationsSize, dns1123Label, dns1123Subdomain, isWholeQuantity, labelValue,
+  absolutePath, annotationKey, annotationsSize, cidr, dns1123Label, dns1123Subdomain, isWholeQuantity, labelValue,
   parseQuantity, pinnedImage, portName, qualifiedName, quantity, Quantity,
 } from '../rules';
 
@@ -121,6 +121,11 @@ export function checkUnique(scope: IConstruct, prop: string, values: readonly st
     check(!seen.has(v), scope, prop, v, 'must be unique, but appears more than once');
     seen.add(v);
   }
+}
+
+/** Checks a CIDR (`10.0.0.0/8`, `2001:db8::/64`), as the API server parses one. */
+export function checkCidr(scope: IConstruct, prop: string, value: string): void {
+  checkRule(scope, prop, value, typeof value === 'string' ? cidr(value) : 'must be a string');
 }
 
 const IPV4 = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { checkDnsSubdomain, checkHost, checkInteger, checkPort } from '../common/checks';
+import { checkCidr, checkDnsSubdomain, checkHost, checkInteger, checkPort } from '../common/checks';
 import { check, InvalidPropError } from '../common/errors';
 import { checkSecretRef, SecretKeyRef } from '../common/secret';
 
@@ -42,6 +42,12 @@ export interface IngressExposureOptions {
    * @default false
    */
   readonly tlsTerminatedUpstream?: boolean;
+  /**
+   * The port clients reach the Ingress controller on, when it is not the standard one (e.g. the
+   * node port of a bare-metal ingress-nginx): the external URL carries it.
+   * @default - 443 with `tls`, else 80
+   */
+  readonly controllerPort?: number;
 }
 
 /** Options shared by the exposures that go through Harbor's own nginx proxy. */
@@ -166,6 +172,21 @@ export class Exposure {
     return service.type === 'NodePort' ? service.httpsNodePort! : service.httpsPort;
   }
 
+  /**
+   * The port clients connect to: the Ingress controller's, or nginx's Service or node port for the
+   * scheme clients use. Undefined when TLS ends upstream: the port of that load balancer is not known.
+   */
+  public get clientPort(): number | undefined {
+    if (this.ingressOptions) {
+      const o = this.ingressOptions;
+      return o.tlsTerminatedUpstream ? undefined : o.controllerPort ?? (o.tls ? 443 : 80);
+    }
+    const { options, service } = this.nginx!;
+    if (options.tlsTerminatedUpstream) return undefined;
+    if (service.type === 'NodePort') return options.tls ? service.httpsNodePort : service.httpNodePort;
+    return options.tls ? service.httpsPort : service.httpPort;
+  }
+
   /** The TLS certificate, when Harbor terminates TLS (at the Ingress or in nginx). */
   public get tls(): ExposureTls | undefined {
     return (this.ingressOptions ?? this.nginx!.options).tls;
@@ -186,6 +207,11 @@ export class Exposure {
       checkDnsSubdomain(scope, `${prop}.hosts.core`, o.hosts?.core);
       if (o.tls) checkDnsSubdomain(scope, `${prop}.tls.secretName`, o.tls.secretName);
       check(!(o.tls && o.tlsTerminatedUpstream), scope, `${prop}.tlsTerminatedUpstream`, true, 'cannot be combined with tls');
+      if (o.controllerPort !== undefined) {
+        checkPort(scope, `${prop}.controllerPort`, o.controllerPort);
+        check(!o.tlsTerminatedUpstream, scope, `${prop}.controllerPort`, o.controllerPort,
+          'cannot be combined with tlsTerminatedUpstream: clients reach the upstream load balancer, whose port is in externalURL');
+      }
       return;
     }
     const { options: o, service } = this.nginx!;
@@ -203,22 +229,22 @@ export class Exposure {
       checkPort(scope, `${prop}.httpsPort`, service.httpsPort);
       check(service.httpPort !== service.httpsPort, scope, `${prop}.httpsPort`, service.httpsPort, 'must differ from httpPort');
     }
+    (service.sourceRanges ?? []).forEach((range, i) => checkCidr(scope, `${prop}.sourceRanges[${i}]`, range));
   }
 
   /** The external URL this exposure implies, or undefined when it cannot know the host. */
   public deriveExternalURL(): string | undefined {
     const scheme = this.https ? 'https' : 'http';
-    if (this.ingressOptions) return `${scheme}://${this.ingressOptions.hosts.core}`;
-    const { options, service } = this.nginx!;
-    if (options.host === undefined) return undefined;
-    const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-    if (options.tlsTerminatedUpstream) return `${scheme}://${host}`;
-    const port = service.type === 'NodePort'
-      ? (options.tls ? service.httpsNodePort : service.httpNodePort)
-      : (options.tls ? service.httpsPort : service.httpPort);
-    const defaultPort = options.tls ? 443 : 80;
-    return port === defaultPort ? `${scheme}://${host}` : `${scheme}://${host}:${port}`;
+    const name = this.host;
+    if (name === undefined) return undefined;
+    const host = name.includes(':') ? `[${name}]` : name;
+    const port = this.clientPort;
+    return port === undefined || port === defaultPort(scheme) ? `${scheme}://${host}` : `${scheme}://${host}:${port}`;
   }
+}
+
+function defaultPort(scheme: string): number {
+  return scheme === 'https' ? 443 : 80;
 }
 
 const WHY = 'a wrong externalURL makes every docker login and push fail with 401 Unauthorized';
@@ -257,6 +283,28 @@ export function resolveExternalURL(scope: IConstruct, exposure: Exposure, explic
     check(urlHost === host.toLowerCase(), scope, 'externalURL', explicit,
       `must have the host "${host}" of ${exposure.type === 'ingress' ? 'the Ingress (hosts.core)' : `Exposure.${exposure.type}({ host })`}, not "${urlHost}"; ${WHY}`);
   }
+  const port = exposure.clientPort;
+  const urlPort = url.port === '' ? defaultPort(scheme) : Number(url.port);
+  if (port !== undefined) {
+    check(urlPort === port, scope, 'externalURL', explicit,
+      `must use port ${port}, not ${urlPort}: ${portOwner(exposure)} listens on ${port}, and a token realm on another port points at nothing; ${WHY}${portHint(exposure)}`);
+  }
   return `${scheme}://${url.host}`;
+}
+
+/** What listens on {@link Exposure.clientPort}, in words. */
+function portOwner(exposure: Exposure): string {
+  if (exposure.type === 'ingress') {
+    return exposure.ingressOptions!.controllerPort === undefined ? 'the Ingress controller' : 'the Ingress controller (controllerPort)';
+  }
+  const port = exposure.tls !== undefined ? 'httpsPort' : 'httpPort';
+  return exposure.type === 'nodePort' ? `the node port (${port}) of Exposure.nodePort()` : `the Service (${port}) of Exposure.${exposure.type}()`;
+}
+
+/** How to say that the Ingress controller listens elsewhere. */
+function portHint(exposure: Exposure): string {
+  return exposure.type === 'ingress' && exposure.ingressOptions!.controllerPort === undefined
+    ? ' (if your Ingress controller listens on another port, set Exposure.ingress({ controllerPort }))'
+    : '';
 }
 

@@ -9,3 +9,4 @@ export * from './quantity';
 export * from './paths';
 export * from './image';
 export * from './credentials';
+export * from './network';

@@ -4,6 +4,7 @@ import { describeObject } from './objects';
 import { Finding, ValidationProblem } from './problem';
 import { addRuleFindings } from './rules';
 import { addSchemaFindings } from './schema';
+import { parseServiceClusterIPRange } from './service-network';
 import { KubernetesVersion, kubernetesVersion } from './versions';
 
 /** Options of every validation function. */
@@ -15,6 +16,15 @@ export interface ValidationOptions {
    * @default '1.28'
    */
   readonly kubernetesVersion?: KubernetesVersion;
+  /**
+   * The target cluster's Service IP ranges, as its API server's `--service-cluster-ip-range`: one
+   * CIDR (e.g. `'10.96.0.0/16'`), or an IPv4 and an IPv6 CIDR separated by a comma (dual-stack).
+   * With it, what that server rejects for its network is an error too: a fixed `clusterIP`
+   * outside the range, an IP family the cluster lacks, `RequireDualStack` on a single-stack cluster.
+   *
+   * @default - unknown: those rules, which depend on the cluster, are not applied
+   */
+  readonly serviceClusterIPRange?: string;
 }
 
 /** Options of {@link validateObjects}. */
@@ -38,6 +48,7 @@ export interface ValidateObjectsOptions extends ValidationOptions {
  */
 export function validateObjects(objects: readonly any[], options: ValidateObjectsOptions = {}): ValidationProblem[] {
   const version = kubernetesVersion(options.kubernetesVersion);
+  const serviceRanges = options.serviceClusterIPRange === undefined ? undefined : parseServiceClusterIPRange(options.serviceClusterIPRange);
   const findings: Finding[] = [];
   let notObjects = 0;
   for (let i = 0; i < objects.length; i++) {
@@ -51,7 +62,7 @@ export function validateObjects(objects: readonly any[], options: ValidateObject
   }
   const schemaFindings = findings.length;
   const valid = notObjects === 0 ? objects : objects.filter(isObject);
-  addApiServerFindings(valid, version, findings);
+  addApiServerFindings(valid, version, findings, serviceRanges);
   addRuleFindings(valid, findings);
   const kept = schemaFindings === 0 ? findings : withoutRepeats(findings, schemaFindings);
   return kept.map(({ obj, rule, path, message, warning }) => {

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkPort } from '../common/checks';
+import { checkCidr, checkDnsLabel, checkPort } from '../common/checks';
 import { check } from '../common/errors';
 import { MySQLReplication } from '../mysql/mysql-replication';
 import { WORDPRESS_HTTP_PORT } from './apache';
@@ -43,8 +43,6 @@ export interface WordPressDatabaseTarget {
   readonly port: number;
 }
 
-const CIDR = /^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/;
-
 /**
  * The WordPress pods' NetworkPolicy: ingress to the HTTP port from the Ingress controller's namespace,
  * the named pods and CIDRs only (the kubelet's probes come from the node and are always allowed);
@@ -64,7 +62,7 @@ export function createWordPressNetworkPolicy(scope: Construct, o: {
     if (c.namespace !== undefined) checkDnsLabel(scope, `networkPolicy.allowedClients[${i}].namespace`, c.namespace);
   });
   const cidrs = o.options.allowedCidrs ?? [];
-  cidrs.forEach((c, i) => check(CIDR.test(c), scope, `networkPolicy.allowedCidrs[${i}]`, c, 'must be a CIDR such as "10.0.0.0/8" or "0.0.0.0/0"'));
+  cidrs.forEach((c, i) => checkCidr(scope, `networkPolicy.allowedCidrs[${i}]`, c));
   check(o.serviceType === 'ClusterIP' || cidrs.length > 0, scope, 'networkPolicy.allowedCidrs', cidrs,
     `must list the client networks while serviceType is ${o.serviceType}: its traffic does not come from the Ingress controller's pods `
     + "(e.g. networkPolicy: { allowedCidrs: ['0.0.0.0/0'] }), or set networkPolicy: false");

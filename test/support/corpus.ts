@@ -43,11 +43,17 @@ export function readCorpus(): VerdictRecord[] {
   return zlib.gunzipSync(fs.readFileSync(CORPUS)).toString('utf8').split('\n').filter(line => line).map(line => JSON.parse(line));
 }
 
-/** Validates each record's object alone for Kubernetes 1.31 (the server's release) and compares with the verdict. */
-export function judge(records: readonly VerdictRecord[]): Judged[] {
+/** The Service range of the cluster the verdicts were taken on (its README: 10.96.0.0/16, IPv4 only). */
+export const CORPUS_SERVICE_CLUSTER_IP_RANGE = '10.96.0.0/16';
+
+/**
+ * Validates each record's object alone for Kubernetes 1.31 (the server's release) and the corpus
+ * cluster's Service range, and compares with the verdict.
+ */
+export function judge(records: readonly VerdictRecord[], cluster: { readonly serviceClusterIPRange?: string } = { serviceClusterIPRange: CORPUS_SERVICE_CLUSTER_IP_RANGE }): Judged[] {
   const excluded = new Set(NOT_SERVER_RULES);
   return records.map(record => {
-    const errors = validateObjects([record.object], { kubernetesVersion: '1.31' })
+    const errors = validateObjects([record.object], { kubernetesVersion: '1.31', serviceClusterIPRange: cluster.serviceClusterIPRange })
       .filter(p => p.severity === 'error' && !excluded.has(p.rule));
     const rejected = errors.length > 0;
     const outcome = rejected === (record.verdict === 'reject') ? 'agree' : rejected ? 'false-reject' : 'false-accept';

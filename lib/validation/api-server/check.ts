@@ -1,11 +1,18 @@
 import { annotationKey, annotationsSize, labelValue, qualifiedName } from '../../rules';
 import { asArray, asRecord } from '../objects';
 import { Finding, pointer } from '../problem';
+import { ServiceIPRange } from '../service-network';
 import { KubernetesVersion, atLeast } from '../versions';
 
 /** Where the API-server rules of one object put their findings, and what they need to know. */
 export class Check {
-  constructor(public readonly obj: any, public readonly version: KubernetesVersion, private readonly findings: Finding[]) {}
+  constructor(
+    public readonly obj: any,
+    public readonly version: KubernetesVersion,
+    private readonly findings: Finding[],
+    /** The cluster's Service IP ranges, when the validation is told them. */
+    public readonly serviceRanges?: readonly ServiceIPRange[],
+  ) {}
 
   /** A finding: the server rejects the object. */
   public error(path: string, rule: string, message: string): void {
@@ -115,66 +122,6 @@ export function annotations(check: Check, path: string, value: unknown): void {
   if (size) {
     check.error(path, 'metadata/annotation', size);
   }
-}
-
-/** Whether `s` is an IPv4 or IPv6 address as Go's `net.ParseIP` reads it. */
-export function isIP(s: string): boolean {
-  return isIPv4(s) || isIPv6(s);
-}
-
-function isIPv4(s: string): boolean {
-  const parts = s.split('.');
-  return parts.length === 4 && parts.every(p => /^\d{1,3}$/.test(p) && Number(p) <= 255);
-}
-
-function isIPv6(s: string): boolean {
-  if (!s.includes(':') || !/^[0-9A-Fa-f:.]+$/.test(s)) {
-    return false;
-  }
-  const doubles = s.split('::').length - 1;
-  if (doubles > 1) {
-    return false;
-  }
-  let groups = s.split(':').filter(g => g !== '');
-  let needed = 8;
-  const last = groups[groups.length - 1];
-  if (last !== undefined && last.includes('.')) {
-    if (!isIPv4(last)) {
-      return false;
-    }
-    groups = groups.slice(0, -1);
-    needed = 6;
-  }
-  if (!groups.every(g => /^[0-9A-Fa-f]{1,4}$/.test(g))) {
-    return false;
-  }
-  return doubles === 1 ? groups.length < needed : groups.length === needed;
-}
-
-/** The prefix length and address of a CIDR (`10.0.0.0/8`, `2001:db8::/64`), or undefined if it is not one. */
-export function parseCidr(s: string): { readonly v6: boolean; readonly bits: number; readonly address: bigint } | undefined {
-  const slash = s.indexOf('/');
-  if (slash < 0) {
-    return undefined;
-  }
-  const ip = s.slice(0, slash);
-  const prefix = s.slice(slash + 1);
-  const v6 = !isIPv4(ip);
-  if (!/^\d{1,3}$/.test(prefix) || !isIP(ip) || Number(prefix) > (v6 ? 128 : 32)) {
-    return undefined;
-  }
-  return { v6, bits: Number(prefix), address: v6 ? ipv6Value(ip) : ip.split('.').reduce((a, p) => (a << 8n) + BigInt(p), 0n) };
-}
-
-function ipv6Value(ip: string): bigint {
-  const [head, tail] = ip.includes('::') ? ip.split('::') : [ip, undefined];
-  const expand = (part: string | undefined): bigint[] => (part ? part.split(':') : []).flatMap(g => g.includes('.')
-    ? (() => { const v = g.split('.').map(Number); return [BigInt(v[0] * 256 + v[1]), BigInt(v[2] * 256 + v[3])]; })()
-    : [BigInt(parseInt(g, 16))]);
-  const h = expand(head);
-  const t = expand(tail);
-  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill(0n), ...t];
-  return groups.reduce((a, g) => (a << 16n) + g, 0n);
 }
 
 /** {@link annotationKey} by key: an output uses a few annotation keys on many objects. `null`: valid. */

@@ -1,6 +1,7 @@
 import { annotations as checkAnnotations, Check } from './check';
 import { asRecord } from '../objects';
 import { Finding } from '../problem';
+import { ServiceIPRange } from '../service-network';
 import { KubernetesVersion } from '../versions';
 import { claimSpec } from './claims';
 import { ingress } from './ingress';
@@ -42,12 +43,13 @@ for (const [name, rule] of RULES_BY_NAME) {
  * Runs the rules the Kubernetes API server applies to each object (and, for workloads, to the
  * Pods, PersistentVolumeClaims and ReplicaSets their controllers create from it) over `objects`,
  * appending to `findings`: the server's validation, not expressible in a schema. Each object is
- * judged alone.
+ * judged alone. With `serviceRanges` (the cluster's `--service-cluster-ip-range`), Services are
+ * also judged against the cluster's Service network.
  */
-export function addApiServerFindings(objects: readonly any[], version: KubernetesVersion, findings: Finding[]): void {
+export function addApiServerFindings(objects: readonly any[], version: KubernetesVersion, findings: Finding[], serviceRanges?: readonly ServiceIPRange[]): void {
   for (let i = 0; i < objects.length; i++) {
     const obj = objects[i];
-    const check = new Check(obj, version, findings);
+    const check = new Check(obj, version, findings, serviceRanges);
     // PodDisruptionBudgets get only the generic object-meta checks; the other kinds the core ones.
     metadata(check, obj, !(obj.kind === 'PodDisruptionBudget' && obj.apiVersion === 'policy/v1'));
     checkAnnotations(check, '/metadata/annotations', asRecord(obj.metadata).annotations);

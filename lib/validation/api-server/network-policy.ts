@@ -1,6 +1,6 @@
-import { portName } from '../../rules';
+import { Cidr, cidrContains, parseCidr, portName } from '../../rules';
 import { asArray, asRecord } from '../objects';
-import { Check, isInt, isSet, labelSelector, oneOf, parseCidr, ruled } from './check';
+import { Check, isInt, isSet, labelSelector, oneOf, ruled } from './check';
 
 function ports(check: Check, path: string, value: unknown): void {
   asArray(value).forEach((p, i) => {
@@ -60,13 +60,8 @@ function peers(check: Check, path: string, value: unknown): void {
 }
 
 /** Whether CIDR `inner` is a strict subset of `outer`. */
-function within(inner: NonNullable<ReturnType<typeof parseCidr>>, outer: NonNullable<ReturnType<typeof parseCidr>>): boolean {
-  if (inner.v6 !== outer.v6 || inner.bits <= outer.bits) {
-    return false;
-  }
-  const width = BigInt(inner.v6 ? 128 : 32);
-  const shift = width - BigInt(outer.bits);
-  return inner.address >> shift === outer.address >> shift;
+function within(inner: Cidr, outer: Cidr): boolean {
+  return inner.bits > outer.bits && cidrContains(outer, inner);
 }
 
 /** NetworkPolicy rules (`ValidateNetworkPolicy`): ports, peers, policy types, selectors. */

@@ -1,6 +1,7 @@
-import { dns1123Label, dns1123Subdomain, portName, qualifiedName } from '../../rules';
+import { cidrContains, dns1123Label, dns1123Subdomain, hostCidr, isIP, isIPv4, parseCidr, portName, qualifiedName } from '../../rules';
 import { asArray, asRecord } from '../objects';
-import { Check, intRange, isInt, isIP, isSet, oneOf, parseCidr, ruled } from './check';
+import { Check, intRange, isInt, isSet, oneOf, ruled } from './check';
+import { ServiceIPRange } from '../service-network';
 
 const TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
 const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
@@ -64,6 +65,9 @@ export function service(check: Check, obj: any): void {
     }
   });
   clusterIPs(check, spec, type);
+  if (check.serviceRanges && type !== 'ExternalName') {
+    clusterNetwork(check, spec, check.serviceRanges);
+  }
   if (type === 'ExternalName') {
     if (typeof spec.externalName !== 'string' || spec.externalName === '') {
       check.error('/spec/externalName', 'service/type', 'externalName is required when type is ExternalName');
@@ -123,4 +127,53 @@ function clusterIPs(check: Check, spec: Record<string, any>, type: string): void
       check.error(at, 'service/cluster-ip', `${JSON.stringify(ip)} must be a valid IP address or None`);
     }
   });
+}
+
+/**
+ * The rules the API server applies with its cluster's Service network (`--service-cluster-ip-range`),
+ * known only when the validation is given it: a fixed cluster IP must lie in the range of its
+ * family (not its network or broadcast address), and a single-stack cluster takes neither
+ * RequireDualStack nor another family. A headless Service without a selector gets no cluster IP
+ * and may name any family.
+ */
+function clusterNetwork(check: Check, spec: Record<string, any>, ranges: readonly ServiceIPRange[]): void {
+  const list = asArray(spec.clusterIPs);
+  const ips = (list.length > 0 ? list : [spec.clusterIP]).filter((ip): ip is string => typeof ip === 'string' && ip !== '' && ip !== 'None' && isIP(ip));
+  const headless = (list.length > 0 ? list[0] : spec.clusterIP) === 'None';
+  if (headless && Object.keys(asRecord(spec.selector)).length === 0) {
+    return;
+  }
+  const shown = ranges.map(r => r.text).join(',');
+  if (ranges.length === 1) {
+    const only = ranges[0].family;
+    if (spec.ipFamilyPolicy === 'RequireDualStack') {
+      check.error('/spec/ipFamilyPolicy', 'service/cluster-network', `RequireDualStack: this cluster is not configured for dual-stack services (its Service range is ${shown})`);
+    }
+    asArray(spec.ipFamilies).forEach((f, i) => {
+      if ((f === 'IPv4' || f === 'IPv6') && f !== only) {
+        check.error(`/spec/ipFamilies/${i}`, 'service/cluster-network', `${f}: only ${only} can be used in a single-stack cluster (its Service range is ${shown})`);
+      }
+    });
+  }
+  for (const ip of ips) {
+    const family = isIPv4(ip) ? 'IPv4' : 'IPv6';
+    const range = ranges.find(r => r.family === family);
+    if (!range) {
+      check.error('/spec/clusterIPs', 'service/cluster-network', `cluster IP ${ip}: ${family} is not configured on this cluster (its Service range is ${shown})`);
+    } else if (!allocatable(range, ip)) {
+      check.error('/spec/clusterIPs', 'service/cluster-network', `failed to allocate IP ${ip}: it is not in the valid range ${range.text} of this cluster's Services`);
+    }
+  }
+}
+
+/** Whether `ip` can be allocated from `range`: inside it, and for IPv4 neither its network nor its broadcast address. */
+function allocatable(range: ServiceIPRange, ip: string): boolean {
+  const host = hostCidr(ip);
+  if (!cidrContains(range.cidr, host)) {
+    return false;
+  }
+  const width = BigInt(range.cidr.v6 ? 128 : 32);
+  const hostBits = width - BigInt(range.cidr.bits);
+  const offset = host.address & ((1n << hostBits) - 1n);
+  return offset !== 0n && (range.cidr.v6 || offset !== (1n << hostBits) - 1n);
 }
