@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import {
-  AppVolume, DeploymentApp, DeploymentAppProps, EnvValue, MySQLReplication, MySQLReplicationProps, Probe, SecretKeyRef,
+  AppVolume, DeploymentApp, DeploymentAppProps, EnvValue, Exposure, Harbor, HarborProps, MySQLReplication, MySQLReplicationProps, Probe, SecretKeyRef,
   StatefulApp, StatefulAppProps, StatefulSetUpdateStrategy,
 } from '../lib';
 
@@ -26,6 +26,13 @@ function deploymentApp(props: Partial<DeploymentAppProps>): void {
 
 function mysql(props: MySQLReplicationProps): void {
   new MySQLReplication(chart(), 'db', props);
+}
+
+function harbor(props: Partial<HarborProps>): void {
+  new Harbor(chart(), 'harbor', {
+    exposure: Exposure.ingress({ className: 'nginx', hosts: { core: 'registry.example.com' }, tls: { secretName: 'harbor-tls' } }),
+    ...props,
+  });
 }
 
 /** The rules of `lib/rules` that several cases break. */
@@ -167,6 +174,15 @@ const cases: Array<[string, () => void, string]> = [
     new MySQLReplication(c, 'db2', { name: 'db' });
   },
     'test/db2: name "db" is invalid: makes Service "db" in namespace "prod", which test/db/app makes too: one would overwrite the other on apply; give one of them another name (or namespace)'],
+  // Harbor
+  ['Harbor externalURL :8443 on an Ingress', () => harbor({ externalURL: 'https://registry.example.com:8443' }),
+    'test/harbor: externalURL "https://registry.example.com:8443" is invalid: must use port 443, not 8443: the Ingress controller listens on 443, and a token realm on another port points at nothing; '
+    + 'a wrong externalURL makes every docker login and push fail with 401 Unauthorized (if your Ingress controller listens on another port, set Exposure.ingress({ controllerPort }))'],
+  ['Harbor externalURL :30099 on NodePort 30080', () => harbor({ exposure: Exposure.nodePort({ httpPort: 30080 }), externalURL: 'http://registry.example.com:30099' }),
+    'test/harbor: externalURL "http://registry.example.com:30099" is invalid: must use port 30080, not 30099: the node port (httpPort) of Exposure.nodePort() listens on 30080, and a token realm on another port points at nothing; '
+    + 'a wrong externalURL makes every docker login and push fail with 401 Unauthorized'],
+  ['Harbor sourceRanges 10.0.0.0/33', () => harbor({ exposure: Exposure.loadBalancer({ host: 'registry.example.com', sourceRanges: ['10.0.0.0/33'] }) }),
+    'test/harbor: exposure.sourceRanges[0] "10.0.0.0/33" is invalid: must be a CIDR such as "10.0.0.0/8" or "2001:db8::/64"'],
 ];
 
 describe('construct-time checks: every case of issue 10', () => {
