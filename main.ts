@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   BackupTarget, createNamespaceObject, CredentialSource, Exposure, HarborChart, MariaDBVersion, MySQLEngine, MySQLReplication, Probe, StatefulApp,
-  WordPressChart, WordPressDatabase,
+  WordPress, WordPressDatabase,
 } from './lib';
 import { Release, ReleaseProps, releaseLabels, synthReleases } from './lib/release';
 
@@ -46,7 +46,7 @@ export class MySQLChart extends Release {
       replicas: 2,
       database: { name: 'wordpress', user: 'wordpress' },
       storage: { storageClassName: 'sc-nfs' },
-      // mysql-credentials is made once in the cluster by the namespace's secret-generator Job;
+      // mysql-credentials is made once in the cluster by this release's mysql-secret-generator Job;
       // WordPress reads its `password` key from the same Secret (same namespace).
       credentials: CredentialSource.generated(),
       // Nightly physical backups from the replica onto an NFS claim shared with restores (docs/backups.md).
@@ -59,21 +59,39 @@ export class MySQLChart extends Release {
   }
 }
 
+/** Props of the {@link WordPressRelease}. */
+export interface WordPressReleaseProps extends ReleaseProps {
+  /** The database release's MySQLReplication (in the same namespace: WordPress reads its Secret). */
+  readonly database: MySQLReplication;
+}
+
+/** The seed's WordPress release (bitnami/wordpress, -n wordpress) on the database release's MySQL. */
+export class WordPressRelease extends Release {
+  /** The WordPress. */
+  public readonly wordpress: WordPress;
+
+  constructor(scope: Construct, id: string, props: WordPressReleaseProps) {
+    const { database, ...releaseProps } = props;
+    super(scope, id, releaseProps);
+    // No Namespace object: the database release, written first, creates the shared namespace.
+    this.wordpress = new WordPress(this, 'wordpress', {
+      database: WordPressDatabase.external(database),
+      adminUser: 'admin',
+      storage: { storageClassName: 'sc-nfs' },
+      volumePermissions: true,
+      ingress: { className: 'nginx', host: 'wordpress.mystical.org', pathType: 'Prefix' },
+      // wordpress-credentials (admin password, keys and salts) is made once in the cluster by this
+      // release's wordpress-secret-generator Job.
+      credentials: CredentialSource.generated(),
+    });
+  }
+}
+
 /** Builds the default app: every release of the seed, one file each in dist/. */
 export function buildApp(app: App = new App()): App {
   new MyAppChart(app, 'myapp', { namespace: 'myapp' });
   const db = new MySQLChart(app, 'mysql', { namespace: 'wordpress' });
-  new WordPressChart(app, 'wordpress', {
-    namespace: 'wordpress',
-    labels: releaseLabels('wordpress'),
-    // The database chart, written first, creates the shared namespace.
-    createNamespace: false,
-    database: WordPressDatabase.external(db.mysql),
-    adminUser: 'admin',
-    storage: { storageClassName: 'sc-nfs' },
-    volumePermissions: true,
-    ingress: { className: 'nginx', host: 'wordpress.mystical.org', pathType: 'Prefix' },
-  });
+  new WordPressRelease(app, 'wordpress', { namespace: 'wordpress', database: db.mysql });
   new HarborChart(app, 'harbor', {
     namespace: 'harbor',
     labels: releaseLabels('harbor'),

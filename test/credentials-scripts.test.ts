@@ -8,6 +8,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { harborSecrets, mysqlSecret, SCRIPTS_DIR, ScriptSandbox, specOf } from './support/credentials';
 import { SecretsApi } from './support/secrets-api';
+import { Testing } from 'cdk8s';
+import { DatabaseConnection, SecretKeyRef, WORDPRESS_SECRET_KEYS } from '../lib';
+import { Release } from '../lib/release';
+import { WordPress, WordPressDatabase } from '../lib/wordpress';
+import { WORDPRESS_KEY_AND_SALT_ENV } from '../lib/wordpress/props';
+import { find, ofKind } from './support/manifests';
 
 jest.setTimeout(90_000);
 
@@ -25,6 +31,18 @@ afterEach(async () => {
 });
 
 const MYSQL_SPEC = specOf([mysqlSecret()]);
+
+/** The generator spec and CREATED_BY of a synthesized WordPress release, as its ConfigMap and Job hold them. */
+function wordpressGenerator(): { spec: string; createdBy: string } {
+  const release = new Release(Testing.app(), 'wordpress', { namespace: 'wordpress' });
+  new WordPress(release, 'wordpress', { database: WordPressDatabase.external(DatabaseConnection.fromAttributes({
+    host: 'db.example.com', databaseName: 'wordpress', user: 'wordpress', password: SecretKeyRef.of('db', 'password'), engineFamily: 'mysql',
+  })) });
+  const objects = release.toJson();
+  const job = ofKind(objects, 'Job').find(j => j.metadata.name.startsWith('wordpress-secret-generator-'))!;
+  const createdBy = job.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === 'CREATED_BY').value;
+  return { spec: find(objects, 'ConfigMap', 'wordpress-secret-generator').data.spec, createdBy };
+}
 
 function writes(): string[] {
   return api.requests.filter(r => r.method !== 'GET').map(r => `${r.method} ${r.status}`);
@@ -98,6 +116,22 @@ describe('a namespace without the Secrets', () => {
       { input: values['replication-password'] });
     expect(written.status).toBe(0);
     expect(fs.readFileSync(cnf, 'utf8')).toBe(`[client]\nuser="root"\npassword="${values['replication-password']}"\n`);
+    expectNoValueLeaked(run.stderr);
+  });
+
+  test('WordPress, from the spec of a synthesized release: 64-character keys and salts, a 24-character admin password with lower, upper and digit', async () => {
+    const { spec, createdBy } = wordpressGenerator();
+    const run = await sandbox.generate(api, spec, { busybox: true, env: { CREATED_BY: createdBy } });
+    expect(run.stderr).toContain(`Secret wordpress-credentials: created with keys ${[...Object.values(WORDPRESS_SECRET_KEYS)].sort().join(', ')}`);
+    expect(run.code).toBe(0);
+    expect(api.secrets.get('wordpress-credentials')!.labels).toEqual({ 'app.kubernetes.io/created-by': 'wordpress-secret-generator' });
+    const values = api.values('wordpress-credentials');
+    expect(Object.keys(values).sort()).toEqual([...Object.values(WORDPRESS_SECRET_KEYS)].sort());
+    for (const key of Object.values(WORDPRESS_KEY_AND_SALT_ENV)) {
+      expect({ key, ok: /^[A-Za-z0-9]{64}$/.test(values[key]) }).toEqual({ key, ok: true });
+    }
+    expect(values['admin-password']).toMatch(/^(?=.*[a-z])(?=.*[A-Z])(?=.*[0-9])[A-Za-z0-9]{24}$/);
+    expect(new Set(Object.values(values)).size).toBe(9);
     expectNoValueLeaked(run.stderr);
   });
 

@@ -9,6 +9,7 @@ import { ALPHABETS } from '../lib/credentials/shapes';
 import { validateObjects } from '../lib/validation';
 import { harborSecrets, mysqlSecret, SCRIPTS_DIR } from './support/credentials';
 import { expectValid, find, Manifest, ofKind } from './support/manifests';
+import { Release } from '../lib/release';
 
 const wordpressSecret: CredentialSecret = {
   secretName: 'wordpress-credentials',
@@ -137,6 +138,104 @@ describe('SecretGenerator', () => {
       { name: 'wait-secret-0', secret: { secretName: 'mysql-credentials', optional: true } },
     ]);
     expect(wait.initContainer.volumeMounts).toContainEqual({ name: 'wait-secret-0', mountPath: '/secrets/mysql-credentials', readOnly: true });
+  });
+});
+
+describe('SecretGenerator of a Release', () => {
+  /** Two releases in one namespace, as the default app's database and WordPress releases. */
+  function twoReleases(secrets: { db?: CredentialSecret; site?: CredentialSecret } = {}) {
+    const app = Testing.app();
+    const db = new Release(app, 'mysql', { namespace: 'wordpress' });
+    const site = new Release(app, 'wordpress', { namespace: 'wordpress' });
+    const mysql = new Credentials(db, 'mysql-credentials', { secrets: [secrets.db ?? mysqlSecret()] });
+    const wordpress = new Credentials(site, 'wordpress-credentials', { secrets: [secrets.site ?? wordpressSecret] });
+    return { app, db, site, mysql, wordpress };
+  }
+
+  test('each release gets its own generator, `<release>-secret-generator`, that makes only its Secrets', () => {
+    const { db, site, mysql, wordpress } = twoReleases();
+    expect(mysql.generator).not.toBe(wordpress.generator);
+    expect([mysql.generator!.name, wordpress.generator!.name]).toEqual(['mysql-secret-generator', 'wordpress-secret-generator']);
+    expect(SecretGenerator.of(site)).toBe(wordpress.generator);
+    const dbObjects = db.toJson();
+    const siteObjects = site.toJson();
+    expectValid([...dbObjects, ...siteObjects]);
+    for (const [objects, release, secretName] of [[dbObjects, 'mysql', 'mysql-credentials'], [siteObjects, 'wordpress', 'wordpress-credentials']] as const) {
+      const name = `${release}-secret-generator`;
+      expect(find(objects, 'Role', name).rules[1].resourceNames).toEqual([secretName]);
+      expect(find(objects, 'RoleBinding', name)).toMatchObject({
+        roleRef: { kind: 'Role', name }, subjects: [{ kind: 'ServiceAccount', name, namespace: 'wordpress' }],
+      });
+      const [job] = ofKind(objects, 'Job');
+      expect(job.metadata.name).toMatch(new RegExp(`^${name}-[0-9a-f]{8}$`));
+      expect(job.spec.template.spec.serviceAccountName).toBe(name);
+      expect(job.spec.template.spec.volumes).toContainEqual({ name: 'scripts', configMap: { name } });
+      expect(job.spec.template.spec.containers[0].env).toContainEqual({ name: 'CREATED_BY', value: name });
+      const specLines: string[] = find(objects, 'ConfigMap', name).data.spec.split('\n').filter((l: string) => l && !l.startsWith('#'));
+      expect([...new Set(specLines.map(l => l.split(' ')[0]))]).toEqual([secretName]);
+    }
+    // Its wait init container names that Job.
+    const wait = wordpress.generator!.waitForSecrets([{ secretName: 'wordpress-credentials', key: 'auth-key' }]);
+    expect(wait.volumes[0]).toEqual({ name: 'wait-secrets-scripts', configMap: { name: 'wordpress-secret-generator' } });
+    expect(wait.initContainer.env).toContainEqual({ name: 'CREATED_BY', value: expect.stringContaining('app.kubernetes.io/instance=wordpress-secret-generator') });
+  });
+
+  test("a plain Chart keeps the app's shared `secret-generator` of the namespace, beside a Release's own", () => {
+    const app = Testing.app();
+    const release = new Release(app, 'mysql', { namespace: 'wordpress' });
+    const plain = new Chart(app, 'site', { namespace: 'wordpress' });
+    const other = new Chart(app, 'other', { namespace: 'wordpress' });
+    const a = new Credentials(release, 'a', { secrets: [mysqlSecret()] });
+    const b = new Credentials(plain, 'b', { secrets: [wordpressSecret] });
+    const c = new Credentials(other, 'c', { secrets: [secret('other', { token: CredentialShape.fixedLength(16) })] });
+    expect(a.generator!.name).toBe('mysql-secret-generator');
+    expect(b.generator!.name).toBe('secret-generator');
+    expect(c.generator).toBe(b.generator);
+    expect(find(plain.toJson(), 'Role', 'secret-generator').rules[1].resourceNames).toEqual(['other', 'wordpress-credentials']);
+  });
+
+  test('two generators of one namespace asked for the same Secret: an error naming both (one Secret has one maker)', () => {
+    let error: unknown;
+    try {
+      twoReleases({ site: mysqlSecret() });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidPropError);
+    expect((error as Error).message).toBe('wordpress/wordpress-credentials: sources.mysql-credentials "mysql-credentials" is invalid: asks the ' +
+      'SecretGenerator wordpress/SecretGenerator-wordpress for Secret "mysql-credentials" of namespace "wordpress", which the SecretGenerator ' +
+      'mysql/SecretGenerator-wordpress already makes for mysql/mysql-credentials: one Secret has one maker ' +
+      '(give one of them another Secret name, or make the Secret in the same release)');
+    // In another namespace, the same name is another Secret.
+    const app = Testing.app();
+    new Credentials(new Release(app, 'one', { namespace: 'one' }), 'c', { secrets: [mysqlSecret()] });
+    expect(() => new Credentials(new Release(app, 'two', { namespace: 'two' }), 'c', { secrets: [mysqlSecret()] })).not.toThrow();
+  });
+
+  test('the name is a DNS label of at most 54 characters: a release name that is too long says what to do', () => {
+    const app = Testing.app();
+    const fits = new Release(app, 'r'.repeat(37), { namespace: 'ns' });
+    expect(new Credentials(fits, 'c', { secrets: [mysqlSecret()] }).generator!.name).toBe(`${'r'.repeat(37)}-secret-generator`);
+    const long = 'r'.repeat(38);
+    expect(() => new Credentials(new Release(app, long, { namespace: 'ns2' }), 'c', { secrets: [mysqlSecret()] })).toThrow(
+      `${long}: release name "${long}" is invalid: is too long to name its SecretGenerator "${long}-secret-generator" (55 characters, ` +
+      "at most 54): use a release name of at most 37 characters, or create the release's generator first with a shorter name");
+    // The way out: the release's own generator, named by hand, which SecretGenerator.of hands out.
+    const named = new Release(Testing.app(), long, { namespace: 'ns' });
+    const g = new SecretGenerator(named, 'secret-generator', { name: 'short-secret-generator' });
+    expect(new Credentials(named, 'c', { secrets: [mysqlSecret()] }).generator).toBe(g);
+  });
+
+  test('an explicit generator of a Release: named after the release, one per release and namespace, no two of one name in a namespace', () => {
+    const app = Testing.app();
+    const release = new Release(app, 'blog', { namespace: 'ns' });
+    const g = new SecretGenerator(release, 'gen');
+    expect(g.name).toBe('blog-secret-generator');
+    expect(SecretGenerator.of(release)).toBe(g);
+    expect(() => new SecretGenerator(release, 'again')).toThrow(/^blog\/again: namespace "ns" is invalid: already has the SecretGenerator blog\/gen of release "blog"/);
+    const plain = new Chart(app, 'plain', { namespace: 'ns' });
+    expect(() => new SecretGenerator(plain, 'gen', { name: 'blog-secret-generator' })).toThrow(
+      /^plain\/gen: name "blog-secret-generator" is invalid: is the name of the SecretGenerator blog\/gen in the same namespace/);
   });
 });
 

@@ -4,9 +4,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
+import { WORDPRESS_SECRET_KEYS } from '../lib';
 import { synthReleases } from '../lib/release';
 import { validateYamlFiles, formatProblems } from '../lib/validation';
 import { buildApp } from '../main';
+import { find, Manifest } from './support/manifests';
 import { readTree } from './support/release-output';
 
 const root = path.resolve(__dirname, '..');
@@ -47,19 +49,36 @@ describe('the default app', () => {
     }
   });
 
-  test('the database release leaves no Secret to make by hand: its generator makes every key the pods read; no Secret object, no value', () => {
-    const objects = parseAllDocuments(first['0001-mysql.k8s.yaml']).map(d => d.toJS());
-    const refs = new Set<string>();
-    JSON.stringify(objects, (k, v) => {
-      if (k === 'secretKeyRef') refs.add(`${v.name} ${v.key}`);
-      return v;
-    });
-    const generator = objects.find(o => o.kind === 'ConfigMap' && o.metadata.name === 'secret-generator');
-    const generated = generator.data.spec.split('\n').filter((l: string) => l && !l.startsWith('#')).map((l: string) => l.split(' ').slice(0, 2).join(' '));
-    expect([...refs].sort()).toEqual(['mysql-credentials backup-password', 'mysql-credentials password', 'mysql-credentials replication-password', 'mysql-credentials root-password']);
-    expect(generated).toEqual(expect.arrayContaining([...refs]));
-    const role = objects.find(o => o.kind === 'Role' && o.metadata.name === 'secret-generator');
-    expect(role.rules[1]).toEqual({ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'patch'], resourceNames: ['mysql-credentials'] });
+  test('namespace wordpress leaves no Secret to make by hand: each release\'s own generator makes every key its pods read; no Secret object, no value', () => {
+    const objectsOf = (file: string): Manifest[] => parseAllDocuments(first[file]).map(d => d.toJS());
+    const refsOf = (objects: Manifest[]) => {
+      const refs = new Set<string>();
+      JSON.stringify(objects, (k, v) => {
+        if (k === 'secretKeyRef') refs.add(`${v.name} ${v.key}`);
+        return v;
+      });
+      return [...refs].sort();
+    };
+    const generatorOf = (objects: Manifest[], name: string) => {
+      const spec: string = find(objects, 'ConfigMap', name).data.spec;
+      return {
+        keys: spec.split('\n').filter(l => l && !l.startsWith('#')).map(l => l.split(' ').slice(0, 2).join(' ')),
+        resourceNames: find(objects, 'Role', name).rules[1].resourceNames,
+      };
+    };
+    const mysql = objectsOf('0001-mysql.k8s.yaml');
+    const wordpress = objectsOf('0002-wordpress.k8s.yaml');
+    const fromMysql = generatorOf(mysql, 'mysql-secret-generator');
+    const fromWordpress = generatorOf(wordpress, 'wordpress-secret-generator');
+    // One Secret, one maker: each generator makes its own release's Secret only.
+    expect(fromMysql.resourceNames).toEqual(['mysql-credentials']);
+    expect(fromWordpress.resourceNames).toEqual(['wordpress-credentials']);
+    expect(refsOf(mysql)).toEqual(['mysql-credentials backup-password', 'mysql-credentials password', 'mysql-credentials replication-password', 'mysql-credentials root-password']);
+    expect(fromMysql.keys).toEqual(expect.arrayContaining(refsOf(mysql)));
+    // WordPress reads the database password from the database release's Secret, the rest from its own.
+    expect(refsOf(wordpress)).toEqual(['mysql-credentials password', ...Object.values(WORDPRESS_SECRET_KEYS).sort().map(k => `wordpress-credentials ${k}`)]);
+    expect([...fromMysql.keys, ...fromWordpress.keys]).toEqual(expect.arrayContaining(refsOf(wordpress)));
+    expect(fromWordpress.keys).toEqual(Object.values(WORDPRESS_SECRET_KEYS).sort().map(k => `wordpress-credentials ${k}`));
     for (const [file, content] of Object.entries(first).filter(([f]) => f.endsWith('.yaml'))) {
       expect({ file, secrets: content.match(/^kind: Secret$/mg) ?? [] }).toEqual({ file, secrets: [] });
     }

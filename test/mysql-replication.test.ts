@@ -337,14 +337,21 @@ describe('MySQLReplication credentials: one Secret, its source chosen by `creden
     expect(ofKind(synth(props), 'Job')[0].metadata.name).not.toBe(ofKind(synth(), 'Job')[0].metadata.name);
   });
 
-  test('in a Release, the generator\'s objects carry the release label', () => {
+  test('in a Release, the release\'s own generator `<release>-secret-generator`, its objects labelled with the release', () => {
     const app = Testing.app();
-    const chart = new Release(app, 'mysql', { namespace: 'wordpress' });
-    new MySQLReplication(chart, 'mysql', props);
-    const generator = Testing.synth(chart).filter(o => o.metadata.name.startsWith('secret-generator'));
-    expect(generator.map(o => [o.kind, o.metadata.labels[RELEASE_LABEL]]).sort()).toEqual([
-      ['ConfigMap', 'mysql'], ['Job', 'mysql'], ['Role', 'mysql'], ['RoleBinding', 'mysql'], ['ServiceAccount', 'mysql'],
+    const chart = new Release(app, 'db', { namespace: 'wordpress' });
+    const mysql = new MySQLReplication(chart, 'mysql', props);
+    const objects = Testing.synth(chart);
+    const generator = objects.filter(o => o.metadata.labels?.['app.kubernetes.io/component'] === 'credentials');
+    expect(generator.map(o => [o.kind, o.metadata.name.replace(/-[0-9a-f]{8}$/, '-<hash>'), o.metadata.labels[RELEASE_LABEL]]).sort()).toEqual([
+      ['ConfigMap', 'db-secret-generator', 'db'], ['Job', 'db-secret-generator-<hash>', 'db'], ['Role', 'db-secret-generator', 'db'],
+      ['RoleBinding', 'db-secret-generator', 'db'], ['ServiceAccount', 'db-secret-generator', 'db'],
     ]);
+    const job = ofKind(objects, 'Job')[0].spec.template.spec;
+    expect(job.serviceAccountName).toBe('db-secret-generator');
+    expect(job.volumes).toContainEqual({ name: 'scripts', configMap: { name: 'db-secret-generator' } });
+    expect(find(objects, 'RoleBinding', 'db-secret-generator').roleRef.name).toBe('db-secret-generator');
+    expect(mysql.generatedSecrets[0].generatedBy).toBe('db/SecretGenerator-wordpress');
   });
 
   test('errors name the MySQLReplication prop', () => {

@@ -1,7 +1,7 @@
-import { buildApp, MySQLChart } from '../main';
+import { buildApp, MySQLChart, WordPressRelease } from '../main';
 import { App, Chart, Testing, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { DatabaseConnection, InvalidPropError, MySQLReplication, MYSQL_SECRET_KEYS, Probe, SecretKeyRef } from '../lib';
+import { CredentialSource, DatabaseConnection, InvalidPropError, MySQLReplication, MYSQL_SECRET_KEYS, Probe, SecretKeyRef } from '../lib';
 import {
   WORDPRESS_CLI_IMAGE, WORDPRESS_IMAGE, WORDPRESS_SECRET_KEYS, WordPress, WordPressChart, WordPressChartProps, WordPressDatabase,
 } from '../lib/wordpress';
@@ -62,10 +62,10 @@ const allContainers = (objects: readonly Manifest[]): Manifest[] => objects.flat
 });
 
 /** The seed's two releases as main.ts builds them: MySQL in its own chart `mysql`, WordPress using it. */
-function seedApp(app: App = Testing.app()): { app: App; mysql: MySQLReplication; stack: WordPress; chart: WordPressChart } {
+function seedApp(app: App = Testing.app()): { app: App; mysql: MySQLReplication; stack: WordPress; chart: WordPressRelease } {
   buildApp(app);
   // By id: cdk8s makes `instanceof` true for any Chart subclass.
-  const chart = app.node.findChild('wordpress') as WordPressChart;
+  const chart = app.node.findChild('wordpress') as WordPressRelease;
   return { app, mysql: (app.node.findChild('mysql') as MySQLChart).mysql, stack: chart.wordpress, chart };
 }
 
@@ -216,16 +216,18 @@ describe('WordPress defaults (a built-in MySQLReplication)', () => {
     expect(job.spec.template.metadata.labels['app.kubernetes.io/component']).toBe('install');
   });
 
-  test('lists every Secret key to create, one entry each, with its purpose and readers', () => {
-    // The built-in database's Secret is made in the cluster by its generator Job: not listed.
-    const keys = stack.requiredSecrets.map(s => `${s.namespace}/${s.secretName}/${s.key}`).sort();
-    expect(keys).toEqual(Object.values(WORDPRESS_SECRET_KEYS).sort().map(k => `wordpress/wordpress-credentials/${k}`));
-    expect(stack.builtInDatabase!.generatedSecrets.map(s => `${s.secretName}/${s.key}`).sort()).toEqual(
-      ['password', 'replication-password', 'root-password'].map(k => `wordpress-mysql-credentials/${k}`));
-    const byKey = (secretName: string, key: string) => stack.requiredSecrets.find(s => s.secretName === secretName && s.key === key)!;
+  test('no Secret to create by hand: the generator Job makes the WordPress Secret and the database\'s, each key listed with its purpose and readers', () => {
+    expect(stack.requiredSecrets).toEqual([]);
+    const keys = stack.generatedSecrets.map(s => `${s.namespace}/${s.secretName}/${s.key}`);
+    expect(keys).toEqual([
+      ...Object.values(WORDPRESS_SECRET_KEYS).sort().map(k => `wordpress/wordpress-credentials/${k}`),
+      ...['password', 'replication-password', 'root-password'].map(k => `wordpress/wordpress-mysql-credentials/${k}`),
+    ]);
+    const byKey = (secretName: string, key: string) => stack.generatedSecrets.find(s => s.secretName === secretName && s.key === key)!;
     expect(byKey('wordpress-credentials', 'admin-password')).toEqual({
       secretName: 'wordpress-credentials', key: 'admin-password', namespace: 'wordpress',
       purpose: 'password of the WordPress admin user user', usedBy: ['wordpress/wordpress/install'],
+      shape: 'password of 24 characters of alphanumeric, with at least one digit, one lower, one upper', generatedBy: 'wordpress/SecretGenerator-wordpress',
     });
     expect(byKey('wordpress-credentials', 'auth-key')).toMatchObject({ purpose: 'WordPress auth key', usedBy: ['wordpress/wordpress/app'] });
   });
@@ -320,9 +322,10 @@ describe('WordPress props', () => {
     });
     expect(secretRef(install, 'WORDPRESS_ADMIN_PASSWORD')).toEqual({ name: 'wp-admin', key: 'pw' });
     expect(secretRef(container(deployment(objects), 'wordpress'), 'WORDPRESS_NONCE_SALT')).toEqual({ name: 'wp-keys', key: 'nonce-salt' });
-    const secrets = stack.requiredSecrets;
-    expect(secrets.filter(s => s.secretName === 'wp-keys').map(s => s.key).sort()).toEqual(Object.values(WORDPRESS_KEY_AND_SALT_ENV).sort());
-    expect(secrets.filter(s => s.secretName === 'wp-admin')).toEqual([{
+    // The keys and salts of wp-keys are generated; an admin password in another Secret is that Secret's business.
+    expect(stack.credentials.generatedSecrets.map(s => `${s.secretName}/${s.key}`)).toEqual(
+      Object.values(WORDPRESS_KEY_AND_SALT_ENV).sort().map(k => `wp-keys/${k}`));
+    expect(stack.requiredSecrets).toEqual([{
       secretName: 'wp-admin', key: 'pw', namespace: 'wordpress', purpose: 'password of the WordPress admin user admin', usedBy: ['wordpress/wordpress/install'],
     }]);
   });
@@ -331,7 +334,9 @@ describe('WordPress props', () => {
     const { stack, objects } = build({ skipInstall: true, ingress: false });
     expect(installJobs(objects)).toEqual([]);
     expect(stack.installJob).toBeUndefined();
-    expect(stack.requiredSecrets.map(s => s.key)).not.toContain('admin-password');
+    expect(stack.credentials.generatedSecrets.map(s => s.key)).toEqual(Object.values(WORDPRESS_KEY_AND_SALT_ENV).sort());
+    const existing = build({ skipInstall: true, ingress: false, credentials: CredentialSource.existing() }).stack;
+    expect(existing.requiredSecrets.map(s => s.key)).toEqual(Object.values(WORDPRESS_KEY_AND_SALT_ENV));
   });
 
   test('storage: size, storage class (inherited by the owned database), access modes', () => {
@@ -636,7 +641,7 @@ describe('bad inputs fail with errors naming the prop, the value and the rule', 
 
 // ---- snapshot ---------------------------------------------------------------------------------
 
-test('snapshot: the seed release (WordPress chart of main.ts, mode 2)', () => {
+test('snapshot: the seed release (WordPress release of main.ts, mode 2)', () => {
   const { app, chart } = seedApp();
   expectValid(appObjects(app));
   expect(chart.toJson()).toMatchSnapshot();

@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { check, InvalidPropError } from '../common/errors';
 import { SecretKeyRef } from '../common/secret';
 import { createExternalSecret } from './external';
@@ -27,8 +27,9 @@ export interface CredentialsProps {
 /**
  * The credentials of one construct: each Secret it reads, provided by the source chosen for it.
  * `existing` Secrets are listed in {@link requiredSecrets} for the operator; `generated` ones are
- * handed to the namespace's {@link SecretGenerator}; `external` ones get an ExternalSecret. The
- * consumer reads every key through {@link ref}, whichever the source: a `SecretKeyRef`.
+ * handed to the {@link SecretGenerator} of the release (or of the namespace, outside a Release);
+ * `external` ones get an ExternalSecret. The consumer reads every key through {@link ref},
+ * whichever the source: a `SecretKeyRef`.
  */
 export class Credentials extends Construct {
   /** Keys someone else must create (`existing` sources), sorted by Secret and key. */
@@ -127,4 +128,15 @@ function merge(scope: Construct, prop: string, a: CredentialSecret | undefined, 
     keys[key] = had ? { ...had, usedBy: [...had.usedBy ?? [], ...k.usedBy ?? []] } : k;
   }
   return { secretName: b.secretName, keys };
+}
+
+/**
+ * Every key that a generator Job or an ExternalSecret of the app makes (the `generatedSecrets` and
+ * `externalSecrets` of each {@link Credentials} in it), as `<namespace>/<secret>/<key>`: a consumer
+ * leaves these out of its `requiredSecrets`, as nobody has to create them.
+ */
+export function keysMadeInCluster(scope: IConstruct): Set<string> {
+  const made = scope.node.root.node.findAll()
+    .flatMap(c => c instanceof Credentials ? [...c.generatedSecrets, ...c.externalSecrets] : []);
+  return new Set(made.map(k => `${k.namespace ?? ''}/${k.secretName}/${k.key}`));
 }

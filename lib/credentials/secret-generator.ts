@@ -7,6 +7,7 @@ import { Resources } from '../common/container';
 import { InvalidPropError } from '../common/errors';
 import { recommendedLabels } from '../common/labels';
 import { readScripts } from '../common/scripts';
+import { Release } from '../release/release';
 import { compare } from './order';
 import { CredentialShape } from './shapes';
 import { checkCredentialSecret, CredentialSecret, GeneratedSecretKey } from './types';
@@ -19,6 +20,11 @@ import { WaitForSecrets, waitForSecretsContainer } from './wait';
  */
 export const SECRET_GENERATOR_IMAGE = 'php:8.4.24-cli-alpine3.24';
 
+/** The longest generator name: the Job is `<name>-<8 hex>`, a label value of at most 63 characters. */
+const MAX_NAME = 54;
+/** What a Release's generator is named after the release: `<release>-secret-generator`. */
+const RELEASE_SUFFIX = '-secret-generator';
+
 /** Where the generator's scripts and spec are mounted. */
 const SCRIPTS_MOUNT = '/scripts';
 /** The generator's scripts by file name (`generate-secrets.sh`, `secret-tool.php`, `wait-for-secrets.sh`). */
@@ -30,7 +36,11 @@ export function secretGeneratorScripts(): Readonly<Record<string, string>> {
 export interface SecretGeneratorProps {
   /** Namespace of the generator and of every Secret it makes. @default - the chart's namespace */
   readonly namespace?: string;
-  /** Name of the ServiceAccount, Role, RoleBinding and ConfigMap, and prefix of the Job. @default 'secret-generator' */
+  /**
+   * Name of the ServiceAccount, Role, RoleBinding and ConfigMap, and prefix of the Job: a DNS-1123
+   * label of at most 54 characters.
+   * @default - `<release name>-secret-generator` in a {@link Release}, else 'secret-generator'
+   */
   readonly name?: string;
   /** Image with sh, curl, openssl and php. @default SECRET_GENERATOR_IMAGE */
   readonly image?: string;
@@ -52,8 +62,13 @@ interface Entry {
   readonly requester: string;
 }
 
-/** Generators by app root and namespace ('' for none): one per namespace per app. */
-const registry = new WeakMap<IConstruct, Map<string, SecretGenerator>>();
+/** Every generator of an app (by its root), in creation order. */
+const registry = new WeakMap<IConstruct, SecretGenerator[]>();
+
+/** Whose generator a construct in `chart` uses: the chart's own when it is a Release, else the app's. */
+function ownerOf(chart: Chart): IConstruct {
+  return Release.isRelease(chart) ? chart : chart.node.root;
+}
 
 /**
  * Creates missing Secrets of one namespace in the cluster, once, with values of the right shape:
@@ -62,19 +77,24 @@ const registry = new WeakMap<IConstruct, Map<string, SecretGenerator>>();
  * missing keys to one that exists and never changes a value. The manifests hold no value: the
  * ConfigMap lists names, keys and shapes only, and the output is the same on every synth.
  *
- * One generator per namespace serves every construct of the app ({@link SecretGenerator.of}).
- * The Job's name carries a hash of its spec, so that a changed spec runs again.
+ * One generator per release and namespace serves every construct of a {@link Release}, and one per
+ * namespace every construct of the app's other charts ({@link SecretGenerator.of}). One Secret has
+ * one maker: two generators of one namespace never make the same Secret. The Job's name carries a
+ * hash of its spec, so that a changed spec runs again.
  */
 export class SecretGenerator extends Construct {
   /**
-   * The generator of `namespace` (default: the chart's) in the app of `scope`, created in the
-   * chart of `scope` when the app has none yet.
+   * The generator of `namespace` (default: the chart's) for `scope`: when the chart of `scope` is a
+   * {@link Release}, that release's own (`<release name>-secret-generator`); otherwise the one the
+   * app's other charts share (`secret-generator`). Created in the chart of `scope` when there is
+   * none yet.
    */
   public static of(scope: IConstruct, namespace?: string): SecretGenerator {
-    const ns = namespace ?? Chart.of(scope).namespace;
-    const existing = registry.get(scope.node.root)?.get(ns ?? '');
-    if (existing) return existing;
     const chart = Chart.of(scope);
+    const ns = namespace ?? chart.namespace;
+    const owner = ownerOf(chart);
+    const existing = (registry.get(scope.node.root) ?? []).find(g => g.owner === owner && g.namespace === ns);
+    if (existing) return existing;
     return new SecretGenerator(chart, `SecretGenerator${ns ? `-${ns}` : ''}`, { namespace: ns });
   }
 
@@ -93,12 +113,16 @@ export class SecretGenerator extends Construct {
 
   private readonly secrets = new Map<string, Map<string, Entry>>();
   private readonly labels: Record<string, string>;
+  /** The Release it belongs to, or the app root: whose constructs {@link of} hands it to. */
+  private readonly owner: IConstruct;
 
   constructor(scope: Construct, id: string, props: SecretGeneratorProps = {}) {
     super(scope, id);
-    this.name = props.name ?? 'secret-generator';
-    checkDnsLabel(this, 'name', this.name, 54);
-    this.namespace = props.namespace ?? Chart.of(this).namespace;
+    const chart = Chart.of(this);
+    this.owner = ownerOf(chart);
+    this.name = props.name ?? defaultName(chart);
+    checkDnsLabel(this, 'name', this.name, MAX_NAME);
+    this.namespace = props.namespace ?? chart.namespace;
     this.image = props.image ?? SECRET_GENERATOR_IMAGE;
     checkImage(this, 'image', this.image);
     const ttl = props.ttlSecondsAfterFinished ?? 3600;
@@ -106,14 +130,20 @@ export class SecretGenerator extends Construct {
     const backoffLimit = props.backoffLimit ?? 6;
     checkInteger(this, 'backoffLimit', backoffLimit, 0, 100);
 
-    const byNamespace = registry.get(this.node.root) ?? new Map<string, SecretGenerator>();
-    registry.set(this.node.root, byNamespace);
-    const other = byNamespace.get(this.namespace ?? '');
-    if (other) {
+    const generators = registry.get(this.node.root) ?? [];
+    registry.set(this.node.root, generators);
+    const twin = generators.find(g => g.owner === this.owner && g.namespace === this.namespace);
+    if (twin) {
       throw new InvalidPropError(this, 'namespace', this.namespace,
-        `already has the SecretGenerator ${other.node.path}: use SecretGenerator.of(scope, namespace) to share it`);
+        `already has the SecretGenerator ${twin.node.path}${Release.isRelease(this.owner) ? ` of release "${this.owner.releaseName}"` : ''}: ` +
+        'use SecretGenerator.of(scope, namespace) to share it');
     }
-    byNamespace.set(this.namespace ?? '', this);
+    const namesake = generators.find(g => g.name === this.name && g.namespace === this.namespace);
+    if (namesake) {
+      throw new InvalidPropError(this, 'name', this.name,
+        `is the name of the SecretGenerator ${namesake.node.path} in the same namespace: its ServiceAccount, Role and ConfigMap would be overwritten`);
+    }
+    generators.push(this);
 
     this.labels = { ...recommendedLabels({ name: 'secret-generator', instance: this.name, component: 'credentials' }), ...props.labels };
     const metadata = (name: string) => ({ name, namespace: this.namespace, labels: this.labels });
@@ -155,11 +185,21 @@ export class SecretGenerator extends Construct {
 
   /**
    * Asks the generator to make `secret` (for the construct `requester`). Two constructs may ask for
-   * the same Secret and key with the same shape; a different shape is an error.
+   * the same Secret and key with the same shape; a different shape is an error, and so is a Secret
+   * that another generator of the namespace makes (one Secret has one maker).
    * @returns the keys it will make, for `generatedSecrets`
    */
   public add(requester: IConstruct, prop: string, secret: CredentialSecret): GeneratedSecretKey[] {
     checkCredentialSecret(requester, prop, secret);
+    const maker = (registry.get(this.node.root) ?? [])
+      .find(g => g !== this && g.namespace === this.namespace && g.secrets.has(secret.secretName));
+    if (maker) {
+      const [first] = maker.secrets.get(secret.secretName)!.values();
+      throw new InvalidPropError(requester, prop, secret.secretName,
+        `asks the SecretGenerator ${this.node.path} for Secret "${secret.secretName}" of namespace "${this.namespace ?? ''}", ` +
+        `which the SecretGenerator ${maker.node.path} already makes for ${first.requester}: one Secret has one maker ` +
+        '(give one of them another Secret name, or make the Secret in the same release)');
+    }
     const entries = this.secrets.get(secret.secretName) ?? new Map<string, Entry>();
     for (const [key, wanted] of Object.entries(secret.keys)) {
       const entry = entries.get(key);
@@ -263,6 +303,19 @@ export class SecretGenerator extends Construct {
       },
     };
   }
+}
+
+/** `<release name>-secret-generator` in a Release, else `secret-generator`. */
+function defaultName(chart: Chart): string {
+  if (!Release.isRelease(chart)) return 'secret-generator';
+  const name = `${chart.releaseName}${RELEASE_SUFFIX}`;
+  if (name.length > MAX_NAME) {
+    throw new InvalidPropError(chart, 'release name', chart.releaseName,
+      `is too long to name its SecretGenerator "${name}" (${name.length} characters, at most ${MAX_NAME}): use a release name of at most ` +
+      `${MAX_NAME - RELEASE_SUFFIX.length} characters, or create the release's generator first with a shorter name: ` +
+      "new SecretGenerator(release, 'secret-generator', { name: '...' })");
+  }
+  return name;
 }
 
 function renderResources(resources: Resources): k8s.ResourceRequirements {

@@ -64,8 +64,9 @@ export class CredentialSource {
   }
 
   /**
-   * The namespace's {@link SecretGenerator} Job creates the Secret, once, with values of the right
-   * shape, and later only adds missing keys: it never changes a value that exists.
+   * The {@link SecretGenerator} Job of the release (of the namespace, outside a Release) creates the
+   * Secret, once, with values of the right shape, and later only adds missing keys: it never
+   * changes a value that exists.
    */
   public static generated(): CredentialSource {
     return new CredentialSource('generated');

@@ -49,7 +49,8 @@ const PROP_PATHS: PropPathMap = [
  * A replicated MySQL or MariaDB cluster on a StatefulSet: ordinal 0 is the primary, every other
  * member a read-only replica that clones ordinal - 1 with the backup tool and then replicates from
  * the primary. Credentials come from a Secret, by reference only; that Secret is made in the
- * cluster by the namespace's SecretGenerator Job unless `credentials` says otherwise.
+ * cluster by the SecretGenerator Job of its release (or namespace) unless `credentials` says
+ * otherwise.
  *
  * Consumers use the handles ({@link endpoint}, {@link readEndpoint}, {@link databaseName}, {@link password},
  * {@link rootPassword}), never names they rebuild themselves.
@@ -324,7 +325,7 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
     return this.app.requiredSecrets.filter(k => !made.has(`${k.secretName}/${k.key}`));
   }
 
-  /** Keys the namespace's SecretGenerator Job creates (`credentials` generated, the default). */
+  /** Keys the SecretGenerator Job of the release (or namespace) creates (`credentials` generated, the default). */
   public get generatedSecrets(): GeneratedSecretKey[] {
     return this.credentials.generatedSecrets;
   }

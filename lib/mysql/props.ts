@@ -76,11 +76,11 @@ export interface MySQLReplicationProps extends PodOptions, MySQLBackupProps {
   readonly secretName?: string;
   /**
    * Who makes the Secret `secretName` with the keys the members read: `CredentialSource.generated()`
-   * (the namespace's SecretGenerator Job creates it once in the cluster; see `generatedSecrets`),
-   * `CredentialSource.existing()` (you create it first; see `requiredSecrets`) or
-   * `CredentialSource.external({...})` (an ExternalSecret fills it; see `externalSecrets`). The
-   * members' pods are the same whatever the source. A `database.password` in another Secret is
-   * always `existing`.
+   * (the SecretGenerator Job of the release, or of the namespace outside a Release, creates it once
+   * in the cluster; see `generatedSecrets`), `CredentialSource.existing()` (you create it first;
+   * see `requiredSecrets`) or `CredentialSource.external({...})` (an ExternalSecret fills it; see
+   * `externalSecrets`). The members' pods are the same whatever the source. A `database.password`
+   * in another Secret is always `existing`.
    * @default CredentialSource.generated() - made in the cluster, once, never changed
    */
   readonly credentials?: CredentialSource;

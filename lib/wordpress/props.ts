@@ -3,6 +3,7 @@ import { ContainerSecurity, Resources } from '../common/container';
 import { PodSecurity } from '../common/pod';
 import { Probe } from '../common/probe';
 import { SecretKeyRef } from '../common/secret';
+import type { CredentialSource } from '../credentials/source';
 import { AutoscalingOptions } from '../deployment-app/deployment-app';
 import { PodOptions } from '../common/placement';
 import { StorageOptions } from '../common/storage';
@@ -113,9 +114,24 @@ export interface WordPressProps extends PodOptions {
    * (`existingSecret`). @default `<name>-credentials`
    */
   readonly secretName?: string;
+  /**
+   * Who makes the Secret `secretName` with the keys WordPress reads (the eight keys and salts, and
+   * `admin-password` when the install Job reads it from this Secret), each of its
+   * `WORDPRESS_CREDENTIAL_SHAPES` shape: `CredentialSource.generated()` (the SecretGenerator Job of
+   * the release, or of the namespace outside a Release, creates it once in the cluster; see
+   * `generatedSecrets`), `CredentialSource.existing()` (you create it first; see `requiredSecrets`) or
+   * `CredentialSource.external({...})` (an ExternalSecret fills it; see `externalSecrets`). The pods
+   * are the same whatever the source. An `adminPassword` in another Secret is always `existing`.
+   * @default CredentialSource.generated() - made in the cluster, once, never changed
+   */
+  readonly credentials?: CredentialSource;
   /** Admin user name (`wordpressUsername`). @default 'user' */
   readonly adminUser?: string;
-  /** Admin password (`wordpressPassword`), by reference only. @default - key `admin-password` of `secretName` */
+  /**
+   * Admin password (`wordpressPassword`), by reference only. A key of `secretName` is made by
+   * `credentials`; a key of another Secret is that Secret's business, listed in `requiredSecrets`.
+   * @default - key `admin-password` of `secretName`
+   */
   readonly adminPassword?: SecretKeyRef;
   /** Admin e-mail (`wordpressEmail`). @default 'user@example.com' */
   readonly adminEmail?: string;

@@ -15,9 +15,13 @@ import { buildPodTemplate, contentHash, PodSecurity } from '../common/pod';
 import { Probe } from '../common/probe';
 import { checkSecretRef, mergeRequiredSecrets, RequiredSecretKey, SecretKeyRef } from '../common/secret';
 import { AppVolume } from '../common/volume';
+import { Credentials, keysMadeInCluster } from '../credentials/credentials';
+import { compare } from '../credentials/order';
+import { ExternalSecretKey, GeneratedSecretKey } from '../credentials/types';
 import { DeploymentApp } from '../deployment-app/deployment-app';
 import { MySQLReplication } from '../mysql/mysql-replication';
 import { APACHE_CONFIG_PATHS, apacheConfigFiles, DOCUMENT_ROOT, WORDPRESS_HTTP_PORT } from './apache';
+import { createWordPressCredentials, keyAndSaltPurpose } from './credentials';
 import { BoundWordPressDatabase, WordPressDatabase, WordPressDatabaseKind } from './database';
 import { createWordPressNetworkPolicy } from './network-policy';
 import {
@@ -58,8 +62,10 @@ const SMALL: Resources = { requests: { cpu: '10m', memory: '16Mi' }, limits: { m
  * - a Job that installs WordPress and creates the admin user once, with wp-cli.
  *
  * It never creates a Namespace: {@link WordPressChart} does, when asked. Credentials are never in
- * the manifests: the database password, the admin password and the eight keys and salts come from
- * Secrets the operator creates ({@link requiredSecrets}).
+ * the manifests: the database password comes from the database's handle, and the admin password
+ * and the eight keys and salts from the Secret `secretName`, which the release's SecretGenerator Job
+ * makes in the cluster unless `credentials` says otherwise ({@link generatedSecrets},
+ * {@link externalSecrets}; what the operator must create is in {@link requiredSecrets}).
  */
 export class WordPress extends Construct {
   /** Release name: Deployment, Service, Ingress and claim `<name>-wp-content`. */
@@ -86,6 +92,8 @@ export class WordPress extends Construct {
   public readonly secretName: string;
   /** The admin password. */
   public readonly adminPassword: SecretKeyRef;
+  /** The WordPress Secret `secretName`, with the source chosen for it (`credentials`). */
+  public readonly credentials: Credentials;
   /** Name of the wp-content claim the pods mount. */
   public readonly claimName: string;
 
@@ -265,7 +273,7 @@ export class WordPress extends Construct {
     }));
     this.app.describeSecret(this.database.password, `password of the database user ${this.database.user}`);
     for (const [env, key] of Object.entries(WORDPRESS_KEY_AND_SALT_ENV)) {
-      this.app.describeSecret(SecretKeyRef.of(this.secretName, key), `WordPress ${env.replace('WORDPRESS_', '').toLowerCase().replace(/_/g, ' ')}`);
+      this.app.describeSecret(SecretKeyRef.of(this.secretName, key), keyAndSaltPurpose(env));
     }
     this.claimName = storage.existingClaim ?? `${this.name}-wp-content`;
 
@@ -281,35 +289,51 @@ export class WordPress extends Construct {
     check(install || props.installJob === undefined, this, 'installJob', props.installJob, 'only applies without skipInstall');
     const ttlSecondsAfterFinished = props.installJob?.ttlSecondsAfterFinished ?? INSTALL_JOB_TTL_SECONDS;
     checkInteger(this, 'installJob.ttlSecondsAfterFinished', ttlSecondsAfterFinished, 0);
+    const adminPurpose = `password of the WordPress admin user ${adminUser}`;
     if (install) {
       this.installJob = this.createInstallJob({
         ttlSecondsAfterFinished,
         cliImage, image, podSecurity, version, dbEnv, waitForDatabase, scripts,
-        siteUrl: this.siteUrl!, blogName, adminUser, adminEmail,
+        siteUrl: this.siteUrl!, blogName, adminUser, adminEmail, adminPurpose,
       });
     }
 
+    // Like the database's members, the pods need no wait for the Secret: the containers that read
+    // it read it from env, so the kubelet does not create them before it exists and retries on its
+    // own (docs/credentials.md); no init container reads a Secret, and the pods are the same
+    // whatever the source.
+    this.credentials = createWordPressCredentials(this, {
+      secretName: this.secretName,
+      source: props.credentials,
+      namespace: this.namespace,
+      keysUsedBy: this.app.node.path,
+      admin: this.installJob ? { ref: this.adminPassword, purpose: adminPurpose, usedBy: this.installJob.node.scope!.node.path } : undefined,
+    });
   }
 
   /**
-   * Every Secret key the manifests read, one entry per key (`{ secretName, namespace, key, purpose, usedBy }`):
-   * the database's (built-in), WordPress's and the install Job's. Create them before applying.
+   * Every Secret key the manifests read that someone else must create, one entry per key
+   * (`{ secretName, namespace, key, purpose, usedBy }`): the database's (built-in), WordPress's and the
+   * install Job's, less the keys that a SecretGenerator Job or an ExternalSecret of the app makes in
+   * this namespace (`credentials` generated, the default, or external). Create them before applying.
    */
   public get requiredSecrets(): RequiredSecretKey[] {
-    const made = this.madeByDatabase();
+    const made = keysMadeInCluster(this);
     return mergeRequiredSecrets([...this.bound.requiredSecrets, ...this.app.requiredSecrets, ...this.installSecrets])
-      .filter(k => !made.has(`${k.secretName}/${k.key}`));
+      .filter(k => !made.has(`${k.namespace ?? ''}/${k.secretName}/${k.key}`));
   }
 
   /**
-   * Keys that the database makes in the cluster itself (a MySQLReplication's generated or external
-   * credentials), when they land in this namespace: nobody has to create them.
+   * Keys a SecretGenerator Job makes for this WordPress (the release's, or the namespace's outside a
+   * Release): the WordPress Secret's (`credentials` generated, the default) and a built-in database's.
    */
-  private madeByDatabase(): Set<string> {
-    const db = this.database as Partial<Record<'generatedSecrets' | 'externalSecrets', ReadonlyArray<{ secretName: string; key: string }>>>;
-    const sameNamespace = !Construct.isConstruct(this.database) || Chart.of(this.database).namespace === this.namespace;
-    if (!sameNamespace) return new Set();
-    return new Set([...db.generatedSecrets ?? [], ...db.externalSecrets ?? []].map(k => `${k.secretName}/${k.key}`));
+  public get generatedSecrets(): GeneratedSecretKey[] {
+    return sortKeys([...this.credentials.generatedSecrets, ...this.builtInDatabase?.generatedSecrets ?? []]);
+  }
+
+  /** Keys an ExternalSecret fills: the WordPress Secret's (`credentials` external) and a built-in database's. */
+  public get externalSecrets(): ExternalSecretKey[] {
+    return sortKeys([...this.credentials.externalSecrets, ...this.builtInDatabase?.externalSecrets ?? []]);
   }
 
   private checkIngress(opts: WordPressIngressOptions): Required<Omit<WordPressIngressOptions, 'tlsSecretName'>> & { tlsSecretName?: string } {
@@ -356,7 +380,7 @@ export class WordPress extends Construct {
   private createInstallJob(o: {
     cliImage: string; image: string; podSecurity: PodSecurity; version: string | undefined;
     dbEnv: Record<string, EnvValue>; waitForDatabase: ContainerSpec; scripts: Readonly<Record<string, string>>;
-    siteUrl: string; blogName: string; adminUser: string; adminEmail: string; ttlSecondsAfterFinished: number;
+    siteUrl: string; blogName: string; adminUser: string; adminEmail: string; adminPurpose: string; ttlSecondsAfterFinished: number;
   }): k8s.KubeJob {
     const scope = new Construct(this, 'install');
     const labels = recommendedLabels({ name: 'wordpress', instance: this.name, component: 'install', partOf: this.name, version: o.version });
@@ -397,7 +421,7 @@ export class WordPress extends Construct {
     });
     const usedBy = [scope.node.path];
     this.installSecrets.push(
-      { secretName: this.adminPassword.secretName, key: this.adminPassword.key, namespace: this.namespace, purpose: `password of the WordPress admin user ${o.adminUser}`, usedBy },
+      { secretName: this.adminPassword.secretName, key: this.adminPassword.key, namespace: this.namespace, purpose: o.adminPurpose, usedBy },
       { secretName: this.database.password.secretName, key: this.database.password.key, namespace: this.namespace, purpose: `password of the database user ${this.database.user}`, usedBy },
     );
     // The pod template of a Job is immutable: a changed Job gets a new name (and runs again, harmlessly).
@@ -411,6 +435,11 @@ export class WordPress extends Construct {
       },
     });
   }
+}
+
+/** Keys sorted by Secret, then key. */
+function sortKeys<T extends { readonly secretName: string; readonly key: string }>(keys: T[]): T[] {
+  return keys.sort((a, b) => compare(a.secretName, b.secretName) || compare(a.key, b.key));
 }
 
 /** The init container that copies the image's WordPress core into `path` (scripts/copy-wordpress.sh), as the pod's user. */
