@@ -77,6 +77,9 @@ export function buildApp(app: App = new App()): App {
   new HarborChart(app, 'harbor', {
     namespace: 'harbor',
     labels: releaseLabels('harbor'),
+    // Nothing to create by hand: the namespace's secret-generator Job makes every Harbor Secret once in
+    // the cluster, and harbor-tls as an RSA key with a self-signed certificate for the host (what
+    // harbor-helm's certSource: auto makes); core offers that certificate for download.
     exposure: Exposure.ingress({ className: 'nginx', hosts: { core: 'harbor.mystical.org' }, tls: { secretName: 'harbor-tls' } }),
   });
   return app;

@@ -2,7 +2,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { DatabaseConnection, RedisConnection, RequiredSecretKey, SecretKeyRef } from '../lib';
+import { CredentialSource, DatabaseConnection, RedisConnection, RequiredSecretKey, SecretKeyRef } from '../lib';
 import {
   HarborDatabase, Exposure, HARBOR_SECRET_KEYS, HarborChart, HarborChartProps, Harbor, HarborRedis, RegistryStorage,
 } from '../lib/harbor';
@@ -135,6 +135,15 @@ function requiredIds(stack: Harbor): Set<string> {
   return new Set(stack.requiredSecrets.map(s => `${s.secretName}/${s.key}`));
 }
 
+function generatedIds(stack: Harbor): Set<string> {
+  return new Set(stack.generatedSecrets.map(s => `${s.secretName}/${s.key}`));
+}
+
+/** Every Secret key someone makes: you (requiredSecrets), the generator Job or an ExternalSecret. */
+function accountedIds(stack: Harbor): Set<string> {
+  return new Set([...stack.requiredSecrets, ...stack.generatedSecrets, ...stack.externalSecrets].map(s => `${s.secretName}/${s.key}`));
+}
+
 // ---------------------------------------------------------------------------------------------
 
 describe('Harbor output', () => {
@@ -192,8 +201,8 @@ describe('Harbor output', () => {
 });
 
 describe('Harbor wiring', () => {
-  test.each(variants)('%s: every env and volume reference resolves to an output ConfigMap or a documented Secret key', (_, { stack, objects }) => {
-    const documented = requiredIds(stack);
+  test.each(variants)('%s: every env and volume reference resolves to an output ConfigMap or a Secret key someone makes', (_, { stack, objects }) => {
+    const documented = accountedIds(stack);
     const referenced = new Set<string>();
     expect(ofKind(objects, 'Secret')).toEqual([]);
     for (const { owner, container: c } of containersOf(objects)) {
@@ -204,6 +213,8 @@ describe('Harbor wiring', () => {
         if (cm) expect([where, e.name, Object.keys(find(objects, 'ConfigMap', cm.name).data)]).toEqual([where, e.name, expect.arrayContaining([cm.key])]);
         if (secret) {
           expect([where, e.name, documented.has(`${secret.name}/${secret.key}`)]).toEqual([where, e.name, true]);
+          // Not optional: the kubelet does not create the container before the Secret and key exist.
+          expect([where, e.name, secret.optional]).toEqual([where, e.name, undefined]);
           referenced.add(`${secret.name}/${secret.key}`);
         }
       }
@@ -213,9 +224,11 @@ describe('Harbor wiring', () => {
         if (v.configMap) find(objects, 'ConfigMap', v.configMap.name);
         if (v.persistentVolumeClaim) find(objects, 'PersistentVolumeClaim', v.persistentVolumeClaim.claimName);
         if (v.secret) {
+          // Not optional: the kubelet does not start the pod before the Secret (and each item's key) exists.
+          expect([w.metadata.name, v.name, v.secret.optional]).toEqual([w.metadata.name, v.name, undefined]);
           const keys: string[] = v.secret.items
             ? v.secret.items.map((i: any) => i.key)
-            : stack.requiredSecrets.filter(s => s.secretName === v.secret.secretName).map(s => s.key);
+            : [...documented].filter(id => id.startsWith(`${v.secret.secretName}/`)).map(id => id.slice(v.secret.secretName.length + 1));
           expect(keys.length).toBeGreaterThan(0);
           for (const key of keys) {
             expect([w.metadata.name, v.name, documented.has(`${v.secret.secretName}/${key}`)]).toEqual([w.metadata.name, v.name, true]);
@@ -226,8 +239,9 @@ describe('Harbor wiring', () => {
     }
     const ingress = ofKind(objects, 'Ingress')[0];
     for (const t of ingress?.spec.tls ?? []) ['tls.crt', 'tls.key'].forEach(k => referenced.add(`${t.secretName}/${k}`));
-    // Nothing documented goes unused, so the list is exactly what to create.
-    expect([...documented].sort()).toEqual([...referenced].sort());
+    // Nothing is made that nobody reads, but the token key's certificate (a complete key pair).
+    expect([...documented].filter(id => !referenced.has(id))).toEqual(generatedIds(stack).has('harbor-token-service/tls.key') ? ['harbor-token-service/tls.crt'] : []);
+    expect([...referenced].filter(id => !documented.has(id))).toEqual([]);
   });
 
   test.each(variants)('%s: every `$(VAR)` in env, command and args is defined earlier in the same container', (_, { objects }) => {
@@ -387,8 +401,24 @@ describe('Harbor secrets', () => {
     }
   });
 
-  test('the default stack needs exactly the documented Secret keys', () => {
+  test('the default stack needs no Secret from you: the generator makes every key Harbor reads', () => {
     const { stack } = synthesized['default (Ingress with TLS)'];
+    expect(stack.requiredSecrets).toEqual([]);
+    expect(stack.generatedSecrets.map(s => `${s.secretName}/${s.key}`)).toEqual([
+      'harbor-admin/password',
+      'harbor-core/csrfKey', 'harbor-core/secret', 'harbor-core/secretKey',
+      'harbor-database/password',
+      'harbor-jobservice/secret',
+      'harbor-redis/password',
+      'harbor-registry/htpasswd', 'harbor-registry/httpSecret', 'harbor-registry/password',
+      'harbor-tls/tls.crt', 'harbor-tls/tls.key',
+      'harbor-token-service/tls.crt', 'harbor-token-service/tls.key',
+    ]);
+  });
+
+  test('all existing: exactly the Secret keys the components read, each once', () => {
+    const stack = synth({ credentials: CredentialSource.existing() }).stack;
+    expect([stack.generatedSecrets, stack.externalSecrets, stack.credentials.generator]).toEqual([[], [], undefined]);
     expect(stack.requiredSecrets.map(s => `${s.secretName}/${s.key}`)).toEqual([
       'harbor-admin/password',
       'harbor-core/csrfKey', 'harbor-core/secret', 'harbor-core/secretKey',
@@ -406,10 +436,10 @@ describe('Harbor secrets', () => {
 
   test('secret names follow the secrets prop and the stack name', () => {
     const custom = synth({ secrets: { core: 'my-core' } }).stack;
-    expect(requiredIds(custom)).toContain('my-core/csrfKey');
-    expect([...requiredIds(custom)].some(id => id.startsWith('harbor-core/'))).toBe(false);
+    expect(generatedIds(custom)).toContain('my-core/csrfKey');
+    expect([...generatedIds(custom)].some(id => id.startsWith('harbor-core/'))).toBe(false);
     const renamed = synth({ name: 'hub' }).stack;
-    expect([...requiredIds(renamed)].filter(id => !id.startsWith('harbor-tls/')).every(id => id.startsWith('hub-'))).toBe(true);
+    expect([...generatedIds(renamed)].filter(id => !id.startsWith('harbor-tls/')).every(id => id.startsWith('hub-'))).toBe(true);
   });
 
   test('external backends read the caller\'s Secrets instead of the internal ones', () => {
@@ -423,7 +453,7 @@ describe('Harbor secrets', () => {
 
   describe('docs/harbor.md', () => {
     const docs = readFileSync(join(__dirname, '..', 'docs', 'harbor.md'), 'utf8');
-    const own: RequiredSecretKey[] = synthesized['default (Ingress with TLS)'].stack.requiredSecrets.filter(s => s.secretName !== 'harbor-tls');
+    const own: RequiredSecretKey[] = synth({ credentials: CredentialSource.existing() }).stack.requiredSecrets.filter(s => s.secretName !== 'harbor-tls');
 
     test('its table lists every Secret key of the stack', () => {
       for (const s of own) {
