@@ -1,4 +1,6 @@
-import { readFileSync } from 'fs';
+import { spawnSync } from 'child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
@@ -466,19 +468,57 @@ describe('Harbor secrets', () => {
       }
     });
 
-    test('its commands create every Secret key of the stack from random values', () => {
+    test('its existing recipe creates every Secret key of the stack from random values, none on a command line', () => {
       const commands = [...docs.matchAll(/```bash\n([\s\S]*?)```/g)].map(m => m[1].replace(/\\\n\s*/g, ' ')).join('\n').split('\n');
+      expect(commands.filter(line => line.includes('--from-literal'))).toEqual([]);
+      /** The line that writes each file (`... > file`). */
+      const writers = new Map(commands.flatMap(line => [...line.matchAll(/> ([A-Za-z0-9._-]+)/g)].map(m => [m[1], line] as const)));
       const created = new Set<string>();
       for (const line of commands) {
         const m = /create secret (generic|tls) ([a-z0-9-]+)(.*)$/.exec(line);
         if (!m) continue;
         if (m[1] === 'tls') ['tls.crt', 'tls.key'].forEach(k => created.add(`${m[2]}/${k}`));
-        for (const f of m[3].matchAll(/--from-(?:literal|file)=([A-Za-z0-9._-]+)=("[^"]*"|\S+)/g)) {
+        for (const f of m[3].matchAll(/--from-file=([A-Za-z0-9._-]+)=(\S+)/g)) {
           created.add(`${m[2]}/${f[1]}`);
-          expect(f[2]).toMatch(/openssl rand|htpasswd|REGISTRY_PASSWORD/); // generated, never a fixed value
+          expect([f[2], writers.get(f[2])]).toEqual([f[2], expect.stringMatching(/\brand \d+|htpasswd -niB/)]); // generated, never a fixed value
         }
       }
       for (const s of own) expect([`${s.secretName}/${s.key}`, created.has(`${s.secretName}/${s.key}`)]).toEqual([`${s.secretName}/${s.key}`, true]);
+    });
+
+    test('its existing recipe, run with a kubectl that records the Secrets, makes values of the shapes Harbor needs', () => {
+      const recipe = [...docs.matchAll(/```bash\n([\s\S]*?)```/g)].map(m => m[1]).find(b => b.includes('create secret generic harbor-core'))!;
+      const dir = mkdtempSync(join(tmpdir(), 'harbor-recipe-'));
+      try {
+        mkdirSync(join(dir, 'bin'));
+        // kubectl [-n NS] create secret generic|tls NAME --from-file=KEY=FILE | --cert=FILE --key=FILE: copies the files.
+        writeFileSync(join(dir, 'bin', 'kubectl'), [
+          '#!/bin/sh',
+          'while [ $# -gt 0 ]; do case $1 in -n) shift 2 ;; create) shift; break ;; *) shift ;; esac; done',
+          '[ "$1" = secret ] || exit 0',
+          'name=$3; shift 3; mkdir -p "$OUT/$name"',
+          'for a; do case $a in',
+          '  --from-file=*) kv=${a#--from-file=}; cp "${kv#*=}" "$OUT/$name/${kv%%=*}" ;;',
+          '  --cert=*) cp "${a#--cert=}" "$OUT/$name/tls.crt" 2>/dev/null ;;',
+          '  --key=*) cp "${a#--key=}" "$OUT/$name/tls.key" 2>/dev/null ;;',
+          'esac; done',
+          'exit 0',
+        ].join('\n'), { mode: 0o755 });
+        const run = spawnSync('bash', ['--norc', '--noprofile', '-c', recipe], { env: { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, OUT: join(dir, 'out'), TMPDIR: dir }, encoding: 'utf8' });
+        expect([run.status, run.stderr]).toEqual([0, expect.not.stringMatching(/error|not found|no such file|usage/i)]);
+        const value = (secret: string, key: string) => readFileSync(join(dir, 'out', secret, key), 'utf8');
+        expect(value('harbor-admin', 'password')).toMatch(/^(?=.*[a-z])(?=.*[A-Z])(?=.*[0-9])[A-Za-z0-9]{27}$/);
+        expect(value('harbor-core', 'secretKey')).toMatch(/^[0-9a-f]{16}$/);
+        expect(value('harbor-core', 'csrfKey')).toMatch(/^[0-9a-f]{32}$/);
+        expect(value('harbor-redis', 'password')).toMatch(/^[0-9a-f]{32}$/);
+        const htpasswd = join(dir, 'htpasswd');
+        writeFileSync(htpasswd, `${value('harbor-registry', 'htpasswd')}\n`);
+        const verify = (password: string) => spawnSync('htpasswd', ['-i', '-v', htpasswd, 'harbor_registry_user'], { input: password }).status;
+        expect([verify(value('harbor-registry', 'password')), verify('other')]).toEqual([0, 3]);
+        expect(spawnSync('openssl', ['pkey', '-noout', '-check', '-in', join(dir, 'out', 'harbor-token-service', 'tls.key')], { encoding: 'utf8' }).stdout).toContain('valid');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 });
