@@ -3,9 +3,9 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   BackupTarget, createNamespaceObject, CredentialSource, Exposure, HarborChart, MariaDBVersion, MySQLEngine, MySQLReplication, Probe, StatefulApp,
-  WordPress, WordPressDatabase,
+  WordPressChart, WordPressDatabase,
 } from './lib';
-import { Release, ReleaseProps, releaseLabels, synthReleases } from './lib/release';
+import { Release, ReleaseProps, synthReleases } from './lib/release';
 
 /** The seed's `myapp`: three replicas, each with its own `data` claim kept on scale-down. */
 export class MyAppChart extends Release {
@@ -59,42 +59,28 @@ export class MySQLChart extends Release {
   }
 }
 
-/** Props of the {@link WordPressRelease}. */
-export interface WordPressReleaseProps extends ReleaseProps {
-  /** The database release's MySQLReplication (in the same namespace: WordPress reads its Secret). */
-  readonly database: MySQLReplication;
-}
-
-/** The seed's WordPress release (bitnami/wordpress, -n wordpress) on the database release's MySQL. */
-export class WordPressRelease extends Release {
-  /** The WordPress. */
-  public readonly wordpress: WordPress;
-
-  constructor(scope: Construct, id: string, props: WordPressReleaseProps) {
-    const { database, ...releaseProps } = props;
-    super(scope, id, releaseProps);
-    // No Namespace object: the database release, written first, creates the shared namespace.
-    this.wordpress = new WordPress(this, 'wordpress', {
-      database: WordPressDatabase.external(database),
-      adminUser: 'admin',
-      storage: { storageClassName: 'sc-nfs' },
-      volumePermissions: true,
-      ingress: { className: 'nginx', host: 'wordpress.mystical.org', pathType: 'Prefix' },
-      // wordpress-credentials (admin password, keys and salts) is made once in the cluster by this
-      // release's wordpress-secret-generator Job.
-      credentials: CredentialSource.generated(),
-    });
-  }
-}
-
 /** Builds the default app: every release of the seed, one file each in dist/. */
 export function buildApp(app: App = new App()): App {
   new MyAppChart(app, 'myapp', { namespace: 'myapp' });
   const db = new MySQLChart(app, 'mysql', { namespace: 'wordpress' });
-  new WordPressRelease(app, 'wordpress', { namespace: 'wordpress', database: db.mysql });
+  new WordPressChart(app, 'wordpress', {
+    namespace: 'wordpress',
+    // The database release, written first, creates the shared namespace.
+    createNamespace: false,
+    database: WordPressDatabase.external(db.mysql),
+    adminUser: 'admin',
+    storage: { storageClassName: 'sc-nfs' },
+    volumePermissions: true,
+    ingress: { className: 'nginx', host: 'wordpress.mystical.org', pathType: 'Prefix' },
+    // wordpress-credentials (admin password, keys and salts) is made once in the cluster by this
+    // release's wordpress-secret-generator Job.
+    credentials: CredentialSource.generated(),
+  });
   new HarborChart(app, 'harbor', {
     namespace: 'harbor',
-    labels: releaseLabels('harbor'),
+    // Nothing to create by hand: the release's harbor-secret-generator Job makes every Harbor Secret once in
+    // the cluster, and harbor-tls as an RSA key with a self-signed certificate for the host (what
+    // harbor-helm's certSource: auto makes); core offers that certificate for download.
     exposure: Exposure.ingress({ className: 'nginx', hosts: { core: 'harbor.mystical.org' }, tls: { secretName: 'harbor-tls' } }),
   });
   return app;

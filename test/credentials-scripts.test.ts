@@ -5,8 +5,11 @@
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as https from 'https';
+import { AddressInfo } from 'net';
 import * as path from 'path';
-import { harborSecrets, mysqlSecret, SCRIPTS_DIR, ScriptSandbox, specOf } from './support/credentials';
+import { Exposure } from '../lib';
+import { defaultAppHarborSpec, harborSecrets, harborSpec, mysqlSecret, SCRIPTS_DIR, ScriptSandbox, specOf } from './support/credentials';
 import { SecretsApi } from './support/secrets-api';
 import { Testing } from 'cdk8s';
 import { DatabaseConnection, SecretKeyRef, WORDPRESS_SECRET_KEYS } from '../lib';
@@ -67,14 +70,19 @@ function openssl(args: string[], input?: string): string {
 }
 
 describe('a namespace without the Secrets', () => {
-  test("creates Harbor's seven Secrets with values of the shapes Harbor needs", async () => {
-    const run = await sandbox.generate(api, specOf(harborSecrets()));
+  test("creates every Secret of the default app's Harbor with values of the shapes Harbor needs", async () => {
+    const run = await sandbox.generate(api, defaultAppHarborSpec());
     expect(run.stderr).toContain('Secret harbor-core: created with keys csrfKey, secret, secretKey');
     expect(run.code).toBe(0);
     expect([...api.secrets.keys()].sort()).toEqual(['harbor-admin', 'harbor-core', 'harbor-database', 'harbor-jobservice',
-      'harbor-redis', 'harbor-registry', 'harbor-token-service']);
-    expect(writes()).toEqual(Array(7).fill('POST 201'));
+      'harbor-redis', 'harbor-registry', 'harbor-tls', 'harbor-token-service']);
+    expect(writes()).toEqual(Array(8).fill('POST 201'));
     expect(api.secrets.get('harbor-core')!.labels).toEqual({ 'app.kubernetes.io/created-by': 'secret-generator' });
+    // Key pairs are kubernetes.io/tls Secrets, as Ingress controllers and Gateways expect; the rest Opaque.
+    expect(Object.fromEntries([...api.secrets].map(([name, secret]) => [name, secret.type]))).toEqual({
+      'harbor-admin': 'Opaque', 'harbor-core': 'Opaque', 'harbor-database': 'Opaque', 'harbor-jobservice': 'Opaque', 'harbor-redis': 'Opaque',
+      'harbor-registry': 'Opaque', 'harbor-tls': 'kubernetes.io/tls', 'harbor-token-service': 'kubernetes.io/tls',
+    });
 
     const core = api.values('harbor-core');
     expect(core.csrfKey).toMatch(/^[A-Za-z0-9]{32}$/);
@@ -99,6 +107,13 @@ describe('a namespace without the Secrets', () => {
     expect(registry.htpasswd).toMatch(/^harbor_registry_user:\$2y\$10\$[./A-Za-z0-9]{53}$/);
     expectHtpasswd(registry.htpasswd, 'harbor_registry_user', registry.password, true);
     expectHtpasswd(registry.htpasswd, 'harbor_registry_user', `${registry.password}x`, false);
+
+    // The Ingress certificate: for the default app's host, of its own key, a server certificate.
+    const ingress = api.values('harbor-tls');
+    expect(openssl(['pkey', '-noout', '-check'], ingress['tls.key'])).toContain('valid');
+    expect(openssl(['x509', '-noout', '-pubkey'], ingress['tls.crt'])).toBe(openssl(['pkey', '-pubout'], ingress['tls.key']));
+    expect(openssl(['x509', '-noout', '-ext', 'subjectAltName'], ingress['tls.crt'])).toMatch(/^X509v3 Subject Alternative Name: *\n +DNS:harbor\.mystical\.org\n$/);
+    expect(openssl(['x509', '-noout', '-subject'], ingress['tls.crt'])).toMatch(/^subject=CN ?= ?harbor\.mystical\.org\n$/);
     expectNoValueLeaked(run.stderr);
   });
 
@@ -142,6 +157,67 @@ describe('a namespace without the Secrets', () => {
     const registry = api.values('harbor-registry');
     expectHtpasswd(registry.htpasswd, 'harbor_registry_user', registry.password, true);
     expect(api.values('mysql-credentials')['root-password']).toMatch(/^[A-Za-z0-9]{32}$/);
+  });
+});
+
+describe("Harbor's TLS Secret (what harbor-helm's certSource: auto makes)", () => {
+  const HOST = 'harbor.mystical.org';
+  const ingress = Exposure.ingress({ className: 'nginx', hosts: { core: HOST }, tls: { secretName: 'harbor-tls' } });
+
+  /** Serves `key`/`cert` on a free loopback port; curl, trusting only `cert`, asks for https://<name>. */
+  async function handshake(values: Record<string, string>, name: string): Promise<{ code: number; stderr: string }> {
+    const server = https.createServer({ key: values['tls.key'], cert: values['tls.crt'] }, (_req, res) => res.end('harbor'));
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const caFile = path.join(sandbox.dir, 'trusted.crt');
+    fs.writeFileSync(caFile, values['tls.crt']);
+    const run = await sandbox.run(['curl', '--silent', '--show-error', '--cacert', caFile, '--resolve', `${name}:${port}:127.0.0.1`, `https://${name}:${port}/`], {});
+    await new Promise<void>(resolve => server.close(() => resolve()));
+    return run;
+  }
+
+  test('a client that trusts the certificate reaches the Ingress host over TLS, and no other name', async () => {
+    const run = await sandbox.generate(api, harborSpec({ exposure: ingress }, 'harbor-tls'));
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('Secret harbor-tls: created with keys tls.key, tls.crt');
+    const values = api.values('harbor-tls');
+    const text = openssl(['x509', '-noout', '-text'], values['tls.crt']);
+    expect(text).toMatch(/Basic Constraints: critical\n +CA:FALSE/);
+    expect(text).toMatch(/Extended Key Usage: *\n +TLS Web Server Authentication/);
+    expect(text).toContain('Public-Key: (2048 bit)');
+    expect(openssl(['x509', '-noout', '-checkend', String(824 * 86400)], values['tls.crt'])).toContain('will not expire');
+    expect(() => openssl(['x509', '-noout', '-checkend', String(826 * 86400)], values['tls.crt'])).toThrow();
+    expect(await handshake(values, HOST)).toEqual({ code: 0, stderr: '' });
+    const other = await handshake(values, 'other.mystical.org');
+    expect(other.code).not.toBe(0);
+    expect(other.stderr).toMatch(/no alternative certificate subject name matches|does not match target host name/);
+  });
+
+  test('with busybox: an IP host of a NodePort exposure gets an IP subjectAltName', async () => {
+    const spec = harborSpec({ exposure: Exposure.nodePort({ host: '192.0.2.10', tls: { secretName: 'harbor-tls' } }) }, 'harbor-tls');
+    expect(spec).toContain('harbor-tls tls.crt self-signed-certificate tls.key 825 192.0.2.10 IP:192.0.2.10');
+    const run = await sandbox.generate(api, spec, { busybox: true });
+    expect(run.code).toBe(0);
+    const values = api.values('harbor-tls');
+    expect(openssl(['x509', '-noout', '-ext', 'subjectAltName'], values['tls.crt'])).toMatch(/\n +IP Address:192\.0\.2\.10\n$/);
+    expect(api.secrets.get('harbor-tls')!.type).toBe('kubernetes.io/tls');
+  });
+
+  test('renewal: without tls.crt, a new certificate of the key that exists', async () => {
+    const key = openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048']);
+    api.put('harbor-tls', { 'tls.key': key });
+    const run = await sandbox.generate(api, harborSpec({ exposure: ingress }, 'harbor-tls'));
+    expect(run.code).toBe(0);
+    const values = api.values('harbor-tls');
+    expect(values['tls.key']).toBe(key);
+    expect(openssl(['x509', '-noout', '-pubkey'], values['tls.crt'])).toBe(openssl(['pkey', '-pubout'], key));
+  });
+
+  test('a spec whose names would reach the openssl config as a new line is refused', async () => {
+    const run = await sandbox.generate(api, 'harbor-tls tls.key rsa-private-key 2048\nharbor-tls tls.crt self-signed-certificate tls.key 825 h DNS:h,[x]\n');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("spec: 'DNS:h,[x]' is not a list of DNS:<name> and IP:<address>");
+    expect(api.secrets.size).toBe(0);
   });
 });
 

@@ -262,6 +262,19 @@ describe('bad input: clear errors at synth time', () => {
     expect(build(s)).toThrow(message);
   });
 
+  test.each([
+    ['an upper-case DNS name', { dnsNames: ['Harbor.example.com'] }, /dnsNames "Harbor\.example\.com" must be a lower-case DNS name/],
+    ['a DNS name with a space', { dnsNames: ['a b'] }, /dnsNames "a b" must be/],
+    ['a DNS name that is an openssl config line', { dnsNames: ['a\n[x]'] }, /dnsNames "a\n\[x\]" must be/],
+    ['a name twice', { dnsNames: ['a.example.com', 'a.example.com'] }, /names DNS:a\.example\.com twice/],
+    ['an address that is not one', { ipAddresses: ['10.0.0.300'] }, /ipAddresses "10\.0\.0\.300" must be an IPv4 or IPv6 address/],
+    ['an IPv6 address with a zone', { ipAddresses: ['fe80::1%eth0'] }, /ipAddresses "fe80::1%eth0"/],
+  ])('a TLS certificate with %s', (_what, names, message) => {
+    const s = secret('s', { k: CredentialShape.rsaPrivateKey(), c: CredentialShape.selfSignedCertificate({ privateKeyFrom: 'k', commonName: 'x', ...names }) });
+    expect(build(s)).toThrow(InvalidPropError);
+    expect(build(s)).toThrow(message);
+  });
+
   test('a source for a Secret the construct does not read', () => {
     expect(() => new Credentials(new Chart(Testing.app(), 'c'), 'creds', { secrets: [mysqlSecret()], sources: { 'mysql-credentails': CredentialSource.existing() } }))
       .toThrow(/sources\.mysql-credentails "mysql-credentails" is invalid: names no Secret of this construct \(it reads mysql-credentials\)/);

@@ -1,8 +1,10 @@
-import { readFileSync } from 'fs';
+import { spawnSync } from 'child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { DatabaseConnection, RedisConnection, RequiredSecretKey, SecretKeyRef } from '../lib';
+import { CredentialSource, DatabaseConnection, RedisConnection, RequiredSecretKey, SecretKeyRef } from '../lib';
 import {
   HarborDatabase, Exposure, HARBOR_SECRET_KEYS, HarborChart, HarborChartProps, Harbor, HarborRedis, RegistryStorage,
 } from '../lib/harbor';
@@ -135,6 +137,15 @@ function requiredIds(stack: Harbor): Set<string> {
   return new Set(stack.requiredSecrets.map(s => `${s.secretName}/${s.key}`));
 }
 
+function generatedIds(stack: Harbor): Set<string> {
+  return new Set(stack.generatedSecrets.map(s => `${s.secretName}/${s.key}`));
+}
+
+/** Every Secret key someone makes: you (requiredSecrets), the generator Job or an ExternalSecret. */
+function accountedIds(stack: Harbor): Set<string> {
+  return new Set([...stack.requiredSecrets, ...stack.generatedSecrets, ...stack.externalSecrets].map(s => `${s.secretName}/${s.key}`));
+}
+
 // ---------------------------------------------------------------------------------------------
 
 describe('Harbor output', () => {
@@ -192,8 +203,8 @@ describe('Harbor output', () => {
 });
 
 describe('Harbor wiring', () => {
-  test.each(variants)('%s: every env and volume reference resolves to an output ConfigMap or a documented Secret key', (_, { stack, objects }) => {
-    const documented = requiredIds(stack);
+  test.each(variants)('%s: every env and volume reference resolves to an output ConfigMap or a Secret key someone makes', (_, { stack, objects }) => {
+    const documented = accountedIds(stack);
     const referenced = new Set<string>();
     expect(ofKind(objects, 'Secret')).toEqual([]);
     for (const { owner, container: c } of containersOf(objects)) {
@@ -204,6 +215,8 @@ describe('Harbor wiring', () => {
         if (cm) expect([where, e.name, Object.keys(find(objects, 'ConfigMap', cm.name).data)]).toEqual([where, e.name, expect.arrayContaining([cm.key])]);
         if (secret) {
           expect([where, e.name, documented.has(`${secret.name}/${secret.key}`)]).toEqual([where, e.name, true]);
+          // Not optional: the kubelet does not create the container before the Secret and key exist.
+          expect([where, e.name, secret.optional]).toEqual([where, e.name, undefined]);
           referenced.add(`${secret.name}/${secret.key}`);
         }
       }
@@ -213,9 +226,11 @@ describe('Harbor wiring', () => {
         if (v.configMap) find(objects, 'ConfigMap', v.configMap.name);
         if (v.persistentVolumeClaim) find(objects, 'PersistentVolumeClaim', v.persistentVolumeClaim.claimName);
         if (v.secret) {
+          // Not optional: the kubelet does not start the pod before the Secret (and each item's key) exists.
+          expect([w.metadata.name, v.name, v.secret.optional]).toEqual([w.metadata.name, v.name, undefined]);
           const keys: string[] = v.secret.items
             ? v.secret.items.map((i: any) => i.key)
-            : stack.requiredSecrets.filter(s => s.secretName === v.secret.secretName).map(s => s.key);
+            : [...documented].filter(id => id.startsWith(`${v.secret.secretName}/`)).map(id => id.slice(v.secret.secretName.length + 1));
           expect(keys.length).toBeGreaterThan(0);
           for (const key of keys) {
             expect([w.metadata.name, v.name, documented.has(`${v.secret.secretName}/${key}`)]).toEqual([w.metadata.name, v.name, true]);
@@ -226,8 +241,9 @@ describe('Harbor wiring', () => {
     }
     const ingress = ofKind(objects, 'Ingress')[0];
     for (const t of ingress?.spec.tls ?? []) ['tls.crt', 'tls.key'].forEach(k => referenced.add(`${t.secretName}/${k}`));
-    // Nothing documented goes unused, so the list is exactly what to create.
-    expect([...documented].sort()).toEqual([...referenced].sort());
+    // Nothing is made that nobody reads, but the token key's certificate (a complete key pair).
+    expect([...documented].filter(id => !referenced.has(id))).toEqual(generatedIds(stack).has('harbor-token-service/tls.key') ? ['harbor-token-service/tls.crt'] : []);
+    expect([...referenced].filter(id => !documented.has(id))).toEqual([]);
   });
 
   test.each(variants)('%s: every `$(VAR)` in env, command and args is defined earlier in the same container', (_, { objects }) => {
@@ -387,8 +403,24 @@ describe('Harbor secrets', () => {
     }
   });
 
-  test('the default stack needs exactly the documented Secret keys', () => {
+  test('the default stack needs no Secret from you: the generator makes every key Harbor reads', () => {
     const { stack } = synthesized['default (Ingress with TLS)'];
+    expect(stack.requiredSecrets).toEqual([]);
+    expect(stack.generatedSecrets.map(s => `${s.secretName}/${s.key}`)).toEqual([
+      'harbor-admin/password',
+      'harbor-core/csrfKey', 'harbor-core/secret', 'harbor-core/secretKey',
+      'harbor-database/password',
+      'harbor-jobservice/secret',
+      'harbor-redis/password',
+      'harbor-registry/htpasswd', 'harbor-registry/httpSecret', 'harbor-registry/password',
+      'harbor-tls/tls.crt', 'harbor-tls/tls.key',
+      'harbor-token-service/tls.crt', 'harbor-token-service/tls.key',
+    ]);
+  });
+
+  test('all existing: exactly the Secret keys the components read, each once', () => {
+    const stack = synth({ credentials: CredentialSource.existing() }).stack;
+    expect([stack.generatedSecrets, stack.externalSecrets, stack.credentials.generator]).toEqual([[], [], undefined]);
     expect(stack.requiredSecrets.map(s => `${s.secretName}/${s.key}`)).toEqual([
       'harbor-admin/password',
       'harbor-core/csrfKey', 'harbor-core/secret', 'harbor-core/secretKey',
@@ -406,10 +438,10 @@ describe('Harbor secrets', () => {
 
   test('secret names follow the secrets prop and the stack name', () => {
     const custom = synth({ secrets: { core: 'my-core' } }).stack;
-    expect(requiredIds(custom)).toContain('my-core/csrfKey');
-    expect([...requiredIds(custom)].some(id => id.startsWith('harbor-core/'))).toBe(false);
+    expect(generatedIds(custom)).toContain('my-core/csrfKey');
+    expect([...generatedIds(custom)].some(id => id.startsWith('harbor-core/'))).toBe(false);
     const renamed = synth({ name: 'hub' }).stack;
-    expect([...requiredIds(renamed)].filter(id => !id.startsWith('harbor-tls/')).every(id => id.startsWith('hub-'))).toBe(true);
+    expect([...generatedIds(renamed)].filter(id => !id.startsWith('harbor-tls/')).every(id => id.startsWith('hub-'))).toBe(true);
   });
 
   test('external backends read the caller\'s Secrets instead of the internal ones', () => {
@@ -423,7 +455,7 @@ describe('Harbor secrets', () => {
 
   describe('docs/harbor.md', () => {
     const docs = readFileSync(join(__dirname, '..', 'docs', 'harbor.md'), 'utf8');
-    const own: RequiredSecretKey[] = synthesized['default (Ingress with TLS)'].stack.requiredSecrets.filter(s => s.secretName !== 'harbor-tls');
+    const own: RequiredSecretKey[] = synth({ credentials: CredentialSource.existing() }).stack.requiredSecrets.filter(s => s.secretName !== 'harbor-tls');
 
     test('its table lists every Secret key of the stack', () => {
       for (const s of own) {
@@ -436,19 +468,57 @@ describe('Harbor secrets', () => {
       }
     });
 
-    test('its commands create every Secret key of the stack from random values', () => {
+    test('its existing recipe creates every Secret key of the stack from random values, none on a command line', () => {
       const commands = [...docs.matchAll(/```bash\n([\s\S]*?)```/g)].map(m => m[1].replace(/\\\n\s*/g, ' ')).join('\n').split('\n');
+      expect(commands.filter(line => line.includes('--from-literal'))).toEqual([]);
+      /** The line that writes each file (`... > file`). */
+      const writers = new Map(commands.flatMap(line => [...line.matchAll(/> ([A-Za-z0-9._-]+)/g)].map(m => [m[1], line] as const)));
       const created = new Set<string>();
       for (const line of commands) {
         const m = /create secret (generic|tls) ([a-z0-9-]+)(.*)$/.exec(line);
         if (!m) continue;
         if (m[1] === 'tls') ['tls.crt', 'tls.key'].forEach(k => created.add(`${m[2]}/${k}`));
-        for (const f of m[3].matchAll(/--from-(?:literal|file)=([A-Za-z0-9._-]+)=("[^"]*"|\S+)/g)) {
+        for (const f of m[3].matchAll(/--from-file=([A-Za-z0-9._-]+)=(\S+)/g)) {
           created.add(`${m[2]}/${f[1]}`);
-          expect(f[2]).toMatch(/openssl rand|htpasswd|REGISTRY_PASSWORD/); // generated, never a fixed value
+          expect([f[2], writers.get(f[2])]).toEqual([f[2], expect.stringMatching(/\brand \d+|htpasswd -niB/)]); // generated, never a fixed value
         }
       }
       for (const s of own) expect([`${s.secretName}/${s.key}`, created.has(`${s.secretName}/${s.key}`)]).toEqual([`${s.secretName}/${s.key}`, true]);
+    });
+
+    test('its existing recipe, run with a kubectl that records the Secrets, makes values of the shapes Harbor needs', () => {
+      const recipe = [...docs.matchAll(/```bash\n([\s\S]*?)```/g)].map(m => m[1]).find(b => b.includes('create secret generic harbor-core'))!;
+      const dir = mkdtempSync(join(tmpdir(), 'harbor-recipe-'));
+      try {
+        mkdirSync(join(dir, 'bin'));
+        // kubectl [-n NS] create secret generic|tls NAME --from-file=KEY=FILE | --cert=FILE --key=FILE: copies the files.
+        writeFileSync(join(dir, 'bin', 'kubectl'), [
+          '#!/bin/sh',
+          'while [ $# -gt 0 ]; do case $1 in -n) shift 2 ;; create) shift; break ;; *) shift ;; esac; done',
+          '[ "$1" = secret ] || exit 0',
+          'name=$3; shift 3; mkdir -p "$OUT/$name"',
+          'for a; do case $a in',
+          '  --from-file=*) kv=${a#--from-file=}; cp "${kv#*=}" "$OUT/$name/${kv%%=*}" ;;',
+          '  --cert=*) cp "${a#--cert=}" "$OUT/$name/tls.crt" 2>/dev/null ;;',
+          '  --key=*) cp "${a#--key=}" "$OUT/$name/tls.key" 2>/dev/null ;;',
+          'esac; done',
+          'exit 0',
+        ].join('\n'), { mode: 0o755 });
+        const run = spawnSync('bash', ['--norc', '--noprofile', '-c', recipe], { env: { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, OUT: join(dir, 'out'), TMPDIR: dir }, encoding: 'utf8' });
+        expect([run.status, run.stderr]).toEqual([0, expect.not.stringMatching(/error|not found|no such file|usage/i)]);
+        const value = (secret: string, key: string) => readFileSync(join(dir, 'out', secret, key), 'utf8');
+        expect(value('harbor-admin', 'password')).toMatch(/^(?=.*[a-z])(?=.*[A-Z])(?=.*[0-9])[A-Za-z0-9]{27}$/);
+        expect(value('harbor-core', 'secretKey')).toMatch(/^[0-9a-f]{16}$/);
+        expect(value('harbor-core', 'csrfKey')).toMatch(/^[0-9a-f]{32}$/);
+        expect(value('harbor-redis', 'password')).toMatch(/^[0-9a-f]{32}$/);
+        const htpasswd = join(dir, 'htpasswd');
+        writeFileSync(htpasswd, `${value('harbor-registry', 'htpasswd')}\n`);
+        const verify = (password: string) => spawnSync('htpasswd', ['-i', '-v', htpasswd, 'harbor_registry_user'], { input: password }).status;
+        expect([verify(value('harbor-registry', 'password')), verify('other')]).toEqual([0, 3]);
+        expect(spawnSync('openssl', ['pkey', '-noout', '-check', '-in', join(dir, 'out', 'harbor-token-service', 'tls.key')], { encoding: 'utf8' }).stdout).toContain('valid');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 });

@@ -69,11 +69,11 @@ describe('Release', () => {
   });
 
   test.each(['1.0', 'v1.0.0', '01.2.3', '1.2.3-', '1.2.3+', 'latest'])('rejects the version %j (not SemVer 2.0.0)', version => {
-    expect(() => new Release(new App(), 'db', { version })).toThrow(/db: version ".*" is invalid: must be a SemVer 2.0.0 version/);
+    expect(() => new Release(new App(), 'db', { chartVersion: version })).toThrow(/db: chartVersion ".*" is invalid: must be a SemVer 2.0.0 version/);
   });
 
   test.each(['0.1.0', '1.2.3-rc.1', '10.20.30+build.5', '1.0.0-alpha.beta.1'])('accepts the version %j', version => {
-    expect(new Release(new App(), 'db', { version }).version).toBe(version);
+    expect(new Release(new App(), 'db', { chartVersion: version }).chartVersion).toBe(version);
   });
 
   test('rejects a second release of the same name, also a labelled chart made later', () => {
@@ -110,7 +110,7 @@ describe('the Helm chart of a release', () => {
   afterAll(cleanup);
   const files = synthReleasesTo(dir, app => {
     new TemplatedRelease(app, 'tpl');
-    new TemplatedRelease(app, 'pinned', { version: '2.0.0-rc.1', appVersion: 'v9 (beta)', namespace: 'pinned' });
+    new TemplatedRelease(app, 'pinned', { chartVersion: '2.0.0-rc.1', appVersion: 'v9 (beta)', namespace: 'pinned' });
   });
 
   test('has Chart.yaml (apiVersion v2, name, SemVer version, appVersion from the main image) and one template, nothing else', () => {
@@ -166,7 +166,7 @@ describe('the Helm chart of a release', () => {
     try {
       expect(synthReleasesTo(again.dir, app => {
         new TemplatedRelease(app, 'tpl');
-        new TemplatedRelease(app, 'pinned', { version: '2.0.0-rc.1', appVersion: 'v9 (beta)', namespace: 'pinned' });
+        new TemplatedRelease(app, 'pinned', { chartVersion: '2.0.0-rc.1', appVersion: 'v9 (beta)', namespace: 'pinned' });
       })).toEqual(files);
     } finally {
       again.cleanup();

@@ -1,4 +1,4 @@
-import { buildApp, MySQLChart, WordPressRelease } from '../main';
+import { buildApp, MySQLChart } from '../main';
 import { App, Chart, Testing, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { CredentialSource, DatabaseConnection, InvalidPropError, MySQLReplication, MYSQL_SECRET_KEYS, Probe, SecretKeyRef } from '../lib';
@@ -62,10 +62,10 @@ const allContainers = (objects: readonly Manifest[]): Manifest[] => objects.flat
 });
 
 /** The seed's two releases as main.ts builds them: MySQL in its own chart `mysql`, WordPress using it. */
-function seedApp(app: App = Testing.app()): { app: App; mysql: MySQLReplication; stack: WordPress; chart: WordPressRelease } {
+function seedApp(app: App = Testing.app()): { app: App; mysql: MySQLReplication; stack: WordPress; chart: WordPressChart } {
   buildApp(app);
   // By id: cdk8s makes `instanceof` true for any Chart subclass.
-  const chart = app.node.findChild('wordpress') as WordPressRelease;
+  const chart = app.node.findChild('wordpress') as WordPressChart;
   return { app, mysql: (app.node.findChild('mysql') as MySQLChart).mysql, stack: chart.wordpress, chart };
 }
 
@@ -78,7 +78,7 @@ describe('WordPress defaults (a built-in MySQLReplication)', () => {
 
   test('one release in namespace "wordpress", Namespace object first and cluster-scoped', () => {
     expect(stack.namespace).toBe('wordpress');
-    expect(objects[0]).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'wordpress' } });
+    expect(objects[0]).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'wordpress', labels: { 'cdk8s-stateful/release': 'wordpress' } } });
     for (const o of objects.slice(1)) expect(o.metadata.namespace).toBe('wordpress');
     expect(chart.namespaceObject).toBeDefined();
   });
@@ -255,7 +255,7 @@ describe('WordPress props', () => {
     const base = new Chart(app, 'base');
     new k8s.KubeNamespace(base, 'ns', { metadata: { name: 'elsewhere' } });
     const chart = new WordPressChart(app, 'wordpress', { database: externalDb('db.example.com', SecretKeyRef.of('db', 'password')) });
-    expect(ofKind(chart.toJson(), 'Namespace')).toEqual([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'wordpress' } }]);
+    expect(ofKind(chart.toJson(), 'Namespace')).toEqual([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'wordpress', labels: { 'cdk8s-stateful/release': 'wordpress' } } }]);
   });
 
   test('name: prefixes every object, the owned database and the Secret', () => {

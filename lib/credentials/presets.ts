@@ -70,3 +70,30 @@ export function harborCredentialShape(secret: keyof HarborSecrets, key: string):
 export function harborCredentialKeys(secret: keyof HarborSecrets): readonly string[] {
   return Object.keys(HARBOR_SHAPES[secret]);
 }
+
+/** Validity of a generated Harbor TLS certificate: 825 days, the most Apple platforms accept for a TLS server certificate. */
+export const HARBOR_TLS_DAYS = 825;
+
+/** The names a generated Harbor TLS certificate is for. */
+export interface HarborTlsNames {
+  /** Subject common name. */
+  readonly commonName: string;
+  /** DNS names of the subjectAltName. */
+  readonly dnsNames: readonly string[];
+  /** IP addresses of the subjectAltName. */
+  readonly ipAddresses: readonly string[];
+}
+
+/**
+ * The shapes of a generated TLS Secret of Harbor's exposure (`tls.key`, `tls.crt`): what
+ * harbor-helm's `expose.tls.certSource: auto` makes, made once in the cluster instead of on every
+ * `helm template`: an RSA 2048 key and a self-signed server certificate for the external host.
+ */
+export function harborTlsCredentialShapes(names: HarborTlsNames): Readonly<Record<string, CredentialShape>> {
+  return {
+    'tls.key': CredentialShape.rsaPrivateKey({ bits: 2048 }),
+    'tls.crt': CredentialShape.selfSignedCertificate({
+      privateKeyFrom: 'tls.key', commonName: names.commonName, days: HARBOR_TLS_DAYS, dnsNames: names.dnsNames, ipAddresses: names.ipAddresses,
+    }),
+  };
+}

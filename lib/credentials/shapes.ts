@@ -1,3 +1,5 @@
+import { isIP } from 'net';
+
 /** Alphabets for {@link CredentialShape.password} and {@link CredentialShape.fixedLength}. */
 export const ALPHABETS = {
   /** `A-Z a-z 0-9`: safe in URLs, SQL strings, option files, env vars and shell words. */
@@ -46,6 +48,16 @@ export interface SelfSignedCertificateShapeOptions {
   readonly commonName: string;
   /** Validity in days. @default 3650 */
   readonly days?: number;
+  /**
+   * DNS names of the subjectAltName (lower-case, `*.` for a wildcard), e.g. the Ingress hosts.
+   * With `dnsNames` or `ipAddresses` the certificate is a TLS server certificate: also
+   * `basicConstraints: CA:FALSE`, `keyUsage: digitalSignature, keyEncipherment` and
+   * `extendedKeyUsage: serverAuth`, which browsers and Go clients (docker) require.
+   * @default [] - no subjectAltName: a plain self-signed certificate (e.g. a token-signing key's)
+   */
+  readonly dnsNames?: readonly string[];
+  /** IP addresses (IPv4 or IPv6) of the subjectAltName, for clients that use an address. @default [] */
+  readonly ipAddresses?: readonly string[];
 }
 
 /** Options of {@link CredentialShape.htpasswdBcrypt}. */
@@ -87,11 +99,17 @@ export class CredentialShape {
     return new CredentialShape('rsa-private-key', [String(bits)], `RSA ${bits} private key (PEM)`);
   }
 
-  /** A self-signed X.509 certificate (PEM) of the private key in key `privateKeyFrom` of the same Secret. */
+  /**
+   * A self-signed X.509 certificate (PEM) of the private key in key `privateKeyFrom` of the same
+   * Secret; with `dnsNames` or `ipAddresses`, a TLS server certificate for those names.
+   */
   public static selfSignedCertificate(options: SelfSignedCertificateShapeOptions): CredentialShape {
     const days = options.days ?? 3650;
-    return new CredentialShape('self-signed-certificate', [options.privateKeyFrom, String(days), options.commonName],
-      `self-signed certificate CN=${options.commonName}, ${days} days, of key ${options.privateKeyFrom} (PEM)`, options.privateKeyFrom);
+    const names = [...(options.dnsNames ?? []).map(n => `DNS:${n}`), ...(options.ipAddresses ?? []).map(a => `IP:${a}`)];
+    const san = names.join(',');
+    return new CredentialShape('self-signed-certificate', [options.privateKeyFrom, String(days), options.commonName, ...san ? [san] : []],
+      `self-signed ${san ? 'TLS server ' : ''}certificate CN=${options.commonName}${san ? ` for ${names.map(n => n.replace(/^[A-Z]+:/, '')).join(', ')}` : ''}, ` +
+      `${days} days, of key ${options.privateKeyFrom} (PEM)`, options.privateKeyFrom);
   }
 
   /** An htpasswd line `user:<bcrypt hash>` of the password in key `fromKey` of the same Secret. */
@@ -151,10 +169,10 @@ export function shapeProblem(shape: CredentialShape): string | undefined {
     case 'rsa-private-key':
       return [2048, 3072, 4096].includes(Number(shape.params[0])) ? undefined : `bits ${shape.params[0]} must be 2048, 3072 or 4096`;
     case 'self-signed-certificate': {
-      const [, days, commonName] = shape.params;
+      const [, days, commonName, san] = shape.params;
       if (!intIn(days, 1, 36500)) return `days ${days} must be an integer from 1 to 36500`;
       if (!/^[A-Za-z0-9]([A-Za-z0-9._-]{0,62})$/.test(commonName)) return `commonName "${commonName}" must be 1 to 63 letters, digits, ".", "_" or "-"`;
-      return undefined;
+      return san === undefined ? undefined : subjectAltNameProblem(san.split(','));
     }
     case 'htpasswd-bcrypt': {
       const [, cost, user] = shape.params;
@@ -163,4 +181,21 @@ export function shapeProblem(shape: CredentialShape): string | undefined {
       return undefined;
     }
   }
+}
+
+const DNS_NAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Why subjectAltName entries (`DNS:<name>`, `IP:<address>`) are invalid, or undefined. */
+function subjectAltNameProblem(entries: readonly string[]): string | undefined {
+  if (entries.length > 100) return `a certificate takes at most 100 names, not ${entries.length}`;
+  if (new Set(entries).size !== entries.length) return `subjectAltName names ${entries.find((e, i) => entries.indexOf(e) !== i)} twice`;
+  for (const entry of entries) {
+    const [, type, name] = /^(DNS|IP):([\s\S]*)$/.exec(entry) ?? [];
+    if (type === 'DNS' && !(DNS_NAME.test(name) && name.length <= 253 && name.split('.').every(l => l.length <= 63))) {
+      return `dnsNames "${name}" must be a lower-case DNS name (RFC 1123, "*." for a wildcard)`;
+    }
+    if (type === 'IP' && (isIP(name) === 0 || name.includes('%'))) return `ipAddresses "${name}" must be an IPv4 or IPv6 address`;
+    if (type === undefined) return `subjectAltName entry "${entry}" must be DNS:<name> or IP:<address>`;
+  }
+  return undefined;
 }

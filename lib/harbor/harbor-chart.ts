@@ -1,14 +1,14 @@
-import { Chart, ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkDnsLabel } from '../common/checks';
 import { recommendedLabels } from '../common/labels';
 import { createNamespaceObject } from '../common/namespace';
+import { Release, ReleaseProps } from '../release/release';
 import { DEFAULT_HARBOR_VERSION, Harbor } from './harbor';
 import { HarborProps } from './props';
 
-/** Props of a {@link HarborChart}: the chart's (namespace, labels) and the Harbor's. */
-export interface HarborChartProps extends ChartProps, HarborProps {
+/** Props of a {@link HarborChart}: the release's (namespace, labels, chart version) and the Harbor's. */
+export interface HarborChartProps extends ReleaseProps, HarborProps {
   /** Namespace of every object (`helm -n`). @default 'harbor' */
   readonly namespace?: string;
   /** Write the Namespace object first (`--create-namespace`); `false` when it exists or another chart creates it. @default true */
@@ -16,10 +16,11 @@ export interface HarborChartProps extends ChartProps, HarborProps {
 }
 
 /**
- * One Harbor release as its own chart (one file in `dist/`), as the default app writes it: the
- * Namespace, unless `createNamespace: false`, then a {@link Harbor}.
+ * One Harbor release (a {@link Release}: one file in `dist/`, a Helm chart, a review page, its own
+ * secret generator), as the default app writes it: the Namespace, unless `createNamespace: false`,
+ * then a {@link Harbor}. The chart id is the release name.
  */
-export class HarborChart extends Chart {
+export class HarborChart extends Release {
   /** The Namespace object, unless `createNamespace: false`. */
   public readonly namespaceObject?: k8s.KubeNamespace;
   /** The Harbor. */
@@ -27,7 +28,10 @@ export class HarborChart extends Chart {
 
   constructor(scope: Construct, id: string, props: HarborChartProps) {
     const namespace = props.namespace ?? 'harbor';
-    super(scope, id, { namespace, labels: props.labels, disableResourceNameHashes: props.disableResourceNameHashes });
+    super(scope, id, {
+      namespace, labels: props.labels, disableResourceNameHashes: props.disableResourceNameHashes,
+      chartVersion: props.chartVersion, appVersion: props.appVersion,
+    });
     checkDnsLabel(this, 'namespace', namespace);
     if (props.createNamespace ?? true) {
       this.namespaceObject = createNamespaceObject(this, namespace,

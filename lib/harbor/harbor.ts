@@ -4,7 +4,10 @@ import { Construct } from 'constructs';
 import { checkDnsLabel, checkDnsSubdomain, checkInteger } from '../common/checks';
 import { check } from '../common/errors';
 import { PropPathMap, withOuterProps } from '../common/prop-paths';
-import { checkSecretRef, RequiredSecretKey } from '../common/secret';
+import { checkSecretRef, RequiredSecretKey, SecretKeyRef } from '../common/secret';
+import { recommendedLabels } from '../common/labels';
+import { Credentials } from '../credentials/credentials';
+import { ExternalSecretKey, GeneratedSecretKey } from '../credentials/types';
 import { checkStorage, isSingleAttach, StorageOptions } from '../common/storage';
 import { DeploymentApp } from '../deployment-app/deployment-app';
 import { StatefulApp } from '../stateful-app/stateful-app';
@@ -19,6 +22,7 @@ import { createRedis } from './components/redis';
 import { createRegistry } from './components/registry';
 import { createTrivy } from './components/trivy';
 import { DatabaseConnection, HARBOR_PORTS, HarborContext, harborNames, harborUrls, RedisConnection } from './context';
+import { checkGeneratedTls, createHarborCredentials, resolveCredentialSources, tlsNames } from './credentials';
 import { resolveExternalURL } from './exposure';
 import { HarborLogLevel, HarborProps, JobLogger } from './props';
 import { defaultSecretNames, SecretCatalog } from './secrets';
@@ -44,8 +48,10 @@ const JOB_LOGGERS: readonly JobLogger[] = ['file', 'database', 'stdout'];
  * metrics are on; nginx unless the exposure is an Ingress. It never creates a Namespace:
  * {@link HarborChart} does, when asked.
  *
- * Every secret comes from a Secret the operator creates first: {@link requiredSecrets} lists them,
- * and docs/harbor.md shows the commands.
+ * Every secret is a key of a Secret, read by reference. Harbor's own Secrets (and the TLS Secret of
+ * the exposure) are made in the cluster by the namespace's SecretGenerator Job unless
+ * `credentials` says otherwise; {@link requiredSecrets} lists what is left for you to create
+ * (nothing, by default), docs/harbor.md shows how.
  */
 export class Harbor extends Construct {
   /** The URL clients use (`EXT_ENDPOINT` of core). */
@@ -53,10 +59,13 @@ export class Harbor extends Construct {
   /** Prefix of every object name. */
   public readonly harborName: string;
   /**
-   * Every Secret key the output reads, one entry per key (`{ secretName, namespace, key, purpose, usedBy }`,
-   * `usedBy`: the components). Create them before applying.
+   * Every Secret key the output reads that someone else must create, one entry per key
+   * (`{ secretName, namespace, key, purpose, usedBy }`, `usedBy`: the components): the keys of
+   * `existing` sources and the Secrets you hand over as SecretKeyRefs. Empty by default.
    */
   public readonly requiredSecrets: readonly RequiredSecretKey[];
+  /** Harbor's Secrets (and the exposure's TLS Secret), each from the source `credentials` chose for it. */
+  public readonly credentials: Credentials;
   /** Namespace of the chart. */
   public readonly namespace: string;
   /** Core. */
@@ -126,10 +135,21 @@ export class Harbor extends Construct {
 
     const names = harborNames(name);
     const serviceHost = (service: string) => `${service}.${namespace}.svc.${clusterDomain}`;
-    const secrets = new SecretCatalog({ ...defaultSecretNames(name), ...(props.secrets ?? {}) });
+    const secretNames = { ...defaultSecretNames(name), ...(props.secrets ?? {}) };
+    const secrets = new SecretCatalog(secretNames);
     for (const [k, v] of Object.entries(props.secrets ?? {})) {
       if (v !== undefined) checkDnsSubdomain(this, `secrets.${k}`, v);
     }
+    const tls = props.exposure.tls;
+    const sources = resolveCredentialSources(this, props.credentials, {
+      database: database.isBuiltIn ? undefined : "only applies to the built-in database: an external database's password is a Secret you hand over (requiredSecrets)",
+      redis: redis.isBuiltIn ? undefined : "only applies to the built-in Redis: an external Redis's password is a Secret you hand over (requiredSecrets)",
+      tls: tls ? undefined : 'only applies when the exposure has tls: it is the source of tls.secretName',
+    });
+    const tlsGenerated = tls !== undefined && sources.tls.kind === 'generated';
+    if (tlsGenerated) checkGeneratedTls(this, props.exposure);
+    // A generated certificate is self-signed: core offers it for download, as the registry's CA.
+    const ca = tls?.ca ?? (tlsGenerated ? SecretKeyRef.of(tls.secretName, 'tls.crt') : undefined);
     const trivyEnabled = props.trivy !== false;
     const trivy = props.trivy === false ? {} : props.trivy ?? {};
     const ctx: HarborContext = {
@@ -158,7 +178,7 @@ export class Harbor extends Construct {
     const outer = <T>(prefix: string, build: () => T): T => withOuterProps(this, componentPropMap(prefix), build);
     if (database.isBuiltIn) this.database = outer('database', () => createDatabase(ctx, database.builtInOptions!));
     if (redis.isBuiltIn) this.redis = outer('redis', () => createRedis(ctx, redis.builtInOptions!));
-    this.core = outer('core', () => createCore(ctx, props.core ?? {}, props.exposure.tls?.ca));
+    this.core = outer('core', () => createCore(ctx, props.core ?? {}, ca));
     this.portal = outer('portal', () => createPortal(ctx, props.portal ?? {}));
     this.jobservice = outer('jobservice', () => createJobservice(ctx, props.jobservice ?? {}));
     const registry = outer('registry', () => createRegistry(ctx, props.registry ?? {}));
@@ -173,7 +193,27 @@ export class Harbor extends Construct {
     } else {
       this.ingress = createIngress(ctx, props.exposure);
     }
-    this.requiredSecrets = secrets.list().map(({ description, ...e }) => ({ ...e, namespace, purpose: description }));
+    this.credentials = createHarborCredentials(this, {
+      catalog: secrets,
+      names: secretNames,
+      sources,
+      tls: tls && { secretName: tls.secretName, names: tlsNames(props.exposure, this.externalURL, name) },
+      labels: recommendedLabels({ name: 'harbor', instance: name, component: 'credentials', partOf: 'harbor', version }),
+    });
+    const made = new Set([...this.generatedSecrets, ...this.externalSecrets].map(k => `${k.secretName}/${k.key}`));
+    this.requiredSecrets = secrets.list()
+      .filter(e => !made.has(`${e.secretName}/${e.key}`))
+      .map(({ description, ...e }) => ({ ...e, namespace, purpose: description }));
+  }
+
+  /** Keys the namespace's SecretGenerator Job creates (`credentials` generated, the default), sorted by Secret and key. */
+  public get generatedSecrets(): GeneratedSecretKey[] {
+    return this.credentials.generatedSecrets;
+  }
+
+  /** Keys ExternalSecrets fill (`credentials` external), sorted by Secret and key. */
+  public get externalSecrets(): ExternalSecretKey[] {
+    return this.credentials.externalSecrets;
   }
 
   /** Writes the chart of a handle that is a construct of this app (a user's database or Redis) before this one. */

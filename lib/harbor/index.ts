@@ -9,6 +9,7 @@ export type {
   ClusterIPExposureOptions, ExposureTls, ExposureType, IngressExposureOptions, LoadBalancerExposureOptions, NginxExposureOptions,
   NginxServiceSpec, NodePortExposureOptions,
 } from './exposure';
+export type { HarborCredentialSources } from './credentials';
 export { DEFAULT_HARBOR_VERSION, Harbor } from './harbor';
 export { HarborChart } from './harbor-chart';
 export type { HarborChartProps } from './harbor-chart';

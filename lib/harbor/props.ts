@@ -1,8 +1,10 @@
 import { Resources } from '../common/container';
+import { CredentialSource } from '../credentials/source';
 import { SecretKeyRef } from '../common/secret';
 import { PodOptions } from '../common/placement';
 import { StorageOptions } from '../common/storage';
 import { HarborDatabase, HarborRedis } from './backends';
+import { HarborCredentialSources } from './credentials';
 import { Exposure } from './exposure';
 import { HarborSecrets } from './secrets';
 import { RegistryStorage } from './storage';
@@ -108,8 +110,22 @@ export interface HarborProps {
    * @default - derived from the exposure's host and TLS
    */
   readonly externalURL?: string;
-  /** Names of the Secrets the operator creates. @default - '<name>-admin', '<name>-core', ... (see HarborSecrets) */
+  /** Names of Harbor's Secrets (their keys are fixed). @default - '<name>-admin', '<name>-core', ... (see HarborSecrets) */
   readonly secrets?: HarborSecrets;
+  /**
+   * Who makes each Secret Harbor defines (`secrets`) and the exposure's TLS Secret: one
+   * `CredentialSource` for all, or one per Secret (`{ default?, admin?, core?, jobservice?, registry?,
+   * tokenService?, database?, redis?, tls? }`, {@link HarborCredentialSources}).
+   * `generated()`: the namespace's SecretGenerator Job makes each missing Secret once in the
+   * cluster, every key of the shape Harbor needs (`generatedSecrets`), and never changes a value;
+   * `existing()`: you make it (`requiredSecrets`); `external({...})`: an ExternalSecret fills it
+   * (`externalSecrets`). Naming a Secret this configuration does not have (`database` with an
+   * external database, `tls` without TLS) or one that is not Harbor's is an error. Secrets you
+   * hand over as SecretKeyRefs (an external database's or Redis's password, object-store keys,
+   * `trivy.githubToken`, a `tls.ca` in another Secret) are always existing: `requiredSecrets`.
+   * @default CredentialSource.generated() for every Secret
+   */
+  readonly credentials?: CredentialSource | HarborCredentialSources;
   /** PostgreSQL: `HarborDatabase.builtIn({...})` or `HarborDatabase.external(handle)`. @default HarborDatabase.builtIn() */
   readonly database?: HarborDatabase;
   /** Redis: `HarborRedis.builtIn({...})` or `HarborRedis.external(handle)`. @default HarborRedis.builtIn() */

@@ -2,10 +2,10 @@ import { SecretKeyRef } from '../common/secret';
 import { AppVolume } from '../common/volume';
 
 /**
- * Names of the Secrets a {@link HarborStack} reads. The stack never creates them and never puts a
- * secret value into its output: the operator creates each one (see docs/harbor.md for the
- * commands) before applying the manifests. The keys inside each Secret are fixed and listed in
- * {@link HARBOR_SECRET_KEYS}.
+ * Names of the Secrets a {@link Harbor} reads. No secret value is ever in its output: who makes
+ * each Secret is the Harbor's `credentials` prop (by default the release's SecretGenerator Job,
+ * once, in the cluster; or you, or an ExternalSecret). The keys inside each Secret are fixed and
+ * listed in {@link HARBOR_SECRET_KEYS}.
  */
 export interface HarborSecrets {
   /**
@@ -32,7 +32,8 @@ export interface HarborSecrets {
   readonly registry?: string;
   /**
    * The private key core signs registry tokens with, key `tls.key` (PEM, RSA 4096). A
-   * `kubernetes.io/tls` Secret made by `kubectl create secret tls` fits; its `tls.crt` is not read.
+   * `kubernetes.io/tls` Secret made by `kubectl create secret tls` fits; its `tls.crt` is not read
+   * (the generator makes one too, so that the Secret is a complete key pair).
    * @default '<name>-token-service'
    */
   readonly tokenService?: string;
@@ -102,18 +103,29 @@ export function defaultSecretNames(name: string): Required<HarborSecrets> {
   };
 }
 
+/** One recorded Secret key: who reads it, what it is, and the Harbor Secret it belongs to. */
+interface CatalogEntry {
+  readonly secretName: string;
+  readonly key: string;
+  readonly description: string;
+  readonly usedBy: Set<string>;
+}
+
 /**
  * Hands out the stack's SecretKeyRefs and records every Secret key a component reads, so that the
- * stack can list exactly the Secrets its output needs ({@link HarborStack.requiredSecrets}).
+ * stack can list exactly the Secrets its output needs ({@link Harbor.requiredSecrets}) and hand
+ * its own to the credentials layer.
  */
 export class SecretCatalog {
-  private readonly entries = new Map<string, { secretName: string; key: string; description: string; usedBy: Set<string> }>();
+  private readonly entries = new Map<string, CatalogEntry>();
+  private readonly slots = new Set<keyof HarborSecrets>();
 
   constructor(public readonly names: Required<HarborSecrets>) {}
 
   /** The SecretKeyRef of one of the stack's own secrets, recorded as read by `component`. */
   public ref(id: HarborSecretId, component: string): SecretKeyRef {
     const spec = SPECS[id];
+    this.slots.add(spec.secret);
     return this.use(SecretKeyRef.of(this.names[spec.secret], spec.key), component, spec.description);
   }
 
@@ -134,6 +146,16 @@ export class SecretCatalog {
     for (const key of keys) this.record(secretName, key, component, description);
   }
 
+  /** The Harbor Secrets some component reads, in the order of {@link HarborSecrets}. */
+  public usedSlots(): Array<keyof HarborSecrets> {
+    return (Object.keys(HARBOR_SECRET_KEYS) as Array<keyof HarborSecrets>).filter(slot => this.slots.has(slot));
+  }
+
+  /** Every recorded key of Secret `secretName` (Harbor's own and handed-over ones), sorted. */
+  public keysOf(secretName: string): RequiredSecret[] {
+    return this.list().filter(e => e.secretName === secretName);
+  }
+
   /** Every recorded Secret key, sorted by Secret name and key. */
   public list(): RequiredSecret[] {
     return [...this.entries.values()]
@@ -143,7 +165,7 @@ export class SecretCatalog {
 
   private record(secretName: string, key: string, component: string, description: string): void {
     const id = `${secretName}\u0000${key}`;
-    const entry = this.entries.get(id) ?? { secretName, key, description, usedBy: new Set<string>() };
+    const entry: CatalogEntry = this.entries.get(id) ?? { secretName, key, description, usedBy: new Set<string>() };
     entry.usedBy.add(component);
     this.entries.set(id, entry);
   }

@@ -37,7 +37,7 @@ export function releasesOf(app: App): AppRelease[] {
         `must be unique in the app: ${twin.chart.node.path} already is release "${name}" (two releases of one name would write one file and one Helm chart)`);
     }
     releases.push(Release.isRelease(chart)
-      ? { chart, name, version: chart.version, appVersion: chart.appVersion }
+      ? { chart, name, version: chart.chartVersion, appVersion: chart.appVersion }
       : { chart, name, version: '0.1.0' });
   }
   return releases;

@@ -34,8 +34,12 @@ export function checkSemVer(scope: IConstruct, prop: string, version: string): v
 
 /** Props of a {@link Release}. */
 export interface ReleaseProps extends ChartProps {
-  /** Version of the release's Helm chart (`Chart.yaml` `version`), SemVer 2.0.0. @default '0.1.0' */
-  readonly version?: string;
+  /**
+   * Version of the release's Helm chart (`Chart.yaml` `version`), SemVer 2.0.0. Named apart from an
+   * application's own `version` prop (Harbor's, say), which a release chart may also take.
+   * @default '0.1.0'
+   */
+  readonly chartVersion?: string;
   /**
    * The version of the application it deploys (`Chart.yaml` `appVersion`).
    * @default - the tag of the first container image of the release's first workload, else `version`
@@ -58,7 +62,7 @@ export class Release extends Chart {
   /** The release name: the chart id. */
   public readonly releaseName: string;
   /** Version of its Helm chart. */
-  public readonly version: string;
+  public readonly chartVersion: string;
   /** The application version given in the props, if any (else it is derived from the main image). */
   public readonly appVersion?: string;
 
@@ -68,8 +72,8 @@ export class Release extends Chart {
     checkReleaseName(this, 'release name (the chart id)', id);
     check(scope.node.scope === undefined, this, 'scope', scope.node.path,
       'a release is a chart directly in the App (its file and Helm chart are named after its id)');
-    this.version = props.version ?? '0.1.0';
-    checkSemVer(this, 'version', this.version);
+    this.chartVersion = props.chartVersion ?? '0.1.0';
+    checkSemVer(this, 'chartVersion', this.chartVersion);
     if (props.appVersion !== undefined) {
       check(props.appVersion.trim() !== '' && !/[\n\r]/.test(props.appVersion), this, 'appVersion', props.appVersion,
         'must be a non-empty single-line string');

@@ -1,13 +1,13 @@
-import { Chart, ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkDnsLabel } from '../common/checks';
 import { createNamespaceObject } from '../common/namespace';
+import { Release, ReleaseProps } from '../release/release';
 import { WordPressProps } from './props';
 import { WordPress } from './wordpress';
 
-/** Props of a {@link WordPressChart}: the chart's (namespace, labels) and the WordPress's. */
-export interface WordPressChartProps extends ChartProps, WordPressProps {
+/** Props of a {@link WordPressChart}: the release's (namespace, labels, chart version) and the WordPress's. */
+export interface WordPressChartProps extends ReleaseProps, WordPressProps {
   /** Namespace of every object (`helm -n`). @default 'wordpress' */
   readonly namespace?: string;
   /**
@@ -19,10 +19,11 @@ export interface WordPressChartProps extends ChartProps, WordPressProps {
 }
 
 /**
- * One WordPress release as its own chart (one file in `dist/`), as the default app writes it: the
- * Namespace, when `createNamespace` is not false, then a {@link WordPress}.
+ * One WordPress release (a {@link Release}: one file in `dist/`, a Helm chart, a review page, its
+ * own secret generator), as the default app writes it: the Namespace, when `createNamespace` is not
+ * false, then a {@link WordPress}. The chart id is the release name.
  */
-export class WordPressChart extends Chart {
+export class WordPressChart extends Release {
   /** The Namespace object, unless `createNamespace: false`. */
   public readonly namespaceObject?: k8s.KubeNamespace;
   /** The WordPress. */
@@ -30,7 +31,10 @@ export class WordPressChart extends Chart {
 
   constructor(scope: Construct, id: string, props: WordPressChartProps = {}) {
     const namespace = props.namespace ?? 'wordpress';
-    super(scope, id, { namespace, labels: props.labels, disableResourceNameHashes: props.disableResourceNameHashes });
+    super(scope, id, {
+      namespace, labels: props.labels, disableResourceNameHashes: props.disableResourceNameHashes,
+      chartVersion: props.chartVersion, appVersion: props.appVersion,
+    });
     checkDnsLabel(this, 'namespace', namespace);
     if (props.createNamespace ?? true) this.namespaceObject = createNamespaceObject(this, namespace);
     this.wordpress = new WordPress(this, 'wordpress', props);

@@ -7,8 +7,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
-import { Credentials, CredentialSecret, HarborSecrets, SecretGenerator } from '../../lib';
+import { Credentials, CredentialSecret, HarborChart, HarborChartProps, HarborSecrets, SecretGenerator } from '../../lib';
 import { harborCredentialKeys, harborCredentialShape, MYSQL_CREDENTIAL_SHAPES } from '../../lib/credentials/presets';
+import { buildApp } from '../../main';
 import { SecretsApi } from './secrets-api';
 
 /** Every tool generate-secrets.sh and wait-for-secrets.sh call besides curl, openssl and php. */
@@ -107,4 +108,17 @@ export function harborSecrets(): CredentialSecret[] {
     secretName: names[slot],
     keys: Object.fromEntries(harborCredentialKeys(slot).map(key => [key, { shape: harborCredentialShape(slot, key)!, purpose: `Harbor ${slot} ${key}` }])),
   }));
+}
+
+/** The spec of the generator of the default app's Harbor release (main.ts): every key it makes for Harbor. */
+export function defaultAppHarborSpec(): string {
+  const chart = buildApp(Testing.app()).node.findChild('harbor') as HarborChart;
+  return chart.harbor.credentials.generator!.spec();
+}
+
+/** The spec of the generator of a HarborChart with `props`, keeping only the lines of Secret `only`. */
+export function harborSpec(props: HarborChartProps, only?: string): string {
+  const chart = new HarborChart(Testing.app(), 'harbor', props);
+  const spec = chart.harbor.credentials.generator!.spec();
+  return only === undefined ? spec : spec.split('\n').filter(l => !/^[a-z0-9]/.test(l) || l.startsWith(`${only} `)).join('\n');
 }

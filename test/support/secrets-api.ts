@@ -3,7 +3,7 @@
  * made by openssl, for running generate-secrets.sh in tests. It answers as the API server
  * documents: 200/201 with the Secret, 404 NotFound, 409 AlreadyExists on create, 409 Conflict for
  * a merge patch whose metadata.resourceVersion is not the current one, 422 Invalid for a bad name,
- * key or value, 401 without the bearer token, 403 Forbidden for verbs or names the test denies
+ * key or value (or a `kubernetes.io/tls` Secret without `tls.crt` and `tls.key`), 401 without the bearer token, 403 Forbidden for verbs or names the test denies
  * (like a Role with resourceNames), 415 for a patch type other than merge patch.
  *
  * `barrier(n)` holds the first n GET answers until n GETs have arrived: two clients then both
@@ -21,6 +21,8 @@ export interface StoredSecret {
   data: Record<string, string>;
   resourceVersion: string;
   labels?: Record<string, string>;
+  /** `Opaque` unless created with another type. */
+  type: string;
 }
 
 /** One request as the stand-in saw it. */
@@ -92,7 +94,7 @@ export class SecretsApi {
   /** Stores a Secret as if someone had created it; values are plain strings. */
   public put(name: string, values: Record<string, string>): void {
     const data = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
-    this.secrets.set(name, { data, resourceVersion: this.nextVersion() });
+    this.secrets.set(name, { data, resourceVersion: this.nextVersion(), type: 'Opaque' });
   }
 
   /** The decoded values of a Secret. */
@@ -158,10 +160,11 @@ export class SecretsApi {
     }
     if (verb === 'create') {
       const n = parsed?.metadata?.name;
-      const invalid = this.invalid(n, parsed?.data);
+      const type = parsed?.type ?? 'Opaque';
+      const invalid = this.invalid(n, parsed?.data, type);
       if (invalid) return answer(422, status(422, 'Invalid', `Secret "${n}" is invalid: ${invalid}`));
       if (this.secrets.has(n)) return answer(409, status(409, 'AlreadyExists', `secrets "${n}" already exists`));
-      const stored = { data: { ...parsed.data }, resourceVersion: this.nextVersion(), labels: parsed.metadata.labels };
+      const stored = { data: { ...parsed.data }, resourceVersion: this.nextVersion(), labels: parsed.metadata.labels, type };
       this.secrets.set(n, stored);
       return answer(201, this.render(n, stored));
     }
@@ -180,18 +183,23 @@ export class SecretsApi {
     for (const [k, v] of Object.entries(parsed?.data ?? {})) {
       if (v === null) delete data[k]; else data[k] = v as string;
     }
-    const invalid = this.invalid(name, data);
+    const invalid = this.invalid(name, data, s.type);
     if (invalid) return answer(422, status(422, 'Invalid', `Secret "${name}" is invalid: ${invalid}`));
     s.data = data;
     s.resourceVersion = this.nextVersion();
     return answer(200, this.render(name!, s));
   }
 
-  private invalid(name: unknown, data: unknown): string | undefined {
+  private invalid(name: unknown, data: unknown, type: unknown): string | undefined {
     if (typeof name !== 'string' || !NAME.test(name) || name.length > 253) return `metadata.name: Invalid value: "${String(name)}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`;
     for (const [k, v] of Object.entries((data ?? {}) as Record<string, unknown>)) {
       if (!KEY.test(k)) return `data[${k}]: Invalid value: "${k}": a valid config key must consist of alphanumeric characters, '-', '_' or '.'`;
       if (typeof v !== 'string' || !BASE64.test(v)) return `data[${k}]: Invalid value: illegal base64 data`;
+    }
+    if (type === 'kubernetes.io/tls') {
+      for (const k of ['tls.crt', 'tls.key']) if (!(k in ((data ?? {}) as object))) return `data[${k}]: Required value`;
+    } else if (type !== 'Opaque') {
+      return `type: Unsupported value: "${String(type)}"`;
     }
     return undefined;
   }
@@ -210,7 +218,7 @@ export class SecretsApi {
         managedFields: [{ manager: 'kubectl', operation: 'Update', fieldsV1: { 'f:data': Object.fromEntries(Object.keys(s.data).map(k => [`f:${k}`, {}])) } }],
       },
       ...(Object.keys(s.data).length ? { data: s.data } : {}),
-      type: 'Opaque',
+      type: s.type,
     };
   }
 }

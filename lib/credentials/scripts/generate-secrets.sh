@@ -13,9 +13,14 @@
 # are consecutive; '#' lines and empty lines are ignored:
 #   <secret> <key> random <length> <alphabet> [<classes>]   (classes: lower+upper+digit, each at least once)
 #   <secret> <key> rsa-private-key <bits>
-#   <secret> <key> self-signed-certificate <private-key key> <days> <common name>
+#   <secret> <key> self-signed-certificate <private-key key> <days> <common name> [<names>]
 #   <secret> <key> htpasswd-bcrypt <password key> <cost> <user>
 # The key a derived value (certificate, htpasswd) is made from belongs to the same Secret.
+# <names> (DNS:<name>,IP:<address>,...) make the certificate a TLS server certificate with that
+# subjectAltName, CA:FALSE, keyUsage digitalSignature and keyEncipherment, extendedKeyUsage serverAuth.
+# A Secret whose spec has tls.key (rsa-private-key) and tls.crt (self-signed-certificate of tls.key)
+# is created with type kubernetes.io/tls, as Ingress controllers and Gateways expect of a TLS Secret;
+# every other one is Opaque.
 #
 # Env: NAMESPACE (required), SPEC_FILE (/etc/secret-generator/spec),
 #      API_URL (https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT),
@@ -49,6 +54,11 @@ check_key() {
 
 check_uint() {
   case $2 in '' | *[!0-9]*) die "spec: $1 must be a positive integer, got '$2'" ;; esac
+}
+
+# The names go into an openssl config file: no newline, '=', '[', '#' or space can get there.
+check_names() {
+  case $1 in '' | *[!A-Za-z0-9.:,*-]*) die "spec: '$1' is not a list of DNS:<name> and IP:<address>" ;; esac
 }
 
 # --- the API ------------------------------------------------------------------------------------
@@ -157,8 +167,15 @@ generate() {
       check_key "$1"
       check_uint days "$2"
       key_file=$(value_file "$1")
-      openssl req -x509 -new -sha256 -key "$key_file" -days "$2" -subj "/CN=$3" -out "$out" 2>"$WORK/openssl-error" ||
-        die "openssl could not make the certificate of key $1: $(cat "$WORK/openssl-error")"
+      if [ -z "$4" ]; then
+        openssl req -x509 -new -sha256 -key "$key_file" -days "$2" -subj "/CN=$3" -out "$out" 2>"$WORK/openssl-error" ||
+          die "openssl could not make the certificate of key $1: $(cat "$WORK/openssl-error")"
+      else
+        check_names "$4"
+        server_certificate_config "$3" "$4" >"$WORK/certificate.cnf"
+        openssl req -x509 -new -sha256 -key "$key_file" -days "$2" -config "$WORK/certificate.cnf" -out "$out" 2>"$WORK/openssl-error" ||
+          die "openssl could not make the TLS certificate of key $1 for $4: $(cat "$WORK/openssl-error")"
+      fi
       ;;
     htpasswd-bcrypt)
       check_key "$1"
@@ -168,6 +185,23 @@ generate() {
       ;;
     *) die "spec: unknown shape '$kind' of key $key" ;;
   esac
+}
+
+# The openssl config of a TLS server certificate for COMMON_NAME and NAMES (DNS:a,IP:b): its own,
+# so that the result does not depend on the image's openssl.cnf.
+server_certificate_config() {
+  printf '[req]\nprompt = no\ndistinguished_name = subject\nx509_extensions = server\n'
+  printf '[subject]\nCN = %s\n' "$1"
+  printf '[server]\nbasicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature, keyEncipherment\n'
+  printf 'extendedKeyUsage = serverAuth\nsubjectKeyIdentifier = hash\nsubjectAltName = %s\n' "$2"
+}
+
+# The type of a new Secret: kubernetes.io/tls for a key pair tls.key + tls.crt, else Opaque.
+secret_type() {
+  awk -v s="$1" '
+    $1 == s && $2 == "tls.key" && $3 == "rsa-private-key" { key = 1 }
+    $1 == s && $2 == "tls.crt" && $3 == "self-signed-certificate" && $4 == "tls.key" { crt = 1 }
+    END { print (key && crt) ? "kubernetes.io/tls" : "Opaque" }' "$WORK/spec"
 }
 
 # The key a derived shape is made from, or nothing.
@@ -186,7 +220,7 @@ make_missing_values() {
   (umask 077 && mkdir "$WORK/values")
   : >"$WORK/added"
   for pass in sources derived; do
-    while read -r name key kind a b c; do
+    while read -r name key kind a b c d; do
       [ "$name" = "$secret" ] || continue
       from=$(source_key "$kind" "$a")
       if [ "$pass" = sources ] && [ -n "$from" ]; then continue; fi
@@ -194,7 +228,7 @@ make_missing_values() {
       if present "$key"; then
         continue
       fi
-      generate "$key" "$kind" "$a" "$b" "$c"
+      generate "$key" "$kind" "$a" "$b" "$c" "$d"
       printf '%s\n' "$key" >>"$WORK/added"
     done <"$WORK/spec"
   done
@@ -228,7 +262,7 @@ create_secret() {
   make_missing_values "$secret"
   data_members
   {
-    printf '{"apiVersion":"v1","kind":"Secret","type":"Opaque",'
+    printf '{"apiVersion":"v1","kind":"Secret","type":"%s",' "$(secret_type "$secret")"
     printf '"metadata":{"name":"%s","labels":{"app.kubernetes.io/created-by":"%s"}},' "$secret" "$CREATED_BY"
     printf '"data":{%s}}' "$(cat "$WORK/data")"
   } >"$WORK/body"
