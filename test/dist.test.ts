@@ -84,6 +84,41 @@ describe('the default app', () => {
     }
   });
 
+  test('no Secret is left for the operator: every Secret any object of any release reads is made by a generator Job of its namespace', () => {
+    const objects: Manifest[] = Object.entries(first).filter(([f]) => f.endsWith('.k8s.yaml'))
+      .flatMap(([, content]) => parseAllDocuments(content).map(d => d.toJS()));
+    /** `<namespace>/<secret> <key>` the generators' specs list, and `<namespace>/<secret>` their Roles may write. */
+    const madeKeys = new Set<string>();
+    const madeSecrets = new Set<string>();
+    for (const role of objects.filter(o => o.kind === 'Role' && o.metadata.labels?.['app.kubernetes.io/name'] === 'secret-generator')) {
+      const ns = role.metadata.namespace;
+      const spec: string = find(objects, 'ConfigMap', role.metadata.name).data.spec;
+      spec.split('\n').filter(l => l && !l.startsWith('#')).forEach(l => madeKeys.add(`${ns}/${l.split(' ').slice(0, 2).join(' ')}`));
+      role.rules[1].resourceNames.forEach((n: string) => madeSecrets.add(`${ns}/${n}`));
+    }
+    const readKeys = new Set<string>();
+    const readSecrets = new Set<string>();
+    for (const obj of objects) {
+      const ns = obj.metadata.namespace;
+      JSON.stringify(obj, (k, v) => {
+        if (k === 'secretKeyRef') readKeys.add(`${ns}/${v.name} ${v.key}`);
+        if (k === 'secret' && v?.secretName) {
+          if (v.items) v.items.forEach((i: { key: string }) => readKeys.add(`${ns}/${v.secretName} ${i.key}`));
+          else readSecrets.add(`${ns}/${v.secretName}`);
+        }
+        if (k === 'secretRef' && v?.name) readSecrets.add(`${ns}/${v.name}`);
+        if (k === 'tls' && Array.isArray(v)) v.forEach((t: { secretName?: string }) => t.secretName && readKeys.add(`${ns}/${t.secretName} tls.crt`).add(`${ns}/${t.secretName} tls.key`));
+        if (k === 'imagePullSecrets') v.forEach((s: { name: string }) => readSecrets.add(`${ns}/${s.name}`));
+        return v;
+      });
+    }
+    // Each release reads Secrets (the test would pass on none).
+    expect([...readKeys].map(k => k.split('/')[0]).filter((ns, i, all) => all.indexOf(ns) === i).sort()).toEqual(['harbor', 'wordpress']);
+    expect([...readKeys].filter(k => !madeKeys.has(k))).toEqual([]);
+    expect([...readSecrets].filter(s => !madeSecrets.has(s))).toEqual([]);
+    expect(readKeys.has('harbor/harbor-tls tls.crt')).toBe(true);
+  });
+
   test('dist/ passes the strict validator as one output', () => {
     const problems = validateYamlFiles(Object.keys(first).filter(f => f.endsWith('.k8s.yaml')).map(f => path.join(dist, f)));
     expect(formatProblems(problems)).toBe('');
