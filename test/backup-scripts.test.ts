@@ -1,6 +1,7 @@
 /**
  * Unit tests for the backup scripts (lib/mysql/backup/scripts), run as the scripts ConfigMap
- * mounts them (beside lib/mysql/scripts/common.sh) with stub database tools
+ * mounts them (beside lib/mysql/scripts/common.sh), with the env the construct gives their
+ * containers (test/support/mysql-env.ts: read from a synthesized cluster `db`), and stub database tools
  * (test/support/stub-tools.ts); perl, sha256sum and curl are the real ones, and s3.sh talks to a
  * real s3rver on loopback. The real-server proof is test/backup-e2e.test.ts.
  */
@@ -9,6 +10,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { ClusterOptions, jobEnv, memberEnv, without } from './support/mysql-env';
 import { BASH, createStubEnv, StubCall, StubEnv } from './support/stub-tools';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -16,6 +18,9 @@ const S3rver: new (options: object) => { run(): Promise<{ port: number }>; close
 
 const LIB = path.resolve(__dirname, '..', 'lib', 'mysql');
 const EXTRA_TOOLS = ['sha256sum', 'sort', 'cut', 'tail', 'date', 'perl', 'curl', 'mapfile'];
+
+/** A MariaDB cluster `db` with backups, a drill and bootstrapFrom on a PVC (or, for s3.sh, in S3). */
+const CLUSTER: ClusterOptions = { name: 'db', flavor: 'mariadb', backups: 'pvc' };
 
 let stubs: StubEnv;
 let scripts: string;
@@ -142,9 +147,8 @@ describe('backup.sh', () => {
   let repo: string;
   let streamFile: string;
   const env = (extra: Record<string, string> = {}) => ({
-    MYSQL_FLAVOR: 'mariadb', MYSQL_VERSION: '10.11', BACKUP_REPO_DIR: repo, BACKUP_NAME_PREFIX: 'db', BACKUP_SOURCE_HOST: 'db-2.db',
-    CLONE_PORT: '3307', CLONE_CONNECT_TIMEOUT_SECONDS: '10', BACKUP_APPLY_RETENTION: 'yes', RETENTION_COUNT: '2', RETENTION_MAX_AGE_DAYS: '',
-    STUB_NCAT_MODE: 'stream', STUB_NCAT_STREAM: streamFile, ...extra,
+    ...jobEnv('backup', 'backup', { ...CLUSTER, version: '10.11' }),
+    BACKUP_REPO_DIR: repo, RETENTION_COUNT: '2', STUB_NCAT_MODE: 'stream', STUB_NCAT_STREAM: streamFile, ...extra,
   });
   beforeEach(() => {
     repo = path.join(work, 'nfs', 'db');
@@ -251,7 +255,7 @@ describe('restore.sh', () => {
   let dataDir: string;
   const stream = () => tarStream({ 'mysql/user.frm': 'u', 'ibdata1': 'data', 'master.info': 'old primary', 'relay-bin.000001': 'r', 'change-source.done': 'x' });
   const env = (extra: Record<string, string> = {}) => ({
-    MYSQL_FLAVOR: 'mariadb', MYSQL_VERSION: '11.4', DATA_DIR: dataDir, BACKUP_REPO_DIR: repo, RESTORE_BACKUP: 'latest', HOSTNAME: 'db-0', ...extra,
+    ...memberEnv('restore', CLUSTER), DATA_DIR: dataDir, BACKUP_REPO_DIR: repo, HOSTNAME: 'db-0', ...extra,
   });
   beforeEach(() => {
     repo = path.join(work, 'nfs', 'db');
@@ -333,7 +337,7 @@ describe('drill.sh (stub server)', () => {
   let repo: string;
   let dataDir: string;
   const env = (extra: Record<string, string> = {}) => ({
-    MYSQL_FLAVOR: 'mariadb', MYSQL_VERSION: '11.4', DATA_DIR: dataDir, BACKUP_REPO_DIR: repo, DRILL_TABLES: 'app.items', MYSQL_WAIT_SECONDS: '5', ...extra,
+    ...jobEnv('restore-drill', 'drill', CLUSTER), DATA_DIR: dataDir, BACKUP_REPO_DIR: repo, DRILL_TABLES: 'app.items', MYSQL_WAIT_SECONDS: '5', ...extra,
   });
   beforeEach(() => {
     repo = path.join(work, 'nfs', 'db');
@@ -408,14 +412,18 @@ describe('s3.sh (real curl and s3rver)', () => {
   let prefix: string;
   let n = 0;
   beforeEach(() => { prefix = `t${++n}/db`; });
-  const env = (repo: string, extra: Record<string, string> = {}) => ({
-    S3_ENDPOINT: endpoint, S3_BUCKET: 'bk', S3_PREFIX: prefix, S3_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    BACKUP_REPO_DIR: repo, BACKUP_NAME_PREFIX: 'db', RETENTION_COUNT: '2', RETENTION_MAX_AGE_DAYS: '', RESTORE_BACKUP: 'latest', FETCH_FOR: 'drill', ...extra,
-  });
+  /** The env of the container that runs `s3.sh <command>`: the upload after a backup, the fetch of the drill or of a bootstrap. */
+  const env = (command: 'push' | 'fetch' | 'bootstrap', repo: string, extra: Record<string, string> = {}) => {
+    const cluster: ClusterOptions = { ...CLUSTER, backups: 's3' };
+    const keys = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
+    const own = command === 'push' ? { ...jobEnv('backup', 'upload', cluster, keys), RETENTION_COUNT: '2' }
+      : command === 'fetch' ? jobEnv('restore-drill', 'fetch', cluster, keys) : memberEnv('restore-fetch', cluster, keys);
+    return { ...own, S3_ENDPOINT: endpoint, S3_BUCKET: 'bk', S3_PREFIX: prefix, BACKUP_REPO_DIR: repo, ...extra };
+  };
   const push = async (name: string) => {
     const repo = path.join(work, `push-${name}`);
     fakeBackup(repo, name, Buffer.from(`stream of ${name}`));
-    return runAsync('s3.sh', env(repo), ['push']);
+    return runAsync('s3.sh', env('push', repo), ['push']);
   };
 
   test('push uploads the manifest last, retention deletes the oldest, fetch latest / named downloads a backup', async () => {
@@ -428,13 +436,13 @@ describe('s3.sh (real curl and s3rver)', () => {
     expect(third.stderr).toContain('retention: deleting db-20260101T030000Z');
 
     const repo = path.join(work, 'fetched');
-    const latest = await runAsync('s3.sh', env(repo), ['fetch']);
+    const latest = await runAsync('s3.sh', env('fetch', repo), ['fetch']);
     expect(latest.status).toBe(0);
     expect(ls(repo)).toEqual(['db-20260103T030000Z']);
     expect(fs.readFileSync(path.join(repo, 'db-20260103T030000Z', 'backup.xbstream'), 'utf8')).toBe('stream of db-20260103T030000Z');
-    const named = await runAsync('s3.sh', env(path.join(work, 'named'), { RESTORE_BACKUP: 'db-20260102T030000Z' }), ['fetch']);
+    const named = await runAsync('s3.sh', env('fetch', path.join(work, 'named'), { RESTORE_BACKUP: 'db-20260102T030000Z' }), ['fetch']);
     expect(named.status).toBe(0);
-    const gone = await runAsync('s3.sh', env(path.join(work, 'gone'), { RESTORE_BACKUP: 'db-20260101T030000Z' }), ['fetch']);
+    const gone = await runAsync('s3.sh', env('fetch', path.join(work, 'gone'), { RESTORE_BACKUP: 'db-20260101T030000Z' }), ['fetch']);
     expect([gone.status, gone.stderr]).toEqual([1, expect.stringContaining('backup db-20260101T030000Z not found in s3://bk/')]);
     expect(ls(path.join(work, 'gone'))).toEqual([]);
   });
@@ -445,7 +453,7 @@ describe('s3.sh (real curl and s3rver)', () => {
     fs.writeFileSync(partial, 'half');
     await curlAsync(['-sf', '--user', 'S3RVER:S3RVER', '--aws-sigv4', 'aws:amz:us-east-1:s3', '-H', 'x-amz-content-sha256: UNSIGNED-PAYLOAD',
       '-T', partial, `${endpoint}/bk/${prefix}/db-20260102T030000Z/backup.xbstream`]);
-    const fetched = await runAsync('s3.sh', env(path.join(work, 'f')), ['fetch']);
+    const fetched = await runAsync('s3.sh', env('fetch', path.join(work, 'f')), ['fetch']);
     expect(ls(path.join(work, 'f'))).toEqual(['db-20260101T030000Z']);
     expect(fetched.status).toBe(0);
     const next = await push('db-20260103T030000Z');
@@ -453,13 +461,14 @@ describe('s3.sh (real curl and s3rver)', () => {
   });
 
   test('fetch for a bootstrap skips replicas and data dirs with data', async () => {
-    const r = await runAsync('s3.sh', env(path.join(work, 'r'), { FETCH_FOR: 'bootstrap', HOSTNAME: 'db-1', DATA_DIR: path.join(work, 'data') }), ['fetch']);
+    const r = await runAsync('s3.sh', env('bootstrap', path.join(work, 'r'), { HOSTNAME: 'db-1', DATA_DIR: path.join(work, 'data') }), ['fetch']);
     expect([r.status, r.stderr]).toEqual([0, expect.stringContaining('nothing to fetch')]);
     expect(r.calls.filter((c) => c.tool === 'curl')).toEqual([]);
   });
 
   const failures: [string, Record<string, string>, string[], RegExp][] = [
     ['an empty bucket', {}, ['fetch'], /no backup in s3:\/\/bk\/t\d+\/db\//],
+    ['an unknown FETCH_FOR', { FETCH_FOR: 'backup' }, ['fetch'], /FETCH_FOR must be 'bootstrap' or 'drill', got 'backup'/],
     ['an endpoint with a path', { S3_ENDPOINT: 'https://s3.example.com/bucket' }, ['fetch'], /S3_ENDPOINT must be http\(s\):\/\/host\[:port\] without a path/],
     ['an unreachable endpoint', { S3_ENDPOINT: 'http://127.0.0.1:1' }, ['fetch'], /listing s3 bucket bk under t\d+\/db\/ failed/],
     ['push with nothing to upload', {}, ['push'], /expected exactly one backup in .* to upload, found 0/],
@@ -467,7 +476,7 @@ describe('s3.sh (real curl and s3rver)', () => {
     ['usage', {}, [], /usage: s3\.sh push\|fetch/],
   ];
   test.each(failures)('fails loudly: %s', async (_, extra, args, message) => {
-    const r = await runAsync('s3.sh', env(path.join(work, 'empty'), extra), args);
+    const r = await runAsync('s3.sh', env(args[0] === 'push' ? 'push' : 'fetch', path.join(work, 'empty'), extra), args);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(message);
   });
@@ -475,7 +484,7 @@ describe('s3.sh (real curl and s3rver)', () => {
   test('the keys never reach argv: curl reads them from a mode-600 config file that is removed afterwards', async () => {
     const spy = path.join(work, 'spy');
     writeTool('curl', `#!${BASH}\nprintf '%s\\n' "$@" >${spy}.argv\nstat -c %a "$2" >${spy}.mode\ncat "$2" >${spy}.cfg\nexit 22\n`);
-    await runAsync('s3.sh', env(path.join(work, 'e'), { AWS_SECRET_ACCESS_KEY: 'se"cr\\et' }), ['fetch']);
+    await runAsync('s3.sh', env('fetch', path.join(work, 'e'), { AWS_SECRET_ACCESS_KEY: 'se"cr\\et' }), ['fetch']);
     expect(fs.readFileSync(`${spy}.argv`, 'utf8')).not.toContain('se"cr');
     expect(fs.readFileSync(`${spy}.mode`, 'utf8').trim()).toBe('600');
     expect(fs.readFileSync(`${spy}.cfg`, 'utf8')).toBe('user = "S3RVER:se\\"cr\\\\et"\n');
@@ -485,9 +494,8 @@ describe('s3.sh (real curl and s3rver)', () => {
 
 // ---------------------------------------------------------------------------
 describe('the backup user in create-users.sh and sidecar.sh', () => {
-  const users = (flavor: string) => run('create-users.sh', {
-    MYSQL_FLAVOR: flavor, MYSQL_ROOT_PASSWORD: 'root', REPLICATION_USER: 'repl', REPLICATION_PASSWORD: 'r', BACKUP_USER: 'backup', BACKUP_PASSWORD: "b'k",
-  });
+  const databaseEnv = (flavor: 'mysql' | 'mariadb') => memberEnv(flavor, { ...CLUSTER, flavor }, { BACKUP_PASSWORD: "b'k" });
+  const users = (flavor: 'mysql' | 'mariadb') => run('create-users.sh', databaseEnv(flavor));
   test('MariaDB: RELOAD, PROCESS, LOCK TABLES, BINLOG MONITOR, SLAVE MONITOR from 127.0.0.% only', () => {
     const r = users('mariadb');
     expect(r.status).toBe(0);
@@ -502,22 +510,22 @@ describe('the backup user in create-users.sh and sidecar.sh', () => {
     expect(r.calls[0].stdin).toContain("GRANT BACKUP_ADMIN, RELOAD, PROCESS, LOCK TABLES, REPLICATION CLIENT ON *.* TO 'backup'@'127.0.0.%';\nGRANT SELECT ON performance_schema.log_status TO 'backup'@'127.0.0.%';");
   });
   test('BACKUP_USER without a password is an error', () => {
-    const r = run('create-users.sh', { MYSQL_ROOT_PASSWORD: 'root', REPLICATION_PASSWORD: 'r', BACKUP_USER: 'backup' });
-    expect([r.status, r.stderr]).toEqual([1, expect.stringContaining('BACKUP_USER is set, so BACKUP_PASSWORD must be set and non-empty')]);
+    expect(databaseEnv('mariadb').BACKUP_USER).toBe('backup');
+    const r = run('create-users.sh', without(databaseEnv('mariadb'), 'BACKUP_PASSWORD'));
+    expect([r.status, r.stderr]).toEqual([1, 'create-users.sh: ERROR: environment variable BACKUP_PASSWORD must be set and non-empty (BACKUP_USER is set)\n']);
   });
   test('the sidecar serves its backups as BACKUP_USER, from a mode-600 option file', () => {
     const dataDir = path.join(work, 'data');
     fs.mkdirSync(dataDir);
-    const r = run('sidecar.sh', {
-      HOSTNAME: 'db-0', MYSQL_FLAVOR: 'mariadb', MYSQL_ROOT_PASSWORD: 'root', DATA_DIR: dataDir, BACKUP_USER: 'backup', BACKUP_PASSWORD: 'bk"pw',
-    });
+    const sidecar = { ...memberEnv('backup', CLUSTER, { BACKUP_PASSWORD: 'bk"pw' }), HOSTNAME: 'db-0', DATA_DIR: dataDir };
+    const r = run('sidecar.sh', sidecar);
     expect(r.status).toBe(0);
     const command = r.calls.find((c) => c.tool === 'ncat')!.argv[5];
     const file = /--defaults-extra-file=([^']+)'/.exec(command)![1];
     expect(file).toMatch(/backup-user\.cnf$/);
     expect((fs.statSync(file).mode & 0o777).toString(8)).toBe('600');
     expect(fs.readFileSync(file, 'utf8')).toBe('[client]\nuser="backup"\npassword="bk\\"pw"\n');
-    expect(run('sidecar.sh', { HOSTNAME: 'db-0', MYSQL_ROOT_PASSWORD: 'root', DATA_DIR: dataDir, BACKUP_USER: 'backup' }).stderr)
-      .toContain('environment variable BACKUP_PASSWORD must be set');
+    expect(run('sidecar.sh', without(sidecar, 'BACKUP_PASSWORD')).stderr)
+      .toBe('sidecar.sh: ERROR: environment variable BACKUP_PASSWORD must be set and non-empty (BACKUP_USER is set)\n');
   });
 });

@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import {
-  AppVolume, DeploymentApp, DeploymentAppProps, EnvValue, Exposure, Harbor, HarborProps, MySQLReplication, MySQLReplicationProps, Probe, SecretKeyRef,
+  AppVolume, BackupTarget, DeploymentApp, DeploymentAppProps, EnvValue, Exposure, Harbor, HarborProps, MySQLReplication, MySQLReplicationProps, Probe,
+  SecretKeyRef,
   StatefulApp, StatefulAppProps, StatefulSetUpdateStrategy,
 } from '../lib';
 
@@ -154,6 +155,18 @@ const cases: Array<[string, () => void, string]> = [
     'test/db: resources.requests.memory "2Gi" is invalid: must be at most its limit "1Gi": the kubelet cannot create a pod whose request exceeds its limit'],
   ['MySQL backupResources cpu -1', () => mysql({ backupResources: { requests: { cpu: '-1' } } }),
     'test/db: backupResources.requests.cpu "-1" is invalid: must not be negative'],
+  // the clone init container is named by its prop wherever it is: bootstrapFrom puts restore init containers before it
+  ['MySQL backupResources memory above its limit, bootstrapped from a PVC', () => mysql({
+    backupResources: { requests: { memory: '2Gi' }, limits: { memory: '1Gi' } },
+    bootstrapFrom: { target: BackupTarget.persistentVolumeClaim({ claimName: 'backups' }), newCluster: true },
+  }), 'test/db: backupResources.requests.memory "2Gi" is invalid: must be at most its limit "1Gi": the kubelet cannot create a pod whose request exceeds its limit'],
+  ['MySQL backupResources cpu -1, bootstrapped from S3', () => mysql({
+    backupResources: { requests: { cpu: '-1' } },
+    bootstrapFrom: {
+      target: BackupTarget.s3({ endpoint: 'https://s3.example.com', bucket: 'backups', accessKeyId: SecretKeyRef.of('s3', 'id'), secretAccessKey: SecretKeyRef.of('s3', 'key') }),
+      newCluster: true,
+    },
+  }), 'test/db: backupResources.requests.cpu "-1" is invalid: must not be negative'],
   ['MySQL podSecurity.runAsUser -1', () => mysql({ podSecurity: { runAsUser: -1 } }),
     'test/db: podSecurity.runAsUser -1 is invalid: must be between 0 and 2147483647'],
   ['MySQL nodeSelector key "bad key!"', () => mysql({ nodeSelector: { 'bad key!': 'x' } }),

@@ -1,14 +1,17 @@
 /**
  * Unit tests for the MySQLReplication container scripts (lib/mysql/scripts).
  *
- * Each script runs under bash with a fake HOSTNAME, temp directories and a
- * PATH holding only stub tools (see test/support/stub-tools.ts), which record
- * their argv/stdin. A real-server run is a separate integration test.
+ * Each script runs under bash with the env the construct gives its container
+ * (test/support/mysql-env.ts: read from a synthesized MySQLReplication), a fake
+ * HOSTNAME, temp directories and a PATH holding only stub tools (see
+ * test/support/stub-tools.ts), which record their argv/stdin. A real-server run
+ * is a separate integration test.
  */
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
+import { ClusterOptions, memberEnv, without } from './support/mysql-env';
 import { BASH, createStubEnv, StubCall, StubEnv } from './support/stub-tools';
 
 const SCRIPTS = path.resolve(__dirname, '..', 'lib', 'mysql', 'scripts');
@@ -18,6 +21,13 @@ const FIXTURES = path.resolve(__dirname, 'fixtures', 'mysql-scripts', 'backup-in
 const ROOT_PASSWORD = 'r00t\'pa"ss\\word';
 const REPLICATION_PASSWORD = "repl'pw\\x";
 const SECRETS = [ROOT_PASSWORD, REPLICATION_PASSWORD];
+/** The Secret values the containers' env reads. */
+const SECRET_VALUES = { MYSQL_ROOT_PASSWORD: ROOT_PASSWORD, REPLICATION_PASSWORD };
+
+/** The env of member container `container` of a cluster named `mysql` (see test/support/mysql-env.ts). */
+function envOf(container: string, options: ClusterOptions = {}, secrets: Record<string, string> = {}): Record<string, string> {
+  return memberEnv(container, options, { ...SECRET_VALUES, ...secrets });
+}
 
 interface RunResult {
   status: number | null;
@@ -121,7 +131,7 @@ function ls(dir: string): string[] {
 describe('init-config.sh', () => {
   let confDir: string;
   let mapDir: string;
-  const env = () => ({ CONF_DIR: confDir, CONFIG_MAP_DIR: mapDir });
+  const env = () => ({ ...envOf('init-config'), CONF_DIR: confDir, CONFIG_MAP_DIR: mapDir });
 
   beforeEach(() => {
     confDir = path.join(work, 'conf.d');
@@ -209,7 +219,8 @@ describe('clone.sh', () => {
     return file;
   }
 
-  const env = (extra: Record<string, string> = {}) => ({
+  const env = (extra: Record<string, string> = {}, options: ClusterOptions = {}) => ({
+    ...envOf('clone', options),
     HOSTNAME: 'mysql-2',
     DATA_DIR: dataDir,
     STUB_NCAT_MODE: 'stream',
@@ -257,7 +268,7 @@ describe('clone.sh', () => {
   });
 
   test('mariadb flavor uses mbstream and mariadb-backup; CLONE_PORT and template honoured', () => {
-    const r = run('clone.sh', env({ MYSQL_FLAVOR: 'mariadb', HOSTNAME: 'db-1', MEMBER_HOST_TEMPLATE: '127.0.0.1{ordinal}', CLONE_PORT: '4444' }));
+    const r = run('clone.sh', env({ HOSTNAME: 'db-1', MEMBER_HOST_TEMPLATE: '127.0.0.1{ordinal}', CLONE_PORT: '4444' }, { flavor: 'mariadb' }));
     expect(r.status).toBe(0);
     expect(r.calls.map((c) => c.tool).sort()).toEqual(['getent', 'mariadb-backup', 'mbstream', 'ncat']);
     expect(r.calls[3].tool).toBe('mariadb-backup');
@@ -439,8 +450,8 @@ describe('clone.sh', () => {
 });
 
 // ---------------------------------------------------------------------------
-const MYSQL_CHANGE = String.raw`CHANGE REPLICATION SOURCE TO SOURCE_HOST='mysql-0.mysql', SOURCE_PORT=3306, SOURCE_USER='repl', SOURCE_PASSWORD='repl''pw\\x', SOURCE_CONNECT_RETRY=10, GET_SOURCE_PUBLIC_KEY=1, `;
-const MARIADB_CHANGE = String.raw`CHANGE MASTER TO MASTER_HOST='mysql-0.mysql', MASTER_PORT=3306, MASTER_USER='repl', MASTER_PASSWORD='repl''pw\\x', MASTER_CONNECT_RETRY=10, `;
+const MYSQL_CHANGE = String.raw`CHANGE REPLICATION SOURCE TO SOURCE_HOST='mysql-0.mysql', SOURCE_PORT=3306, SOURCE_USER='replicator', SOURCE_PASSWORD='repl''pw\\x', SOURCE_CONNECT_RETRY=10, GET_SOURCE_PUBLIC_KEY=1, `;
+const MARIADB_CHANGE = String.raw`CHANGE MASTER TO MASTER_HOST='mysql-0.mysql', MASTER_PORT=3306, MASTER_USER='replicator', MASTER_PASSWORD='repl''pw\\x', MASTER_CONNECT_RETRY=10, `;
 const G1 = '3e11fa47-71ca-11e1-9e33-c80aa9429562';
 const G2 = '7b1e5c9a-5d0e-11ee-8c99-0242ac120002';
 
@@ -549,15 +560,9 @@ function clonedDataDir(fixture: string | undefined): string {
   return data;
 }
 
-function sidecarEnv(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    HOSTNAME: 'mysql-1',
-    DATA_DIR: dataDir,
-    MYSQL_ROOT_PASSWORD: ROOT_PASSWORD,
-    REPLICATION_USER: 'repl',
-    REPLICATION_PASSWORD,
-    ...extra,
-  };
+/** The backup sidecar's env on member 1 of a cluster of `options` (binlog position unless told otherwise). */
+function sidecarEnv(dataDir: string, extra: Record<string, string> = {}, options: ClusterOptions = {}): Record<string, string> {
+  return { ...envOf('backup', { mode: 'binlog', ...options }), HOSTNAME: 'mysql-1', DATA_DIR: dataDir, ...extra };
 }
 
 const sqlCalls = (r: RunResult) => r.calls.filter((c) => (c.tool === 'mysql' || c.tool === 'mariadb') && !c.argv.includes('-e'));
@@ -565,9 +570,7 @@ const sqlCalls = (r: RunResult) => r.calls.filter((c) => (c.tool === 'mysql' || 
 describe('sidecar.sh: replication SQL built from the backup info', () => {
   test.each(SQL_CASES)('$name', (c) => {
     const dataDir = clonedDataDir(c.fixture);
-    const r = run('sidecar.sh', sidecarEnv(dataDir, {
-      MYSQL_FLAVOR: c.flavor, MYSQL_VERSION: c.version, REPLICATION_MODE: c.mode, HOSTNAME: c.hostname,
-    }));
+    const r = run('sidecar.sh', sidecarEnv(dataDir, { HOSTNAME: c.hostname }, { flavor: c.flavor, version: c.version, mode: c.mode }));
     expect(r.stderr).toContain('sidecar.sh: replication configured and started');
     expect(r.status).toBe(0);
     const client = c.flavor === 'mysql' ? 'mysql' : 'mariadb';
@@ -586,7 +589,7 @@ describe('sidecar.sh: replication SQL built from the backup info', () => {
     ['no backup info at all', undefined, 'mysql', 'gtid', 'mysql-1', 'no backup info in'],
   ])('refuses: %s', (_name, fixture, flavor, mode, hostname, message) => {
     const dataDir = clonedDataDir(fixture);
-    const r = run('sidecar.sh', sidecarEnv(dataDir, { MYSQL_FLAVOR: flavor!, REPLICATION_MODE: mode!, HOSTNAME: hostname! }));
+    const r = run('sidecar.sh', sidecarEnv(dataDir, { HOSTNAME: hostname! }, { flavor: flavor as 'mysql' | 'mariadb', mode: mode as 'gtid' | 'binlog' }));
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain(message);
     expect(sqlCalls(r)).toEqual([]);
@@ -599,7 +602,7 @@ describe('sidecar.sh', () => {
 
   test('on the primary it only serves backups', () => {
     const dataDir = clonedDataDir(undefined);
-    const r = run('sidecar.sh', sidecarEnv(dataDir, { HOSTNAME: 'mysql-0', REPLICATION_PASSWORD: '' }));
+    const r = run('sidecar.sh', sidecarEnv(dataDir, { HOSTNAME: 'mysql-0' }));
     expect(r.status).toBe(0);
     expect(r.calls.map((c) => c.tool)).toEqual(['ncat']);
     const argv = listenCall(r)!.argv;
@@ -621,9 +624,8 @@ describe('sidecar.sh', () => {
   test('mariadb: listen address, ports and backup tool from env', () => {
     const dataDir = clonedDataDir(undefined);
     const r = run('sidecar.sh', sidecarEnv(dataDir, {
-      HOSTNAME: 'mysql-0', MYSQL_FLAVOR: 'mariadb', CLONE_LISTEN_ADDRESS: '127.0.0.10', CLONE_PORT: '4307',
-      MYSQL_HOST: '127.0.0.10', MYSQL_PORT: '3316',
-    }));
+      HOSTNAME: 'mysql-0', CLONE_LISTEN_ADDRESS: '127.0.0.10', CLONE_PORT: '4307', MYSQL_HOST: '127.0.0.10', MYSQL_PORT: '3316',
+    }, { flavor: 'mariadb' }));
     expect(r.status).toBe(0);
     const argv = listenCall(r)!.argv;
     expect(argv.slice(6)).toEqual(['127.0.0.10', '4307']);
@@ -635,8 +637,8 @@ describe('sidecar.sh', () => {
     const s = createStubEnv({ omit: ['ncat'] });
     try {
       const r = run('sidecar.sh', { ...s.env, ...sidecarEnv(dataDir, {
-        HOSTNAME: 'mysql-0', MYSQL_FLAVOR: 'mariadb', CLONE_LISTEN_ADDRESS: '127.0.0.10', CLONE_PORT: '4307',
-      }) }, [], s);
+        HOSTNAME: 'mysql-0', CLONE_LISTEN_ADDRESS: '127.0.0.10', CLONE_PORT: '4307',
+      }, { flavor: 'mariadb' }) }, [], s);
       expect(r.status).toBe(0);
       expect(r.stderr).toContain('sidecar.sh: serving backups on 127.0.0.10:4307 (ncat not found; using serve-backup.pl)');
       expect(r.calls.map((c) => c.tool)).toEqual(['perl']);
@@ -680,15 +682,14 @@ describe('sidecar.sh', () => {
     }
   });
 
-  test('uses MEMBER_HOST_TEMPLATE, SOURCE_PORT and connects to MYSQL_HOST:MYSQL_PORT with the option file first', () => {
+  test('uses MEMBER_HOST_TEMPLATE, replicates from MYSQL_PORT (every member\'s) and connects to MYSQL_HOST:MYSQL_PORT with the option file first', () => {
     const dataDir = clonedDataDir('mariadb10-primary');
     const r = run('sidecar.sh', sidecarEnv(dataDir, {
-      MYSQL_FLAVOR: 'mariadb', REPLICATION_MODE: 'gtid', MEMBER_HOST_TEMPLATE: '127.0.0.1{ordinal}',
-      MYSQL_HOST: '127.0.0.11', MYSQL_PORT: '3316', SOURCE_PORT: '3326', SOURCE_CONNECT_RETRY: '3',
-    }));
+      MEMBER_HOST_TEMPLATE: '127.0.0.1{ordinal}', MYSQL_HOST: '127.0.0.11', MYSQL_PORT: '3316', SOURCE_CONNECT_RETRY: '3',
+    }, { flavor: 'mariadb', mode: 'gtid' }));
     expect(r.status).toBe(0);
     const [stop, change] = sqlCalls(r);
-    expect(change.stdin).toContain(String.raw`CHANGE MASTER TO MASTER_HOST='127.0.0.10', MASTER_PORT=3326, MASTER_USER='repl', MASTER_PASSWORD='repl''pw\\x', MASTER_CONNECT_RETRY=3, MASTER_USE_GTID=slave_pos;`);
+    expect(change.stdin).toContain(String.raw`CHANGE MASTER TO MASTER_HOST='127.0.0.10', MASTER_PORT=3316, MASTER_USER='replicator', MASTER_PASSWORD='repl''pw\\x', MASTER_CONNECT_RETRY=3, MASTER_USE_GTID=slave_pos;`);
     for (const c of [stop, change]) {
       expect(c.argv[0]).toMatch(/^--defaults-extra-file=/);
       expect(c.argv.slice(1)).toEqual(['--protocol=TCP', '--host=127.0.0.11', '--port=3316', '--batch']);
@@ -699,7 +700,7 @@ describe('sidecar.sh', () => {
 
   test('runs the setup only once; later starts only START REPLICA', () => {
     const dataDir = clonedDataDir('mysql-primary-binlog');
-    const env = sidecarEnv(dataDir, { MYSQL_VERSION: '8.4' });
+    const env = sidecarEnv(dataDir);
     const first = run('sidecar.sh', env);
     expect(first.status).toBe(0);
     expect(sqlCalls(first)).toHaveLength(2);
@@ -723,7 +724,7 @@ describe('sidecar.sh', () => {
 
   test('a failed CHANGE keeps the pending coordinates and is retried on the next start', () => {
     const dataDir = clonedDataDir('mariadb10-replica-binlog');
-    const env = sidecarEnv(dataDir, { MYSQL_FLAVOR: 'mariadb', HOSTNAME: 'mysql-2' });
+    const env = sidecarEnv(dataDir, { HOSTNAME: 'mysql-2' }, { flavor: 'mariadb' });
     const failed = run('sidecar.sh', { ...env, STUB_SQL_FAIL: 'CHANGE MASTER' });
     expect(failed.status).not.toBe(0);
     expect(failed.stderr).toContain('sidecar.sh: ERROR: configuring replication failed');
@@ -848,7 +849,8 @@ describe('serve-backup.pl (real perl)', () => {
 
 // ---------------------------------------------------------------------------
 describe('probe.sh', () => {
-  const env = (extra: Record<string, string> = {}) => ({ MYSQL_ROOT_PASSWORD: ROOT_PASSWORD, ...extra });
+  const env = (extra: Record<string, string> = {}, options: ClusterOptions = {}) =>
+    ({ ...envOf(options.flavor ?? 'mysql', options), ...extra });
 
   test('alive pings over TCP with a private option file, removed afterwards', () => {
     const r = run('probe.sh', env(), ['alive']);
@@ -857,23 +859,23 @@ describe('probe.sh', () => {
     const [c] = r.calls;
     expect(c.tool).toBe('mysqladmin');
     expect(c.argv[0]).toMatch(/^--defaults-extra-file=.*\/mysql-scripts\.\w+\/admin\.cnf$/);
-    expect(c.argv.slice(1)).toEqual(['--protocol=TCP', '--host=127.0.0.1', '--port=3306', '--connect-timeout=5', 'ping']);
+    expect(c.argv.slice(1)).toEqual(['--protocol=TCP', '--host=127.0.0.1', '--port=3306', '--connect-timeout=2', 'ping']);
     expect(c.defaults).toEqual({ mode: '600', content: '[client]\nuser="root"\npassword="r00t\'pa\\"ss\\\\word"\n' });
     expect(ls(stubs.env.TMPDIR)).toEqual([]);
   });
 
   test('ready runs SELECT 1 (mariadb client, custom host/port/timeout)', () => {
-    const r = run('probe.sh', env({ MYSQL_FLAVOR: 'mariadb', MYSQL_HOST: '127.0.0.12', MYSQL_PORT: '3400', CONNECT_TIMEOUT: '2' }), ['ready']);
+    const r = run('probe.sh', env({ MYSQL_HOST: '127.0.0.12', MYSQL_PORT: '3400', CONNECT_TIMEOUT: '3' }, { flavor: 'mariadb' }), ['ready']);
     expect(r.status).toBe(0);
     expect(r.calls.map((c) => [c.tool, ...c.argv.slice(1)])).toEqual([
-      ['mariadb', '--protocol=TCP', '--host=127.0.0.12', '--port=3400', '--connect-timeout=2', '--batch', '--skip-column-names', '-e', 'SELECT 1'],
+      ['mariadb', '--protocol=TCP', '--host=127.0.0.12', '--port=3400', '--connect-timeout=3', '--batch', '--skip-column-names', '-e', 'SELECT 1'],
     ]);
     expect(ls(stubs.env.TMPDIR)).toEqual([]);
   });
 
   test('fails when the server does not answer', () => {
     expect(run('probe.sh', env({ STUB_SERVER_DOWN: '1' }), ['ready']).stderr).toContain('probe.sh: ERROR: 127.0.0.1:3306 does not answer SELECT 1');
-    const alive = run('probe.sh', env({ STUB_ADMIN_FAIL: '1', MYSQL_FLAVOR: 'mariadb' }), ['alive']);
+    const alive = run('probe.sh', env({ STUB_ADMIN_FAIL: '1' }, { flavor: 'mariadb' }), ['alive']);
     expect(alive.status).not.toBe(0);
     expect(alive.calls[0].tool).toBe('mariadb-admin');
     expect(ls(stubs.env.TMPDIR)).toEqual([]);
@@ -883,7 +885,7 @@ describe('probe.sh', () => {
     const bad = run('probe.sh', env(), ['healthy']);
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toContain('usage: probe.sh alive|ready');
-    const noPw = run('probe.sh', {}, ['alive']);
+    const noPw = run('probe.sh', without(env(), 'MYSQL_ROOT_PASSWORD'), ['alive']);
     expect(noPw.status).not.toBe(0);
     expect(noPw.stderr).toContain('environment variable MYSQL_ROOT_PASSWORD must be set and non-empty');
     expect(noPw.calls).toEqual([]);
@@ -894,16 +896,13 @@ describe('probe.sh', () => {
 describe('create-users.sh', () => {
   const SQL = [
     'SET SESSION sql_log_bin=0;',
-    String.raw`CREATE USER IF NOT EXISTS 'repl'@'%' IDENTIFIED BY 'repl''pw\\x';`,
-    String.raw`ALTER USER 'repl'@'%' IDENTIFIED BY 'repl''pw\\x';`,
-    "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'repl'@'%';",
+    String.raw`CREATE USER IF NOT EXISTS 'replicator'@'%' IDENTIFIED BY 'repl''pw\\x';`,
+    String.raw`ALTER USER 'replicator'@'%' IDENTIFIED BY 'repl''pw\\x';`,
+    "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'replicator'@'%';",
   ].join('\n') + '\n';
 
   test('executed: connects with the root option file and creates the user', () => {
-    const r = run('create-users.sh', {
-      MYSQL_FLAVOR: 'mariadb', MYSQL_HOST: '127.0.0.10', MYSQL_ROOT_PASSWORD: ROOT_PASSWORD,
-      REPLICATION_USER: 'repl', REPLICATION_PASSWORD,
-    });
+    const r = run('create-users.sh', { ...envOf('mariadb', { flavor: 'mariadb' }), MYSQL_HOST: '127.0.0.10' });
     expect(r.status).toBe(0);
     expect(r.calls).toHaveLength(1);
     const [c] = r.calls;
@@ -914,36 +913,34 @@ describe('create-users.sh', () => {
     expect(ls(stubs.env.TMPDIR)).toEqual([]);
   });
 
-  test('executed: MYSQL_SOCKET and REPLICATION_USER_HOST', () => {
-    const r = run('create-users.sh', {
-      MYSQL_SOCKET: '/run/mysqld/mysqld.sock', MYSQL_ROOT_PASSWORD: ROOT_PASSWORD, REPLICATION_USER: 'rep', REPLICATION_USER_HOST: '10.%', REPLICATION_PASSWORD,
-    });
+  test('executed: MYSQL_SOCKET, and the REPLICATION_USER given', () => {
+    const r = run('create-users.sh', { ...envOf('mysql'), MYSQL_SOCKET: '/run/mysqld/mysqld.sock', REPLICATION_USER: 'rep' });
     expect(r.status).toBe(0);
     expect(r.calls[0].tool).toBe('mysql');
     expect(r.calls[0].argv.slice(1)).toEqual(['--protocol=SOCKET', '--host=localhost', '--socket=/run/mysqld/mysqld.sock', '--batch']);
-    expect(r.calls[0].stdin).toContain("GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'rep'@'10.%';");
+    expect(r.calls[0].stdin).toContain("GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'rep'@'%';");
   });
 
   test('executed: with EXPORTER_USER, also a metrics user with only PROCESS, REPLICATION CLIENT, SELECT from 127.0.0.1', () => {
-    const r = run('create-users.sh', {
-      MYSQL_ROOT_PASSWORD: ROOT_PASSWORD, REPLICATION_USER: 'repl', REPLICATION_PASSWORD, EXPORTER_USER: 'exporter', EXPORTER_PASSWORD: "ex'p",
-    });
+    const env = envOf('mysql', { exporter: true }, { EXPORTER_PASSWORD: "ex'p" });
+    expect(env.EXPORTER_USER).toBe('exporter');
+    const r = run('create-users.sh', env);
     expect(r.status).toBe(0);
     expect(r.calls[0].stdin).toBe(SQL + [
       "CREATE USER IF NOT EXISTS 'exporter'@'127.0.0.1' IDENTIFIED BY 'ex''p';",
       "ALTER USER 'exporter'@'127.0.0.1' IDENTIFIED BY 'ex''p';",
       "GRANT PROCESS, REPLICATION CLIENT, SELECT ON *.* TO 'exporter'@'127.0.0.1';",
     ].join('\n') + '\n');
-    const missing = run('create-users.sh', { MYSQL_ROOT_PASSWORD: ROOT_PASSWORD, REPLICATION_PASSWORD, EXPORTER_USER: 'exporter' });
+    const missing = run('create-users.sh', without(env, 'EXPORTER_PASSWORD'));
     expect(missing.status).not.toBe(0);
-    expect(missing.stderr).toContain('EXPORTER_PASSWORD must be set');
+    expect(missing.stderr).toBe('create-users.sh: ERROR: environment variable EXPORTER_PASSWORD must be set and non-empty (EXPORTER_USER is set)\n');
   });
 
   test('executed: fails clearly without passwords', () => {
-    const r = run('create-users.sh', { MYSQL_ROOT_PASSWORD: ROOT_PASSWORD });
+    const r = run('create-users.sh', without(envOf('mysql'), 'REPLICATION_PASSWORD'));
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('create-users.sh: ERROR: environment variable REPLICATION_PASSWORD must be set and non-empty');
-    const r2 = run('create-users.sh', { REPLICATION_PASSWORD });
+    const r2 = run('create-users.sh', without(envOf('mysql'), 'MYSQL_ROOT_PASSWORD'));
     expect(r2.status).not.toBe(0);
     expect(r2.stderr).toContain('MYSQL_ROOT_PASSWORD must be set');
     expect([...r.calls, ...r2.calls]).toEqual([]);
@@ -969,8 +966,8 @@ describe('create-users.sh', () => {
   }
 
   test('sourced: uses docker_process_sql and leaks nothing into the entrypoint', () => {
-    const r = sourceLikeEntrypoint({ REPLICATION_USER: 'repl', REPLICATION_PASSWORD });
-    expect(r.stderr).toContain('create-users.sh: creating replication user repl@% (via the image entrypoint)');
+    const r = sourceLikeEntrypoint(envOf('mysql'));
+    expect(r.stderr).toContain('create-users.sh: creating replication user replicator@% (via the image entrypoint)');
     expect(r.status).toBe(0);
     expect(r.sql).toBe(SQL);
     const out = r.stdout.split('\n');
@@ -983,7 +980,7 @@ describe('create-users.sh', () => {
   });
 
   test('sourced: a missing password stops the entrypoint (set -e) with a clear message', () => {
-    const r = sourceLikeEntrypoint({});
+    const r = sourceLikeEntrypoint(without(envOf('mysql'), 'REPLICATION_PASSWORD'));
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('create-users.sh: ERROR: environment variable REPLICATION_PASSWORD must be set and non-empty');
     expect(r.stdout).not.toContain('entrypoint-continued');
@@ -996,10 +993,11 @@ describe('credentials', () => {
   test('no password ever appeared in any recorded command line', () => {
     // Runs of its own, so the check means something when run alone too.
     const dataDir = clonedDataDir('mariadb10-replica-gtid');
-    const env = sidecarEnv(dataDir, { MYSQL_FLAVOR: 'mariadb', REPLICATION_MODE: 'gtid', HOSTNAME: 'mysql-2' });
-    expect(run('sidecar.sh', env).status).toBe(0);
-    expect(run('probe.sh', env, ['ready']).status).toBe(0);
-    expect(run('create-users.sh', env).status).toBe(0);
+    const options: ClusterOptions = { flavor: 'mariadb', mode: 'gtid' };
+    expect(run('sidecar.sh', sidecarEnv(dataDir, { HOSTNAME: 'mysql-2' }, options)).status).toBe(0);
+    const database = { ...envOf('mariadb', options), HOSTNAME: 'mysql-2' };
+    expect(run('probe.sh', database, ['ready']).status).toBe(0);
+    expect(run('create-users.sh', database).status).toBe(0);
     expect(leakedSecrets(allCalls)).toEqual([]);
     // ...but they did reach the tools, through option files and SQL on stdin.
     expect(allCalls.some((c) => c.defaults?.content.includes('password="r00t\'pa\\"ss\\\\word"'))).toBe(true);

@@ -33,17 +33,34 @@ const EXPORTER_PORT = 9104;
 /** The least-privilege user mysqld-exporter logs in as. */
 const EXPORTER_USER = 'exporter';
 
-/** How the props of the inner StatefulApp map to the props of a MySQLReplication, for errors. */
-const PROP_PATHS: PropPathMap = [
-  ['volumeClaims[0]', 'storage'],
-  ['container.resources', 'resources'],
-  ['container.image', 'engine.image'],
-  ['sidecars[0].resources', 'backupResources'],
-  ['sidecars[0].image', 'engine.backupImage'],
-  ['initContainers[1].resources', 'backupResources'],
-  ['initContainers[1].image', 'engine.backupImage'],
-  ['sidecars[1].image', 'exporter.image'],
-];
+/** The props a user sets that become each container's image and resources, by container name. */
+const CONTAINER_PROPS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'init-config': { image: 'engine.image' },
+  'restore-fetch': { image: 'bootstrapFrom.target.s3.clientImage' },
+  'restore': { image: 'engine.backupImage' },
+  'clone': { resources: 'backupResources', image: 'engine.backupImage' },
+  'backup': { resources: 'backupResources', image: 'engine.backupImage' },
+  'exporter': { image: 'exporter.image' },
+};
+
+/**
+ * How the props of the inner StatefulApp map to the props of a MySQLReplication, for errors. The
+ * init containers and sidecars are found by name, whatever their index (`bootstrapFrom` puts its
+ * restore containers before the clone).
+ */
+function propPaths(initContainers: readonly ContainerSpec[], sidecars: readonly ContainerSpec[]): PropPathMap {
+  const located = [
+    ...initContainers.map((c, i) => [`initContainers[${i}]`, c.name] as const),
+    ...sidecars.map((c, i) => [`sidecars[${i}]`, c.name] as const),
+  ];
+  return [
+    ['volumeClaims[0]', 'storage'],
+    ['container.resources', 'resources'],
+    ['container.image', 'engine.image'],
+    ...located.flatMap(([inner, name]) => Object.entries(CONTAINER_PROPS[name] ?? {})
+      .map(([field, outer]) => [`${inner}.${field}`, outer] as const)),
+  ];
+}
 
 /**
  * A replicated MySQL or MariaDB cluster on a StatefulSet: ordinal 0 is the primary, every other
@@ -234,7 +251,8 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
       });
     }
 
-    this.app = withOuterProps(this, PROP_PATHS, () => new StatefulApp(this, 'app', {
+    const initContainers = [initConfig, ...backups.bootstrapInitContainers, clone];
+    this.app = withOuterProps(this, propPaths(initContainers, sidecars), () => new StatefulApp(this, 'app', {
       ...podOptionsOf(props),
       name,
       appName: engine.flavor,
@@ -247,7 +265,7 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
       updateStrategy: props.updateStrategy,
       container: database,
       sidecars,
-      initContainers: [initConfig, ...backups.bootstrapInitContainers, clone],
+      initContainers,
       volumes: [
         AppVolume.emptyDir('conf'),
         AppVolume.configMap('initdb', `${name}-scripts`, { items: { 'create-users.sh': 'create-users.sh' }, defaultMode: 0o444 }),

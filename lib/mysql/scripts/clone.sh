@@ -16,21 +16,23 @@
 # left behind. A move interrupted by a crash is undone on the next run
 # (DATA_DIR/.clone-manifest lists what was moved).
 #
-# Env: MYSQL_FLAVOR, HOSTNAME, MEMBER_HOST_TEMPLATE, DATA_DIR (/var/lib/mysql),
-#      CLONE_PORT (3307), PEER_WAIT_SECONDS (120), CLONE_CONNECT_ATTEMPTS (3),
-#      CLONE_RETRY_DELAY_SECONDS (5), CLONE_CONNECT_TIMEOUT_SECONDS (10, the
-#      connect timeout of either transport),
-#      LOG_EVERY_SECONDS (5).
+# Env (set by the construct; HOSTNAME by the kubelet): MYSQL_FLAVOR, HOSTNAME,
+#      MEMBER_HOST_TEMPLATE, DATA_DIR, CLONE_PORT, PEER_WAIT_SECONDS.
+# Knobs the construct does not pass (its pods run with these defaults, tests
+# shorten them): CLONE_CONNECT_ATTEMPTS (3), CLONE_RETRY_DELAY_SECONDS (5),
+#      CLONE_CONNECT_TIMEOUT_SECONDS (10, the connect timeout of either
+#      transport), LOG_EVERY_SECONDS (5).
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-load_env
+load_flavor
 load_ordinal
-CLONE_PORT=${CLONE_PORT:-3307}
-PEER_WAIT_SECONDS=${PEER_WAIT_SECONDS:-120}
+load_member_hosts
+require_env DATA_DIR CLONE_PORT PEER_WAIT_SECONDS
+# Not passed by the construct (see above).
 CLONE_CONNECT_ATTEMPTS=${CLONE_CONNECT_ATTEMPTS:-3}
 CLONE_RETRY_DELAY_SECONDS=${CLONE_RETRY_DELAY_SECONDS:-5}
 CLONE_CONNECT_TIMEOUT_SECONDS=${CLONE_CONNECT_TIMEOUT_SECONDS:-10}

@@ -5,23 +5,19 @@
 #
 # common.sh - shared helpers for the MySQLReplication container scripts.
 #
-# Sourced, never executed, by init-config.sh, clone.sh, sidecar.sh and probe.sh
-# (create-users.sh is self-contained because the image entrypoints source it).
-# Defining functions and reading the environment is all it does; the caller
-# sets `set -euo pipefail` and calls load_env.
+# Sourced, never executed, by init-config.sh, clone.sh, sidecar.sh, probe.sh
+# and the backup scripts (create-users.sh is self-contained because the image
+# entrypoints source it). Defining functions is all it does; the caller sets
+# `set -euo pipefail` and checks the env it needs: with require_env and the
+# load_* helpers below, each reading only what that script uses.
 #
-# Env (all optional, defaults fit Kubernetes; see README.md for the contract):
-#   MYSQL_FLAVOR          mysql | mariadb                          (mysql)
-#   MYSQL_VERSION         server major.minor, e.g. 8.0, 8.4, 11.4  (8.4 / 11.4)
-#   REPLICATION_MODE      gtid | binlog                            (binlog)
-#   HOSTNAME              pod name, must end in -<ordinal>
-#   MEMBER_HOST_TEMPLATE  host of member N, "{ordinal}" is replaced
-#                         (<statefulset>-{ordinal}.<statefulset>)
-#   MYSQL_HOST/MYSQL_PORT local server                             (127.0.0.1/3306)
-#   MYSQL_ADMIN_USER      user for local admin work and backups    (root)
-#   MYSQL_ROOT_PASSWORD   its password (required where used)
-#   DATA_DIR              (/var/lib/mysql)   TMPDIR (/tmp)
-#   LOG_EVERY_SECONDS     interval of "waiting for ..." log lines  (5)
+# The construct passes every variable a script requires (README.md lists
+# them); a missing one stops the script with one log line naming it, and there
+# are no defaults here that could differ from the construct's props. Only
+# runtime knobs the construct deliberately does not pass have defaults:
+#   LOG_EVERY_SECONDS  interval of "waiting for ..." log lines (5; tests shorten it)
+#   TMPDIR             parent of the private option-file directory (/tmp when
+#                      the image sets none)
 
 SCRIPT_NAME=${0##*/}
 
@@ -36,11 +32,44 @@ die() {
   exit 1
 }
 
-# Fail unless the named env var is non-empty. Never prints the value.
+# Fail unless every named env var is set and non-empty; with --may-be-empty,
+# set (an empty value means something, e.g. "no limit"). With --when NAME the
+# check only applies when NAME is non-empty, with --when NAME=VALUE only when
+# NAME is VALUE. One log line names the missing variable, never a value.
+# Every variable the construct passes to a script is checked this way
+# (test/mysql-script-env.test.ts reads these calls and checks the construct's
+# env against them), so keep each call on a line of its own.
 require_env() {
-  local name
+  local empty_ok=no when='' name
+  while [[ "${1:-}" == --* ]]; do
+    case "$1" in
+      --may-be-empty)
+        empty_ok=yes
+        shift
+        ;;
+      --when)
+        when=${2:?}
+        shift 2
+        ;;
+      *) die "require_env: unknown option $1" ;;
+    esac
+  done
+  if [[ -n "$when" ]]; then
+    name=${when%%=*}
+    if [[ "$when" == *=* ]]; then
+      [[ "${!name:-}" == "${when#*=}" ]] || return 0
+      when="$name is ${when#*=}"
+    else
+      [[ -n "${!name:-}" ]] || return 0
+      when="$name is set"
+    fi
+  fi
   for name in "$@"; do
-    [[ -n "${!name:-}" ]] || die "environment variable $name must be set and non-empty"
+    if [[ $empty_ok == yes ]]; then
+      [[ -v "$name" ]] || die "environment variable $name must be set (it may be empty)"
+    else
+      [[ -n "${!name:-}" ]] || die "environment variable $name must be set and non-empty${when:+ ($when)}"
+    fi
   done
 }
 
@@ -50,31 +79,19 @@ require_uint() {
   [[ "$value" =~ ^[0-9]+$ ]] || die "$name must be a non-negative integer, got '$value'"
 }
 
-# Read and validate the shared environment; sets the tool names of the flavor.
-load_env() {
-  MYSQL_FLAVOR=${MYSQL_FLAVOR:-mysql}
-  REPLICATION_MODE=${REPLICATION_MODE:-binlog}
-  MYSQL_HOST=${MYSQL_HOST:-127.0.0.1}
-  MYSQL_PORT=${MYSQL_PORT:-3306}
-  MYSQL_ADMIN_USER=${MYSQL_ADMIN_USER:-root}
-  DATA_DIR=${DATA_DIR:-/var/lib/mysql}
-  LOG_EVERY_SECONDS=${LOG_EVERY_SECONDS:-5}
-  TMPDIR=${TMPDIR:-/tmp}
-  require_uint MYSQL_PORT "$MYSQL_PORT"
-  require_uint LOG_EVERY_SECONDS "$LOG_EVERY_SECONDS"
-  ((LOG_EVERY_SECONDS > 0)) || LOG_EVERY_SECONDS=1
-
+# Read MYSQL_FLAVOR; set the tool names of the flavor.
+load_flavor() {
+  require_env MYSQL_FLAVOR
   case "$MYSQL_FLAVOR" in
-    mysql)
-      MYSQL_VERSION=${MYSQL_VERSION:-8.4}
-      CLIENT=mysql ADMIN=mysqladmin BACKUP_TOOL=xtrabackup STREAM_TOOL=xbstream
-      ;;
-    mariadb)
-      MYSQL_VERSION=${MYSQL_VERSION:-11.4}
-      CLIENT=mariadb ADMIN=mariadb-admin BACKUP_TOOL=mariadb-backup STREAM_TOOL=mbstream
-      ;;
+    mysql) CLIENT=mysql ADMIN=mysqladmin BACKUP_TOOL=xtrabackup STREAM_TOOL=xbstream ;;
+    mariadb) CLIENT=mariadb ADMIN=mariadb-admin BACKUP_TOOL=mariadb-backup STREAM_TOOL=mbstream ;;
     *) die "MYSQL_FLAVOR must be 'mysql' or 'mariadb', got '$MYSQL_FLAVOR'" ;;
   esac
+}
+
+# Read MYSQL_VERSION (major.minor; after load_flavor); set VERSION_MAJOR and VERSION_MINOR.
+load_version() {
+  require_env MYSQL_VERSION
   [[ "$MYSQL_VERSION" =~ ^([0-9]+)\.([0-9]+)(\.[0-9]+)?$ ]] \
     || die "MYSQL_VERSION must look like <major>.<minor>, got '$MYSQL_VERSION'"
   VERSION_MAJOR=$((10#${BASH_REMATCH[1]}))
@@ -82,11 +99,13 @@ load_env() {
   if [[ "$MYSQL_FLAVOR" == mysql ]] && ((VERSION_MAJOR < 8)); then
     die "MySQL $MYSQL_VERSION is not supported (need 8.0.23 or later)"
   fi
+}
 
-  case "$REPLICATION_MODE" in
-    gtid | binlog) ;;
-    *) die "REPLICATION_MODE must be 'gtid' or 'binlog', got '$REPLICATION_MODE'" ;;
-  esac
+# Read MYSQL_HOST and MYSQL_PORT: the local server, over TCP (also the port
+# every member, the primary too, listens on).
+load_local_server() {
+  require_env MYSQL_HOST MYSQL_PORT
+  require_uint MYSQL_PORT "$MYSQL_PORT"
 }
 
 # True when MYSQL_VERSION >= $1.$2.
@@ -94,22 +113,25 @@ version_at_least() {
   ((VERSION_MAJOR > $1 || (VERSION_MAJOR == $1 && VERSION_MINOR >= $2)))
 }
 
-# Set ORDINAL and STATEFULSET_NAME from HOSTNAME ("<name>-<ordinal>").
+# Set ORDINAL from HOSTNAME ("<name>-<ordinal>"), which the kubelet sets to the
+# pod name.
 load_ordinal() {
   local host=${HOSTNAME:-}
   [[ "$host" =~ ^(.+)-([0-9]+)$ ]] \
     || die "cannot derive the member ordinal: HOSTNAME '$host' does not end in -<number> (expected a StatefulSet pod name like mysql-0)"
-  STATEFULSET_NAME=${BASH_REMATCH[1]}
   ORDINAL=$((10#${BASH_REMATCH[2]}))
 }
 
-# Print the host of member $1 (MEMBER_HOST_TEMPLATE with {ordinal} replaced).
+# Read MEMBER_HOST_TEMPLATE, the host of member N with "{ordinal}" for N.
+load_member_hosts() {
+  require_env MEMBER_HOST_TEMPLATE
+  [[ "$MEMBER_HOST_TEMPLATE" == *"{ordinal}"* ]] \
+    || die "MEMBER_HOST_TEMPLATE must contain '{ordinal}', got '$MEMBER_HOST_TEMPLATE'"
+}
+
+# Print the host of member $1 (after load_member_hosts).
 member_host() {
-  local default="${STATEFULSET_NAME}-{ordinal}.${STATEFULSET_NAME}"
-  local template=${MEMBER_HOST_TEMPLATE:-$default}
-  [[ "$template" == *"{ordinal}"* ]] \
-    || die "MEMBER_HOST_TEMPLATE must contain '{ordinal}', got '$template'"
-  printf '%s\n' "${template//\{ordinal\}/$1}"
+  printf '%s\n' "${MEMBER_HOST_TEMPLATE//\{ordinal\}/$1}"
 }
 
 # Paths removed when the script exits (EXIT trap installed by init_cleanup).
@@ -145,8 +167,9 @@ remove_cleanup() {
 
 # Create PRIVATE_DIR: a mode-700 directory under TMPDIR, removed on exit.
 make_private_dir() {
-  PRIVATE_DIR=$(mktemp -d "${TMPDIR%/}/mysql-scripts.XXXXXXXX") \
-    || die "cannot create a private directory under TMPDIR=$TMPDIR"
+  local parent=${TMPDIR:-/tmp}
+  PRIVATE_DIR=$(mktemp -d "${parent%/}/mysql-scripts.XXXXXXXX") \
+    || die "cannot create a private directory under TMPDIR=$parent"
   chmod 700 "$PRIVATE_DIR"
   add_cleanup "$PRIVATE_DIR"
 }
@@ -173,12 +196,13 @@ write_client_defaults() {
   chmod 600 "$file"
 }
 
-# Create ADMIN_DEFAULTS, the option file for MYSQL_ADMIN_USER/MYSQL_ROOT_PASSWORD.
+# Create ADMIN_DEFAULTS, the option file of root (MYSQL_ROOT_PASSWORD), for
+# local admin work and, without a backup user, the served backups.
 make_admin_defaults() {
   require_env MYSQL_ROOT_PASSWORD
   [[ -n "${PRIVATE_DIR:-}" ]] || make_private_dir
   ADMIN_DEFAULTS=$PRIVATE_DIR/admin.cnf
-  write_client_defaults "$ADMIN_DEFAULTS" "$MYSQL_ADMIN_USER" "$MYSQL_ROOT_PASSWORD"
+  write_client_defaults "$ADMIN_DEFAULTS" root "$MYSQL_ROOT_PASSWORD"
 }
 
 # Quote $1 as an SQL string literal ('' for quotes, \\ for backslashes).
@@ -194,7 +218,7 @@ sh_quote() {
   printf "'%s'" "${1//\'/\'\\\'\'}"
 }
 
-# Run the SQL in $1 on the local server as the admin user (SQL on stdin,
+# Run the SQL in $1 on the local server as root (SQL on stdin,
 # never on the command line). Extra args go to the client.
 run_sql() {
   local sql=$1
@@ -204,12 +228,14 @@ run_sql() {
 }
 
 # Poll "$@" once a second for up to $2 seconds; $1 describes what we wait for.
-# Logs "waiting for <what>" every LOG_EVERY_SECONDS with the last error seen.
-# Returns 1 on timeout. Seconds are counted as polls, so time spent inside
-# the command itself is not included.
+# Logs "waiting for <what>" every LOG_EVERY_SECONDS (a knob the construct does
+# not pass: 5) with the last error seen. Returns 1 on timeout. Seconds are
+# counted as polls, so time spent inside the command itself is not included.
 wait_for() {
-  local what=$1 limit=$2 waited=0 err=''
+  local what=$1 limit=$2 waited=0 err='' every=${LOG_EVERY_SECONDS:-5}
   shift 2
+  require_uint LOG_EVERY_SECONDS "$every"
+  ((every > 0)) || every=1
   while :; do
     if err=$("$@" 2>&1 >/dev/null); then
       ((waited == 0)) || log "$what: ok after ${waited}s"
@@ -219,7 +245,7 @@ wait_for() {
       log "gave up waiting for $what after ${limit}s${err:+ (last error: ${err//$'\n'/ })}"
       return 1
     fi
-    if ((waited % LOG_EVERY_SECONDS == 0)); then
+    if ((waited % every == 0)); then
       log "waiting for $what (${waited}s of ${limit}s)${err:+: ${err//$'\n'/ }}"
     fi
     sleep 1
@@ -227,10 +253,10 @@ wait_for() {
   done
 }
 
-# Succeed when the local server answers a real query.
+# Succeed when the local server answers a real query (the caller sets CONNECT_TIMEOUT).
 server_answers() {
   "$CLIENT" "--defaults-extra-file=$ADMIN_DEFAULTS" --protocol=TCP \
-    "--host=$MYSQL_HOST" "--port=$MYSQL_PORT" "--connect-timeout=${CONNECT_TIMEOUT:-5}" \
+    "--host=$MYSQL_HOST" "--port=$MYSQL_PORT" "--connect-timeout=$CONNECT_TIMEOUT" \
     --batch --skip-column-names -e 'SELECT 1'
 }
 

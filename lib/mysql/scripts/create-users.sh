@@ -12,11 +12,11 @@
 #   a subshell: no `set -e`, traps, variables or exit leak into the entrypoint;
 #   a failure makes the `source` return non-zero (and the entrypoint stop).
 # - Executed on its own (`bash create-users.sh`), e.g. against a running
-#   server: connects as MYSQL_ADMIN_USER/MYSQL_ROOT_PASSWORD through a private
-#   option file, over MYSQL_SOCKET when set, else TCP MYSQL_HOST:MYSQL_PORT.
-# Creates REPLICATION_USER@REPLICATION_USER_HOST identified by
-# REPLICATION_PASSWORD with only REPLICATION SLAVE, REPLICATION CLIENT, and
-# resets the password if the user exists (idempotent). Not written to the
+#   server: connects as root (MYSQL_ROOT_PASSWORD) through a private option
+#   file, over MYSQL_SOCKET when set, else TCP MYSQL_HOST:MYSQL_PORT.
+# Creates REPLICATION_USER@'%' (replicas connect from their pod addresses)
+# identified by REPLICATION_PASSWORD with only REPLICATION SLAVE, REPLICATION
+# CLIENT, and resets the password if the user exists (idempotent). Not written to the
 # binary log. The application database/user come from the images' own
 # MYSQL_DATABASE / MYSQL_USER / MYSQL_PASSWORD.
 #
@@ -26,12 +26,16 @@
 # With BACKUP_USER set, also creates BACKUP_USER@'127.0.0.%' identified by BACKUP_PASSWORD with
 # only what the backup tool of MYSQL_FLAVOR needs (the sidecar's backups run as it).
 #
-# Env: REPLICATION_USER (repl), REPLICATION_USER_HOST (%), REPLICATION_PASSWORD;
-#      EXPORTER_USER, EXPORTER_PASSWORD (optional); BACKUP_USER, BACKUP_PASSWORD
-#      (optional), MYSQL_FLAVOR (mysql, picks the backup user's grants);
-#      standalone only: MYSQL_FLAVOR (mysql, the client), MYSQL_HOST (127.0.0.1),
-#      MYSQL_PORT (3306), MYSQL_SOCKET, MYSQL_ADMIN_USER (root),
-#      MYSQL_ROOT_PASSWORD, TMPDIR (/tmp).
+# Env (set by the construct on the database container): MYSQL_FLAVOR (the
+#      backup user's grants; the client when executed), REPLICATION_USER,
+#      REPLICATION_PASSWORD; EXPORTER_USER and EXPORTER_PASSWORD with
+#      `exporter`; BACKUP_USER and BACKUP_PASSWORD with `backup`; executed
+#      only: MYSQL_ROOT_PASSWORD, MYSQL_HOST, MYSQL_PORT. Not passed by the
+#      construct: MYSQL_SOCKET (connect over it instead of TCP), TMPDIR (/tmp).
+#
+# It cannot source common.sh (the entrypoint finds this file alone in
+# /docker-entrypoint-initdb.d), so it carries its own require_env, with
+# common.sh's interface and messages.
 
 _mysql_replication_create_users() (
   set -euo pipefail
@@ -47,12 +51,35 @@ _mysql_replication_create_users() (
     v=${v//$'\n'/\\n}
     printf '%s' "$v"
   }
+  # common.sh's require_env, as far as this script uses it: [--when NAME] NAME...
+  require_env() {
+    local when='' name
+    if [[ "$1" == --when ]]; then
+      [[ -n "${!2:-}" ]] || return 0
+      when="$2 is set"
+      shift 2
+    fi
+    for name in "$@"; do
+      if [[ -z "${!name:-}" ]]; then
+        log "ERROR: environment variable $name must be set and non-empty${when:+ ($when)}"
+        exit 1
+      fi
+    done
+  }
 
-  local user=${REPLICATION_USER:-repl} host=${REPLICATION_USER_HOST:-%}
-  if [[ -z "${REPLICATION_PASSWORD:-}" ]]; then
-    log "ERROR: environment variable REPLICATION_PASSWORD must be set and non-empty"
-    return 1
-  fi
+  require_env MYSQL_FLAVOR REPLICATION_USER REPLICATION_PASSWORD
+  require_env --when EXPORTER_USER EXPORTER_PASSWORD
+  require_env --when BACKUP_USER BACKUP_PASSWORD
+  local client
+  case "$MYSQL_FLAVOR" in
+    mysql) client=mysql ;;
+    mariadb) client=mariadb ;;
+    *)
+      log "ERROR: MYSQL_FLAVOR must be 'mysql' or 'mariadb', got '$MYSQL_FLAVOR'"
+      return 1
+      ;;
+  esac
+  local user=$REPLICATION_USER host=%
   local account password sql
   account="$(quote "$user")@$(quote "$host")"
   password=$(quote "$REPLICATION_PASSWORD")
@@ -61,36 +88,28 @@ CREATE USER IF NOT EXISTS $account IDENTIFIED BY $password;
 ALTER USER $account IDENTIFIED BY $password;
 GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO $account;"
   if [[ -n "${EXPORTER_USER:-}" ]]; then
-    if [[ -z "${EXPORTER_PASSWORD:-}" ]]; then
-      log "ERROR: EXPORTER_USER is set, so EXPORTER_PASSWORD must be set and non-empty"
-      return 1
-    fi
-    local exporter exporter_password
+    local exporter exporter_pw
     # The metrics sidecar connects over TCP from its own pod only.
     exporter="$(quote "$EXPORTER_USER")@'127.0.0.1'"
-    exporter_password=$(quote "$EXPORTER_PASSWORD")
+    exporter_pw=$(quote "$EXPORTER_PASSWORD")
     sql+="
-CREATE USER IF NOT EXISTS $exporter IDENTIFIED BY $exporter_password;
-ALTER USER $exporter IDENTIFIED BY $exporter_password;
+CREATE USER IF NOT EXISTS $exporter IDENTIFIED BY $exporter_pw;
+ALTER USER $exporter IDENTIFIED BY $exporter_pw;
 GRANT PROCESS, REPLICATION CLIENT, SELECT ON *.* TO $exporter;"
   fi
 
   if [[ -n "${BACKUP_USER:-}" ]]; then
-    if [[ -z "${BACKUP_PASSWORD:-}" ]]; then
-      log "ERROR: BACKUP_USER is set, so BACKUP_PASSWORD must be set and non-empty"
-      return 1
-    fi
-    local backup backup_password
+    local backup backup_pw
     # The backup sidecar connects over TCP from its own pod only; the privileges are what the
     # backup tool needs (MariaDB 10.11+: RELOAD, PROCESS, LOCK TABLES, BINLOG MONITOR, and SLAVE
     # MONITOR for --slave-info; MySQL 8 with XtraBackup: BACKUP_ADMIN, RELOAD, PROCESS, LOCK TABLES,
     # REPLICATION CLIENT and SELECT on performance_schema.log_status).
     backup="$(quote "$BACKUP_USER")@'127.0.0.%'"
-    backup_password=$(quote "$BACKUP_PASSWORD")
+    backup_pw=$(quote "$BACKUP_PASSWORD")
     sql+="
-CREATE USER IF NOT EXISTS $backup IDENTIFIED BY $backup_password;
-ALTER USER $backup IDENTIFIED BY $backup_password;"
-    if [[ "${MYSQL_FLAVOR:-mysql}" == mariadb ]]; then
+CREATE USER IF NOT EXISTS $backup IDENTIFIED BY $backup_pw;
+ALTER USER $backup IDENTIFIED BY $backup_pw;"
+    if [[ "$MYSQL_FLAVOR" == mariadb ]]; then
       sql+="
 GRANT RELOAD, PROCESS, LOCK TABLES, BINLOG MONITOR, SLAVE MONITOR ON *.* TO $backup;"
     else
@@ -108,19 +127,7 @@ GRANT SELECT ON performance_schema.log_status TO $backup;"
     return
   fi
 
-  local client
-  case "${MYSQL_FLAVOR:-mysql}" in
-    mysql) client=mysql ;;
-    mariadb) client=mariadb ;;
-    *)
-      log "ERROR: MYSQL_FLAVOR must be 'mysql' or 'mariadb', got '$MYSQL_FLAVOR'"
-      return 1
-      ;;
-  esac
-  if [[ -z "${MYSQL_ROOT_PASSWORD:-}" ]]; then
-    log "ERROR: environment variable MYSQL_ROOT_PASSWORD must be set and non-empty"
-    return 1
-  fi
+  require_env MYSQL_ROOT_PASSWORD MYSQL_HOST MYSQL_PORT
   local dir
   dir=$(mktemp -d "${TMPDIR:-/tmp}/create-users.XXXXXXXX")
   # shellcheck disable=SC2064 # expand now: $dir is local
@@ -128,9 +135,9 @@ GRANT SELECT ON performance_schema.log_status TO $backup;"
   (
     umask 077
     printf '[client]\nuser="%s"\npassword="%s"\n' \
-      "$(cnf_escape "${MYSQL_ADMIN_USER:-root}")" "$(cnf_escape "$MYSQL_ROOT_PASSWORD")" >"$dir/admin.cnf"
+      root "$(cnf_escape "$MYSQL_ROOT_PASSWORD")" >"$dir/admin.cnf"
   )
-  local connect=(--protocol=TCP "--host=${MYSQL_HOST:-127.0.0.1}" "--port=${MYSQL_PORT:-3306}")
+  local connect=(--protocol=TCP "--host=$MYSQL_HOST" "--port=$MYSQL_PORT")
   if [[ -n "${MYSQL_SOCKET:-}" ]]; then
     # The client ignores the socket when a host other than localhost is set (MYSQL_HOST may be).
     connect=(--protocol=SOCKET --host=localhost "--socket=$MYSQL_SOCKET")

@@ -14,8 +14,8 @@
 # Re-running it is harmless: files are rewritten atomically and a stale
 # role file (primary.cnf/replica.cnf/common.cnf) is removed.
 #
-# Env: HOSTNAME, MEMBER_HOST_TEMPLATE, SERVER_ID_OFFSET (100),
-#      CONF_DIR (/mnt/conf.d), CONFIG_MAP_DIR (/mnt/config-map).
+# Env (set by the construct; HOSTNAME by the kubelet): HOSTNAME,
+#      MEMBER_HOST_TEMPLATE, SERVER_ID_OFFSET, CONF_DIR, CONFIG_MAP_DIR.
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR
@@ -23,9 +23,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 load_ordinal
-SERVER_ID_OFFSET=${SERVER_ID_OFFSET:-100}
-CONF_DIR=${CONF_DIR:-/mnt/conf.d}
-CONFIG_MAP_DIR=${CONFIG_MAP_DIR:-/mnt/config-map}
+load_member_hosts
+require_env SERVER_ID_OFFSET CONF_DIR CONFIG_MAP_DIR
 require_uint SERVER_ID_OFFSET "$SERVER_ID_OFFSET"
 
 server_id=$((10#$SERVER_ID_OFFSET + ORDINAL))

@@ -10,17 +10,18 @@
 # `ready` needs a successful login and query. Credentials come from an
 # option file in a private temporary directory, removed on exit.
 #
-# Env: MYSQL_FLAVOR, MYSQL_HOST (127.0.0.1), MYSQL_PORT (3306),
-#      MYSQL_ADMIN_USER (root), MYSQL_ROOT_PASSWORD, CONNECT_TIMEOUT (5),
-#      TMPDIR (/tmp).
+# Env (set by the construct): MYSQL_FLAVOR, MYSQL_HOST, MYSQL_PORT,
+#      MYSQL_ROOT_PASSWORD (root logs in), CONNECT_TIMEOUT; TMPDIR (/tmp, not
+#      passed by the construct).
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-load_env
-CONNECT_TIMEOUT=${CONNECT_TIMEOUT:-5}
+load_flavor
+load_local_server
+require_env CONNECT_TIMEOUT
 require_uint CONNECT_TIMEOUT "$CONNECT_TIMEOUT"
 mode=${1:-}
 case "$mode" in

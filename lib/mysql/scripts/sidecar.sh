@@ -10,7 +10,7 @@
 #    coordinates from the backup info files the clone left there (file/position
 #    and/or GTID set, from *_slave_info when cloned from a replica, else
 #    *_binlog_info), store them in DATA_DIR/change-source.in, wait for the
-#    local server, point it at member_host(0) with REPLICATION_USER /
+#    local server, point it at member_host(0):MYSQL_PORT with REPLICATION_USER /
 #    REPLICATION_PASSWORD, start replication and rename the file to
 #    change-source.done (so this happens once). On later starts it only
 #    issues START REPLICA / START SLAVE (replica.cnf should skip replica start).
@@ -18,29 +18,37 @@
 #    CLONE_LISTEN_ADDRESS:CLONE_PORT, streaming a fresh backup of the local
 #    server to every peer that connects (one at a time).
 #
-# Env: MYSQL_FLAVOR, MYSQL_VERSION, REPLICATION_MODE, HOSTNAME,
-#      MEMBER_HOST_TEMPLATE, MYSQL_HOST (127.0.0.1), MYSQL_PORT (3306),
-#      SOURCE_PORT (MYSQL_PORT), SOURCE_CONNECT_RETRY (10), MYSQL_ADMIN_USER
-#      (root), MYSQL_ROOT_PASSWORD, REPLICATION_USER (repl),
-#      REPLICATION_PASSWORD, DATA_DIR (/var/lib/mysql), MYSQL_WAIT_SECONDS
-#      (600), CONNECT_TIMEOUT (5), LOG_EVERY_SECONDS (5), CLONE_PORT (3307),
-#      CLONE_LISTEN_ADDRESS (0.0.0.0), TMPDIR (/tmp), BACKUP_USER and
-#      BACKUP_PASSWORD (optional: the account the served backups run as).
+# Env (set by the construct; HOSTNAME by the kubelet): MYSQL_FLAVOR,
+#      MYSQL_VERSION, REPLICATION_MODE, HOSTNAME, MEMBER_HOST_TEMPLATE,
+#      MYSQL_HOST, MYSQL_PORT, MYSQL_ROOT_PASSWORD, REPLICATION_USER,
+#      REPLICATION_PASSWORD, DATA_DIR, CLONE_PORT, CLONE_LISTEN_ADDRESS;
+#      BACKUP_USER and BACKUP_PASSWORD with `backup` (the account the served
+#      backups run as, else root).
+# Knobs the construct does not pass (its pods run with these defaults, tests
+# shorten them): SOURCE_CONNECT_RETRY (10), MYSQL_WAIT_SECONDS (600),
+#      CONNECT_TIMEOUT (5), LOG_EVERY_SECONDS (5), TMPDIR (/tmp).
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-load_env
+load_flavor
+load_version
+load_local_server
 load_ordinal
-SOURCE_PORT=${SOURCE_PORT:-$MYSQL_PORT}
+load_member_hosts
+require_env REPLICATION_MODE REPLICATION_USER REPLICATION_PASSWORD DATA_DIR CLONE_PORT CLONE_LISTEN_ADDRESS
+require_env --when BACKUP_USER BACKUP_PASSWORD
+case "$REPLICATION_MODE" in
+  gtid | binlog) ;;
+  *) die "REPLICATION_MODE must be 'gtid' or 'binlog', got '$REPLICATION_MODE'" ;;
+esac
+# Not passed by the construct (see above).
 SOURCE_CONNECT_RETRY=${SOURCE_CONNECT_RETRY:-10}
-REPLICATION_USER=${REPLICATION_USER:-repl}
 MYSQL_WAIT_SECONDS=${MYSQL_WAIT_SECONDS:-600}
-CLONE_PORT=${CLONE_PORT:-3307}
-CLONE_LISTEN_ADDRESS=${CLONE_LISTEN_ADDRESS:-0.0.0.0}
-for var in SOURCE_PORT SOURCE_CONNECT_RETRY MYSQL_WAIT_SECONDS CLONE_PORT; do
+CONNECT_TIMEOUT=${CONNECT_TIMEOUT:-5}
+for var in CLONE_PORT SOURCE_CONNECT_RETRY MYSQL_WAIT_SECONDS CONNECT_TIMEOUT; do
   require_uint "$var" "${!var}"
 done
 
@@ -132,7 +140,7 @@ build_change_sql() {
       [[ -z "$P_GTID" ]] || echo "SET GLOBAL gtid_purged=$(sql_string "$P_GTID");"
     fi
     printf 'CHANGE REPLICATION SOURCE TO SOURCE_HOST=%s, SOURCE_PORT=%s, SOURCE_USER=%s, SOURCE_PASSWORD=%s, SOURCE_CONNECT_RETRY=%s, GET_SOURCE_PUBLIC_KEY=1, ' \
-      "$(sql_string "$host")" "$SOURCE_PORT" "$(sql_string "$REPLICATION_USER")" "$password_sql" "$SOURCE_CONNECT_RETRY"
+      "$(sql_string "$host")" "$MYSQL_PORT" "$(sql_string "$REPLICATION_USER")" "$password_sql" "$SOURCE_CONNECT_RETRY"
     if [[ "$REPLICATION_MODE" == gtid ]]; then
       echo "SOURCE_AUTO_POSITION=1;"
     else
@@ -143,7 +151,7 @@ build_change_sql() {
     echo "RESET SLAVE ALL;"
     [[ "$REPLICATION_MODE" != gtid ]] || echo "SET GLOBAL gtid_slave_pos=$(sql_string "$P_GTID");"
     printf 'CHANGE MASTER TO MASTER_HOST=%s, MASTER_PORT=%s, MASTER_USER=%s, MASTER_PASSWORD=%s, MASTER_CONNECT_RETRY=%s, ' \
-      "$(sql_string "$host")" "$SOURCE_PORT" "$(sql_string "$REPLICATION_USER")" "$password_sql" "$SOURCE_CONNECT_RETRY"
+      "$(sql_string "$host")" "$MYSQL_PORT" "$(sql_string "$REPLICATION_USER")" "$password_sql" "$SOURCE_CONNECT_RETRY"
     if [[ "$REPLICATION_MODE" == gtid ]]; then
       echo "MASTER_USE_GTID=slave_pos;"
     else
@@ -169,7 +177,6 @@ setup_replication() {
     run_sql "$start_sql" || die "$start_sql failed"
     return 0
   fi
-  require_env REPLICATION_USER REPLICATION_PASSWORD
   # MariaDB keeps it in master.info, one value per line: a newline (a Secret made from a file that
   # ends in one) breaks replication at the next restart.
   [[ "$REPLICATION_PASSWORD" != *$'\n'* ]] ||
@@ -181,7 +188,7 @@ setup_replication() {
   wait_for_server
   # Harmless when not running; its failure must not stop the setup.
   run_sql "$stop_sql" || log "$stop_sql failed (ignored)"
-  log "pointing replication at $(member_host 0):$SOURCE_PORT ($REPLICATION_MODE mode)"
+  log "pointing replication at $(member_host 0):$MYSQL_PORT ($REPLICATION_MODE mode)"
   run_sql "$sql" || die "configuring replication failed (coordinates kept in $PENDING; will retry on restart)"
   mv -f -- "$PENDING" "$DONE"
   log "replication configured and started"
@@ -198,10 +205,9 @@ command -v "$BACKUP_TOOL" >/dev/null 2>&1 \
 mkdir -p -- "$PRIVATE_DIR/backup"
 # The option file must outlive this shell: the server runs the backup command
 # for every peer. It stays in the private mode-700 directory under TMPDIR.
-# With BACKUP_USER set, backups run as that least-privilege user, else as the admin user.
+# With BACKUP_USER set, backups run as that least-privilege user, else as root.
 backup_defaults=$ADMIN_DEFAULTS
 if [[ -n "${BACKUP_USER:-}" ]]; then
-  require_env BACKUP_PASSWORD
   backup_defaults=$PRIVATE_DIR/backup-user.cnf
   write_client_defaults "$backup_defaults" "$BACKUP_USER" "$BACKUP_PASSWORD"
 fi

@@ -93,10 +93,9 @@ select_expired() {
   return 0
 }
 
-# Validate RETENTION_COUNT and RETENTION_MAX_AGE_DAYS (each empty or >= 1).
+# Read RETENTION_COUNT and RETENTION_MAX_AGE_DAYS (each empty, no limit, or >= 1).
 load_retention_env() {
-  RETENTION_COUNT=${RETENTION_COUNT:-}
-  RETENTION_MAX_AGE_DAYS=${RETENTION_MAX_AGE_DAYS:-}
+  require_env --may-be-empty RETENTION_COUNT RETENTION_MAX_AGE_DAYS
   local var
   for var in RETENTION_COUNT RETENTION_MAX_AGE_DAYS; do
     [[ -z "${!var}" ]] && continue

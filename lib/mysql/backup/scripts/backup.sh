@@ -22,7 +22,7 @@
 #    policy selects (never the newest, the one just taken).
 # Prints the new backup's name on stdout.
 #
-# Env (set by the construct): MYSQL_FLAVOR, MYSQL_VERSION, BACKUP_REPO_DIR,
+# Env (set by the construct): MYSQL_FLAVOR, BACKUP_REPO_DIR,
 #      BACKUP_NAME_PREFIX (the cluster name), BACKUP_SOURCE_HOST, CLONE_PORT,
 #      CLONE_CONNECT_TIMEOUT_SECONDS, BACKUP_APPLY_RETENTION (yes|no),
 #      RETENTION_COUNT, RETENTION_MAX_AGE_DAYS (each may be empty: no limit).
@@ -34,7 +34,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 # shellcheck source-path=SCRIPTDIR source=backup-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/backup-common.sh"
 
-load_env
+load_flavor
 load_retention_env
 require_env BACKUP_REPO_DIR BACKUP_NAME_PREFIX BACKUP_SOURCE_HOST CLONE_PORT CLONE_CONNECT_TIMEOUT_SECONDS BACKUP_APPLY_RETENTION
 require_uint CLONE_PORT "$CLONE_PORT"

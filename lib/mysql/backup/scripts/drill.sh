@@ -18,8 +18,9 @@
 # 4. Stops the server. The last log line is "drill PASSED ..." (exit 0) or
 #    "drill FAILED ..." (exit 1).
 #
-# Env (set by the construct): MYSQL_FLAVOR, MYSQL_VERSION, DATA_DIR,
-#      BACKUP_REPO_DIR, DRILL_TABLES, MYSQL_WAIT_SECONDS, TMPDIR (/tmp).
+# Env (set by the construct): MYSQL_FLAVOR, DATA_DIR, BACKUP_REPO_DIR,
+#      DRILL_TABLES (may be empty), MYSQL_WAIT_SECONDS; TMPDIR (/tmp, not
+#      passed by the construct).
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR
@@ -28,10 +29,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 # shellcheck source-path=SCRIPTDIR source=backup-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/backup-common.sh"
 
-load_env
-require_env MYSQL_WAIT_SECONDS
+load_flavor
+require_env DATA_DIR BACKUP_REPO_DIR MYSQL_WAIT_SECONDS
+require_env --may-be-empty DRILL_TABLES
 require_uint MYSQL_WAIT_SECONDS "$MYSQL_WAIT_SECONDS"
-DRILL_TABLES=${DRILL_TABLES:-}
 for table in $DRILL_TABLES; do
   [[ "$table" =~ ^[A-Za-z0-9_$]+\.[A-Za-z0-9_$]+$ ]] || die "DRILL_TABLES entries must be <database>.<table>, got '$table'"
 done

@@ -18,8 +18,9 @@
 # moves it into DATA_DIR with mysql/ last. Any failure leaves DATA_DIR empty;
 # a move cut short by a crash is undone on the next run.
 #
-# Env (set by the construct): MYSQL_FLAVOR, MYSQL_VERSION, DATA_DIR,
-#      BACKUP_REPO_DIR, RESTORE_BACKUP; HOSTNAME (bootstrap).
+# Env (set by the construct; HOSTNAME by the kubelet): MYSQL_FLAVOR,
+#      MYSQL_VERSION, DATA_DIR, BACKUP_REPO_DIR, RESTORE_BACKUP; HOSTNAME
+#      (bootstrap).
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR
@@ -33,8 +34,9 @@ case "$MODE" in
   bootstrap | scratch) ;;
   *) die "usage: restore.sh bootstrap|scratch" ;;
 esac
-load_env
-require_env BACKUP_REPO_DIR RESTORE_BACKUP
+load_flavor
+load_version
+require_env DATA_DIR BACKUP_REPO_DIR RESTORE_BACKUP
 STAGING=$DATA_DIR/.restore-incoming
 MANIFEST=$DATA_DIR/.restore-manifest
 MARKER=.restored-from

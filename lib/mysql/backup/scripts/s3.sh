@@ -23,8 +23,8 @@
 #      when TLS is off), S3_BUCKET, S3_PREFIX, S3_REGION, AWS_ACCESS_KEY_ID,
 #      AWS_SECRET_ACCESS_KEY, BACKUP_REPO_DIR; push: BACKUP_NAME_PREFIX,
 #      RETENTION_COUNT, RETENTION_MAX_AGE_DAYS; fetch: RESTORE_BACKUP,
-#      FETCH_FOR (bootstrap|drill), HOSTNAME and DATA_DIR (bootstrap);
-#      TMPDIR (/tmp).
+#      FETCH_FOR (bootstrap|drill), DATA_DIR (bootstrap); HOSTNAME (bootstrap,
+#      set by the kubelet); TMPDIR (/tmp, not passed by the construct).
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR
@@ -40,7 +40,6 @@ case "$COMMAND" in
 esac
 require_env S3_ENDPOINT S3_BUCKET S3_PREFIX S3_REGION AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY BACKUP_REPO_DIR
 [[ "$S3_ENDPOINT" =~ ^https?://[^/]+$ ]] || die "S3_ENDPOINT must be http(s)://host[:port] without a path, got '$S3_ENDPOINT'"
-TMPDIR=${TMPDIR:-/tmp}
 command -v curl >/dev/null 2>&1 || die "required tool 'curl' not found in PATH (the S3 client image needs curl 7.75 or later)"
 
 init_cleanup
@@ -148,9 +147,13 @@ push() {
 
 fetch() {
   require_env RESTORE_BACKUP FETCH_FOR
+  require_env --when FETCH_FOR=bootstrap DATA_DIR
+  case "$FETCH_FOR" in
+    bootstrap | drill) ;;
+    *) die "FETCH_FOR must be 'bootstrap' or 'drill', got '$FETCH_FOR'" ;;
+  esac
   local name key file
   if [[ "$FETCH_FOR" == bootstrap ]]; then
-    require_env DATA_DIR
     load_ordinal
     if ((ORDINAL > 0)) || [[ -d "$DATA_DIR/mysql" ]]; then
       log "nothing to fetch: ordinal $ORDINAL clones from its peer, or the data dir has data"
