@@ -362,7 +362,7 @@ export abstract class WorkloadBase extends Construct {
 
   /** The annotation with the checksum of the ConfigMaps and checksum sources, when there are any. */
   private checksumAnnotations(): Record<string, string> {
-    const sources = { ...Object.fromEntries(this.configs.map(c => [c.spec.name, c.files])), ...this.checksumSources };
+    const sources = Object.assign(Object.fromEntries(this.configs.map(c => [c.spec.name, c.files])), this.checksumSources);
     if (!Object.keys(sources).length) return {};
     const content = canonicalContent(sources);
     if (this.checksum?.content !== content) this.checksum = { content, hash: sha256(content) };
