@@ -58,6 +58,42 @@ describe('validation inside a plain app.synth()', () => {
     expect(withNewerField('1.31')).not.toThrow();
   });
 
+  test('the rules run once per synth: a warning of a two-chart app is printed once, though cdk8s runs the validations three times', () => {
+    const { app, outdir } = userApp();
+    new ApiObject(new Chart(app, 'other'), 'pod', {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' },
+      spec: { containers: [{ name: 'c', image: 'busybox:1.37.0', resources: { requests: { memory: '1500m' } } }] },
+    });
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      app.synth();
+      const warnings = stderr.mock.calls.map(([text]) => String(text)).filter(text => text.includes('[pod/fractional-bytes]'));
+      expect(warnings).toHaveLength(1);
+    } finally {
+      stderr.mockRestore();
+    }
+    expect(written(outdir).sort()).toEqual(['other.k8s.yaml', 'web.k8s.yaml']);
+  });
+
+  test('an object changed after a synth is judged again', () => {
+    const { app, cache, outdir } = userApp();
+    app.synth();
+    cache.statefulSet.addJsonPatch(JsonPatch.replace('/spec/replicas', 'three'));
+    fs.rmSync(path.join(outdir, 'web.k8s.yaml'));
+    expect(() => app.synth()).toThrow(/web\/cache\/statefulset: StatefulSet\/cache .*\/spec\/replicas/);
+    expect(written(outdir)).toEqual([]);
+  });
+
+  test("an object changed between two charts' toJson is judged again", () => {
+    const { app, chart, cache } = userApp();
+    const other = new Chart(app, 'other');
+    new ApiObject(other, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: 'b' } });
+    expect(other.toJson()).toHaveLength(1);
+    cache.addVolumeMount({ volume: 'data', mountPath: '/data' });
+    cache.statefulSet.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/volumeMounts/0/mountPath', ''));
+    expect(() => chart.toJson()).toThrow(/web\/cache\/statefulset: StatefulSet\/cache .*volumeMounts\/0\/mountPath/);
+  });
+
   test('it validates once per synth, however many of our constructs the app has', () => {
     const { app, chart } = userApp();
     new StatefulApp(chart, 'other', { container: { name: 'c', image: 'redis:7.4.1' } });

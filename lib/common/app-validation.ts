@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { formatProblems, KubernetesVersion, validateObjects } from '../validation';
+import { jsonEqual } from './json-equal';
 
 /** Context key that selects the Kubernetes version the in-synth validation checks against: `'1.28'` (default), `'1.31'` or `'1.36'`. */
 export const KUBERNETES_VERSION_CONTEXT = 'cdk8s-stateful:kubernetesVersion';
@@ -14,11 +15,33 @@ export const SERVICE_CLUSTER_IP_RANGE_CONTEXT = 'cdk8s-stateful:serviceClusterIP
 
 const registered = new WeakSet<IConstruct>();
 
+/** What the app's context says of the cluster to validate for. */
+interface ClusterOptions {
+  readonly kubernetesVersion?: KubernetesVersion;
+  readonly serviceClusterIPRange?: string;
+}
+
+/** What the last validation of an app judged, and its verdict (the errors cdk8s reports). */
+interface Verdict {
+  readonly options: ClusterOptions;
+  readonly paths: readonly string[];
+  readonly objects: readonly unknown[];
+  readonly errors: readonly string[];
+}
+
+/** The last verdict of each app (by its root). */
+const verdicts = new WeakMap<IConstruct, Verdict>();
+
 /**
  * Makes `app.synth()` of the app that `scope` belongs to validate every object of the app (ours and
  * the user's own) with the strict validator before anything is written. Registered once per app, by
  * the first construct of this library created in it; problems name the construct path of the object.
  * Warnings (fields a default server drops) are printed and do not fail the synth.
+ *
+ * cdk8s runs an app's validations once at the start of `app.synth()` and once more before it converts
+ * each chart (every `chart.toJson()` does). Each run converts every object to JSON afresh (user code
+ * may have changed an object since the last run); the rules run, and warnings are printed, only when
+ * the objects' JSON, their paths or the context (Kubernetes version, Service range) differ from what the last run judged.
  */
 export function registerAppValidation(scope: IConstruct): void {
   const root = scope.node.root;
@@ -29,15 +52,23 @@ export function registerAppValidation(scope: IConstruct): void {
 
 function validateTree(root: IConstruct): string[] {
   const apiObjects = root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
-  const pathOf = new Map<unknown, string>();
-  const objects = apiObjects.map(o => {
-    const json = o.toJson();
-    pathOf.set(json, o.node.path);
-    return json;
-  });
-  const version = root.node.tryGetContext(KUBERNETES_VERSION_CONTEXT) as KubernetesVersion | undefined;
-  const serviceClusterIPRange = root.node.tryGetContext(SERVICE_CLUSTER_IP_RANGE_CONTEXT) as string | undefined;
-  const problems = validateObjects(objects, { kubernetesVersion: version, serviceClusterIPRange, file: obj => pathOf.get(obj) });
+  const objects = apiObjects.map(o => o.toJson());
+  const paths = apiObjects.map(o => o.node.path);
+  const options: ClusterOptions = {
+    kubernetesVersion: root.node.tryGetContext(KUBERNETES_VERSION_CONTEXT) as KubernetesVersion | undefined,
+    serviceClusterIPRange: root.node.tryGetContext(SERVICE_CLUSTER_IP_RANGE_CONTEXT) as string | undefined,
+  };
+  const last = verdicts.get(root);
+  if (last && jsonEqual(last.options, options) && jsonEqual(last.paths, paths) && jsonEqual(last.objects, objects)) return [...last.errors];
+  const errors = judge(objects, paths, options);
+  verdicts.set(root, { options, paths, objects, errors });
+  return [...errors];
+}
+
+/** Validates the objects (each named by its construct path), prints the warnings and returns the errors as cdk8s reports them. */
+function judge(objects: readonly unknown[], paths: readonly string[], options: ClusterOptions): string[] {
+  const pathOf = new Map<unknown, string>(objects.map((obj, i) => [obj, paths[i]]));
+  const problems = validateObjects(objects, { ...options, file: obj => pathOf.get(obj) });
   const warnings = problems.filter(p => p.severity === 'warning');
   const errors = problems.filter(p => p.severity !== 'warning');
   if (warnings.length) process.stderr.write(`${formatProblems(warnings)}\n`);

@@ -81,7 +81,7 @@ function containersOf(parts: PodParts): Array<{ prop: string; spec: ContainerSpe
 function effectiveContainer(parts: PodParts, spec: ContainerSpec, main: boolean): ContainerSpec {
   const env = { ...(spec.env ?? {}), ...(main ? parts.extraEnv ?? {} : {}), ...(parts.addedEnv?.[spec.name] ?? {}) };
   const mounts = [...(spec.volumeMounts ?? []), ...(main ? parts.extraVolumeMounts ?? [] : []), ...(parts.addedMounts?.[spec.name] ?? [])];
-  return { ...spec, env, volumeMounts: mounts };
+  return Object.assign({}, spec, { env, volumeMounts: mounts }); // not a spread: see WorkloadBase's podParts
 }
 
 /** Every pod volume: the construct's, then the user's extra ones. */
@@ -126,7 +126,7 @@ export function checkPodParts(scope: IConstruct, parts: PodParts): void {
 export function renderPodTemplate(parts: PodParts): k8s.PodTemplateSpec {
   const sec = parts.podSecurity ?? {};
   const annotations = { ...(parts.podAnnotations ?? {}), ...(parts.annotations ?? {}) };
-  const containers = containersOf(parts).map(c => ({ ...c, spec: effectiveContainer(parts, c.spec, c.main) }));
+  const containers = containersOf(parts).map(c => ({ prop: c.prop, spec: effectiveContainer(parts, c.spec, c.main), main: c.main }));
   const volumes = volumesOf(parts);
   return {
     metadata: {
@@ -186,7 +186,16 @@ function renderAntiAffinity(mode: AntiAffinity, selector: Record<string, string>
 
 /** A stable SHA-256 of ConfigMap data, for a pod annotation that rolls the pods when config changes. */
 export function contentHash(data: Record<string, Record<string, string>>): string {
-  const canonical = JSON.stringify(Object.keys(data).sort().map(name =>
+  return sha256(canonicalContent(data));
+}
+
+/** ConfigMap data as one string that does not depend on the order of names and keys: what {@link contentHash} hashes. */
+export function canonicalContent(data: Record<string, Record<string, string>>): string {
+  return JSON.stringify(Object.keys(data).sort().map(name =>
     [name, Object.keys(data[name]).sort().map(k => [k, data[name][k]])]));
-  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** SHA-256 of a string, in hex. */
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
