@@ -48,10 +48,10 @@ describe.each(KUBERNETES_VERSIONS)('the fast schema check agrees with ajv for Ku
     return copy;
   }
 
-  test('on every object of dist/ and 3000 mutations of them', () => {
+  test('on every object of dist/ and 1500 mutations of them', () => {
     let disagreements: string[] = [];
     let invalid = 0;
-    const cases = [...objects, ...Array.from({ length: 3000 }, () => mutate(objects[random(objects.length)]))];
+    const cases = [...objects, ...Array.from({ length: 1500 }, () => mutate(objects[random(objects.length)]))];
     for (const obj of cases) {
       const name = definitions.byApiVersionKind.get(`${obj.apiVersion} ${obj.kind}`)!;
       const check = fast.compile(name);
@@ -61,6 +61,6 @@ describe.each(KUBERNETES_VERSIONS)('the fast schema check agrees with ajv for Ku
       if (check(obj) !== byAjv) disagreements = [...disagreements, `${obj.kind}/${obj.metadata?.name}: ajv ${byAjv}`];
     }
     expect(disagreements).toEqual([]);
-    expect(invalid).toBeGreaterThan(1000); // the mutations really do break objects
+    expect(invalid).toBeGreaterThan(500); // the mutations really do break objects
   });
 });
