@@ -391,6 +391,25 @@ describe('sources', () => {
     expect(make({ storeRef, remoteKeys: { password: 'p', httpSecret: 'h', htpasswd: 'x' }, refreshInterval: 'hourly' })).toThrow(/refreshInterval "hourly" is invalid: must be a Go duration/);
     expect(make({ storeRef: { kind: 'Vault' as any, name: 'v' }, remoteKeys: {} })).toThrow(/storeRef\.kind "Vault" is invalid/);
   });
+
+  test('external: the ESO Password generator must make what each generated key\'s consumer takes', () => {
+    const storeRef = { kind: 'SecretStore' as const, name: 'store' };
+    const make = (shape: CredentialShape, passwordGenerator: Omit<NonNullable<Parameters<typeof CredentialSource.external>[0]['passwordGenerator']>, 'keys'>) =>
+      () => new Credentials(new Chart(Testing.app(), 'c'), 'creds', {
+        secrets: [secret('app', { key: shape })],
+        defaultSource: CredentialSource.external({ storeRef, passwordGenerator: { keys: ['key'], ...passwordGenerator } }),
+      });
+    const password = CredentialShape.password({ length: 32, mustContain: ['upper', 'digit'] });
+    expect(make(password, { length: 40 })).not.toThrow();
+    expect(make(password, { length: 24 })).toThrow(/sources\.app\.passwordGenerator\.length 24 is invalid: must be at least 32 to generate key "key"/);
+    expect(make(password, { symbols: 2 })).toThrow(/passwordGenerator\.symbols 2 is invalid: must be 0 .*letters and digits only/);
+    expect(make(password, { noUpper: true })).toThrow(/passwordGenerator\.noUpper true is invalid: must not be true/);
+    expect(make(password, { digits: 0 })).toThrow(/passwordGenerator\.digits 0 is invalid: must be at least 1/);
+    expect(make(CredentialShape.fixedLength(16), { length: 32 })).toThrow(/passwordGenerator\.length 32 is invalid: must be 16 to generate key "key" \(exactly 16 characters/);
+    expect(make(CredentialShape.fixedLength(16), { length: 16 })).not.toThrow();
+    expect(make(CredentialShape.password({ alphabet: ALPHABETS.hex }), {}))
+      .toThrow(/passwordGenerator\.keys "key" is invalid: cannot generate key "key" \(password of 32 characters of hex\): ESO's Password generator draws from all letters and digits/);
+  });
 });
 
 test('the validator skips only the imported custom kinds: any other unknown kind is still a finding', () => {

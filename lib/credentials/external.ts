@@ -6,7 +6,8 @@ import {
 import { Password } from '../../imports/generators.external-secrets.io';
 import { checkDnsSubdomain, checkInteger } from '../common/checks';
 import { check } from '../common/errors';
-import { ExternalCredentialOptions, RemoteKey } from './source';
+import { ALPHABETS, CredentialShape } from './shapes';
+import { ExternalCredentialOptions, PasswordGeneratorOptions, RemoteKey } from './source';
 import { CredentialSecret, ExternalSecretKey } from './types';
 
 const GO_DURATION = /^(0|([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+)$/;
@@ -47,8 +48,7 @@ export function createExternalSecret(scope: Construct, prop: string, secret: Cre
       times === 0 ? `must give key "${key}" of Secret "${name}" a remote key (or list it in passwordGenerator.keys)`
         : `key "${key}" must come from the store or the password generator, once`);
     if (generated.includes(key)) {
-      check(secret.keys[key].shape.kind === 'random', scope, `${prop}.passwordGenerator.keys`, key,
-        `cannot generate key "${key}" (${secret.keys[key].shape.description}): ESO's Password generator only makes passwords; read it from the store`);
+      checkGeneratorMakes(scope, `${prop}.passwordGenerator`, options.passwordGenerator!, key, secret.keys[key].shape);
     }
   }
 
@@ -124,4 +124,32 @@ function remoteRef(scope: Construct, prop: string, remote: string | RemoteKey): 
 
 function describeRemote(r: { key: string; property?: string; version?: string }): string {
   return `${r.key}${r.property !== undefined ? `#${r.property}` : ''}${r.version !== undefined ? `@${r.version}` : ''}`;
+}
+
+/**
+ * Whether ESO's Password generator `g` makes values of `shape` for `key`: it makes one length of
+ * letters and digits (plus its symbols), so the shape must be a password of that length over the
+ * alphanumerics, and what the shape requires (upper-case letters, digits, no symbols) must be on.
+ */
+function checkGeneratorMakes(scope: Construct, prop: string, g: PasswordGeneratorOptions, key: string, shape: CredentialShape): void {
+  check(shape.kind === 'random', scope, `${prop}.keys`, key,
+    `cannot generate key "${key}" (${shape.description}): ESO's Password generator only makes passwords; read it from the store`);
+  const [length, alphabet, classes = ''] = shape.params;
+  check(alphabet === ALPHABETS.alphanumeric, scope, `${prop}.keys`, key,
+    `cannot generate key "${key}" (${shape.description}): ESO's Password generator draws from all letters and digits; read it from the store`);
+  const made = g.length ?? 32;
+  if (shape.exactLength) {
+    check(made === Number(length), scope, `${prop}.length`, made,
+      `must be ${length} to generate key "${key}" (${shape.description}); one generator makes one length, so read keys of other lengths from the store`);
+  } else {
+    check(made >= Number(length), scope, `${prop}.length`, made, `must be at least ${length} to generate key "${key}" (${shape.description})`);
+  }
+  check((g.symbols ?? 0) === 0, scope, `${prop}.symbols`, g.symbols,
+    `must be 0 to generate key "${key}" (${shape.description}): its consumer takes letters and digits only`);
+  if (classes.includes('upper')) {
+    check(g.noUpper !== true, scope, `${prop}.noUpper`, g.noUpper, `must not be true to generate key "${key}" (${shape.description})`);
+  }
+  if (classes.includes('digit')) {
+    check(g.digits === undefined || g.digits > 0, scope, `${prop}.digits`, g.digits, `must be at least 1 to generate key "${key}" (${shape.description})`);
+  }
 }

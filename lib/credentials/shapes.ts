@@ -90,7 +90,7 @@ export class CredentialShape {
 
   /** A random key of exactly `length` characters of `alphabet` (e.g. Harbor's 16-character secret key). */
   public static fixedLength(length: number, alphabet: string = ALPHABETS.alphanumeric): CredentialShape {
-    return new CredentialShape('random', [String(length), alphabet], `exactly ${length} characters of ${describeAlphabet(alphabet)}`);
+    return new CredentialShape('random', [String(length), alphabet], `exactly ${length} characters of ${describeAlphabet(alphabet)}`, undefined, true);
   }
 
   /** An RSA private key, PEM (PKCS#8, `BEGIN PRIVATE KEY`). */
@@ -128,6 +128,8 @@ export class CredentialShape {
     public readonly description: string,
     /** The key of the same Secret a derived value is made from. @default - not derived */
     public readonly derivedFrom?: string,
+    /** Whether the consumer needs exactly this length (a password may be longer). @default false */
+    public readonly exactLength: boolean = false,
   ) {}
 
   /** The shape as the generator's spec reads it (after `<secret> <key> `). */

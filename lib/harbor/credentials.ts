@@ -118,9 +118,6 @@ export interface HarborCredentialsInput {
   readonly labels: Readonly<Record<string, string>>;
 }
 
-/** Keys Harbor's core needs of an exact length (an ESO Password generator must make that length). */
-const FIXED_LENGTH: Readonly<Record<string, number>> = { [HARBOR_SECRET_KEYS.core.secretKey]: 16, [HARBOR_SECRET_KEYS.core.csrfKey]: 32 };
-
 const TOKEN_CERTIFICATE_PURPOSE = 'self-signed certificate of tls.key: not read by Harbor, it makes the Secret a complete key pair (kubernetes.io/tls)';
 const TLS_PURPOSES: Readonly<Record<string, string>> = {
   'tls.key': 'private key of the TLS certificate of the external host',
@@ -180,20 +177,7 @@ export function createHarborCredentials(scope: Construct, input: HarborCredentia
     sources[secretName] = group.source;
     const slot = group.slots[0];
     propMap.push([`sources.${secretName}`, `credentials.${slot}`]);
-    if (group.source.kind === 'external' && group.slots.includes('core')) checkFixedLengths(scope, group.source);
   }
   const map: PropPathMap = propMap;
   return withOuterProps(scope, map, () => new Credentials(scope, 'credentials', { secrets, sources, labels: input.labels }));
-}
-
-/** ESO's Password generator makes one length: Harbor's fixed-length keys need exactly theirs. */
-function checkFixedLengths(scope: Construct, source: CredentialSource): void {
-  const generator = source.external?.passwordGenerator;
-  for (const key of generator?.keys ?? []) {
-    const wanted = FIXED_LENGTH[key];
-    if (wanted === undefined) continue;
-    check((generator!.length ?? 32) === wanted, scope, 'credentials.core.passwordGenerator.length', generator!.length ?? 32,
-      `must be ${wanted} to generate key "${key}", which Harbor's core needs of exactly ${wanted} characters ` +
-      '(one generator makes one length: read the other fixed-length key from the store)');
-  }
 }
