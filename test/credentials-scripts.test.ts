@@ -296,6 +296,15 @@ describe('two generators racing', () => {
 });
 
 describe('answers that end the run', () => {
+  test('without what the Job always passes (the spec file, its own name), it stops before any request', async () => {
+    for (const missing of ['SPEC_FILE', 'CREATED_BY']) {
+      const run = await sandbox.generate(api, MYSQL_SPEC, { env: { [missing]: '' } });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(new RegExp(`ERROR: ${missing} must be set`));
+      expect(api.requests).toEqual([]);
+    }
+  });
+
   test('403 on create: a clear failure naming the permission, nothing created', async () => {
     api.deniedVerbs.add('create');
     const run = await sandbox.generate(api, MYSQL_SPEC);
@@ -356,8 +365,15 @@ describe('wait-for-secrets.sh', () => {
     expect(run.code).toBe(0);
   });
 
+  test('stops at once, naming the variable, without what the construct always passes', async () => {
+    for (const [env, missing] of [[{ SECRETS_DIR: sandbox.dir }, 'CREATED_BY'], [{ CREATED_BY: 'the Job' }, 'SECRETS_DIR']] as const) {
+      const run = await sandbox.run(['sh', script, 'harbor-core/csrfKey'], env);
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 2, stderr: `wait-for-secrets.sh: ERROR: environment variable ${missing} must be set and non-empty\n` });
+    }
+  });
+
   test('gives up after WAIT_SECONDS, naming the missing key', async () => {
-    const run = await sandbox.run(['sh', script, 'harbor-core/csrfKey'], { SECRETS_DIR: sandbox.dir, WAIT_SECONDS: '1' });
+    const run = await sandbox.run(['sh', script, 'harbor-core/csrfKey'], { SECRETS_DIR: sandbox.dir, WAIT_SECONDS: '1', CREATED_BY: 'the Job secret-generator-<hash>' });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('gave up after 1s: key csrfKey of Secret harbor-core is still missing');
   });

@@ -42,11 +42,21 @@ describe('wait-for-tcp.sh', () => {
     const port = (server.address() as net.AddressInfo).port;
     try {
       const { stdout } = await run('bash', [script('wait-for-tcp.sh')], {
-        env: { ...process.env, WAIT_HOST: '127.0.0.1', WAIT_PORT: String(port), WAIT_FOR: 'database' },
+        env: { ...process.env, WAIT_HOST: '127.0.0.1', WAIT_PORT: String(port), WAIT_FOR: 'database', WAIT_TIMEOUT_SECONDS: '60' },
       });
       expect(stdout).toMatch(new RegExp(`wait-for-tcp: database 127.0.0.1:${port} accepts connections \\(attempt 1, \\d+s\\)`));
     } finally {
       server.close();
+    }
+  });
+
+  test('stops at once, naming the variable, without what the construct always passes', async () => {
+    const env = { WAIT_HOST: '127.0.0.1', WAIT_PORT: '1', WAIT_FOR: 'database', WAIT_TIMEOUT_SECONDS: '60' };
+    for (const missing of ['WAIT_FOR', 'WAIT_TIMEOUT_SECONDS']) {
+      const result = await run('bash', [script('wait-for-tcp.sh')], { env: { ...process.env, ...env, [missing]: '' } })
+        .then(() => undefined, (e: { code: number; stderr: string }) => e);
+      expect(result?.code).toBe(1);
+      expect(result!.stderr).toContain(`${missing}: ${missing} is required`);
     }
   });
 

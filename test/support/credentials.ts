@@ -52,6 +52,7 @@ export class ScriptSandbox {
     return this.run([...options.busybox ? ['busybox', 'sh'] : ['sh'], path.join(SCRIPTS_DIR, 'generate-secrets.sh')], {
       NAMESPACE: api.namespace,
       SPEC_FILE: path.join(specFile, 'spec'),
+      CREATED_BY: 'secret-generator',
       API_URL: api.url,
       TOKEN_FILE: api.tokenFile,
       CA_FILE: api.caFile,

@@ -22,11 +22,11 @@
 # is created with type kubernetes.io/tls, as Ingress controllers and Gateways expect of a TLS Secret;
 # every other one is Opaque.
 #
-# Env: NAMESPACE (required), SPEC_FILE (/etc/secret-generator/spec),
+# Env: NAMESPACE, SPEC_FILE (the spec file), CREATED_BY (the created-by label value): required;
 #      API_URL (https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT),
 #      TOKEN_FILE, CA_FILE (the pod's ServiceAccount token and CA),
 #      SECRET_TOOL (secret-tool.php next to this script), ATTEMPTS (5: reads of one Secret before
-#      giving up on conflicts), CONNECT_ATTEMPTS (5), CREATED_BY (label value, secret-generator),
+#      giving up on conflicts), CONNECT_ATTEMPTS (5),
 #      TMPDIR (/tmp).
 set -eu
 
@@ -324,13 +324,13 @@ ensure_secret() {
 main() {
   [ -n "${NAMESPACE:-}" ] || die "NAMESPACE must be set (the pod's namespace, from the downward API)"
   check_name "$NAMESPACE"
-  SPEC_FILE=${SPEC_FILE:-/etc/secret-generator/spec}
+  [ -n "${SPEC_FILE:-}" ] || die "SPEC_FILE must be set (the spec file of the generator's ConfigMap)"
+  [ -n "${CREATED_BY:-}" ] || die "CREATED_BY must be set (the generator's name, for the created-by label)"
   TOKEN_FILE=${TOKEN_FILE:-$SA_DIR/token}
   CA_FILE=${CA_FILE:-$SA_DIR/ca.crt}
   SECRET_TOOL=${SECRET_TOOL:-$(dirname "$0")/secret-tool.php}
   ATTEMPTS=${ATTEMPTS:-5}
   CONNECT_ATTEMPTS=${CONNECT_ATTEMPTS:-5}
-  CREATED_BY=${CREATED_BY:-secret-generator}
   check_uint ATTEMPTS "$ATTEMPTS"
   check_uint CONNECT_ATTEMPTS "$CONNECT_ATTEMPTS"
   if [ -z "${API_URL:-}" ]; then

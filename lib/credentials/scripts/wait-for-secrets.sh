@@ -8,8 +8,9 @@
 # cache). The script only checks that the files exist and are not empty; it never reads a value.
 #
 # Args: <secret>/<key> ... (what to wait for)
-# Env:  SECRETS_DIR (/secrets), WAIT_SECONDS (600; 0 waits forever), LOG_EVERY_SECONDS (10),
-#       CREATED_BY (who creates the Secrets, for the log line; the generator Job)
+# Env:  SECRETS_DIR and CREATED_BY (who creates the Secrets, for the log line): required, the
+#       construct passes them; WAIT_SECONDS (600; 0 waits forever) and LOG_EVERY_SECONDS (10):
+#       knobs the construct leaves at these defaults
 set -eu
 
 SCRIPT_NAME=wait-for-secrets.sh
@@ -18,10 +19,12 @@ log() {
   printf '%s: %s\n' "$SCRIPT_NAME" "$*" >&2
 }
 
-SECRETS_DIR=${SECRETS_DIR:-/secrets}
+for name in SECRETS_DIR CREATED_BY; do
+  eval "value=\${$name:-}"
+  [ -n "$value" ] || { log "ERROR: environment variable $name must be set and non-empty"; exit 2; }
+done
 WAIT_SECONDS=${WAIT_SECONDS:-600}
 LOG_EVERY_SECONDS=${LOG_EVERY_SECONDS:-10}
-CREATED_BY=${CREATED_BY:-the secret generator Job}
 for value in "$WAIT_SECONDS" "$LOG_EVERY_SECONDS"; do
   case $value in '' | *[!0-9]*) log "ERROR: WAIT_SECONDS and LOG_EVERY_SECONDS must be integers"; exit 2 ;; esac
 done

@@ -3,14 +3,14 @@
 # with a clear message (the kubelet restarts the init container with back-off, so a database that
 # comes up late is still picked up, and `kubectl logs -c <init container>` says what is missing).
 #
-# Env: WAIT_HOST, WAIT_PORT (required); WAIT_FOR (what it is, for the log), WAIT_TIMEOUT_SECONDS
-# (default 300), WAIT_INTERVAL_SECONDS (default 5).
+# Env: WAIT_HOST, WAIT_PORT, WAIT_FOR (what it is, for the log), WAIT_TIMEOUT_SECONDS: required, the
+# construct passes them; WAIT_INTERVAL_SECONDS (default 5): a knob the construct leaves alone.
 set -euo pipefail
 
 host="${WAIT_HOST:?WAIT_HOST is required}"
 port="${WAIT_PORT:?WAIT_PORT is required}"
-what="${WAIT_FOR:-endpoint}"
-limit="${WAIT_TIMEOUT_SECONDS:-300}"
+what="${WAIT_FOR:?WAIT_FOR is required}"
+limit="${WAIT_TIMEOUT_SECONDS:?WAIT_TIMEOUT_SECONDS is required}"
 interval="${WAIT_INTERVAL_SECONDS:-5}"
 
 start=$SECONDS
