@@ -1,7 +1,10 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { NEVER_PRUNED, pruneAllowlist, readReleaseDir, releaseSelector, selectorMatches, allowlistEntry } from '../lib/release';
+import { App } from 'cdk8s';
+import { CredentialSource, MySQLReplication } from '../lib';
+import { NEVER_PRUNED, pruneAllowlist, readReleaseDir, Release, releaseSelector, selectorMatches, allowlistEntry, synthReleases } from '../lib/release';
 
 const root = path.resolve(__dirname, '..');
 const dist = path.join(root, 'dist');
@@ -90,5 +93,23 @@ describe('the review pages in dist/', () => {
     expect(results.slice(0, diagrams.length)).toEqual(diagrams.map(() => ({ diagramType: 'flowchart-v2' })));
     expect(results[diagrams.length].error).toMatch(/Parse error/);
     expect(results[diagrams.length + 1].error).toMatch(/Parse error/);
+  });
+});
+
+describe('who makes each Secret a release reads', () => {
+  test('a generator Job, an ExternalSecret, or you: each row says which, and a Secret made by another release is a dependency', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'review-makers-'));
+    const app = new App({ outdir });
+    const storeRef = { kind: 'ClusterSecretStore' as const, name: 'vault' };
+    new MySQLReplication(new Release(app, 'vaulted', { namespace: 'shop' }), 'db', {
+      credentials: CredentialSource.external({ storeRef, remoteKeys: { 'root-password': 'db/root', 'replication-password': 'db/repl' } }),
+    });
+    new MySQLReplication(new Release(app, 'handmade', { namespace: 'shop' }), 'db2', { credentials: CredentialSource.existing() });
+    synthReleases(app);
+    const pageOf = (name: string) => fs.readFileSync(path.join(outdir, fs.readdirSync(outdir).find(f => f === `${name}.md` || f.endsWith(`-${name}.md`))!), 'utf8');
+    expect(pageOf('vaulted')).toMatch(/\| `db-credentials` \| `root-password` \| StatefulSet shop\/db: [^|]+ \| ExternalSecret db-credentials \|/);
+    expect(pageOf('handmade')).toMatch(/\| `db2-credentials` \| `root-password` \| StatefulSet shop\/db2: [^|]+ \| you \(no release makes it\) \|/);
+    expect(page('wordpress')).toContain('| `mysql-credentials` | `password` | Deployment wordpress/wordpress: container wordpress env WORDPRESS_DB_PASSWORD | the Job of mysql-secret-generator (release mysql) |');
+    expect(page('wordpress')).toContain('- release `mysql`: Secret wordpress/mysql-credentials, made by the Job of mysql-secret-generator');
   });
 });

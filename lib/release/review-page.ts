@@ -32,7 +32,52 @@ export function dependenciesOf(release: ReleaseManifests, all: readonly ReleaseM
       }
     }
   }
+  const makers = secretMakers(all);
+  for (const secret of [...new Set(reads.map(r => `${r.namespace}/${r.secretName}`))]) {
+    const maker = makers.get(secret);
+    if (maker && maker.release !== release.name) deps.push({ release: maker.release, through: `Secret ${secret}, made by ${maker.what}` });
+  }
   return deps;
+}
+
+/** What makes a Secret in the cluster: a secret generator's Job or an ExternalSecret, of some release. */
+interface SecretMaker {
+  readonly release: string;
+  /** In words, e.g. `the Job of mysql-secret-generator`. */
+  readonly what: string;
+  /** The keys it makes, when it lists them (a generator's spec). @default - every key */
+  readonly keys?: ReadonlySet<string>;
+}
+
+/** The makers of Secrets in `all`, by `<namespace>/<secret>`: generators' spec ConfigMaps and ExternalSecrets. */
+function secretMakers(all: readonly ReleaseManifests[]): Map<string, SecretMaker> {
+  const makers = new Map<string, SecretMaker>();
+  for (const release of all) {
+    for (const { object } of release.documents) {
+      const ns = object.metadata?.namespace;
+      if (object.kind === 'ConfigMap' && object.metadata?.labels?.['app.kubernetes.io/name'] === 'secret-generator' && typeof object.data?.spec === 'string') {
+        const bySecret = new Map<string, Set<string>>();
+        for (const line of (object.data.spec as string).split('\n').filter(l => l.trim() && !l.startsWith('#'))) {
+          const [secret, key] = line.split(' ');
+          bySecret.set(secret, (bySecret.get(secret) ?? new Set()).add(key));
+        }
+        for (const [secret, keys] of bySecret) {
+          makers.set(`${ns}/${secret}`, { release: release.name, what: `the Job of ${object.metadata.name}`, keys });
+        }
+      }
+      if (object.kind === 'ExternalSecret') {
+        makers.set(`${ns}/${object.spec?.target?.name ?? object.metadata.name}`, { release: release.name, what: `ExternalSecret ${object.metadata.name}` });
+      }
+    }
+  }
+  return makers;
+}
+
+/** Who provides key `key` of Secret `secret` (all keys when undefined), in words, for the review table. */
+function madeBy(makers: ReadonlyMap<string, SecretMaker>, namespace: string, secret: string, key: string | undefined, release: string): string {
+  const maker = makers.get(`${namespace}/${secret}`);
+  if (!maker || (key !== undefined && maker.keys && !maker.keys.has(key))) return 'you (no release makes it)';
+  return maker.release === release ? maker.what : `${maker.what} (release ${maker.release})`;
 }
 
 function escape(s: string): string {
@@ -131,6 +176,7 @@ export function reviewPage(release: ReleaseManifests, meta: HelmChartMetadata, a
   const pvcs = objects.filter(o => o.kind === 'PersistentVolumeClaim');
   const deps = dependenciesOf(release, all);
   const reads = readsOf(release);
+  const makers = secretMakers(all);
   const lines = [
     `# Release ${release.name}`,
     '',
@@ -163,9 +209,12 @@ export function reviewPage(release: ReleaseManifests, meta: HelmChartMetadata, a
     '',
     '## Secrets it reads',
     '',
-    'The operator (or a generator) provides these; the YAML holds only references.',
+    'A secret generator Job or an ExternalSecret makes them in the cluster, or you do; the YAML holds only references.',
     '',
-    ...table(['Secret', 'Key', 'Read by'], reads.map(r => [code(r.secretName), r.key ? code(r.key) : '(all keys)', `${r.by}: ${r.where}${r.optional ? ' (optional)' : ''}`])),
+    ...table(['Secret', 'Key', 'Read by', 'Made by'], reads.map(r => [
+      code(r.secretName), r.key ? code(r.key) : '(all keys)', `${r.by}: ${r.where}${r.optional ? ' (optional)' : ''}`,
+      madeBy(makers, r.namespace, r.secretName, r.key, release.name),
+    ])),
     '',
     '## Depends on',
     '',
