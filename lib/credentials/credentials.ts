@@ -62,7 +62,7 @@ export class Credentials extends Construct {
       const secret = this.secrets.get(name)!;
       const source = props.sources?.[name] ?? props.defaultSource ?? CredentialSource.generated();
       check(source instanceof CredentialSource, this, `sources.${name}`, '(not shown)',
-        'must be a CredentialSource: existing(), generated() or external({...})');
+        'must be a CredentialSource: CredentialSource.existing(), generated() or external({...})');
       this.sources.set(name, source);
       const prop = `sources.${name}`;
       switch (source.kind) {
@@ -131,12 +131,14 @@ function merge(scope: Construct, prop: string, a: CredentialSecret | undefined, 
 }
 
 /**
- * Every key that a generator Job or an ExternalSecret of the app makes (the `generatedSecrets` and
- * `externalSecrets` of each {@link Credentials} in it), as `<namespace>/<secret>/<key>`: a consumer
- * leaves these out of its `requiredSecrets`, as nobody has to create them.
+ * `keys` without those that a generator Job or an ExternalSecret of the app of `scope` makes (the
+ * `generatedSecrets` and `externalSecrets` of each {@link Credentials} in it): what is left is what
+ * someone must create, a consumer's `requiredSecrets`. Call it when the list is asked for, so that
+ * constructs added later count.
  */
-export function keysMadeInCluster(scope: IConstruct): Set<string> {
-  const made = scope.node.root.node.findAll()
-    .flatMap(c => c instanceof Credentials ? [...c.generatedSecrets, ...c.externalSecrets] : []);
-  return new Set(made.map(k => `${k.namespace ?? ''}/${k.secretName}/${k.key}`));
+export function withoutKeysMadeInCluster(scope: IConstruct, keys: readonly RequiredSecretKey[]): RequiredSecretKey[] {
+  const id = (k: { namespace?: string; secretName: string; key: string }) => `${k.namespace ?? ''}/${k.secretName}/${k.key}`;
+  const made = new Set(scope.node.root.node.findAll()
+    .flatMap(c => c instanceof Credentials ? [...c.generatedSecrets, ...c.externalSecrets] : []).map(id));
+  return keys.filter(k => !made.has(id(k)));
 }

@@ -1,4 +1,4 @@
-import { isIP } from 'net';
+import { isIP } from '../rules';
 
 /** Alphabets for {@link CredentialShape.password} and {@link CredentialShape.fixedLength}. */
 export const ALPHABETS = {
@@ -196,7 +196,7 @@ function subjectAltNameProblem(entries: readonly string[]): string | undefined {
     if (type === 'DNS' && !(DNS_NAME.test(name) && name.length <= 253 && name.split('.').every(l => l.length <= 63))) {
       return `dnsNames "${name}" must be a lower-case DNS name (RFC 1123, "*." for a wildcard)`;
     }
-    if (type === 'IP' && (isIP(name) === 0 || name.includes('%'))) return `ipAddresses "${name}" must be an IPv4 or IPv6 address`;
+    if (type === 'IP' && !isIP(name)) return `ipAddresses "${name}" must be an IPv4 or IPv6 address`;
     if (type === undefined) return `subjectAltName entry "${entry}" must be DNS:<name> or IP:<address>`;
   }
   return undefined;

@@ -1,6 +1,6 @@
-import { isIP } from 'net';
 import { Construct } from 'constructs';
 import { check, InvalidPropError } from '../common/errors';
+import { isIP } from '../rules';
 import { PropPathMap, withOuterProps } from '../common/prop-paths';
 import { Credentials } from '../credentials/credentials';
 import { harborCredentialKeys, harborCredentialShape, harborTlsCredentialShapes, HarborTlsNames } from '../credentials/presets';
@@ -100,7 +100,7 @@ const COMMON_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 /** The names a generated TLS certificate is for: the exposure's host, else the host of `externalURL`. */
 export function tlsNames(exposure: Exposure, externalURL: string, fallbackCommonName: string): HarborTlsNames {
   const host = exposure.host ?? new URL(externalURL).hostname.replace(/^\[|\]$/g, '');
-  const ip = isIP(host) !== 0;
+  const ip = isIP(host);
   return { commonName: COMMON_NAME.test(host) ? host : fallbackCommonName, dnsNames: ip ? [] : [host], ipAddresses: ip ? [host] : [] };
 }
 

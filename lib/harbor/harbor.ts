@@ -6,7 +6,7 @@ import { check } from '../common/errors';
 import { PropPathMap, withOuterProps } from '../common/prop-paths';
 import { checkSecretRef, RequiredSecretKey, SecretKeyRef } from '../common/secret';
 import { recommendedLabels } from '../common/labels';
-import { Credentials } from '../credentials/credentials';
+import { Credentials, withoutKeysMadeInCluster } from '../credentials/credentials';
 import { ExternalSecretKey, GeneratedSecretKey } from '../credentials/types';
 import { checkStorage, isSingleAttach, StorageOptions } from '../common/storage';
 import { DeploymentApp } from '../deployment-app/deployment-app';
@@ -49,7 +49,7 @@ const JOB_LOGGERS: readonly JobLogger[] = ['file', 'database', 'stdout'];
  * {@link HarborChart} does, when asked.
  *
  * Every secret is a key of a Secret, read by reference. Harbor's own Secrets (and the TLS Secret of
- * the exposure) are made in the cluster by the namespace's SecretGenerator Job unless
+ * the exposure) are made in the cluster by the SecretGenerator Job of its release (or namespace) unless
  * `credentials` says otherwise; {@link requiredSecrets} lists what is left for you to create
  * (nothing, by default), docs/harbor.md shows how.
  */
@@ -58,14 +58,10 @@ export class Harbor extends Construct {
   public readonly externalURL: string;
   /** Prefix of every object name. */
   public readonly harborName: string;
-  /**
-   * Every Secret key the output reads that someone else must create, one entry per key
-   * (`{ secretName, namespace, key, purpose, usedBy }`, `usedBy`: the components): the keys of
-   * `existing` sources and the Secrets you hand over as SecretKeyRefs. Empty by default.
-   */
-  public readonly requiredSecrets: readonly RequiredSecretKey[];
   /** Harbor's Secrets (and the exposure's TLS Secret), each from the source `credentials` chose for it. */
   public readonly credentials: Credentials;
+  /** Every Secret key the components read. */
+  private readonly secretsRead: readonly RequiredSecretKey[];
   /** Namespace of the chart. */
   public readonly namespace: string;
   /** Core. */
@@ -200,13 +196,20 @@ export class Harbor extends Construct {
       tls: tls && { secretName: tls.secretName, names: tlsNames(props.exposure, this.externalURL, name) },
       labels: recommendedLabels({ name: 'harbor', instance: name, component: 'credentials', partOf: 'harbor', version }),
     });
-    const made = new Set([...this.generatedSecrets, ...this.externalSecrets].map(k => `${k.secretName}/${k.key}`));
-    this.requiredSecrets = secrets.list()
-      .filter(e => !made.has(`${e.secretName}/${e.key}`))
-      .map(({ description, ...e }) => ({ ...e, namespace, purpose: description }));
+    this.secretsRead = secrets.list().map(({ description, ...e }) => ({ ...e, namespace, purpose: description }));
   }
 
-  /** Keys the namespace's SecretGenerator Job creates (`credentials` generated, the default), sorted by Secret and key. */
+  /**
+   * Every Secret key the output reads that someone else must create, one entry per key
+   * (`{ secretName, namespace, key, purpose, usedBy }`, `usedBy`: the components): the keys of
+   * `existing` sources and the Secrets you hand over as SecretKeyRefs, unless a generator Job or an
+   * ExternalSecret of the app makes them. Empty by default.
+   */
+  public get requiredSecrets(): readonly RequiredSecretKey[] {
+    return withoutKeysMadeInCluster(this, this.secretsRead);
+  }
+
+  /** Keys the SecretGenerator Job of the release (or namespace) creates (`credentials` generated, the default), sorted by Secret and key. */
   public get generatedSecrets(): GeneratedSecretKey[] {
     return this.credentials.generatedSecrets;
   }

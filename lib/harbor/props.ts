@@ -116,7 +116,7 @@ export interface HarborProps {
    * Who makes each Secret Harbor defines (`secrets`) and the exposure's TLS Secret: one
    * `CredentialSource` for all, or one per Secret (`{ default?, admin?, core?, jobservice?, registry?,
    * tokenService?, database?, redis?, tls? }`, {@link HarborCredentialSources}).
-   * `generated()`: the namespace's SecretGenerator Job makes each missing Secret once in the
+   * `generated()`: the SecretGenerator Job of the release (or namespace) makes each missing Secret once in the
    * cluster, every key of the shape Harbor needs (`generatedSecrets`), and never changes a value;
    * `existing()`: you make it (`requiredSecrets`); `external({...})`: an ExternalSecret fills it
    * (`externalSecrets`). Naming a Secret this configuration does not have (`database` with an

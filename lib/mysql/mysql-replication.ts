@@ -13,7 +13,7 @@ import { PropPathMap, withOuterProps } from '../common/prop-paths';
 import { checkSecretRef, RequiredSecretKey, SecretKeyRef } from '../common/secret';
 import { checkStorage } from '../common/storage';
 import { AppVolume } from '../common/volume';
-import { Credentials } from '../credentials/credentials';
+import { Credentials, withoutKeysMadeInCluster } from '../credentials/credentials';
 import { MYSQL_CREDENTIAL_SHAPES } from '../credentials/presets';
 import { CredentialSource } from '../credentials/source';
 import { CredentialKey, ExternalSecretKey, GeneratedSecretKey } from '../credentials/types';
@@ -301,9 +301,8 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
       this.app.describeSecret(SecretKeyRef.of(secretName, key), purpose);
       keys[key] = { shape: MYSQL_CREDENTIAL_SHAPES[MYSQL_SECRET_KEYS.rootPassword], purpose, usedBy: [this.app.node.path] };
     }
+    // Credentials checks that the source is one (reported under `credentials` by withOuterProps).
     const source = props.credentials ?? CredentialSource.generated();
-    check(source instanceof CredentialSource, this, 'credentials', '(not shown)',
-      'must be a CredentialSource: CredentialSource.existing(), generated() or external({...})');
     // Members need no wait: a container whose env reads a missing Secret is not created, and the
     // kubelet retries it until the Secret exists (docs/credentials.md), so no server ever starts
     // without its passwords, and the pods are the same whatever the source.
@@ -336,11 +335,11 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
 
   /**
    * Every Secret key the members read that someone else must create: every key of `secretName`
-   * when `credentials` is `existing`, and a `database.password` of another Secret.
+   * when `credentials` is `existing`, and a `database.password` of another Secret, unless a
+   * generator Job or an ExternalSecret of the app makes it.
    */
   public get requiredSecrets(): RequiredSecretKey[] {
-    const made = new Set([...this.generatedSecrets, ...this.externalSecrets].map(k => `${k.secretName}/${k.key}`));
-    return this.app.requiredSecrets.filter(k => !made.has(`${k.secretName}/${k.key}`));
+    return withoutKeysMadeInCluster(this, this.app.requiredSecrets);
   }
 
   /** Keys the SecretGenerator Job of the release (or namespace) creates (`credentials` generated, the default). */

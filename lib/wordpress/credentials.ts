@@ -33,9 +33,8 @@ export function keyAndSaltPurpose(env: string): string {
  * of the source name `credentials` of the WordPress.
  */
 export function createWordPressCredentials(wordpress: Construct, o: WordPressCredentialsOptions): Credentials {
+  // Credentials checks that the source is one (reported under `credentials` by withOuterProps).
   const source = o.source ?? CredentialSource.generated();
-  check(source instanceof CredentialSource, wordpress, 'credentials', '(not shown)',
-    'must be a CredentialSource: CredentialSource.existing(), generated() or external({...})');
   const keys: Record<string, CredentialKey> = {};
   // An adminPassword in another Secret is not this construct's to make: it stays required.
   if (o.admin && o.admin.ref.secretName === o.secretName) {

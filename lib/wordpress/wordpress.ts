@@ -15,7 +15,7 @@ import { buildPodTemplate, contentHash, PodSecurity } from '../common/pod';
 import { Probe } from '../common/probe';
 import { checkSecretRef, mergeRequiredSecrets, RequiredSecretKey, SecretKeyRef } from '../common/secret';
 import { AppVolume } from '../common/volume';
-import { Credentials, keysMadeInCluster } from '../credentials/credentials';
+import { Credentials, withoutKeysMadeInCluster } from '../credentials/credentials';
 import { compare } from '../credentials/order';
 import { ExternalSecretKey, GeneratedSecretKey } from '../credentials/types';
 import { DeploymentApp } from '../deployment-app/deployment-app';
@@ -318,9 +318,7 @@ export class WordPress extends Construct {
    * this namespace (`credentials` generated, the default, or external). Create them before applying.
    */
   public get requiredSecrets(): RequiredSecretKey[] {
-    const made = keysMadeInCluster(this);
-    return mergeRequiredSecrets([...this.bound.requiredSecrets, ...this.app.requiredSecrets, ...this.installSecrets])
-      .filter(k => !made.has(`${k.namespace ?? ''}/${k.secretName}/${k.key}`));
+    return withoutKeysMadeInCluster(this, mergeRequiredSecrets([...this.bound.requiredSecrets, ...this.app.requiredSecrets, ...this.installSecrets]));
   }
 
   /**
