@@ -3,7 +3,7 @@
 #   $CACHE/bin/kubernetes-<version>/  kube-apiserver kube-controller-manager kube-scheduler kubelet
 #                                      kube-proxy kubectl agnhost etcd
 #   $CACHE/bin/containerd-<version>/  containerd containerd-shim-runc-v2 ctr
-#   $CACHE/bin/coredns-<version>/     coredns
+#   $CACHE/bin/coredns-<version>-<hash>/ coredns
 #   $CACHE/bin/helm-<version>/        helm
 #   $CACHE/bin/harness-<hash>/        pause provisioner (this folder's own commands)
 # A folder is written under a temporary name and renamed when complete, so an interrupted build
@@ -71,7 +71,8 @@ helm() {
 harness() { (cd "$here" && go build -trimpath -ldflags "-s -w" -o "$OUT/" ./cmd/pause ./cmd/provisioner); }
 
 HARNESS_HASH=$(cd "$here" && cat go.mod go.sum cmd/pause/*.go cmd/provisioner/*.go | sha256sum | cut -c1-12)
-COREDNS_VERSION=$(module_version "$here/coredns" github.com/coredns/coredns)
+# CoreDNS's folder is keyed by its version and by our main package (the plugin set).
+COREDNS_VERSION=$(module_version "$here/coredns" github.com/coredns/coredns)-$(cat "$here"/coredns/* | sha256sum | cut -c1-8)
 
 mkdir -p "$CACHE/bin"
 build_into "$CACHE/bin/kubernetes-$K8S_VERSION" kubernetes

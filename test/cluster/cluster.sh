@@ -217,7 +217,7 @@ disabled_plugins = ["io.containerd.nri.v1.nri", "io.containerd.tracing.processor
 TOML
   start containerd env PATH="$CONTAINERD_BIN:$PATH" "$CONTAINERD_BIN/containerd" --config "$d/config.toml"
   wait_for "containerd" 30 "$CONTAINERD_BIN/ctr" --address "$d/containerd.sock" version
-  bash "$here/images/import.sh" "$IMAGES_DIR" "$d/containerd.sock" >"$CLUSTER_DIR/logs/images-import.log" 2>&1 \
+  CTR=$CONTAINERD_BIN/ctr bash "$here/images/import.sh" "$IMAGES_DIR" "$d/containerd.sock" >"$CLUSTER_DIR/logs/images-import.log" 2>&1 \
     || { tail -n 20 "$CLUSTER_DIR/logs/images-import.log" >&2; die "importing the images failed"; }
 }
 
@@ -256,8 +256,22 @@ control_plane_up() {
     --bind-address 127.0.0.1 --secure-port "$SCHEDULER_PORT" --leader-elect=false --profiling=false
 }
 
+# The kubelet's cgroup root (cgroupRoot), in every hierarchy; `down` removes it.
+cgroups_up() {
+  local c
+  for c in /sys/fs/cgroup/*/; do
+    [[ -f ${c}cgroup.procs ]] || continue
+    mkdir -p "${c}cdk8s-stateful"
+    if [[ -f ${c}cpuset.cpus ]]; then
+      cat "${c}cpuset.cpus" >"${c}cdk8s-stateful/cpuset.cpus"
+      cat "${c}cpuset.mems" >"${c}cdk8s-stateful/cpuset.mems"
+    fi
+  done
+}
+
 node_up() {
   local d=$CLUSTER_DIR/kubelet
+  cgroups_up
   mkdir -p "$d/root" "$CLUSTER_DIR/pod-logs" "$CLUSTER_DIR/volumes"
   : >"$d/resolv.conf"
   cat >"$d/config.yaml" <<YAML
@@ -343,6 +357,22 @@ reclaimPolicy: Delete
 volumeBindingMode: Immediate
 YAML
   wait_for "kube-controller-manager (default ServiceAccount)" 60 kubectl -n default get serviceaccount default
+  wait_for "coredns answering kubernetes.default.svc.cluster.local" 60 dns_ready
+  local f
+  for f in "$CLUSTER_DIR"/pids/*; do
+    kill -0 "$(cat "$f")" 2>/dev/null || { tail -n 20 "$CLUSTER_DIR/logs/$(basename "$f").log" >&2; die "$(basename "$f") exited"; }
+  done
+}
+
+# The cluster DNS answers the API server's Service name with its cluster IP.
+dns_ready() {
+  local answer
+  answer=$(node -e '
+    const r = new (require("dns").promises.Resolver)({ timeout: 1000, tries: 1 });
+    r.setServers([process.argv[1]]);
+    r.resolve4("kubernetes.default.svc.cluster.local").then((a) => console.log(a.join(" ")), () => process.exit(1));
+  ' "$NODE_IP")
+  [[ $answer == "$SERVICE_IP" ]]
 }
 
 node_ready() {
@@ -360,7 +390,7 @@ up() {
   install_packages
   local t0=$SECONDS
   eval "$(bash "$here/build.sh")"
-  IMAGES_DIR=$(bash "$here/images/build-cached.sh" "$KUBERNETES_BIN" "$HARNESS_BIN")
+  IMAGES_DIR=${CDK8S_STATEFUL_IMAGES_DIR:-$(bash "$here/images/build-cached.sh" "$KUBERNETES_BIN" "$HARNESS_BIN")}
   say "binaries and images ready in $((SECONDS - t0)) s"
   t0=$SECONDS
   mkdir -p "$CLUSTER_DIR/pids" "$CLUSTER_DIR/logs"
@@ -404,7 +434,7 @@ record_machine_state() {
   iptables-save 2>/dev/null | grep -o '^:[A-Z0-9-]*' | sort -u >"$CLUSTER_DIR/chains.before" || true
 }
 
-netns_list() { find /run/netns -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort; }
+netns_list() { { find /run/netns -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null || true; } | sort; }
 
 stop_process() { # stop_process NAME: TERM, then KILL after 10 s, of the session the process leads
   local f=$CLUSTER_DIR/pids/$1 pid
@@ -535,8 +565,9 @@ status() {
 }
 
 case ${1:-} in
+  preflight) preflight ;;
   up) up ;;
   down) down ;;
   status) status ;;
-  *) say "usage: cluster.sh up | down | status"; exit 2 ;;
+  *) say "usage: cluster.sh up | down | status | preflight"; exit 2 ;;
 esac
