@@ -77,7 +77,18 @@ pick_networks() {
   die "no free 10.233.x.0/24 network for pods"
 }
 
-running() { [[ -f $CLUSTER_DIR/state.env ]] && grep -q . "$CLUSTER_DIR/pids/"* 2>/dev/null; }
+# A cluster runs when a process it started is alive; a folder left by one that died (a killed
+# session, a reboot) is cleaned up by the next `up`.
+running() {
+  local f
+  for f in "$CLUSTER_DIR"/pids/*; do
+    [[ -f $f ]] && ours "$(cat "$f")" && return 0
+  done
+  return 1
+}
+
+# ours PID: the process is alive and is one of the cluster's (its command line names the folder).
+ours() { tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF "$CLUSTER_DIR"; }
 
 start() { # start NAME COMMAND...: runs COMMAND in its own session, logging to logs/NAME.log
   local name=$1
@@ -440,7 +451,7 @@ stop_process() { # stop_process NAME: TERM, then KILL after 10 s, of the session
   local f=$CLUSTER_DIR/pids/$1 pid
   [[ -f $f ]] || return 0
   pid=$(cat "$f")
-  if kill -0 "$pid" 2>/dev/null; then
+  if ours "$pid"; then
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     kill -KILL -- "-$pid" 2>/dev/null || true
@@ -557,7 +568,7 @@ status() {
   for f in "$CLUSTER_DIR"/pids/*; do
     name=$(basename "$f")
     pid=$(cat "$f")
-    if kill -0 "$pid" 2>/dev/null; then say "$name: running (pid $pid)"; else say "$name: NOT running"; state=1; fi
+    if ours "$pid"; then say "$name: running (pid $pid)"; else say "$name: NOT running"; state=1; fi
   done
   say "Kubernetes $KUBERNETES_VERSION; node $NODE_NAME at $NODE_IP; pods $POD_CIDR; services $SERVICE_CIDR"
   echo "$CLUSTER_DIR/admin.kubeconfig"

@@ -14,7 +14,7 @@ class ClusterReporter {
     for (const r of result.testResults) {
       this.checks.push({
         file,
-        check: r.fullName,
+        check: r.title,
         seconds: Math.round((r.duration || 0) / 100) / 10,
         result: r.status,
       });
