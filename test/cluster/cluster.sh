@@ -170,11 +170,12 @@ network_up() {
   ip link set "$BRIDGE" up
   sysctl -qw net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1
   # Pods reach this machine and each other, nothing beyond it: no masquerading, and nothing from
-  # the pod network is forwarded out of the bridge.
-  iptables -w -N CDK8S-STATEFUL
-  iptables -w -A CDK8S-STATEFUL -s "$POD_CIDR" ! -o "$BRIDGE" -j REJECT
-  iptables -w -A CDK8S-STATEFUL -d "$POD_CIDR" ! -i "$BRIDGE" -j REJECT
-  iptables -w -I FORWARD 1 -j CDK8S-STATEFUL
+  # the pod network is forwarded out of the bridge (nor into it from elsewhere). In the mangle
+  # table, whose FORWARD chain runs before the filter table's, where kube-proxy puts its accepts.
+  iptables -w -t mangle -N CDK8S-STATEFUL
+  iptables -w -t mangle -A CDK8S-STATEFUL -s "$POD_CIDR" ! -o "$BRIDGE" -j DROP
+  iptables -w -t mangle -A CDK8S-STATEFUL -d "$POD_CIDR" ! -i "$BRIDGE" -j DROP
+  iptables -w -t mangle -I FORWARD 1 -j CDK8S-STATEFUL
   mkdir -p "$CLUSTER_DIR/cni/net.d" "$CLUSTER_DIR/cni/ipam"
   cat >"$CLUSTER_DIR/cni/net.d/10-cdk8s-stateful.conflist" <<JSON
 {
@@ -510,9 +511,9 @@ down_quiet() {
     done
   fi
   [[ -n ${BRIDGE:-} ]] && ip link delete "$BRIDGE" 2>/dev/null
-  iptables -w -D FORWARD -j CDK8S-STATEFUL 2>/dev/null
-  iptables -w -F CDK8S-STATEFUL 2>/dev/null
-  iptables -w -X CDK8S-STATEFUL 2>/dev/null
+  iptables -w -t mangle -D FORWARD -j CDK8S-STATEFUL 2>/dev/null
+  iptables -w -t mangle -F CDK8S-STATEFUL 2>/dev/null
+  iptables -w -t mangle -X CDK8S-STATEFUL 2>/dev/null
   if [[ -f $CLUSTER_DIR/chains.before ]]; then
     # Chains the CNI plugins or the kubelet made that were not there before, in both tables.
     local table chain
