@@ -47,6 +47,11 @@ function wordpressGenerator(): { spec: string; createdBy: string } {
   return { spec: find(objects, 'ConfigMap', 'wordpress-secret-generator').data.spec, createdBy };
 }
 
+/** How many Secrets the runs created (a second run creates none). */
+function run0Writes(w: string[]): number {
+  return w.filter(x => x === 'POST 201').length;
+}
+
 function writes(): string[] {
   return api.requests.filter(r => r.method !== 'GET').map(r => `${r.method} ${r.status}`);
 }
@@ -221,6 +226,84 @@ describe("Harbor's TLS Secret (what harbor-helm's certSource: auto makes)", () =
   });
 });
 
+describe("Harbor's token-service certificate: a signing CA whose every extension the script sets", () => {
+  const TOKEN_SPEC = specOf(harborSecrets().filter(s => s.secretName === 'harbor-token-service'));
+
+  /** The X509v3 extensions of a certificate, as `openssl x509 -text` prints them: name (with ", critical") -> value. */
+  function extensions(cert: string): Record<string, string> {
+    const text = openssl(['x509', '-noout', '-text', '-certopt', 'no_subject,no_issuer,no_pubkey,no_sigdump,no_validity,no_serial,no_version,no_signame'], cert);
+    const out: Record<string, string> = {};
+    const lines = text.split('\n');
+    lines.forEach((line, i) => {
+      const m = /^ {12}(X509v3 [^:]+|[A-Za-z][^:]*):( critical)? ?$/.exec(line);
+      if (m) out[`${m[1]}${m[2] ? ' (critical)' : ''}`] = (lines[i + 1] ?? '').trim();
+    });
+    return out;
+  }
+
+  function expectTokenCa(cert: string, key: string): void {
+    const ext = extensions(cert);
+    const skid = ext['X509v3 Subject Key Identifier'];
+    expect(skid).toMatch(/^([0-9A-F]{2}:){19}[0-9A-F]{2}$/);
+    // Exactly these, nothing from an openssl.cnf: CA:TRUE, a signing key's key usage, both key identifiers.
+    expect(ext).toEqual({
+      'X509v3 Basic Constraints (critical)': 'CA:TRUE',
+      'X509v3 Key Usage (critical)': 'Digital Signature, Certificate Sign',
+      'X509v3 Subject Key Identifier': skid,
+      'X509v3 Authority Key Identifier': expect.stringMatching(new RegExp(`^(keyid:)?${skid}$`)),
+    });
+    expect(openssl(['x509', '-noout', '-pubkey'], cert)).toBe(openssl(['pkey', '-pubout'], key));
+    const dir = fs.mkdtempSync(path.join(sandbox.dir, 'ca-'));
+    fs.writeFileSync(path.join(dir, 'ca.crt'), cert);
+    // A CA that verifies itself, and what the key signs (the registry's tokens) verifies with the certificate's key.
+    expect(openssl(['verify', '-x509_strict', '-CAfile', path.join(dir, 'ca.crt'), path.join(dir, 'ca.crt')])).toContain(': OK');
+  }
+
+  test('CA:TRUE, keyUsage digitalSignature and keyCertSign, subject and authority key identifiers (dash and busybox)', async () => {
+    expect(TOKEN_SPEC).toContain('harbor-token-service tls.crt self-signed-certificate tls.key 3650 harbor-token-ca\n');
+    for (const busybox of [false, true]) {
+      api.secrets.clear();
+      const run = await sandbox.generate(api, TOKEN_SPEC, { busybox });
+      expect(run.code).toBe(0);
+      const token = api.values('harbor-token-service');
+      expectTokenCa(token['tls.crt'], token['tls.key']);
+    }
+  });
+
+  test("the host's openssl.cnf plays no part: a config with other req defaults makes the same extensions", async () => {
+    // What another image's openssl might bring: other x509_extensions for req, and a default subject.
+    const hostile = path.join(sandbox.dir, 'hostile-openssl.cnf');
+    fs.writeFileSync(hostile, [
+      '[req]', 'distinguished_name = dn', 'x509_extensions = host_defaults', 'prompt = no',
+      '[dn]', 'O = Host Default Org', '[host_defaults]',
+      'basicConstraints = CA:FALSE', 'keyUsage = keyEncipherment', 'extendedKeyUsage = serverAuth, clientAuth', 'nsComment = "host default"', '',
+    ].join('\n'));
+    const run = await sandbox.generate(api, TOKEN_SPEC, { env: { OPENSSL_CONF: hostile } });
+    expect(run.code).toBe(0);
+    const token = api.values('harbor-token-service');
+    expectTokenCa(token['tls.crt'], token['tls.key']);
+    expect(openssl(['x509', '-noout', '-subject'], token['tls.crt'])).toMatch(/^subject=CN ?= ?harbor-token-ca\n$/);
+  });
+
+  test('the TLS server certificate is as explicit: exactly its own extensions under a hostile openssl.cnf', async () => {
+    const hostile = path.join(sandbox.dir, 'hostile-openssl.cnf');
+    fs.writeFileSync(hostile, '[req]\ndistinguished_name = dn\nx509_extensions = x\n[dn]\n[x]\nnsComment = "host default"\n');
+    const run = await sandbox.generate(api, harborSpec({ exposure: Exposure.ingress({ className: 'nginx', hosts: { core: 'h.example.org' }, tls: { secretName: 'harbor-tls' } }) }, 'harbor-tls'),
+      { env: { OPENSSL_CONF: hostile } });
+    expect(run.code).toBe(0);
+    expect(Object.keys(extensions(api.values('harbor-tls')['tls.crt'])).sort()).toEqual([
+      'X509v3 Basic Constraints (critical)', 'X509v3 Extended Key Usage', 'X509v3 Key Usage (critical)', 'X509v3 Subject Alternative Name', 'X509v3 Subject Key Identifier',
+    ]);
+  });
+
+  test('a common name that would reach the openssl config as syntax is refused', async () => {
+    const run = await sandbox.generate(api, 'harbor-token-service tls.key rsa-private-key 2048\nharbor-token-service tls.crt self-signed-certificate tls.key 30 a#b\n');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("spec: 'a#b' is not a certificate common name");
+    expect(api.secrets.size).toBe(0);
+  });
+});
+
 describe('a run again, or a Secret that exists', () => {
   test('a second run changes nothing: no write, the same values', async () => {
     expect((await sandbox.generate(api, MYSQL_SPEC)).code).toBe(0);
@@ -267,6 +350,33 @@ describe('a run again, or a Secret that exists', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('Secret harbor-registry has key htpasswd but not password, which htpasswd is made from');
     expect(writes()).toEqual([]);
+  });
+
+  test('a Secret with a derived key but not its source is reported, the Secrets after it are still made, and the run exits 1 at the end', async () => {
+    const htpasswd = 'harbor_registry_user:$2y$10$abcdefghijklmnopqrstuuJ5gGMrS5Fm2nsDkpoXzCHhdnyW/zvW2';
+    api.put('harbor-registry', { htpasswd, httpSecret: 'x'.repeat(32) });
+    const keyFile = path.join(sandbox.dir, 'other.key');
+    fs.writeFileSync(keyFile, openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048']));
+    api.put('harbor-token-service', { 'tls.crt': openssl(['req', '-x509', '-new', '-key', keyFile, '-subj', '/CN=x', '-days', '1']) });
+    const secrets = harborSecrets();
+    const order = secrets.map(s => s.secretName);
+    // Broken Secrets first and in the middle of the spec: every other one must still be checked and made.
+    expect(order.indexOf('harbor-registry')).toBeLessThan(order.indexOf('harbor-database'));
+    const spec = specOf([...secrets, mysqlSecret()]);
+    for (const busybox of [false, true]) {
+      const run = await sandbox.generate(api, spec, { busybox });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('ERROR: Secret harbor-registry has key htpasswd but not password, which htpasswd is made from');
+      expect(run.stderr).toContain('ERROR: Secret harbor-token-service has key tls.crt but not tls.key, which tls.crt is made from');
+      expect(run.stderr).toContain('Secret harbor-registry: left unchanged; going on with the other Secrets');
+      expect(run.stderr).toMatch(/ERROR: done, but these Secrets need you \(see the errors above\): harbor-registry harbor-token-service\n$/);
+      expect(api.values('harbor-registry')).toEqual({ htpasswd, httpSecret: 'x'.repeat(32) });
+      expect(Object.keys(api.values('harbor-token-service'))).toEqual(['tls.crt']);
+      for (const name of ['harbor-admin', 'harbor-core', 'harbor-jobservice', 'harbor-database', 'harbor-redis', 'mysql-credentials']) {
+        expect({ name, made: api.secrets.has(name) }).toEqual({ name, made: true });
+      }
+    }
+    expect(run0Writes(writes())).toEqual(6);
   });
 });
 

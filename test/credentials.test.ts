@@ -91,7 +91,7 @@ describe('SecretGenerator', () => {
     const c = pod.containers[0];
     expect(c.image).toBe(SECRET_GENERATOR_IMAGE);
     expect(c.command).toEqual(['sh', '/scripts/generate-secrets.sh']);
-    expect(c.env).toContainEqual({ name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } });
+    expect(c.env).toContainEqual({ name: 'NAMESPACE', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } } });
     expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     expect(pod.volumes).toContainEqual({ name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } });
   });

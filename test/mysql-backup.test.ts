@@ -42,7 +42,12 @@ describe('backup to a PVC, with a drill', () => {
       MYSQL_FLAVOR: 'mariadb', MYSQL_VERSION: '11.4', BACKUP_SOURCE_HOST: 'db-2.db', CLONE_PORT: '3307',
       BACKUP_REPO_DIR: '/backups/db', BACKUP_NAME_PREFIX: 'db', BACKUP_APPLY_RETENTION: 'yes', RETENTION_COUNT: '7', RETENTION_MAX_AGE_DAYS: '',
     });
-    expect(pod.volumes).toContainEqual({ name: 'backup-repo', persistentVolumeClaim: { claimName: 'backups', readOnly: false } });
+    // Written (read-write) without `readOnly: false`, which the server drops: a re-apply is `unchanged`.
+    expect(pod.volumes).toContainEqual({ name: 'backup-repo', persistentVolumeClaim: { claimName: 'backups' } });
+    // Pod Security `restricted` refuses a pod without a seccomp profile: the Job's pod would not be created.
+    expect(pod.securityContext).toEqual({
+      runAsUser: 999, runAsGroup: 999, runAsNonRoot: true, fsGroup: 999, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' },
+    });
     expect(pod.volumes).toContainEqual({ name: 'scripts', configMap: { name: 'db-scripts', defaultMode: 0o555 } });
   });
 

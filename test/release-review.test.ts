@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { CredentialSource, MySQLReplication } from '../lib';
-import { NEVER_PRUNED, pruneAllowlist, readReleaseDir, Release, releaseSelector, selectorMatches, allowlistEntry, synthReleases } from '../lib/release';
+import { NEVER_PRUNED, pruneAllowlist, pruneCommand, readReleaseDir, Release, releaseSelector, selectorMatches, allowlistEntry, synthReleases } from '../lib/release';
 
 const root = path.resolve(__dirname, '..');
 const dist = path.join(root, 'dist');
@@ -33,8 +33,27 @@ describe('prune without Helm', () => {
     expect(allowlist).toEqual(expect.arrayContaining(['apps/v1/StatefulSet', 'core/v1/ConfigMap', 'core/v1/Service', 'policy/v1/PodDisruptionBudget']));
   });
 
-  test('the docs give exactly that allow-list', () => {
-    expect(fs.readFileSync(path.join(root, 'docs', 'releases.md'), 'utf8')).toContain(`--prune-allowlist=${allowlist.join(',')}`);
+  test('the docs give exactly that command, one flag per kind', () => {
+    const command = pruneCommand('mysql', 'dist/0001-mysql.k8s.yaml', allowlist);
+    expect(fs.readFileSync(path.join(root, 'docs', 'releases.md'), 'utf8')).toContain(command);
+    expect(fs.readFileSync(path.join(root, 'README.md'), 'utf8')).toContain(command);
+    expect(page('mysql')).toContain(command);
+  });
+
+  test('the command has one --prune-allowlist flag per kind, each ONE <group>/<version>/<Kind> as kubectl parses it', () => {
+    const command = pruneCommand('mysql', 'dist/0001-mysql.k8s.yaml', allowlist);
+    // The words the shell passes kubectl: backslash-newline joins the lines.
+    const words = command.replace(/\\\n/g, ' ').split(/\s+/).filter(Boolean);
+    const flags = words.filter(w => w.startsWith('--prune-allowlist'));
+    expect(flags).toEqual(allowlist.map(k => `--prune-allowlist=${k}`));
+    for (const flag of flags) {
+      // kubectl's prune.parseResources: strings.Split(gvk, "/") must give 3 parts; "core" is the core group; no list.
+      const value = flag.slice('--prune-allowlist='.length);
+      expect({ value, parts: value.split('/').length, comma: value.includes(',') }).toEqual({ value, parts: 3, comma: false });
+    }
+    expect(flags).toContain('--prune-allowlist=core/v1/ConfigMap');
+    expect(words.slice(0, 8)).toEqual(['kubectl', 'apply', '-f', 'dist/0001-mysql.k8s.yaml', '--prune', '-l', 'cdk8s-stateful/release=mysql', '--prune-allowlist=apps/v1/Deployment']);
+    expect(() => pruneCommand('mysql', 'x.yaml', ['apps/v1/Deployment,apps/v1/StatefulSet'])).toThrow(/not a <group>\/<version>\/<Kind>/);
   });
 
   test.each(releases.map(r => [r.name]))('the selector of %s selects exactly its objects', name => {

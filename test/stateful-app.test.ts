@@ -134,7 +134,7 @@ describe('StatefulApp props', () => {
       volumeClaims: [{ name: 'data', size: '10Gi', mountPath: '/var/lib/mysql', subPath: 'mysql', accessModes: ['ReadWriteOncePod'], storageClassName: 'sc-nfs' }],
     }), 'StatefulSet', 'myapp');
     expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({
-      accessModes: ['ReadWriteOncePod'], storageClassName: 'sc-nfs', resources: { requests: { storage: '10Gi' } },
+      accessModes: ['ReadWriteOncePod'], storageClassName: 'sc-nfs', resources: { requests: { storage: '10Gi' } }, volumeMode: 'Filesystem',
     });
     expect(sts.spec.template.spec.containers[0].volumeMounts[0]).toEqual({ name: 'data', mountPath: '/var/lib/mysql', subPath: 'mysql' });
   });
@@ -166,7 +166,7 @@ describe('StatefulApp props', () => {
       { name: 'MODE', value: 'prod' },
       { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
       { name: 'LEVEL', valueFrom: { configMapKeyRef: { name: 'settings', key: 'level' } } },
-      { name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+      { name: 'POD', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
     ]);
     expect(c.startupProbe).toEqual({ tcpSocket: { port: 'http' }, failureThreshold: 30 });
     expect(c.livenessProbe).toEqual({ httpGet: { path: '/healthz', port: 'http' } });

@@ -7,6 +7,7 @@ import {
 } from '../lib/wordpress';
 import { WORDPRESS_KEY_AND_SALT_ENV } from '../lib/wordpress/props';
 import { EnvValue } from '../lib/common/env';
+import { podSecurityLabels } from '../lib/common/namespace';
 import { appObjects, expectValid, find, Manifest, ofKind } from './support/manifests';
 
 // ---- helpers ---------------------------------------------------------------------------------
@@ -78,7 +79,8 @@ describe('WordPress defaults (a built-in MySQLReplication)', () => {
 
   test('one release in namespace "wordpress", Namespace object first and cluster-scoped', () => {
     expect(stack.namespace).toBe('wordpress');
-    expect(objects[0]).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'wordpress', labels: { 'cdk8s-stateful/release': 'wordpress' } } });
+    // Every pod meets Pod Security `restricted` (no volumePermissions here): the Namespace says so.
+    expect(objects[0]).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'wordpress', labels: { 'cdk8s-stateful/release': 'wordpress', ...podSecurityLabels('restricted') } } });
     for (const o of objects.slice(1)) expect(o.metadata.namespace).toBe('wordpress');
     expect(chart.namespaceObject).toBeDefined();
   });
@@ -255,7 +257,7 @@ describe('WordPress props', () => {
     const base = new Chart(app, 'base');
     new k8s.KubeNamespace(base, 'ns', { metadata: { name: 'elsewhere' } });
     const chart = new WordPressChart(app, 'wordpress', { database: externalDb('db.example.com', SecretKeyRef.of('db', 'password')) });
-    expect(ofKind(chart.toJson(), 'Namespace')).toEqual([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'wordpress', labels: { 'cdk8s-stateful/release': 'wordpress' } } }]);
+    expect(ofKind(chart.toJson(), 'Namespace')).toEqual([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'wordpress', labels: { 'cdk8s-stateful/release': 'wordpress', ...podSecurityLabels('restricted') } } }]);
   });
 
   test('name: prefixes every object, the owned database and the Secret', () => {

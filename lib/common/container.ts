@@ -5,6 +5,7 @@ import { checkAbsolutePath, checkImage, checkLinuxId, checkPort, checkPortName, 
 import { check } from './errors';
 import { EnvValue } from './env';
 import { checkProbe, Probe } from './probe';
+import { k8sQuantity } from './storage';
 
 /** A named container port. */
 export interface ContainerPort {
@@ -172,7 +173,7 @@ export function renderContainer(spec: ContainerSpec): k8s.Container {
       ? spec.ports.map(p => ({ name: p.name, containerPort: p.port, protocol: p.protocol ?? 'TCP' }))
       : undefined,
     volumeMounts: spec.volumeMounts?.length
-      ? spec.volumeMounts.map(m => ({ name: m.volume, mountPath: m.mountPath, subPath: m.subPath, readOnly: m.readOnly }))
+      ? spec.volumeMounts.map(m => ({ name: m.volume, mountPath: m.mountPath, subPath: m.subPath || undefined, readOnly: m.readOnly || undefined }))
       : undefined,
     livenessProbe: spec.livenessProbe?.toProbe(),
     readinessProbe: spec.readinessProbe?.toProbe(),
@@ -197,9 +198,9 @@ function renderResources(resources: Resources | undefined): k8s.ResourceRequirem
   const list = (l: ResourceList | undefined): Record<string, k8s.Quantity> | undefined => {
     if (!l) return undefined;
     const out: Record<string, k8s.Quantity> = {};
-    if (l.cpu) out.cpu = k8s.Quantity.fromString(l.cpu);
-    if (l.memory) out.memory = k8s.Quantity.fromString(l.memory);
-    if (l.ephemeralStorage) out['ephemeral-storage'] = k8s.Quantity.fromString(l.ephemeralStorage);
+    if (l.cpu) out.cpu = k8sQuantity(l.cpu);
+    if (l.memory) out.memory = k8sQuantity(l.memory);
+    if (l.ephemeralStorage) out['ephemeral-storage'] = k8sQuantity(l.ephemeralStorage);
     return Object.keys(out).length ? out : undefined;
   };
   return { requests: list(resources.requests), limits: list(resources.limits) };

@@ -22,9 +22,13 @@ export class EnvValue {
     return new EnvValue({ valueFrom: { configMapKeyRef: { name: configMapName, key } } });
   }
 
-  /** A field of the pod, such as `metadata.name`, `metadata.namespace` or `status.podIP`. */
+  /**
+   * A field of the pod, such as `metadata.name`, `metadata.namespace` or `status.podIP`. Written with
+   * `apiVersion: v1`, which the server fills in: `fieldRef` is an atomic struct, so without it a
+   * server-side apply over a client-side one conflicts on it.
+   */
   public static fromField(fieldPath: string): EnvValue {
-    return new EnvValue({ valueFrom: { fieldRef: { fieldPath } } });
+    return new EnvValue({ valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath } } });
   }
 
   private constructor(

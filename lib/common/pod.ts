@@ -136,15 +136,7 @@ export function renderPodTemplate(parts: PodParts): k8s.PodTemplateSpec {
     spec: {
       serviceAccountName: parts.serviceAccountName,
       automountServiceAccountToken: parts.automountToken ?? false,
-      securityContext: {
-        runAsUser: sec.runAsUser,
-        runAsGroup: sec.runAsGroup,
-        runAsNonRoot: sec.runAsNonRoot,
-        fsGroup: sec.fsGroup,
-        fsGroupChangePolicy: sec.fsGroupChangePolicy ?? (sec.fsGroup !== undefined ? 'OnRootMismatch' : undefined),
-        supplementalGroups: sec.supplementalGroups,
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
+      securityContext: renderPodSecurityContext(sec),
       initContainers: parts.initContainers?.length
         ? containers.filter(c => c.prop.startsWith('initContainers')).map(c => renderContainer(c.spec)) : undefined,
       containers: containers.filter(c => !c.prop.startsWith('initContainers')).map(c => renderContainer(c.spec)),
@@ -159,6 +151,23 @@ export function renderPodTemplate(parts: PodParts): k8s.PodTemplateSpec {
       priorityClassName: parts.priorityClassName,
       imagePullSecrets: parts.imagePullSecrets?.length ? parts.imagePullSecrets.map(name => ({ name })) : undefined,
     },
+  };
+}
+
+/**
+ * The pod-level security context of every pod this library makes: the given ids, `fsGroupChangePolicy`
+ * `OnRootMismatch` with an `fsGroup`, and always `seccompProfile: RuntimeDefault` (Pod Security
+ * `restricted` refuses a pod without a seccomp profile).
+ */
+export function renderPodSecurityContext(sec: PodSecurity = {}): k8s.PodSecurityContext {
+  return {
+    runAsUser: sec.runAsUser,
+    runAsGroup: sec.runAsGroup,
+    runAsNonRoot: sec.runAsNonRoot,
+    fsGroup: sec.fsGroup,
+    fsGroupChangePolicy: sec.fsGroupChangePolicy ?? (sec.fsGroup !== undefined ? 'OnRootMismatch' : undefined),
+    supplementalGroups: sec.supplementalGroups?.length ? sec.supplementalGroups : undefined,
+    seccompProfile: { type: 'RuntimeDefault' },
   };
 }
 

@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkResourceQuantity, checkUnique } from './checks';
+import { canonicalQuantity } from '../rules/quantity';
 import { check } from './errors';
 
 /** PersistentVolume access modes. */
@@ -72,6 +73,32 @@ export function claimSpec(s: StorageOptions, defaultSize?: string): k8s.Persiste
   return {
     accessModes: s.accessModes ?? ['ReadWriteOnce'],
     storageClassName: s.storageClassName,
-    resources: { requests: { storage: k8s.Quantity.fromString(size!) } },
+    resources: { requests: { storage: k8sQuantity(size!) } },
   };
+}
+
+/**
+ * A StatefulSet claim template with the fields the API server fills in and keeps: `apiVersion: v1`,
+ * `kind: PersistentVolumeClaim`, `spec.volumeMode: Filesystem`, `status: { phase: Pending }`; what is
+ * set stays. Written so, an unchanged StatefulSet re-applied is `unchanged` (kubectl compares the
+ * list of templates whole), and a plan compares an older output without them as equal.
+ */
+export function asStoredClaimTemplate(t: any): any {
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    ...t,
+    spec: { ...t?.spec, volumeMode: t?.spec?.volumeMode ?? 'Filesystem' },
+    status: t?.status ?? { phase: 'Pending' },
+  };
+}
+
+/**
+ * A quantity as the API server writes it back (`1024Mi` -> `1Gi`, `1000m` -> `1`): a manifest that
+ * holds it so is what the server keeps, and a re-apply is no change. By default as a value of a
+ * resource list (container resources, claim sizes: rounded up to milli units); `resourceList: false`
+ * for other quantities (an emptyDir's `sizeLimit`). Invalid text is kept as given, for the checks to report.
+ */
+export function k8sQuantity(value: string, options: { readonly resourceList?: boolean } = { resourceList: true }): k8s.Quantity {
+  return k8s.Quantity.fromString(canonicalQuantity(value, options) ?? value);
 }

@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { checkDnsLabel, checkDnsSubdomain, checkResourceQuantity } from './checks';
+import { k8sQuantity } from './storage';
 
 /** A pod volume that is not a claim template: scratch space, a Secret, a ConfigMap or an existing claim. */
 export class AppVolume {
@@ -9,7 +10,7 @@ export class AppVolume {
     return new AppVolume(name, {
       emptyDir: {
         medium: options.medium,
-        sizeLimit: options.sizeLimit ? k8s.Quantity.fromString(options.sizeLimit) : undefined,
+        sizeLimit: options.sizeLimit ? k8sQuantity(options.sizeLimit, { resourceList: false }) : undefined,
       },
     }, options.sizeLimit);
   }
@@ -30,7 +31,8 @@ export class AppVolume {
 
   /** An existing PersistentVolumeClaim. */
   public static persistentVolumeClaim(name: string, claimName: string, options: { readOnly?: boolean } = {}): AppVolume {
-    return new AppVolume(name, { persistentVolumeClaim: { claimName, readOnly: options.readOnly } });
+    // `readOnly: false` is the default, which the API server drops: written only when true, so that a re-apply is a no-op.
+    return new AppVolume(name, { persistentVolumeClaim: { claimName, readOnly: options.readOnly || undefined } });
   }
 
   private constructor(

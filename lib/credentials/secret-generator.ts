@@ -7,6 +7,7 @@ import { Resources } from '../common/container';
 import { InvalidPropError } from '../common/errors';
 import { recommendedLabels } from '../common/labels';
 import { readScripts } from '../common/scripts';
+import { k8sQuantity } from '../common/storage';
 import { Release } from '../release/release';
 import { compare } from './order';
 import { CredentialShape } from './shapes';
@@ -282,7 +283,8 @@ export class SecretGenerator extends Construct {
           image: this.image,
           command: ['sh', `${SCRIPTS_MOUNT}/generate-secrets.sh`],
           env: [
-            { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+            // apiVersion as the server stores it: fieldRef is atomic (a server-side apply would conflict on it).
+            { name: 'NAMESPACE', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } } },
             { name: 'SPEC_FILE', value: `${SCRIPTS_MOUNT}/spec` },
             { name: 'CREATED_BY', value: this.name },
             { name: 'HOME', value: '/tmp' },
@@ -321,6 +323,6 @@ function defaultName(chart: Chart): string {
 function renderResources(resources: Resources): k8s.ResourceRequirements {
   const list = (l: Resources['requests']) => l && Object.fromEntries(Object.entries({
     'cpu': l.cpu, 'memory': l.memory, 'ephemeral-storage': l.ephemeralStorage,
-  }).filter(([, v]) => v !== undefined).map(([k, v]) => [k, k8s.Quantity.fromString(v!)]));
+  }).filter(([, v]) => v !== undefined).map(([k, v]) => [k, k8sQuantity(v!)]));
   return { requests: list(resources.requests), limits: list(resources.limits) };
 }

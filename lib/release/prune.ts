@@ -35,7 +35,14 @@ export function selectorMatches(selector: string, labels: Record<string, string>
   });
 }
 
-/** The `kubectl apply --prune` command that applies release `name` from `file` and deletes what it no longer has. */
+/**
+ * The `kubectl apply --prune` command that applies release `name` from `file` and deletes what it no longer has:
+ * one `--prune-allowlist=<group>/<version>/<Kind>` flag per kind, each on its own line. kubectl reads each flag as
+ * ONE group/version/kind (a comma-separated list is refused: `invalid GroupVersionKind format`).
+ */
 export function pruneCommand(name: string, file: string, allowlist: readonly string[]): string {
-  return `kubectl apply -f ${file} --prune -l ${releaseSelector(name)} \\\n  --prune-allowlist=${allowlist.join(',')}`;
+  for (const entry of allowlist) {
+    if (!/^[a-z0-9.-]+\/[a-z0-9]+\/[A-Za-z0-9]+$/.test(entry)) throw new Error(`not a <group>/<version>/<Kind> of --prune-allowlist: ${entry}`);
+  }
+  return [`kubectl apply -f ${file} --prune -l ${releaseSelector(name)}`, ...allowlist.map(k => `  --prune-allowlist=${k}`)].join(' \\\n');
 }

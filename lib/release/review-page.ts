@@ -1,3 +1,5 @@
+import { namespacePodSecurity, POD_SECURITY_LABEL_PREFIX } from '../common/namespace';
+import { describeViolation } from '../rules/pod-security';
 import { HelmChartMetadata } from './helm-chart';
 import { describe, ReleaseManifests } from './manifests';
 import { pruneAllowlist, pruneCommand } from './prune';
@@ -161,6 +163,43 @@ export function wiringDiagram(release: ReleaseManifests, deps: readonly ReleaseD
   return ['flowchart LR', ...nodes, ...edges].join('\n');
 }
 
+/**
+ * The Pod Security admission level of each namespace the release makes or runs pods in: the labels of its
+ * Namespace object, and why it is not `restricted` (every rule a pod of the namespace breaks, from any release).
+ */
+function podSecuritySection(release: ReleaseManifests, all: readonly ReleaseManifests[]): string[] {
+  const objects = release.documents.map(d => d.object);
+  const everything = all.flatMap(r => r.documents.map(d => ({ release: r.name, object: d.object })));
+  const namespaces = [...new Set([
+    ...objects.filter(o => o.kind === 'Namespace').map(o => o.metadata.name as string),
+    ...objects.filter(o => podTemplateOf(o) && o.metadata?.namespace).map(o => o.metadata.namespace as string),
+  ])].sort();
+  if (namespaces.length === 0) return ['No Namespace and no pods.'];
+  const lines: string[] = [];
+  for (const ns of namespaces) {
+    const made = everything.find(e => e.object.kind === 'Namespace' && e.object.metadata?.name === ns);
+    const label = (name: string) => made?.object.metadata?.labels?.[`${POD_SECURITY_LABEL_PREFIX}${name}`] as string | undefined;
+    const { level, violations } = namespacePodSecurity(ns, everything.map(e => e.object));
+    const by = !made ? 'made by no release of the app' : made.release === release.name ? 'made by this release' : `made by release \`${made.release}\``;
+    const enforce = label('enforce');
+    lines.push(enforce
+      ? `- Namespace \`${ns}\` (${by}): \`enforce: ${enforce}\` (policy ${label('enforce-version') ?? 'latest'}), \`warn\` and \`audit\` ${label('warn') ?? '-'} (${label('warn-version') ?? 'latest'}).`
+      : `- Namespace \`${ns}\` (${by}): no Pod Security label of this app; its pods meet \`${level}\`.`);
+    if (enforce && enforce !== level) lines.push(`  The label says \`${enforce}\`, but the pods meet \`${level}\`.`);
+    if (violations.length === 0) {
+      lines.push('  Every pod template in it meets `restricted`.');
+    } else {
+      lines.push(`  Not \`restricted\`: ${level === 'privileged' ? 'not even `baseline`: ' : ''}these pods break its rules (\`restricted\` would refuse them):`);
+      const releaseOf = (object: string) => everything.find(e => e.object.metadata?.namespace === ns && `${e.object.kind} ${e.object.metadata?.name}` === object)?.release;
+      for (const v of violations) {
+        const owner = releaseOf(v.object);
+        lines.push(`  - ${v.object}${owner && owner !== release.name ? ` (release \`${owner}\`)` : ''}: ${describeViolation(v.violation)}`);
+      }
+    }
+  }
+  return lines;
+}
+
 function table(header: readonly string[], rows: readonly string[][]): string[] {
   if (rows.length === 0) return ['None.'];
   const cell = (s: string) => s.replace(/\|/g, '\\|');
@@ -215,6 +254,10 @@ export function reviewPage(release: ReleaseManifests, meta: HelmChartMetadata, a
       code(r.secretName), r.key ? code(r.key) : '(all keys)', `${r.by}: ${r.where}${r.optional ? ' (optional)' : ''}`,
       madeBy(makers, r.namespace, r.secretName, r.key, release.name),
     ])),
+    '',
+    '## Pod Security',
+    '',
+    ...podSecuritySection(release, all),
     '',
     '## Depends on',
     '',

@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'util';
+import { asStoredClaimTemplate } from '../common/storage';
 import { describe } from './manifests';
 import { containersOf, parseImage, podTemplateOf, quantityValue, secretReadsOfPod } from './workloads';
 
@@ -41,11 +42,16 @@ export function risksOf(before: any | undefined, after: any | undefined, newOutp
   return [];
 }
 
+/** A StatefulSet spec field as the server stores it: claim templates with the fields it fills in. */
+function stored(field: string, value: unknown): unknown {
+  return field === 'volumeClaimTemplates' && Array.isArray(value) ? value.map(asStoredClaimTemplate) : value;
+}
+
 function statefulSetRisks(before: any, after: any): RiskFlag[] {
   if (after.kind !== 'StatefulSet') return [];
   const fields = [...new Set([...Object.keys(before.spec ?? {}), ...Object.keys(after.spec ?? {})])]
     .filter(f => !STATEFULSET_MUTABLE_SPEC.includes(f))
-    .filter(f => !isDeepStrictEqual(before.spec?.[f] ?? STATEFULSET_DEFAULTS[f], after.spec?.[f] ?? STATEFULSET_DEFAULTS[f]));
+    .filter(f => !isDeepStrictEqual(stored(f, before.spec?.[f] ?? STATEFULSET_DEFAULTS[f]), stored(f, after.spec?.[f] ?? STATEFULSET_DEFAULTS[f])));
   if (fields.length === 0) return [];
   const n = after.metadata.name;
   return [{

@@ -4,13 +4,30 @@ import { KUBERNETES_VERSION_CONTEXT } from '../common/app-validation';
 import { checkDnsLabel, checkInteger } from '../common/checks';
 import { Endpoint } from '../common/endpoint';
 import { check } from '../common/errors';
-import { claimSpec } from '../common/storage';
+import { asStoredClaimTemplate, claimSpec } from '../common/storage';
 import { MAX_STATEFULSET_NAME } from '../rules';
 import { WorkloadBase } from '../common/workload-base';
 import { atLeast, kubernetesVersion } from '../validation/versions';
 import { StatefulAppProps } from './props';
 import { StatefulSetUpdateStrategy } from './update-strategy';
 
+
+/**
+ * A StatefulSet whose claim templates are written as the API server stores them: with `apiVersion: v1`,
+ * `kind: PersistentVolumeClaim`, `spec.volumeMode: Filesystem` and `status: { phase: Pending }`, which the
+ * server fills in. `volumeClaimTemplates` is a list without a merge key, so `kubectl apply` compares it
+ * whole with the live one: written without those fields, every apply of an unchanged StatefulSet
+ * sent the list again and reported it `configured`. (cdk8s-plus-28's class drops fields of a claim
+ * template other than metadata and spec, so they are added after its conversion.)
+ */
+export class StatefulSetObject extends k8s.KubeStatefulSet {
+  public toJson(): any {
+    const json = super.toJson();
+    const templates = json.spec?.volumeClaimTemplates;
+    if (Array.isArray(templates)) json.spec.volumeClaimTemplates = templates.map(asStoredClaimTemplate);
+    return json;
+  }
+}
 
 /** What a pod's stable DNS name is made of, known before the StatefulApp exists. */
 export interface PodDnsNameOptions {
@@ -93,7 +110,7 @@ export class StatefulApp extends WorkloadBase {
     this.checkPod();
 
     const retention = props.claimRetentionPolicy ?? {};
-    this.statefulSet = new k8s.KubeStatefulSet(this, 'statefulset', {
+    this.statefulSet = new StatefulSetObject(this, 'statefulset', {
       metadata: { name: this.name, labels: this.labels },
       spec: {
         serviceName,

@@ -4,6 +4,8 @@
 # only its missing keys; a value that exists is never changed. Safe to run again at any time, and
 # concurrently: a create that answers 409 (someone else created it first) and a patch that
 # answers 409 (the Secret changed since it was read) make the script read the Secret again.
+# A Secret that has a derived key but not its source (an htpasswd line without its password) is
+# reported and left alone; the other Secrets are still made, and the run exits 1 at the end.
 #
 # POSIX sh (the image's busybox ash), curl, openssl, php (secret-tool.php, next to this script).
 # Values only live in files of a private directory (mode 700) and travel on stdin/stdout; the
@@ -17,7 +19,10 @@
 #   <secret> <key> htpasswd-bcrypt <password key> <cost> <user>
 # The key a derived value (certificate, htpasswd) is made from belongs to the same Secret.
 # <names> (DNS:<name>,IP:<address>,...) make the certificate a TLS server certificate with that
-# subjectAltName, CA:FALSE, keyUsage digitalSignature and keyEncipherment, extendedKeyUsage serverAuth.
+# subjectAltName, CA:FALSE, keyUsage digitalSignature and keyEncipherment, extendedKeyUsage serverAuth;
+# without <names> it is a CA certificate (CA:TRUE, keyUsage digitalSignature and keyCertSign), for a
+# signing key such as Harbor's token service. Every extension is in the script's own openssl config:
+# the image's openssl.cnf and its defaults play no part.
 # A Secret whose spec has tls.key (rsa-private-key) and tls.crt (self-signed-certificate of tls.key)
 # is created with type kubernetes.io/tls, as Ingress controllers and Gateways expect of a TLS Secret;
 # every other one is Opaque.
@@ -54,6 +59,11 @@ check_key() {
 
 check_uint() {
   case $2 in '' | *[!0-9]*) die "spec: $1 must be a positive integer, got '$2'" ;; esac
+}
+
+# The common name goes into an openssl config file too (as the library allows it).
+check_common_name() {
+  case $1 in '' | *[!A-Za-z0-9._-]*) die "spec: '$1' is not a certificate common name" ;; esac
 }
 
 # The names go into an openssl config file: no newline, '=', '[', '#' or space can get there.
@@ -166,9 +176,11 @@ generate() {
     self-signed-certificate)
       check_key "$1"
       check_uint days "$2"
+      check_common_name "$3"
       key_file=$(value_file "$1")
       if [ -z "$4" ]; then
-        openssl req -x509 -new -sha256 -key "$key_file" -days "$2" -subj "/CN=$3" -out "$out" 2>"$WORK/openssl-error" ||
+        ca_certificate_config "$3" >"$WORK/certificate.cnf"
+        openssl req -x509 -new -sha256 -key "$key_file" -days "$2" -config "$WORK/certificate.cnf" -out "$out" 2>"$WORK/openssl-error" ||
           die "openssl could not make the certificate of key $1: $(cat "$WORK/openssl-error")"
       else
         check_names "$4"
@@ -187,10 +199,23 @@ generate() {
   esac
 }
 
+# The openssl config of a self-signed CA certificate for COMMON_NAME (Harbor's token-signing
+# certificate: core signs the registry's tokens with the key, the registry trusts the certificate):
+# every extension written here, none left to the image's openssl.cnf, so that any openssl makes the
+# same certificate. What harbor-helm's genCA makes, less keyEncipherment and extendedKeyUsage, which
+# a signing key has no use for: CA:TRUE, keyUsage digitalSignature (the tokens) and keyCertSign,
+# subject and authority key identifiers.
+ca_certificate_config() {
+  printf '[req]\nprompt = no\nstring_mask = utf8only\ndistinguished_name = subject\nx509_extensions = ca\n'
+  printf '[subject]\nCN = %s\n' "$1"
+  printf '[ca]\nbasicConstraints = critical, CA:TRUE\nkeyUsage = critical, digitalSignature, keyCertSign\n'
+  printf 'subjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid:always\n'
+}
+
 # The openssl config of a TLS server certificate for COMMON_NAME and NAMES (DNS:a,IP:b): its own,
 # so that the result does not depend on the image's openssl.cnf.
 server_certificate_config() {
-  printf '[req]\nprompt = no\ndistinguished_name = subject\nx509_extensions = server\n'
+  printf '[req]\nprompt = no\nstring_mask = utf8only\ndistinguished_name = subject\nx509_extensions = server\n'
   printf '[subject]\nCN = %s\n' "$1"
   printf '[server]\nbasicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature, keyEncipherment\n'
   printf 'extendedKeyUsage = serverAuth\nsubjectKeyIdentifier = hash\nsubjectAltName = %s\n' "$2"
@@ -211,9 +236,22 @@ source_key() {
 
 # --- one Secret ---------------------------------------------------------------------------------
 
+# The derived keys SECRET has whose source it lacks (as last read, $WORK/present), one
+# "<key> <source>" a line: a new source would not match them, so the Secret is not touched.
+orphaned_derived_keys() {
+  while read -r name key kind a rest; do
+    [ "$name" = "$1" ] || continue
+    : "$rest"
+    from=$(source_key "$kind" "$a")
+    if [ -n "$from" ] && present "$key" && ! present "$from"; then
+      printf '%s %s\n' "$key" "$from"
+    fi
+  done <"$WORK/spec"
+}
+
 # Fills $WORK/values with a value for every key of SECRET's spec lines that is not in
-# $WORK/present: sources first, derived values second (from a new or an existing source). A
-# derived value that exists whose source is missing is refused: a new source would not match it.
+# $WORK/present: sources first, derived values second (from a new or an existing source). The
+# caller has made sure that no derived value exists without its source (orphaned_derived_keys).
 make_missing_values() {
   secret=$1
   rm -rf "$WORK/values"
@@ -232,13 +270,6 @@ make_missing_values() {
       printf '%s\n' "$key" >>"$WORK/added"
     done <"$WORK/spec"
   done
-  while read -r name key kind a b c; do
-    [ "$name" = "$secret" ] || continue
-    from=$(source_key "$kind" "$a")
-    if [ -n "$from" ] && present "$key" && grep -qxF "$from" "$WORK/added"; then
-      die "Secret $secret has key $key but not $from, which $key is made from: a new $from would not match it; delete key $key or add key $from yourself"
-    fi
-  done <"$WORK/spec"
 }
 
 # Writes the JSON members "key":"<base64>" of the new values to $WORK/data.
@@ -307,6 +338,15 @@ ensure_secret() {
           log "Secret $secret: has all $wanted keys; nothing to change"
           return 0
         fi
+        orphaned_derived_keys "$secret" >"$WORK/orphans"
+        if [ -s "$WORK/orphans" ]; then
+          while read -r key from; do
+            log "ERROR: Secret $secret has key $key but not $from, which $key is made from: a new $from would not match it; delete key $key or add key $from yourself"
+          done <"$WORK/orphans"
+          log "Secret $secret: left unchanged; going on with the other Secrets"
+          FAILED="$FAILED $secret"
+          return 0
+        fi
         patch_secret "$secret" "$version"
         case $STATUS in
           200) log "Secret $secret: added keys $(added_list); kept the $((wanted - missing)) that exist"; return 0 ;;
@@ -358,9 +398,13 @@ main() {
 
   secrets=$(awk '!seen[$1]++ { print $1 }' "$WORK/spec")
   log "namespace $NAMESPACE: making sure these Secrets have every key of the spec: $(printf '%s' "$secrets" | tr '\n' ' ')"
+  FAILED=''
   for secret in $secrets; do
     ensure_secret "$secret"
   done
+  if [ -n "$FAILED" ]; then
+    die "done, but these Secrets need you (see the errors above):$FAILED"
+  fi
   log "done"
 }
 

@@ -5,7 +5,7 @@ import { checkDnsLabel, checkImage, checkInteger, checkQuantity } from '../../co
 import { ContainerSpec, renderContainer, Resources, VolumeMount } from '../../common/container';
 import { EnvValue } from '../../common/env';
 import { check } from '../../common/errors';
-import { PodSecurity } from '../../common/pod';
+import { PodSecurity, renderPodSecurityContext } from '../../common/pod';
 import { readScripts } from '../../common/scripts';
 import { checkSecretRef, SecretKeyRef } from '../../common/secret';
 import { AppVolume } from '../../common/volume';
@@ -330,9 +330,8 @@ export class MySQLBackups extends Construct {
               metadata: { labels: { ...this.podLabels(component) } },
               spec: {
                 restartPolicy: 'Never',
-                securityContext: {
-                  runAsUser: sec.runAsUser, runAsGroup: sec.runAsGroup, runAsNonRoot: sec.runAsNonRoot, fsGroup: sec.fsGroup,
-                },
+                // The pod security of the members, with seccomp RuntimeDefault: Pod Security `restricted` refuses a pod without it.
+                securityContext: renderPodSecurityContext(sec),
                 initContainers: initContainers.length ? initContainers.map(renderContainer) : undefined,
                 containers: containers.map(renderContainer),
                 volumes: [
