@@ -421,7 +421,7 @@ up() {
     done
     printf 'KUBECONFIG=%q\n' "$CLUSTER_DIR/admin.kubeconfig"
   } >"$CLUSTER_DIR/state.env"
-  trap 'say "cluster: start failed; logs are in $CLUSTER_DIR/logs (cleaning up with down)"; cp -r "$CLUSTER_DIR/logs" "${CLUSTER_DIR}-failed-logs" 2>/dev/null || true; down_quiet' ERR
+  trap up_failed EXIT
   pki
   local u
   for u in admin controller-manager scheduler kubelet kube-proxy; do kubeconfig "$u"; done
@@ -429,9 +429,17 @@ up() {
   containerd_up
   control_plane_up
   node_up
-  trap - ERR
+  trap - EXIT
   say "cluster up in $((SECONDS - t0)) s: Kubernetes $KUBERNETES_VERSION, node $NODE_NAME at $NODE_IP"
   echo "$CLUSTER_DIR/admin.kubeconfig"
+}
+
+# On any failure of `up` once it has changed the machine: keep the logs, undo everything.
+up_failed() {
+  say "cluster: start failed; the logs are kept in ${CLUSTER_DIR}-failed-logs"
+  rm -rf "${CLUSTER_DIR}-failed-logs"
+  cp -r "$CLUSTER_DIR/logs" "${CLUSTER_DIR}-failed-logs" 2>/dev/null || true
+  down_quiet
 }
 
 record_machine_state() {
@@ -487,7 +495,6 @@ mounts_down() {
 
 down_quiet() {
   [[ -d $CLUSTER_DIR ]] || return 0
-  trap - ERR
   set +e
   # shellcheck disable=SC1091
   [[ -f $CLUSTER_DIR/state.env ]] && source "$CLUSTER_DIR/state.env"
