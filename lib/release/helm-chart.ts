@@ -1,3 +1,4 @@
+import { namespaceNotes, replicaValuesOf, templateOf, valuesSchema, valuesYaml } from './helm-values';
 import { ReleaseManifests } from './manifests';
 import { containersOf, parseImage, podTemplateOf } from './workloads';
 
@@ -37,12 +38,19 @@ export function mainImageTag(release: ReleaseManifests): string | undefined {
 /** Kinds a Helm chart of a release leaves out: `helm install --create-namespace` makes the Namespace. */
 const LEFT_OUT_KINDS = ['Namespace'];
 
-/** The name of the one template file of a release's chart. */
+/** The template file of a release's chart with its objects. */
 export const TEMPLATE_FILE = 'templates/manifests.yaml';
+
+/** The template file of a release's chart with what `helm install` prints (only for a release with a Namespace object). */
+export const NOTES_FILE = 'templates/NOTES.txt';
 
 /**
  * The files of a release's Helm chart (paths relative to the chart directory): `Chart.yaml` (apiVersion
- * v2, type application) and the release's objects, escaped, in one template; no Namespace object.
+ * v2, type application); `values.yaml` with the replica count of each StatefulSet and Deployment and
+ * `values.schema.json` that checks them; the release's objects, escaped, in one template whose
+ * `spec.replicas` come from those values; no Namespace object, and then `templates/NOTES.txt` with the
+ * command that gives the namespace its Pod Security labels. With the default values the chart renders
+ * the plain file without its Namespace.
  */
 export function helmChartFiles(release: ReleaseManifests, meta: HelmChartMetadata): Record<string, string> {
   const chartYaml = [
@@ -54,6 +62,16 @@ export function helmChartFiles(release: ReleaseManifests, meta: HelmChartMetadat
     `appVersion: ${JSON.stringify(meta.appVersion)}`,
     '',
   ].join('\n');
-  const templates = release.documents.filter(d => !LEFT_OUT_KINDS.includes(d.object?.kind)).map(d => escapeGoTemplate(d.text));
-  return { 'Chart.yaml': chartYaml, [TEMPLATE_FILE]: templates.join('---\n') };
+  const values = replicaValuesOf(release);
+  const templates = release.documents.flatMap((d, i) => LEFT_OUT_KINDS.includes(d.object?.kind)
+    ? []
+    : [templateOf(d, escapeGoTemplate, values.find(v => v.document === i))]);
+  const notes = namespaceNotes(release);
+  return {
+    'Chart.yaml': chartYaml,
+    'values.yaml': valuesYaml(release, values),
+    'values.schema.json': valuesSchema(values),
+    [TEMPLATE_FILE]: templates.join('---\n'),
+    ...(notes === undefined ? {} : { [NOTES_FILE]: escapeGoTemplate(notes) }),
+  };
 }

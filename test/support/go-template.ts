@@ -1,10 +1,11 @@
 /**
- * A Go text/template renderer for templates whose actions print string literals, following Go's
- * lexer (text/template/parse/lex.go): `{{`/`}}` delimiters, trim markers `{{- ` and ` -}}`, comments
- * `{{/* ... *\/}}`, interpreted ("...") and raw (`...`) strings, inside which `}}` does not end the action.
- * Any other action (a field, a function, a pipeline) throws: the release charts must not have any.
+ * A Go text/template renderer for the actions the release charts have, following Go's lexer
+ * (text/template/parse/lex.go): `{{`/`}}` delimiters, trim markers `{{- ` and ` -}}`, comments
+ * `{{/* ... *\/}}`, interpreted ("...") and raw (`...`) strings, inside which `}}` does not end the action;
+ * a field chain of `data` (`.Values.secondary.replicaCount`) and Helm's `add <integer> <field chain>`.
+ * Any other action (another function, a pipeline, a field `data` lacks) throws.
  */
-export function renderGoTemplate(template: string): string {
+export function renderGoTemplate(template: string, data: Record<string, unknown> = {}): string {
   let out = '';
   let i = 0;
   let trimNext = false;
@@ -24,7 +25,7 @@ export function renderGoTemplate(template: string): string {
       j += 2;
     }
     out += text;
-    const action = lexAction(template, j);
+    const action = lexAction(template, j, data);
     out += action.value;
     trimNext = action.trimRight;
     i = action.end;
@@ -32,7 +33,7 @@ export function renderGoTemplate(template: string): string {
   return out;
 }
 
-function lexAction(t: string, start: number): { value: string; end: number; trimRight: boolean } {
+function lexAction(t: string, start: number, data: Record<string, unknown>): { value: string; end: number; trimRight: boolean } {
   let j = start;
   const skipSpace = () => { while (/[ \t\r\n]/.test(t[j] ?? '')) j++; };
   skipSpace();
@@ -74,6 +75,13 @@ function lexAction(t: string, start: number): { value: string; end: number; trim
       j++;
     }
     return { value, ...close() };
+  }
+  const field = /^(?:add[ \t]+(\d+)[ \t]+)?((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/.exec(t.slice(j));
+  if (field) {
+    const value = field[2].split('.').slice(1).reduce<any>((v, key) => (v !== null && typeof v === 'object' ? v[key] : undefined), data);
+    if (value === undefined) throw new Error(`no value for ${field[2]}`);
+    j += field[0].length;
+    return { value: String(field[1] === undefined ? value : Number(field[1]) + Number(value)), ...close() };
   }
   throw new Error(`unsupported action at ${start}: ${JSON.stringify(t.slice(start - 2, start + 40))}`);
 }

@@ -94,11 +94,14 @@ describe('harbor', () => {
     expect([...read].filter((s) => !secrets.has(s))).toEqual([]);
   });
 
-  test('the database has Harbor\'s registry database, and Redis answers', () => {
+  test('the database has Harbor\'s registry database; Redis answers with the generated password only', () => {
     const dbs = kubectl(['-n', ns, 'exec', 'harbor-database-0', '-c', 'database', '--', 'psql', '-U', 'postgres', '-Atc', 'select datname from pg_database']);
     expect(dbs.split('\n')).toEqual(expect.arrayContaining(['registry']));
-    const pong = kubectl(['-n', ns, 'exec', 'harbor-redis-0', '-c', 'redis', '--', 'sh', '-c', 'redis-cli -p "${REDIS_PORT:-6379}" ping']);
-    expect(pong.trim()).toBe('PONG');
+    // The password goes through the environment the container already has, never an argument.
+    const ping = (auth: boolean) => kubectl(['-n', ns, 'exec', 'harbor-redis-0', '-c', 'redis', '--', 'sh', '-c',
+      `cli=$(command -v redis-cli || command -v valkey-cli); ${auth ? 'REDISCLI_AUTH="$REDIS_PASSWORD" ' : ''}"$cli" ping`]).trim();
+    expect(ping(true)).toBe('PONG');
+    expect(ping(false)).toMatch(/^NOAUTH/);
   });
 
   test('the components without a stand-in wait on their image, and only those', () => {
