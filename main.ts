@@ -53,7 +53,8 @@ export class MySQLChart extends Release {
       backup: { schedule: '0 2 * * *', retention: { count: 7, maxAgeDays: 14 }, target: BackupTarget.persistentVolumeClaim({ claimName: 'mysql-backups' }) },
     });
     new k8s.KubePersistentVolumeClaim(this, 'backups', {
-      metadata: { name: 'mysql-backups' },
+      // Backups outlive the release: `helm uninstall` keeps this claim.
+      metadata: { name: 'mysql-backups', annotations: { 'helm.sh/resource-policy': 'keep' } },
       spec: { accessModes: ['ReadWriteMany'], storageClassName: 'sc-nfs', resources: { requests: { storage: k8s.Quantity.fromString('50Gi') } } },
     });
   }

@@ -57,7 +57,8 @@ describe('MySQLReplication defaults: the seed, object for object, made safe', ()
     expect(sts.spec.replicas).toBe(3);
     expect(sts.spec.podManagementPolicy).toBe('OrderedReady');
     expect(sts.spec.volumeClaimTemplates[0].metadata.name).toBe('data');
-    expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } });
+    // volumeMode as the server stores it (a re-apply is then `unchanged`).
+    expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } }, volumeMode: 'Filesystem' });
     for (const name of ['clone', 'mysql', 'backup']) {
       expect(container(objects, name).volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/mysql', subPath: 'mysql' });
     }

@@ -835,6 +835,43 @@ describe('serve-backup.pl (real perl)', () => {
     }
   });
 
+  test('SIGTERM stops it at once (exit 0), with the backup it is sending: as PID 1 of the sidecar it gets no default action', async () => {
+    const port = await freePort();
+    const child = spawn(PERL, [script, '127.0.0.1', String(port), 'sleep', '30'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    const sleeper = () => spawnSync('pgrep', ['-P', String(child.pid), '-x', 'sleep'], { encoding: 'utf8' }).stdout.trim();
+    let socket: net.Socket | undefined;
+    try {
+      for (let i = 0; i < 50 && !sleeper(); i++) {
+        if (!socket || socket.destroyed) {
+          socket = net.connect(port, '127.0.0.1');
+          socket.on('error', () => undefined);
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const backup = sleeper();
+      expect(backup).toMatch(/^\d+$/);
+      const start = Date.now();
+      child.kill('SIGTERM');
+      expect(await exited).toEqual({ code: 0, signal: null });
+      expect(Date.now() - start).toBeLessThan(5000);
+      expect(stderr).toContain('serve-backup.pl: stopping on SIGTERM');
+      // The backup command got the TERM too (a zombie, reaped by PID 1 in a container, is gone from ps -o stat= as Z or absent).
+      let state = '';
+      for (let i = 0; i < 50; i++) {
+        state = spawnSync('ps', ['-o', 'stat=', '-p', backup], { encoding: 'utf8' }).stdout.trim();
+        if (state === '' || state.startsWith('Z')) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(state === '' || state.startsWith('Z')).toBe(true);
+    } finally {
+      socket?.destroy();
+      child.kill('SIGKILL');
+    }
+  });
+
   test('exits non-zero with a clear message when it cannot listen', async () => {
     const busy = await serveOnce(Buffer.alloc(0));
     try {

@@ -157,10 +157,12 @@ describe('WordPress defaults (a built-in MySQLReplication)', () => {
   });
 
   test('probes on by default, HTTP on the Apache port; liveness does not depend on the database', () => {
-    // X-Forwarded-Proto: https keeps wp-login.php from redirecting (302) when the site URL is https.
-    const httpGet = { path: '/wp-login.php', port: 'http', httpHeaders: [{ name: 'X-Forwarded-Proto', value: 'https' }] };
-    expect(wp.startupProbe).toMatchObject({ httpGet, failureThreshold: 30 });
-    expect(wp.readinessProbe).toMatchObject({ httpGet });
+    // The installer page answers 200 before and after the install, never a redirect: wp-login.php
+    // redirects to the installer (https behind X-Forwarded-Proto: https) until the site is installed,
+    // and the kubelet follows it to https on the plain-HTTP port, so the site never got Ready.
+    const httpGet = { path: '/wp-admin/install.php', port: 'http' };
+    expect(wp.startupProbe).toEqual({ httpGet, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 });
+    expect(wp.readinessProbe).toEqual({ httpGet, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
     expect(wp.livenessProbe).toMatchObject({ httpGet: { path: '/wp-includes/images/blank.gif', port: 'http' } });
   });
 

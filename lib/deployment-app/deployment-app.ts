@@ -16,9 +16,13 @@ export interface AutoscalingOptions {
   readonly targetCpuUtilization?: number;
 }
 
+/** Helm leaves an object with this annotation in place on `helm uninstall`: data claims outlive the release. */
+const KEEP_ON_UNINSTALL: Readonly<Record<string, string>> = { 'helm.sh/resource-policy': 'keep' };
+
 /**
  * Props of a {@link DeploymentApp}. Its `volumeClaims` are created once as `<app>-<claim>` (or name an
- * `existingClaim`) and shared by every pod.
+ * `existingClaim`) and shared by every pod. They carry `helm.sh/resource-policy: keep`, so that
+ * `helm uninstall` of the release's chart keeps the data, as it keeps a StatefulSet's claims.
  */
 export interface DeploymentAppProps extends WorkloadProps {
   /** Number of pods; leave unset with `autoscaling`, whose minimum applies. @default 1 */
@@ -71,7 +75,7 @@ export class DeploymentApp extends WorkloadBase {
     for (const c of this.volumeClaims) {
       if (c.existingClaim === undefined) {
         createdClaims[c.name] = new k8s.KubePersistentVolumeClaim(this, `claim-${c.name}`, {
-          metadata: { name: `${this.name}-${c.name}`, labels: this.labels },
+          metadata: { name: `${this.name}-${c.name}`, labels: this.labels, annotations: KEEP_ON_UNINSTALL },
           spec: claimSpec(c),
         });
       }

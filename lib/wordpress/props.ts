@@ -187,13 +187,13 @@ export interface WordPressProps extends PodOptions {
    */
   readonly livenessProbe?: boolean | Probe;
   /**
-   * Readiness probe (`readinessProbe.enabled`): `true` for the default (GET `/wp-login.php`, which
-   * needs PHP and the database), `false` for none, or a custom probe. @default true
+   * Readiness probe (`readinessProbe.enabled`): `true` for the default (GET `/wp-admin/install.php`,
+   * which needs PHP and the database, and answers 200 before and after the install), `false` for none, or a custom probe. @default true
    */
   readonly readinessProbe?: boolean | Probe;
   /**
-   * Startup probe (`startupProbe.enabled`): `true` for the default (GET `/wp-login.php`, up to 5
-   * minutes for the first start), `false` for none, or a custom probe. @default true
+   * Startup probe (`startupProbe.enabled`): `true` for the default (GET `/wp-admin/install.php`, up
+   * to 5 minutes for the first start), `false` for none, or a custom probe. @default true
    */
   readonly startupProbe?: boolean | Probe;
   /** Resources of the WordPress container (`resources`). @default - requests 300m CPU and 512Mi memory, limit 1Gi memory */

@@ -38,13 +38,16 @@ const RELEASE_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const MAX_RELEASE_NAME = 40;
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 /**
- * The login page, with the header a TLS-terminating Ingress controller sends: with an https site URL
- * WordPress defines FORCE_SSL_ADMIN (wp_ssl_constants()) and wp-login.php redirects every plain-HTTP
- * request to https (302), which the kubelet counts as success while logging a ProbeWarning each
- * time. The image's wp-config.php turns `X-Forwarded-Proto: https` into `$_SERVER['HTTPS'] = 'on'`,
- * so the page answers 200 itself (and still needs PHP and the database).
+ * The installer page, the path of the startup and readiness probes: WordPress answers it 200 itself
+ * before the install (the form) and after ("Already Installed"), never with a redirect, and 500
+ * without its database (it loads wp-settings.php). Not wp-login.php: before the install WordPress
+ * redirects it to wp-admin/install.php (with `X-Forwarded-Proto: https`, to https), with an https
+ * site URL it redirects plain HTTP to https (FORCE_SSL_ADMIN), and the kubelet follows a redirect to
+ * the same host: https on the plain-HTTP port fails the probe, so a site not installed yet never got
+ * Ready (its installer unreachable through the Service) and was restarted after 5 minutes.
  */
-const LOGIN_PROBE = { periodSeconds: 10, timeoutSeconds: 5, headers: { 'X-Forwarded-Proto': 'https' } };
+const SITE_PROBE_PATH = '/wp-admin/install.php';
+const SITE_PROBE = { periodSeconds: 10, timeoutSeconds: 5 };
 /** How long a finished install Job is kept for its log (a day). */
 const INSTALL_JOB_TTL_SECONDS = 86400;
 const SMALL: Resources = { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } };
@@ -229,8 +232,8 @@ export class WordPress extends Construct {
         ...siteMounts,
         ...Object.entries(APACHE_CONFIG_PATHS).map(([file, mountPath]) => ({ volume: 'apache', mountPath, subPath: file, readOnly: true })),
       ],
-      startupProbe: probe(props.startupProbe, () => Probe.http('/wp-login.php', 'http', { ...LOGIN_PROBE, failureThreshold: 30 })),
-      readinessProbe: probe(props.readinessProbe, () => Probe.http('/wp-login.php', 'http', { ...LOGIN_PROBE, failureThreshold: 3 })),
+      startupProbe: probe(props.startupProbe, () => Probe.http(SITE_PROBE_PATH, 'http', { ...SITE_PROBE, failureThreshold: 30 })),
+      readinessProbe: probe(props.readinessProbe, () => Probe.http(SITE_PROBE_PATH, 'http', { ...SITE_PROBE, failureThreshold: 3 })),
       livenessProbe: probe(props.livenessProbe, () => Probe.http('/wp-includes/images/blank.gif', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 })),
       resources: props.resources ?? { requests: { cpu: '300m', memory: '512Mi' }, limits: { memory: '1Gi' } },
       securityContext: props.containerSecurity,

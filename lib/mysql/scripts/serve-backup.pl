@@ -9,7 +9,11 @@
 # runs the backup command (argv as given, no shell) with its stdout on the
 # socket and stdin from /dev/null, waits for it, closes the connection and
 # logs one line to stderr. Peers that connect meanwhile wait in the listen
-# backlog. Runs until killed; exits 1 if it cannot listen.
+# backlog. Runs until killed; exits 1 if it cannot listen. SIGTERM, SIGINT and
+# SIGHUP stop it (exit 0) and the backup it is sending: sidecar.sh execs it as
+# the container's PID 1, and the kernel never applies a signal's default
+# action to PID 1, so without these handlers a pod's deletion would wait out
+# its whole grace period.
 use strict;
 use warnings;
 use IO::Socket::INET;
@@ -24,6 +28,15 @@ sub fail { logline("ERROR: @_"); exit 1; }
 @ARGV >= 3 or fail('usage: serve-backup.pl <listen address> <port> <backup command> [<arg>...]');
 my ($address, $port, @command) = @ARGV;
 $port =~ /^[0-9]+$/ && $port > 0 && $port < 65536 or fail("invalid port '$port'");
+
+my $child = 0;
+for my $signal (qw(TERM INT HUP)) {
+  $SIG{$signal} = sub {
+    kill 'TERM', $child if $child;
+    logline("stopping on SIG$signal");
+    exit 0;
+  };
+}
 
 my $listener = IO::Socket::INET->new(
   LocalAddr => $address,
@@ -55,7 +68,9 @@ while (1) {
     POSIX::_exit(127);
   }
   close $peer;
+  $child = $pid;
   waitpid($pid, 0);
+  $child = 0;
   my $status = $? & 127 ? 'killed by signal ' . ($? & 127) : 'exit status ' . ($? >> 8);
   logline("sent a backup to $from ($command[0] $status)");
 }

@@ -6,8 +6,10 @@
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as YAML from 'yaml';
-import { kubectlJson, Run, tryKubectl, waitUntil } from './kube';
+import { kubectlJson, releaseFile, Run, tryKubectl, waitUntil } from './kube';
 
 /** Who runs a statement: root on the pod's own server, or the application user (MYSQL_USER/MYSQL_PASSWORD of the pod). */
 export interface SqlAs {
@@ -123,9 +125,33 @@ export function podSecurityFacts(namespace: string): { labels: Record<string, st
   return { labels, refusals };
 }
 
-/** The objects of a dist/ file. */
+/** The objects of a release file. */
 export function distObjects(file: string): any[] {
   return YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJSON()).filter(Boolean);
+}
+
+/** A copy of a release's dist/ file, taken once, and its objects. */
+export interface ReleaseSnapshot {
+  /** The copy, for `kubectl apply -f`. */
+  readonly file: string;
+  readonly objects: any[];
+}
+
+/**
+ * Copies a release's dist/ file aside (waiting up to a minute for it to exist) and parses it. A
+ * check applies and reads the copy: a `cdk8s synth` run meanwhile (it empties dist/ while it writes)
+ * must not pull the file from under a running check.
+ */
+export async function releaseSnapshot(release: string): Promise<ReleaseSnapshot> {
+  const [name, text] = await waitUntil(`dist/ to hold the ${release} release`, () => {
+    const source = releaseFile(release);
+    const t = fs.readFileSync(source, 'utf8');
+    YAML.parseAllDocuments(t).forEach((d) => { if (d.errors.length) throw d.errors[0]; });
+    return [path.basename(source), t];
+  }, { timeoutMs: 60_000 });
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-e2e-')), name);
+  fs.writeFileSync(file, text);
+  return { file, objects: distObjects(file) };
 }
 
 /** Deletes the namespace, waits until it is gone, then deletes the PVs its claims left behind. */
