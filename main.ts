@@ -51,6 +51,8 @@ export class MySQLChart extends Release {
       credentials: CredentialSource.generated(),
       // Nightly physical backups from the replica onto an NFS claim shared with restores (docs/backups.md).
       backup: { schedule: '0 2 * * *', retention: { count: 7, maxAgeDays: 14 }, target: BackupTarget.persistentVolumeClaim({ claimName: 'mysql-backups' }) },
+      // Every Sunday, the latest backup is restored into a throwaway server and every user table checked.
+      drill: { schedule: '0 5 * * 0' },
     });
     new k8s.KubePersistentVolumeClaim(this, 'backups', {
       // Backups outlive the release: `helm uninstall` keeps this claim.

@@ -40,7 +40,7 @@ describe('backup to a PVC, with a drill', () => {
     expect(pod.containers[0].command).toEqual(['bash', '/scripts/backup.sh']);
     expect(envOf(pod.containers[0])).toMatchObject({
       MYSQL_FLAVOR: 'mariadb', MYSQL_VERSION: '11.4', BACKUP_SOURCE_HOST: 'db-2.db', CLONE_PORT: '3307',
-      BACKUP_REPO_DIR: '/backups/db', BACKUP_NAME_PREFIX: 'db', BACKUP_APPLY_RETENTION: 'yes', RETENTION_COUNT: '7', RETENTION_MAX_AGE_DAYS: '',
+      BACKUP_REPO_DIR: '/backups/db', BACKUP_NAME_PREFIX: 'db', BACKUP_APPLY_RETENTION: 'yes', RETENTION_COUNT: '7', RETENTION_MAX_AGE_DAYS: undefined, // set and empty: the name alone
     });
     // Written (read-write) without `readOnly: false`, which the server drops: a re-apply is `unchanged`.
     expect(pod.volumes).toContainEqual({ name: 'backup-repo', persistentVolumeClaim: { claimName: 'backups' } });
@@ -102,7 +102,7 @@ describe('S3 target and bootstrap', () => {
     expect(envOf(pod.containers[0])).toMatchObject({
       S3_ENDPOINT: 'https://s3.eu-central-1.amazonaws.com', S3_BUCKET: 'db-backups', S3_PREFIX: 'prod/db', S3_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: { secretKeyRef: { name: 's3', key: 'id' } }, AWS_SECRET_ACCESS_KEY: { secretKeyRef: { name: 's3', key: 'secret' } },
-      RETENTION_COUNT: '', RETENTION_MAX_AGE_DAYS: '14',
+      RETENTION_COUNT: undefined, RETENTION_MAX_AGE_DAYS: '14', // RETENTION_COUNT set and empty: the name alone
     });
   });
 

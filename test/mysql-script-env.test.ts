@@ -28,8 +28,9 @@ function applies(r: Requirement, env: ReadonlyMap<string, EnvVar>): boolean {
   if (!r.when) return true;
   const e = env.get(r.when.name);
   if (!e) return false;
-  if (e.value === undefined) return true;
-  return r.when.value === undefined ? e.value !== '' : e.value === r.when.value;
+  if (e.valueFrom) return true;
+  const value = e.value ?? ''; // a name alone is set and empty, as the server stores value: ''
+  return r.when.value === undefined ? value !== '' : value === r.when.value;
 }
 
 interface Use {
@@ -51,7 +52,7 @@ function uses(options: ClusterOptions): Array<Use & { problem?: string }> {
         const where = `${at.workload} container ${at.container.name} runs ${[script, ...args].join(' ')}, which requires ${requirement.name}`;
         let problem: string | undefined;
         if (!e && !KUBELET_ENV.includes(requirement.name)) problem = `${where}: not in its env`;
-        else if (e?.value === '' && !requirement.mayBeEmpty) problem = `${where} non-empty: it is ''`;
+        else if (e && !e.valueFrom && (e.value ?? '') === '' && !requirement.mayBeEmpty) problem = `${where} non-empty: it is ''`;
         return { options, at, script, args, requirement, problem };
       }));
   });

@@ -42,9 +42,12 @@ export class EnvValue {
     return this.source.value;
   }
 
-  /** Renders the env var entry. */
+  /**
+   * Renders the env var entry. An empty literal is written as the name alone, as the server stores it
+   * (the container sees the variable set and empty either way), so re-applying changes nothing.
+   */
   public toEnvVar(name: string): k8s.EnvVar {
-    return { name, ...this.source };
+    return this.source.value === '' ? { name } : { name, ...this.source };
   }
 }
 

@@ -121,7 +121,9 @@ export class PodTemplate {
     for (const e of container.env ?? []) {
       if (e.value !== undefined) {
         env[e.name] = e.value;
-      } else if (e.valueFrom?.secretKeyRef) {
+      } else if (!e.valueFrom) {
+        env[e.name] = ''; // a name alone: set and empty
+      } else if (e.valueFrom.secretKeyRef) {
         env[e.name] = secret(e.valueFrom.secretKeyRef.name, e.valueFrom.secretKeyRef.key, e.name);
       } else {
         throw new Error(`container ${container.name}: env ${e.name} has a source the harness does not emulate: ${JSON.stringify(e.valueFrom)}`);

@@ -8,7 +8,6 @@
  * value is ever printed, put in an argument list or in a title.
  */
 import { deleteNamespace, generatorSpec, podSecurityFacts, releaseSnapshot, ReleaseSnapshot, replicaStatus, secretData, secretHashes, sql, trySql } from '../support/db';
-import { mysqlReleaseWithDrill } from '../support/drill';
 import { getPod, kubectl, kubectlJson, tryKubectl, waitJobComplete, waitPodReady, waitUntil } from '../support/kube';
 import { phase } from '../support/report';
 import { PodWatch } from '../support/watch';
@@ -244,21 +243,10 @@ describe('mysql (MariaDB primary + replica, credentials, backups)', () => {
     expect(Number(done![2])).toBeGreaterThan(0);
   });
 
-  test('the library\'s restore drill for this release restores that backup: CHECK TABLE OK, same row count and CHECKSUM TABLE as mysql-0', async () => {
+  test('the release\'s restore drill restores that backup: CHECK TABLE OK, same row count and CHECKSUM TABLE as mysql-0', async () => {
     expect(backupName).not.toBe('');
-    // The release as main.ts makes it, with drill on: every object of dist/ but the drill is the same.
-    const synth = mysqlReleaseWithDrill([table]);
-    const key = (o: any) => `${o.kind}/${o.metadata.name}`;
-    const synthByKey = new Map(synth.map((o) => [key(o), o]));
-    for (const o of mysqlRelease.objects) {
-      if (key(o) === 'PersistentVolumeClaim/mysql-backups') continue; // made by main.ts's chart, not MySQLReplication
-      // The Pod Security level of the namespace is decided over every release in it (wordpress's too).
-      if (key(o) === 'Namespace/wordpress') continue;
-      expect({ object: key(o), same: JSON.stringify(synthByKey.get(key(o))) === JSON.stringify(o) }).toEqual({ object: key(o), same: true });
-    }
-    const cron = synthByKey.get('CronJob/mysql-restore-drill');
-    expect(cron).toBeDefined();
-    kubectl(['apply', '-f', '-'], { input: JSON.stringify(cron) });
+    // The release's own weekly drill, started by hand like the backup.
+    expect(mysqlRelease.objects.some((o) => o.kind === 'CronJob' && o.metadata.name === 'mysql-restore-drill')).toBe(true);
     await phase('mysql restore drill', async () => {
       kubectl(['-n', ns, 'create', 'job', '--from=cronjob/mysql-restore-drill', 'e2e-drill']);
       await waitJobComplete(ns, 'e2e-drill', 300_000);
