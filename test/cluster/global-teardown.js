@@ -2,7 +2,8 @@
 // keeps it for a look by hand (`npm run cluster -- status` prints the kubeconfig path).
 const { spawnSync } = require('child_process');
 const path = require('path');
-const { recordPhase } = require('./phases');
+const fs = require('fs');
+const { outputDir, readPhases, recordPhase } = require('./phases');
 
 module.exports = async function globalTeardown() {
   if (process.env.CDK8S_STATEFUL_CLUSTER_SKIPPED === '1') return;
@@ -13,6 +14,15 @@ module.exports = async function globalTeardown() {
   }
   const start = Date.now();
   const down = spawnSync('bash', [path.join(__dirname, 'cluster.sh'), 'down'], { stdio: 'inherit' });
-  recordPhase('cluster down', (Date.now() - start) / 1000, down.status === 0 ? 'passed' : 'failed');
+  const seconds = (Date.now() - start) / 1000;
+  recordPhase('cluster down', seconds, down.status === 0 ? 'passed' : 'failed');
+  // The reporter has written the report already (jest runs global teardown last): add the phase to it.
+  const reportFile = path.join(outputDir, 'report.json');
+  if (fs.existsSync(reportFile)) {
+    const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
+    report.phases = readPhases();
+    fs.writeFileSync(reportFile, JSON.stringify(report, null, 2) + '\n');
+  }
+  console.log(`phase  cluster down  ${seconds.toFixed(1)} s  ${down.status === 0 ? 'passed' : 'failed'}`);
   if (down.status !== 0) throw new Error(`cluster.sh down exited ${down.status}`);
 };

@@ -5,7 +5,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { cluster, kubectl, kubectlJson, tryKubectl } from '../support/kube';
+import { cluster, kubectl, kubectlJson, tryKubectl, waitPodReady } from '../support/kube';
 
 const ns = 'cluster-check';
 
@@ -40,6 +40,25 @@ describe('the test cluster', () => {
     const r = tryKubectl(['apply', '-f', '-'], { input: JSON.stringify(pod) });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/violates PodSecurity "restricted:latest"/);
+  });
+
+  test('a pod that never gets Ready fails its wait with its events, describe output and last logs', async () => {
+    const pod = {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'never-ready', namespace: ns },
+      spec: {
+        securityContext: { runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: 'RuntimeDefault' } },
+        containers: [{
+          name: 'c', image: 'registry.k8s.io/e2e-test-images/agnhost:2.47', args: ['netexec', '--http-port=8080'],
+          readinessProbe: { httpGet: { path: '/no-such-path', port: 8081 }, periodSeconds: 1 },
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+        }],
+      },
+    };
+    kubectl(['apply', '-f', '-'], { input: JSON.stringify(pod) });
+    const failure = await waitPodReady(ns, 'never-ready', 20_000).then(() => 'Ready', (e: Error) => e.message);
+    expect(failure).toMatch(/^timed out after 20 s waiting for pod cluster-check\/never-ready Ready/);
+    expect(failure).toMatch(/kubectl describe pod never-ready:[\s\S]*Readiness probe failed/);
+    expect(failure).toMatch(/last logs of never-ready:\n\[pod\/never-ready\/c\] .*Started HTTP server on port 8080/);
   });
 
   test('the StorageClasses the releases name exist, with a default', () => {
