@@ -456,16 +456,23 @@ record_machine_state() {
 
 netns_list() { { find /run/netns -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null || true; } | sort; }
 
-stop_process() { # stop_process NAME: TERM, then KILL after 10 s, of the session the process leads
-  local f=$CLUSTER_DIR/pids/$1 pid
-  [[ -f $f ]] || return 0
-  pid=$(cat "$f")
-  if ours "$pid"; then
+stop_processes() { # stop_processes NAME...: TERM to each, then KILL what is left after 10 s
+  local name pid pids=() _
+  for name in "$@"; do
+    [[ -f $CLUSTER_DIR/pids/$name ]] || continue
+    pid=$(cat "$CLUSTER_DIR/pids/$name")
+    rm -f "$CLUSTER_DIR/pids/$name"
+    ours "$pid" || continue
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL -- "-$pid" 2>/dev/null || true
-  fi
-  rm -f "$f"
+    pids+=("$pid")
+  done
+  for _ in $(seq 1 50); do
+    local alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    ((alive)) || return 0
+    sleep 0.2
+  done
+  for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; done
 }
 
 # Kills every process in the cluster's cgroups (the containers) and removes the cgroups.
@@ -498,16 +505,12 @@ down_quiet() {
   set +e
   # shellcheck disable=SC1091
   [[ -f $CLUSTER_DIR/state.env ]] && source "$CLUSTER_DIR/state.env"
-  local p
-  for p in provisioner coredns kubelet; do stop_process "$p"; done
+  stop_processes provisioner coredns kubelet
   # Containers go with their cgroups; their shims then exit.
   cgroups_down
-  for p in kube-scheduler kube-controller-manager kube-apiserver etcd containerd; do stop_process "$p"; done
+  stop_processes kube-scheduler kube-controller-manager kube-apiserver etcd containerd kube-proxy
   pkill -KILL -f "containerd-shim-runc-v2 .*-address $CLUSTER_DIR/" 2>/dev/null
   cgroups_down
-  if [[ -f $CLUSTER_DIR/pids/kube-proxy ]]; then
-    stop_process kube-proxy
-  fi
   if [[ -n ${KUBERNETES_BIN:-} && -x $KUBERNETES_BIN/kube-proxy ]]; then
     "$KUBERNETES_BIN/kube-proxy" --cleanup >/dev/null 2>&1
   fi
