@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # build-cached.sh KUBERNETES_BIN HARNESS_BIN: makes sure every image the test cluster imports is
 # built, and prints the folder that holds them. The folder is keyed by a hash of the image recipes
-# (this folder's files) and of the binaries put in images (agnhost, pause), so a changed recipe
+# (this folder's files but this script and import.sh) and of the binaries put in images (agnhost, pause), so a changed recipe
 # builds anew and an unchanged one is reused. An interrupted build is redone, never half-used.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -9,7 +9,8 @@ kubernetes_bin=${1:?usage: build-cached.sh KUBERNETES_BIN HARNESS_BIN}
 harness_bin=${2:?usage: build-cached.sh KUBERNETES_BIN HARNESS_BIN}
 CACHE=${CDK8S_STATEFUL_CACHE:-$HOME/.cache/cdk8s-stateful}
 
-key=$( (cd "$here" && find . -type f -print0 | sort -z | xargs -0 sha256sum
+# Only what goes into the images: not this script, nor import.sh.
+key=$( (cd "$here" && find . -type f ! -name build-cached.sh ! -name import.sh -print0 | sort -z | xargs -0 sha256sum
   sha256sum "$kubernetes_bin/agnhost" "$harness_bin/pause" | cut -d' ' -f1) | sha256sum | cut -c1-12)
 out=$CACHE/images-$key
 # pause_image OUT: the pod sandbox image registry.k8s.io/pause:3.10.1, only the pause program.

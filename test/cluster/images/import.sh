@@ -28,16 +28,29 @@ tars=("$dir"/*@*.tar)
 
 ctr_() { "$ctr" --address "$address" --namespace "$namespace" "$@"; }
 
-for tar in "${tars[@]}"; do
+# import_one TAR: imports one archive and checks that its name is listed.
+import_one() {
+  local tar=$1 file repo ref start=$SECONDS
   file=${tar##*/}
   file=${file%.tar}
   repo=${file%@*}
   repo=${repo//+//}
   ref=$repo:${file##*@}
-  start=$SECONDS
   ctr_ images import --base-name "$repo" "$tar" >/dev/null || die "importing $tar failed"
   # grep without -q reads to the end: with -q it exits at the first match and ctr dies of SIGPIPE,
   # which pipefail turns into a failure.
   ctr_ images ls --quiet | grep -xF -- "$ref" >/dev/null || die "$tar was imported but $ref is not listed"
   printf '%-55s imported in %ds\n' "$ref" "$((SECONDS - start))"
+}
+
+# Two at a time (unpacking a layer is mostly one core's work); any failure fails the whole import.
+pids=()
+for tar in "${tars[@]}"; do
+  import_one "$tar" &
+  pids+=($!)
+  if ((${#pids[@]} == 2)); then
+    wait "${pids[0]}" || die "an import failed"
+    pids=("${pids[@]:1}")
+  fi
 done
+for pid in "${pids[@]}"; do wait "$pid" || die "an import failed"; done
