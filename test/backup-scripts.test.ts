@@ -36,10 +36,15 @@ function scriptsDir(root: string): string {
   return dir;
 }
 
+/** The path of `tool` on the test process's PATH ('' when it is not there). */
+function which(tool: string): string {
+  return spawnSync('bash', ['-c', 'command -v -- "$1"', 'which', tool], { encoding: 'utf8' }).stdout.trim();
+}
+
 /** Replace stubs or add real tools the backup scripts need (perl must parse real streams). */
 function addRealTools(s: StubEnv, tools: string[]): void {
   for (const tool of tools) {
-    const found = spawnSync('bash', ['-c', 'command -v -- "$1"', 'which', tool], { encoding: 'utf8' }).stdout.trim();
+    const found = which(tool);
     if (!found.startsWith('/')) continue;
     fs.rmSync(path.join(s.bin, tool), { force: true });
     fs.symlinkSync(found, path.join(s.bin, tool));
@@ -175,7 +180,7 @@ describe('backup.sh', () => {
     });
   });
 
-  test('retention by count: the oldest go, the manifest first; other clusters\' backups and a run cut short are handled', () => {
+  test('retention by count: the oldest go; other clusters\' backups and a run cut short are handled', () => {
     for (const n of ['db-20200101T030000Z', 'db-20200102T030000Z', 'db-20200103T030000Z', 'other-20200101T030000Z']) fakeBackup(repo, n, Buffer.from('x'));
     fs.mkdirSync(path.join(repo, '.incoming-db-20200104T030000Z'));
     const r = run('backup.sh', env());
@@ -183,6 +188,46 @@ describe('backup.sh', () => {
     expect(r.stderr).toContain('removing ' + path.join(repo, '.incoming-db-20200104T030000Z') + ', left by a run that was cut short');
     expect(ls(repo)).toEqual(['db-20200103T030000Z', r.stdout.trim(), 'other-20200101T030000Z'].sort());
     expect(r.stderr).toMatch(/retention: deleting db-20200101T030000Z\n.*retention: deleting db-20200102T030000Z/);
+  });
+
+  test('retention killed at each deletion in turn: never a manifest without its complete stream, and the next run recovers', () => {
+    const fixtures = ['db-20200101T030000Z', 'db-20200102T030000Z', 'db-20200103T030000Z'];
+    const realRm = which('rm');
+    const realDate = which('date');
+    // rm, killing backup.sh at its call number CRASH_AT: a recursive delete dies after its first file (the stream, the
+    // worst order a directory listing may give), any other rm after doing its work.
+    writeTool('rm', `#!${BASH}
+n=$(( $(cat "$CRASH_STATE" 2>/dev/null || echo 0) + 1 ))
+printf '%s' "$n" >"$CRASH_STATE"
+if (( n == CRASH_AT )); then
+  for a in "$@"; do [[ -d "$a" ]] && { ${realRm} -f -- "$a/backup.xbstream"; kill -9 $PPID; exit 137; }; done
+  ${realRm} "$@"; kill -9 $PPID; exit 137
+fi
+exec ${realRm} "$@"
+`);
+    // date, DATE_OFFSET seconds ahead (so that the next run takes its backup under another name).
+    writeTool('date', `#!${BASH}\nfor a; do [[ $a == -d* ]] && exec ${realDate} "$@"; done\nexec ${realDate} -d "@$(( $(${realDate} +%s) + \${DATE_OFFSET:-0} ))" "$@"\n`);
+    const good = (repo: string) => ls(repo).filter((n) => fs.existsSync(path.join(repo, n, 'manifest')));
+    let crashAt = 1;
+    for (; ; crashAt++) {
+      repo = path.join(work, `crash-${crashAt}`);
+      for (const n of fixtures) fakeBackup(repo, n, Buffer.from(`stream of ${n}`));
+      const state = path.join(work, `rm-calls-${crashAt}`);
+      const crashed = run('backup.sh', env({ CRASH_AT: String(crashAt), CRASH_STATE: state }));
+      if (crashed.status === 0) break;
+      for (const n of good(repo)) {
+        const m = manifestOf(path.join(repo, n, 'manifest'));
+        const file = path.join(repo, n, 'backup.xbstream');
+        expect([n, fs.existsSync(file) && crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')]).toEqual([n, m.sha256]);
+      }
+      const next = run('backup.sh', env({ DATE_OFFSET: '60' }));
+      expect([crashAt, next.status]).toEqual([crashAt, 0]);
+      const newest = [...good(repo).filter((n) => !fixtures.includes(n) && n !== next.stdout.trim()), next.stdout.trim()];
+      expect(good(repo)).toEqual([...fixtures, ...newest].sort().slice(-2));
+      expect(ls(repo)).toEqual(good(repo));
+    }
+    // Killed at every rm retention makes: the manifest and the directory of each of the two oldest backups.
+    expect(crashAt).toBe(5);
   });
 
   test('retention by age, and none when BACKUP_APPLY_RETENTION=no (the S3 staging copy)', () => {
