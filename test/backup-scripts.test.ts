@@ -453,7 +453,16 @@ describe('s3.sh (real curl and s3rver)', () => {
     await server.close();
     fs.rmSync(s3dir, { recursive: true, force: true });
   });
-  const curlAsync = (args: string[]) => new Promise<void>((resolve) => spawn('curl', args, { stdio: 'ignore' }).on('close', () => resolve()));
+  /** Runs the real curl with the s3rver keys and a signature; resolves to what it printed. */
+  const signedCurl = (args: string[]) => new Promise<string>((resolve) => {
+    const child = spawn('curl', ['-sf', '--user', 'S3RVER:S3RVER', '--aws-sigv4', 'aws:amz:us-east-1:s3', '-H', 'x-amz-content-sha256: UNSIGNED-PAYLOAD', ...args],
+      { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('close', () => resolve(out));
+  });
+  /** The keys under the test's prefix in the bucket. */
+  const bucketKeys = async () => [...(await signedCurl([`${endpoint}/bk?list-type=2&prefix=${prefix}/`])).matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1]).sort();
   let prefix: string;
   let n = 0;
   beforeEach(() => { prefix = `t${++n}/db`; });
@@ -471,7 +480,7 @@ describe('s3.sh (real curl and s3rver)', () => {
     return runAsync('s3.sh', env('push', repo), ['push']);
   };
 
-  test('push uploads the manifest last, retention deletes the oldest, fetch latest / named downloads a backup', async () => {
+  test('push uploads a backup, retention deletes the oldest, fetch latest / named downloads a backup', async () => {
     const first = await push('db-20260101T030000Z');
     expect(first.status).toBe(0);
     expect([...first.stderr.matchAll(/s3\.sh: uploading (\S+)/g)].map((m) => m[1])).toEqual([`${prefix}/db-20260101T030000Z/backup.xbstream`]);
@@ -492,12 +501,62 @@ describe('s3.sh (real curl and s3rver)', () => {
     expect(ls(path.join(work, 'gone'))).toEqual([]);
   });
 
+  test('push failing at each request in turn: the manifest goes up after the stream, never a manifest without its stream, the next push recovers', async () => {
+    const realCurl = which('curl');
+    // curl failing its call number FAIL_AT (as a request the server refuses) and logging the object of each upload.
+    writeTool('curl', `#!${BASH}
+n=$(( $(cat "$FAIL_STATE" 2>/dev/null || echo 0) + 1 ))
+printf '%s' "$n" >"$FAIL_STATE"
+(( n == \${FAIL_AT:-0} )) && exit 22
+prev=''
+for a; do [[ $prev == -T ]] && printf '%s\\n' "\${*: -1}" >>"$FAIL_STATE.puts"; prev=$a; done
+exec ${realCurl} "$@"
+`);
+    const names = ['db-20260101T030000Z', 'db-20260102T030000Z', 'db-20260103T030000Z', 'db-20260104T030000Z'];
+    const pushWith = async (name: string, extra: Record<string, string>) => {
+      const repo = path.join(work, `push-${name}`);
+      fakeBackup(repo, name, Buffer.from(`stream of ${name}`));
+      return runAsync('s3.sh', env('push', repo, extra), ['push']);
+    };
+    /** The backups with a manifest in the bucket; each one's stream must be there, with the manifest's checksum. */
+    const goodInBucket = async () => {
+      const good: string[] = [];
+      for (const key of (await bucketKeys()).filter((k) => k.endsWith('/manifest'))) {
+        const name = key.split('/')[2];
+        const sha256 = /^sha256=(\w+)$/m.exec(await signedCurl([`${endpoint}/bk/${key}`]))![1];
+        const stream = await signedCurl([`${endpoint}/bk/${prefix}/${name}/backup.xbstream`]);
+        expect([name, crypto.createHash('sha256').update(stream).digest('hex')]).toEqual([name, sha256]);
+        good.push(name);
+      }
+      return good;
+    };
+    let failAt = 1;
+    for (; ; failAt++) {
+      prefix = `fail-${failAt}/db`;
+      const state = path.join(work, `curl-calls-${failAt}`);
+      for (const name of names.slice(0, 2)) expect((await pushWith(name, { FAIL_STATE: `${state}-setup` })).status).toBe(0);
+      await pushWith(names[2], { FAIL_AT: String(failAt), FAIL_STATE: state });
+      if (Number(fs.readFileSync(state, 'utf8')) < failAt) {
+        expect(fs.readFileSync(`${state}.puts`, 'utf8').trim().split('\n')).toEqual(
+          ['backup.xbstream', 'manifest'].map((f) => `${endpoint}/bk/${prefix}/${names[2]}/${f}`));
+        break;
+      }
+      const left = await goodInBucket();
+      expect([failAt, (await pushWith(names[3], { FAIL_STATE: `${state}-next` })).status]).toEqual([failAt, 0]);
+      const good = await goodInBucket();
+      expect(good).toEqual([...new Set([...names.slice(0, 2), ...left, names[3]])].sort().slice(-2));
+      expect(await bucketKeys()).toEqual(good.flatMap((n) => [`${prefix}/${n}/backup.xbstream`, `${prefix}/${n}/manifest`]));
+    }
+    // Failed at every request of the push: two uploads, then a listing, the deletion of the oldest (manifest, listing,
+    // stream) and the listing for the remains of uploads cut short.
+    expect(failAt).toBe(8);
+  });
+
   test('an upload cut short (objects without a manifest) is cleaned up by the next push and never fetched', async () => {
     expect((await push('db-20260101T030000Z')).status).toBe(0);
     const partial = path.join(work, 'partial.xbstream');
     fs.writeFileSync(partial, 'half');
-    await curlAsync(['-sf', '--user', 'S3RVER:S3RVER', '--aws-sigv4', 'aws:amz:us-east-1:s3', '-H', 'x-amz-content-sha256: UNSIGNED-PAYLOAD',
-      '-T', partial, `${endpoint}/bk/${prefix}/db-20260102T030000Z/backup.xbstream`]);
+    await signedCurl(['-T', partial, `${endpoint}/bk/${prefix}/db-20260102T030000Z/backup.xbstream`]);
     const fetched = await runAsync('s3.sh', env('fetch', path.join(work, 'f')), ['fetch']);
     expect(ls(path.join(work, 'f'))).toEqual(['db-20260101T030000Z']);
     expect(fetched.status).toBe(0);
