@@ -2,8 +2,9 @@
  * Unit tests for the backup scripts (lib/mysql/backup/scripts), run as the scripts ConfigMap
  * mounts them (beside lib/mysql/scripts/common.sh), with the env the construct gives their
  * containers (test/support/mysql-env.ts: read from a synthesized cluster `db`), and stub database tools
- * (test/support/stub-tools.ts); perl, sha256sum and curl are the real ones, and s3.sh talks to a
- * real s3rver on loopback. The real-server proof is test/backup-e2e.test.ts.
+ * (test/support/stub-tools.ts); perl, sha256sum and curl are the real ones (in CI a missing one fails
+ * every test, test/support/tools.ts), and s3.sh talks to a real s3rver on loopback. The real-server
+ * proof is test/backup-e2e.test.ts.
  */
 import { spawn, spawnSync } from 'child_process';
 import * as crypto from 'crypto';
@@ -12,12 +13,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { ClusterOptions, jobEnv, memberEnv, without } from './support/mysql-env';
 import { BASH, createStubEnv, StubCall, StubEnv } from './support/stub-tools';
+import { findTool } from './support/tools';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver: new (options: object) => { run(): Promise<{ port: number }>; close(): Promise<void> } = require('s3rver');
 
 const LIB = path.resolve(__dirname, '..', 'lib', 'mysql');
-const EXTRA_TOOLS = ['sha256sum', 'sort', 'cut', 'tail', 'date', 'perl', 'curl', 'mapfile'];
+const EXTRA_TOOLS = ['sha256sum', 'sort', 'cut', 'tail', 'date', 'perl', 'curl'];
 
 /** A MariaDB cluster `db` with backups, a drill and bootstrapFrom on a PVC (or, for s3.sh, in S3). */
 const CLUSTER: ClusterOptions = { name: 'db', flavor: 'mariadb', backups: 'pvc' };
@@ -36,16 +38,11 @@ function scriptsDir(root: string): string {
   return dir;
 }
 
-/** The path of `tool` on the test process's PATH ('' when it is not there). */
-function which(tool: string): string {
-  return spawnSync('bash', ['-c', 'command -v -- "$1"', 'which', tool], { encoding: 'utf8' }).stdout.trim();
-}
-
-/** Replace stubs or add real tools the backup scripts need (perl must parse real streams). */
+/** Replace stubs or add real tools the backup scripts need (perl must parse real streams); outside CI a missing one keeps its stub. */
 function addRealTools(s: StubEnv, tools: string[]): void {
   for (const tool of tools) {
-    const found = which(tool);
-    if (!found.startsWith('/')) continue;
+    const found = findTool(tool);
+    if (!found) continue;
     fs.rmSync(path.join(s.bin, tool), { force: true });
     fs.symlinkSync(found, path.join(s.bin, tool));
   }
@@ -192,8 +189,8 @@ describe('backup.sh', () => {
 
   test('retention killed at each deletion in turn: never a manifest without its complete stream, and the next run recovers', () => {
     const fixtures = ['db-20200101T030000Z', 'db-20200102T030000Z', 'db-20200103T030000Z'];
-    const realRm = which('rm');
-    const realDate = which('date');
+    const realRm = findTool('rm')!;
+    const realDate = findTool('date')!;
     // rm, killing backup.sh at its call number CRASH_AT: a recursive delete dies after its first file (the stream, the
     // worst order a directory listing may give), any other rm after doing its work.
     writeTool('rm', `#!${BASH}
@@ -502,7 +499,7 @@ describe('s3.sh (real curl and s3rver)', () => {
   });
 
   test('push failing at each request in turn: the manifest goes up after the stream, never a manifest without its stream, the next push recovers', async () => {
-    const realCurl = which('curl');
+    const realCurl = findTool('curl')!;
     // curl failing its call number FAIL_AT (as a request the server refuses) and logging the object of each upload.
     writeTool('curl', `#!${BASH}
 n=$(( $(cat "$FAIL_STATE" 2>/dev/null || echo 0) + 1 ))
