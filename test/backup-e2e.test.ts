@@ -5,7 +5,8 @@
  *
  * Every container runs the command and env of the synthesized objects: the cluster's pods
  * (test/e2e/pod.ts) and the CronJobs' Jobs (test/e2e/job.ts); a claim of the backup target is a
- * directory. Three clusters run side by side, each on its own free loopback addresses:
+ * directory. Three clusters run side by side, each on its own loopback network (127.x.y.1<ordinal>),
+ * picked at random where its ports are free as in the replication test (freeAddressPrefix, test/e2e/pod.ts):
  * - `db` (3 members, backups from its highest ordinal to a PVC, a restore drill);
  * - `restored` (2 members), bootstrapped from db's latest backup on the PVC;
  * - `from-s3` (1 member), bootstrapped from a backup of db in S3.
@@ -19,7 +20,7 @@ import * as path from 'path';
 import { Chart } from 'cdk8s';
 import { BackupTarget, IBackupTarget, MySQLEngine, MariaDBVersion, MySQLReplication, MySQLReplicationProps, SecretKeyRef } from '../lib';
 import { EmulatedJob } from './e2e/job';
-import { assertPortsFree, EmulatedCluster, EmulatedPod } from './e2e/pod';
+import { EmulatedCluster, EmulatedPod, freeAddressPrefix } from './e2e/pod';
 import { installExitGuard, killAllGroups, removeOnExit, sleep, waitUntil } from './e2e/processes';
 import { Manifest, synthChart } from './support/manifests';
 
@@ -37,21 +38,6 @@ const s3Target = (endpoint: string, prefix: string): IBackupTarget => BackupTarg
 const COMMON: MySQLReplicationProps = {
   engine: MySQLEngine.mariadb(MariaDBVersion.V10_11), replicationMode: 'gtid', database: { name: 'app', user: 'app' }, secretName: 'db-credentials',
 };
-
-/** The first `count` address prefixes 127.0.0.<n> whose members 0..2 have 3306 and 3307 free (127.0.0.1x is the replication test's). */
-async function freePrefixes(count: number): Promise<string[]> {
-  const found: string[] = [];
-  for (let n = 2; n <= 25 && found.length < count; n++) {
-    try {
-      await assertPortsFree([0, 1, 2], [3306, 3307], `127.0.0.${n}`);
-      found.push(`127.0.0.${n}`);
-    } catch {
-      // busy: try the next one
-    }
-  }
-  if (found.length < count) throw new Error('no free loopback address block for the emulated clusters');
-  return found;
-}
 
 function objectsOf(name: string, props: MySQLReplicationProps): Manifest[] {
   return synthChart((chart: Chart) => { new MySQLReplication(chart, name, { ...COMMON, ...props }); });
@@ -98,7 +84,9 @@ describe('MySQLReplication backups on real MariaDB servers', () => {
     removeGuard = installExitGuard();
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'backup-e2e-'));
     removeOnExit(root, !KEEP);
-    const [dbPrefix, restoredPrefix, s3Prefix] = await freePrefixes(3);
+    const prefixes: string[] = [];
+    for (let i = 0; i < 3; i++) prefixes.push(await freeAddressPrefix([0, 1, 2], [3306, 3307], prefixes));
+    const [dbPrefix, restoredPrefix, s3Prefix] = prefixes;
     s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: path.join(root, 's3'), configureBuckets: [{ name: 'backups' }] });
     const { port } = await s3.run();
     const endpoint = `http://127.0.0.1:${port}`;

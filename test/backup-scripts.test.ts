@@ -2,8 +2,9 @@
  * Unit tests for the backup scripts (lib/mysql/backup/scripts), run as the scripts ConfigMap
  * mounts them (beside lib/mysql/scripts/common.sh), with the env the construct gives their
  * containers (test/support/mysql-env.ts: read from a synthesized cluster `db`), and stub database tools
- * (test/support/stub-tools.ts); perl, sha256sum and curl are the real ones, and s3.sh talks to a
- * real s3rver on loopback. The real-server proof is test/backup-e2e.test.ts.
+ * (test/support/stub-tools.ts); perl, sha256sum and curl are the real ones (in CI a missing one fails
+ * every test, test/support/tools.ts), and s3.sh talks to a real s3rver on loopback. The real-server
+ * proof is test/backup-e2e.test.ts.
  */
 import { spawn, spawnSync } from 'child_process';
 import * as crypto from 'crypto';
@@ -12,12 +13,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { ClusterOptions, jobEnv, memberEnv, without } from './support/mysql-env';
 import { BASH, createStubEnv, StubCall, StubEnv } from './support/stub-tools';
+import { findTool } from './support/tools';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver: new (options: object) => { run(): Promise<{ port: number }>; close(): Promise<void> } = require('s3rver');
 
 const LIB = path.resolve(__dirname, '..', 'lib', 'mysql');
-const EXTRA_TOOLS = ['sha256sum', 'sort', 'cut', 'tail', 'date', 'perl', 'curl', 'mapfile'];
+const EXTRA_TOOLS = ['sha256sum', 'sort', 'cut', 'tail', 'date', 'perl', 'curl'];
 
 /** A MariaDB cluster `db` with backups, a drill and bootstrapFrom on a PVC (or, for s3.sh, in S3). */
 const CLUSTER: ClusterOptions = { name: 'db', flavor: 'mariadb', backups: 'pvc' };
@@ -36,11 +38,11 @@ function scriptsDir(root: string): string {
   return dir;
 }
 
-/** Replace stubs or add real tools the backup scripts need (perl must parse real streams). */
+/** Replace stubs or add real tools the backup scripts need (perl must parse real streams); outside CI a missing one keeps its stub. */
 function addRealTools(s: StubEnv, tools: string[]): void {
   for (const tool of tools) {
-    const found = spawnSync('bash', ['-c', 'command -v -- "$1"', 'which', tool], { encoding: 'utf8' }).stdout.trim();
-    if (!found.startsWith('/')) continue;
+    const found = findTool(tool);
+    if (!found) continue;
     fs.rmSync(path.join(s.bin, tool), { force: true });
     fs.symlinkSync(found, path.join(s.bin, tool));
   }
@@ -175,7 +177,7 @@ describe('backup.sh', () => {
     });
   });
 
-  test('retention by count: the oldest go, the manifest first; other clusters\' backups and a run cut short are handled', () => {
+  test('retention by count: the oldest go; other clusters\' backups and a run cut short are handled', () => {
     for (const n of ['db-20200101T030000Z', 'db-20200102T030000Z', 'db-20200103T030000Z', 'other-20200101T030000Z']) fakeBackup(repo, n, Buffer.from('x'));
     fs.mkdirSync(path.join(repo, '.incoming-db-20200104T030000Z'));
     const r = run('backup.sh', env());
@@ -183,6 +185,46 @@ describe('backup.sh', () => {
     expect(r.stderr).toContain('removing ' + path.join(repo, '.incoming-db-20200104T030000Z') + ', left by a run that was cut short');
     expect(ls(repo)).toEqual(['db-20200103T030000Z', r.stdout.trim(), 'other-20200101T030000Z'].sort());
     expect(r.stderr).toMatch(/retention: deleting db-20200101T030000Z\n.*retention: deleting db-20200102T030000Z/);
+  });
+
+  test('retention killed at each deletion in turn: never a manifest without its complete stream, and the next run recovers', () => {
+    const fixtures = ['db-20200101T030000Z', 'db-20200102T030000Z', 'db-20200103T030000Z'];
+    const realRm = findTool('rm')!;
+    const realDate = findTool('date')!;
+    // rm, killing backup.sh at its call number CRASH_AT: a recursive delete dies after its first file (the stream, the
+    // worst order a directory listing may give), any other rm after doing its work.
+    writeTool('rm', `#!${BASH}
+n=$(( $(cat "$CRASH_STATE" 2>/dev/null || echo 0) + 1 ))
+printf '%s' "$n" >"$CRASH_STATE"
+if (( n == CRASH_AT )); then
+  for a in "$@"; do [[ -d "$a" ]] && { ${realRm} -f -- "$a/backup.xbstream"; kill -9 $PPID; exit 137; }; done
+  ${realRm} "$@"; kill -9 $PPID; exit 137
+fi
+exec ${realRm} "$@"
+`);
+    // date, DATE_OFFSET seconds ahead (so that the next run takes its backup under another name).
+    writeTool('date', `#!${BASH}\nfor a; do [[ $a == -d* ]] && exec ${realDate} "$@"; done\nexec ${realDate} -d "@$(( $(${realDate} +%s) + \${DATE_OFFSET:-0} ))" "$@"\n`);
+    const good = (repo: string) => ls(repo).filter((n) => fs.existsSync(path.join(repo, n, 'manifest')));
+    let crashAt = 1;
+    for (; ; crashAt++) {
+      repo = path.join(work, `crash-${crashAt}`);
+      for (const n of fixtures) fakeBackup(repo, n, Buffer.from(`stream of ${n}`));
+      const state = path.join(work, `rm-calls-${crashAt}`);
+      const crashed = run('backup.sh', env({ CRASH_AT: String(crashAt), CRASH_STATE: state }));
+      if (crashed.status === 0) break;
+      for (const n of good(repo)) {
+        const m = manifestOf(path.join(repo, n, 'manifest'));
+        const file = path.join(repo, n, 'backup.xbstream');
+        expect([n, fs.existsSync(file) && crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')]).toEqual([n, m.sha256]);
+      }
+      const next = run('backup.sh', env({ DATE_OFFSET: '60' }));
+      expect([crashAt, next.status]).toEqual([crashAt, 0]);
+      const newest = [...good(repo).filter((n) => !fixtures.includes(n) && n !== next.stdout.trim()), next.stdout.trim()];
+      expect(good(repo)).toEqual([...fixtures, ...newest].sort().slice(-2));
+      expect(ls(repo)).toEqual(good(repo));
+    }
+    // Killed at every rm retention makes: the manifest and the directory of each of the two oldest backups.
+    expect(crashAt).toBe(5);
   });
 
   test('retention by age, and none when BACKUP_APPLY_RETENTION=no (the S3 staging copy)', () => {
@@ -408,7 +450,16 @@ describe('s3.sh (real curl and s3rver)', () => {
     await server.close();
     fs.rmSync(s3dir, { recursive: true, force: true });
   });
-  const curlAsync = (args: string[]) => new Promise<void>((resolve) => spawn('curl', args, { stdio: 'ignore' }).on('close', () => resolve()));
+  /** Runs the real curl with the s3rver keys and a signature; resolves to what it printed. */
+  const signedCurl = (args: string[]) => new Promise<string>((resolve) => {
+    const child = spawn('curl', ['-sf', '--user', 'S3RVER:S3RVER', '--aws-sigv4', 'aws:amz:us-east-1:s3', '-H', 'x-amz-content-sha256: UNSIGNED-PAYLOAD', ...args],
+      { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('close', () => resolve(out));
+  });
+  /** The keys under the test's prefix in the bucket. */
+  const bucketKeys = async () => [...(await signedCurl([`${endpoint}/bk?list-type=2&prefix=${prefix}/`])).matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1]).sort();
   let prefix: string;
   let n = 0;
   beforeEach(() => { prefix = `t${++n}/db`; });
@@ -426,7 +477,7 @@ describe('s3.sh (real curl and s3rver)', () => {
     return runAsync('s3.sh', env('push', repo), ['push']);
   };
 
-  test('push uploads the manifest last, retention deletes the oldest, fetch latest / named downloads a backup', async () => {
+  test('push uploads a backup, retention deletes the oldest, fetch latest / named downloads a backup', async () => {
     const first = await push('db-20260101T030000Z');
     expect(first.status).toBe(0);
     expect([...first.stderr.matchAll(/s3\.sh: uploading (\S+)/g)].map((m) => m[1])).toEqual([`${prefix}/db-20260101T030000Z/backup.xbstream`]);
@@ -447,12 +498,62 @@ describe('s3.sh (real curl and s3rver)', () => {
     expect(ls(path.join(work, 'gone'))).toEqual([]);
   });
 
+  test('push failing at each request in turn: the manifest goes up after the stream, never a manifest without its stream, the next push recovers', async () => {
+    const realCurl = findTool('curl')!;
+    // curl failing its call number FAIL_AT (as a request the server refuses) and logging the object of each upload.
+    writeTool('curl', `#!${BASH}
+n=$(( $(cat "$FAIL_STATE" 2>/dev/null || echo 0) + 1 ))
+printf '%s' "$n" >"$FAIL_STATE"
+(( n == \${FAIL_AT:-0} )) && exit 22
+prev=''
+for a; do [[ $prev == -T ]] && printf '%s\\n' "\${*: -1}" >>"$FAIL_STATE.puts"; prev=$a; done
+exec ${realCurl} "$@"
+`);
+    const names = ['db-20260101T030000Z', 'db-20260102T030000Z', 'db-20260103T030000Z', 'db-20260104T030000Z'];
+    const pushWith = async (name: string, extra: Record<string, string>) => {
+      const repo = path.join(work, `push-${name}`);
+      fakeBackup(repo, name, Buffer.from(`stream of ${name}`));
+      return runAsync('s3.sh', env('push', repo, extra), ['push']);
+    };
+    /** The backups with a manifest in the bucket; each one's stream must be there, with the manifest's checksum. */
+    const goodInBucket = async () => {
+      const good: string[] = [];
+      for (const key of (await bucketKeys()).filter((k) => k.endsWith('/manifest'))) {
+        const name = key.split('/')[2];
+        const sha256 = /^sha256=(\w+)$/m.exec(await signedCurl([`${endpoint}/bk/${key}`]))![1];
+        const stream = await signedCurl([`${endpoint}/bk/${prefix}/${name}/backup.xbstream`]);
+        expect([name, crypto.createHash('sha256').update(stream).digest('hex')]).toEqual([name, sha256]);
+        good.push(name);
+      }
+      return good;
+    };
+    let failAt = 1;
+    for (; ; failAt++) {
+      prefix = `fail-${failAt}/db`;
+      const state = path.join(work, `curl-calls-${failAt}`);
+      for (const name of names.slice(0, 2)) expect((await pushWith(name, { FAIL_STATE: `${state}-setup` })).status).toBe(0);
+      await pushWith(names[2], { FAIL_AT: String(failAt), FAIL_STATE: state });
+      if (Number(fs.readFileSync(state, 'utf8')) < failAt) {
+        expect(fs.readFileSync(`${state}.puts`, 'utf8').trim().split('\n')).toEqual(
+          ['backup.xbstream', 'manifest'].map((f) => `${endpoint}/bk/${prefix}/${names[2]}/${f}`));
+        break;
+      }
+      const left = await goodInBucket();
+      expect([failAt, (await pushWith(names[3], { FAIL_STATE: `${state}-next` })).status]).toEqual([failAt, 0]);
+      const good = await goodInBucket();
+      expect(good).toEqual([...new Set([...names.slice(0, 2), ...left, names[3]])].sort().slice(-2));
+      expect(await bucketKeys()).toEqual(good.flatMap((n) => [`${prefix}/${n}/backup.xbstream`, `${prefix}/${n}/manifest`]));
+    }
+    // Failed at every request of the push: two uploads, then a listing, the deletion of the oldest (manifest, listing,
+    // stream) and the listing for the remains of uploads cut short.
+    expect(failAt).toBe(8);
+  });
+
   test('an upload cut short (objects without a manifest) is cleaned up by the next push and never fetched', async () => {
     expect((await push('db-20260101T030000Z')).status).toBe(0);
     const partial = path.join(work, 'partial.xbstream');
     fs.writeFileSync(partial, 'half');
-    await curlAsync(['-sf', '--user', 'S3RVER:S3RVER', '--aws-sigv4', 'aws:amz:us-east-1:s3', '-H', 'x-amz-content-sha256: UNSIGNED-PAYLOAD',
-      '-T', partial, `${endpoint}/bk/${prefix}/db-20260102T030000Z/backup.xbstream`]);
+    await signedCurl(['-T', partial, `${endpoint}/bk/${prefix}/db-20260102T030000Z/backup.xbstream`]);
     const fetched = await runAsync('s3.sh', env('fetch', path.join(work, 'f')), ['fetch']);
     expect(ls(path.join(work, 'f'))).toEqual(['db-20260101T030000Z']);
     expect(fetched.status).toBe(0);

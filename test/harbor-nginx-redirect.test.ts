@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
@@ -8,11 +8,11 @@ import { Testing } from 'cdk8s';
 import { Exposure, HarborChart } from '../lib/harbor';
 import { httpsRedirectServer } from '../lib/harbor/config/nginx';
 import { find } from './support/manifests';
+import { testWith } from './support/tools';
 
 // Harbor's nginx answers plain HTTP with a redirect to HTTPS on the port clients use for HTTPS.
 // The server block the stack writes runs here in Debian's nginx on a free loopback port.
 
-const hasNginx = spawnSync('sh', ['-c', 'command -v nginx']).status === 0;
 
 /** The nginx.conf of a stack with this exposure. */
 function nginxConf(exposure: Exposure): string {
@@ -49,7 +49,7 @@ function get(port: number, host: string, pathAndQuery: string): Promise<{ status
   });
 }
 
-(hasNginx ? test : test.skip)('real nginx: http://node:30002/... redirects to https://node:30003/... (path and query kept); 443 needs no port', async () => {
+testWith('nginx')('real nginx: http://node:30002/... redirects to https://node:30003/... (path and query kept); 443 needs no port', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harbor-nginx-'));
   const [nodePortListen, lbListen] = [await freePort(), await freePort()];
   const indent = (lines: string[]) => lines.map(l => `  ${l}`).join('\n');

@@ -3,9 +3,9 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { testWith } from './support/tools';
 
 const script = path.resolve(__dirname, '..', 'lib', 'harbor', 'scripts', 'redis-start.sh');
-const hasRedis = spawnSync('sh', ['-c', 'command -v redis-server && command -v redis-cli']).status === 0;
 
 let dir: string;
 beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-start-')); });
@@ -58,7 +58,7 @@ describe('redis-start.sh (Harbor\'s bundled Redis)', () => {
     expect(nl.stderr).not.toContain('two');
   });
 
-  (hasRedis ? test : test.skip)('a real redis-server started by the script requires exactly that password', async () => {
+  testWith('redis-server', 'redis-cli')('a real redis-server started by the script requires exactly that password', async () => {
     const port = await new Promise<number>(resolve => {
       const probe = net.createServer().listen(0, '127.0.0.1', () => {
         const p = (probe.address() as net.AddressInfo).port;

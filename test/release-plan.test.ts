@@ -124,6 +124,25 @@ describe('plan risk flags (crafted pairs of outputs)', () => {
     expect(code).toBe(1);
   });
 
+  test.each([
+    ['volumeClaimTemplates', 'volumeClaimTemplates'],
+    ['podManagementPolicy', 'podManagementPolicy'],
+  ])('StatefulSet %s removed: refused, exit 1', (field, removed) => {
+    const before = sts({ podManagementPolicy: 'Parallel' });
+    const after = sts({ podManagementPolicy: 'Parallel' });
+    delete (after.spec as Record<string, unknown>)[removed];
+    const { code, out } = planPair([before], [after]);
+    expect(out).toContain(`! REFUSED StatefulSet ns/db: immutable StatefulSet field spec.${field} changed`);
+    expect(code).toBe(1);
+  });
+
+  test('StatefulSet field set to its default removed (podManagementPolicy OrderedReady): no flag', () => {
+    const after = sts();
+    const { code, out } = planPair([sts({ podManagementPolicy: 'OrderedReady' })], [after]);
+    expect(out).not.toContain('!');
+    expect(code).toBe(0);
+  });
+
   test('StatefulSet fields that may change (replicas up, template, updateStrategy, minReadySeconds) and a default made explicit: no flag', () => {
     const { code, out } = planPair([sts()], [sts({ replicas: 4, updateStrategy: { type: 'OnDelete' }, minReadySeconds: 5, podManagementPolicy: 'OrderedReady' }, 'mariadb:11.4.9')]);
     expect(out).toContain('~ StatefulSet ns/db');

@@ -456,37 +456,23 @@ function canListen(host: string, port: number): Promise<boolean> {
 }
 
 /**
- * Picks a loopback network for this run's emulated pods on which every member's ports are free,
- * so that two test runs on one machine (or a leftover server of an interrupted run) never collide.
+ * A loopback network (`127.<x>.<y>.1`: member n listens on `<prefix>n`) on which every member's ports are free,
+ * picked at random, so that two test runs on one machine (or a leftover server of an interrupted run) never
+ * collide; never one of `taken` (the networks of other clusters of the same run).
  */
-export async function chooseMemberAddresses(ordinals: readonly number[], ports: readonly number[]): Promise<void> {
+export async function freeAddressPrefix(ordinals: readonly number[], ports: readonly number[], taken: readonly string[] = []): Promise<string> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    defaultAddressPrefix = `127.${1 + Math.floor(Math.random() * 254)}.${Math.floor(Math.random() * 256)}.1`;
+    const prefix = `127.${1 + Math.floor(Math.random() * 254)}.${Math.floor(Math.random() * 256)}.1`;
+    if (taken.includes(prefix)) continue;
     let free = true;
-    for (const n of ordinals) for (const port of ports) free = free && await canListen(memberAddress(n), port);
-    if (free) return;
+    for (const n of ordinals) for (const port of ports) free = free && await canListen(memberAddress(n, prefix), port);
+    if (free) return prefix;
   }
   throw new Error(`no free loopback network for the emulated pods (ports ${ports.join(', ')}) after 50 attempts`);
-
 }
 
-/** Fails, naming the address, when something already listens on a member's ports (e.g. a server left over from an interrupted run). */
-export async function assertPortsFree(ordinals: readonly number[], ports: readonly number[], prefix = defaultAddressPrefix): Promise<void> {
-  const busy: string[] = [];
-  for (const n of ordinals) {
-    for (const port of ports) {
-      const host = memberAddress(n, prefix);
-      const open = await new Promise<boolean>((resolve) => {
-        const s = net.connect({ host, port });
-        s.setTimeout(2000, () => { s.destroy(); resolve(false); });
-        s.once('connect', () => { s.destroy(); resolve(true); });
-        s.once('error', () => resolve(false));
-      });
-      if (open) busy.push(`${host}:${port}`);
-    }
-  }
-  if (busy.length) {
-    throw new Error(`already in use: ${busy.join(', ')}. The e2e test needs these addresses for its emulated pods; `
-      + 'is a mariadbd or ncat from an interrupted run still alive (ps -ef | grep -e mariadbd -e ncat)?');
-  }
+/** Makes a free loopback network ({@link freeAddressPrefix}) the default one of this run's emulated pods. */
+export async function chooseMemberAddresses(ordinals: readonly number[], ports: readonly number[]): Promise<void> {
+  defaultAddressPrefix = await freeAddressPrefix(ordinals, ports);
 }
+

@@ -7,7 +7,9 @@
 # coreutils' timeout):
 #   bash /scripts/backup.sh
 # 1. Removes the work directories (.incoming-*) of earlier runs that were cut
-#    short (the CronJob forbids concurrent runs, so none is in use).
+#    short (the CronJob forbids concurrent runs, so none is in use), and the
+#    backups of this cluster without a manifest (a retention deletion cut
+#    short: it deletes the manifest first).
 # 2. Receives a fresh backup stream from the sidecar of BACKUP_SOURCE_HOST on
 #    CLONE_PORT (the clone transport: the member keeps running) into
 #    BACKUP_REPO_DIR/.incoming-<name>/backup.xbstream.
@@ -53,6 +55,13 @@ for stale in "$BACKUP_REPO_DIR"/.incoming-*; do
   [[ -e "$stale" ]] || continue
   log "removing $stale, left by a run that was cut short"
   rm -rf -- "$stale"
+done
+for dir in "$BACKUP_REPO_DIR"/*/; do
+  old=${dir%/}
+  old=${old##*/}
+  [[ "$old" =~ $BACKUP_NAME_RE && "${old%-*}" == "$BACKUP_NAME_PREFIX" && ! -e "$BACKUP_REPO_DIR/$old/$BACKUP_MANIFEST_FILE" ]] || continue
+  log "removing $BACKUP_REPO_DIR/$old, a deletion that was cut short (no manifest)"
+  rm -rf -- "${BACKUP_REPO_DIR:?}/$old"
 done
 
 name="$BACKUP_NAME_PREFIX-$(date -u +%Y%m%dT%H%M%SZ)"
