@@ -2,8 +2,8 @@ import { App } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  BackupTarget, createNamespaceObject, CredentialSource, Exposure, HarborChart, MariaDBVersion, MySQLEngine, MySQLReplication, Probe, StatefulApp,
-  WordPressChart, WordPressDatabase,
+  BackupTarget, createNamespaceObject, CredentialSource, Exposure, HarborStack, MariaDBVersion, MySQLEngine, MySQLReplication, Probe, StatefulApp,
+  WordPressStack, WordPressDatabase,
 } from './lib';
 import { Release, ReleaseProps, synthReleases } from './lib/release';
 
@@ -66,7 +66,7 @@ export class MySQLChart extends Release {
 export function buildApp(app: App = new App()): App {
   new MyAppChart(app, 'myapp', { namespace: 'myapp' });
   const db = new MySQLChart(app, 'mysql', { namespace: 'wordpress' });
-  new WordPressChart(app, 'wordpress', {
+  new WordPressStack(app, 'wordpress', {
     namespace: 'wordpress',
     // The database release, written first, creates the shared namespace.
     createNamespace: false,
@@ -79,7 +79,7 @@ export function buildApp(app: App = new App()): App {
     // release's wordpress-secret-generator Job.
     credentials: CredentialSource.generated(),
   });
-  new HarborChart(app, 'harbor', {
+  new HarborStack(app, 'harbor', {
     namespace: 'harbor',
     // Nothing to create by hand: the release's harbor-secret-generator Job makes every Harbor Secret once in
     // the cluster, and harbor-tls as an RSA key with a self-signed certificate for the host (what

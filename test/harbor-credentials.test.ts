@@ -5,18 +5,18 @@
 import { Testing } from 'cdk8s';
 import { buildApp } from '../main';
 import { CredentialSource, DatabaseConnection, InvalidPropError, SecretKeyRef } from '../lib';
-import { Exposure, HarborChart, HarborChartProps, HarborDatabase } from '../lib/harbor';
+import { Exposure, HarborStack, HarborStackProps, HarborDatabase } from '../lib/harbor';
 import { expectValid, find, Manifest, ofKind } from './support/manifests';
 
 const HOST = 'registry.example.com';
 const INGRESS = Exposure.ingress({ className: 'nginx', hosts: { core: HOST }, tls: { secretName: 'harbor-tls' } });
 const STORE = { kind: 'ClusterSecretStore' as const, name: 'vault' };
 
-function chart(props: Partial<HarborChartProps> = {}): HarborChart {
-  return new HarborChart(Testing.app(), 'harbor', { exposure: INGRESS, ...props });
+function chart(props: Partial<HarborStackProps> = {}): HarborStack {
+  return new HarborStack(Testing.app(), 'harbor', { exposure: INGRESS, ...props });
 }
 
-function objectsOf(props: Partial<HarborChartProps> = {}): Manifest[] {
+function objectsOf(props: Partial<HarborStackProps> = {}): Manifest[] {
   const objects = chart(props).toJson();
   expectValid(objects);
   return objects;
@@ -51,7 +51,7 @@ function readers(objects: readonly Manifest[]): Record<string, string[]> {
   return out;
 }
 
-function errorOf(props: Partial<HarborChartProps>): InvalidPropError {
+function errorOf(props: Partial<HarborStackProps>): InvalidPropError {
   try {
     chart(props);
   } catch (e) {
@@ -115,7 +115,7 @@ describe('generated (the default)', () => {
 
   test("nginx exposures: the certificate is for the exposure's host, or the host of externalURL", () => {
     const tls = { secretName: 'harbor-tls' };
-    const line = (props: Partial<HarborChartProps>) => specLines(objectsOf(props)).find(l => l.startsWith('harbor-tls tls.crt'));
+    const line = (props: Partial<HarborStackProps>) => specLines(objectsOf(props)).find(l => l.startsWith('harbor-tls tls.crt'));
     expect(line({ exposure: Exposure.loadBalancer({ host: HOST, tls }) })).toBe(`harbor-tls tls.crt self-signed-certificate tls.key 825 ${HOST} DNS:${HOST}`);
     expect(line({ exposure: Exposure.nodePort({ tls }), externalURL: 'https://hub.example.com:30003' }))
       .toBe('harbor-tls tls.crt self-signed-certificate tls.key 825 hub.example.com DNS:hub.example.com');
@@ -124,7 +124,7 @@ describe('generated (the default)', () => {
   });
 
   test('the default app: the Harbor release leaves nothing for the operator to create', () => {
-    const harbor = buildApp(Testing.app()).node.findChild('harbor') as HarborChart;
+    const harbor = buildApp(Testing.app()).node.findChild('harbor') as HarborStack;
     expect(harbor.harbor.requiredSecrets).toEqual([]);
     expect(harbor.harbor.externalSecrets).toEqual([]);
     expect(new Set(harbor.harbor.generatedSecrets.map(s => s.secretName))).toEqual(new Set(['harbor-admin', 'harbor-core', 'harbor-database',
@@ -235,7 +235,7 @@ describe('bad credentials: clear errors at synth time', () => {
       /exposure\.tls\.secretName "harbor-token-service" is invalid: is the Secret of secrets\.tokenService too, and both have key "tls\.key"/],
     ['one Secret with two sources', { secrets: { core: 'harbor-one', tokenService: 'harbor-one' }, credentials: { tokenService: CredentialSource.existing() } },
       /credentials\.tokenService "existing" is invalid: must be the source of secrets\.core too \(generated\): both name the Secret "harbor-one"/],
-  ] as Array<[string, Partial<HarborChartProps>, RegExp]>)('%s', (_what, props, message) => {
+  ] as Array<[string, Partial<HarborStackProps>, RegExp]>)('%s', (_what, props, message) => {
     expect(errorOf(props).message).toMatch(message);
   });
 

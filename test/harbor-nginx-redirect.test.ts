@@ -5,7 +5,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { Exposure, HarborChart } from '../lib/harbor';
+import { Exposure, HarborStack } from '../lib/harbor';
 import { httpsRedirectServer } from '../lib/harbor/config/nginx';
 import { find } from './support/manifests';
 import { testWith } from './support/tools';
@@ -16,7 +16,7 @@ import { testWith } from './support/tools';
 
 /** The nginx.conf of a stack with this exposure. */
 function nginxConf(exposure: Exposure): string {
-  const stack = new HarborChart(Testing.app(), 'harbor', { exposure });
+  const stack = new HarborStack(Testing.app(), 'harbor', { exposure });
   return find(stack.toJson(), 'ConfigMap', 'harbor-nginx-config').data['nginx.conf'];
 }
 

@@ -4,14 +4,14 @@ import { parse } from 'yaml';
 import { InvalidPropError } from '../lib/common/errors';
 import { SecretKeyRef } from '../lib/common/secret';
 import { CredentialSource, DatabaseConnection, IDatabaseConnection, RedisConnection } from '../lib';
-import { Exposure, Harbor, HarborChart, HarborChartProps, HarborDatabase, HarborRedis, RegistryStorage } from '../lib/harbor';
+import { Exposure, Harbor, HarborStack, HarborStackProps, HarborDatabase, HarborRedis, RegistryStorage } from '../lib/harbor';
 import { expectValid, find, Manifest } from './support/manifests';
 
 const HOST = 'registry.example.com';
 const INGRESS = Exposure.ingress({ className: 'nginx', hosts: { core: HOST }, tls: { secretName: 'harbor-tls' } });
 
-function stack(props: Partial<HarborChartProps> = {}): HarborChart {
-  return new HarborChart(Testing.app(), 'harbor', { exposure: INGRESS, ...props });
+function stack(props: Partial<HarborStackProps> = {}): HarborStack {
+  return new HarborStack(Testing.app(), 'harbor', { exposure: INGRESS, ...props });
 }
 
 /** An external PostgreSQL handle. */
@@ -21,7 +21,7 @@ const pg = (host: string, password: SecretKeyRef) => DatabaseConnection.fromAttr
 
 const ofKindNames = (objects: Manifest[], kind: string) => objects.filter(o => o.kind === kind).map(o => o.metadata.name);
 
-function objectsOf(props: Partial<HarborChartProps> = {}): Manifest[] {
+function objectsOf(props: Partial<HarborStackProps> = {}): Manifest[] {
   const objects = stack(props).toJson();
   expectValid(objects);
   return objects;
@@ -33,7 +33,7 @@ function ids(objects: readonly Manifest[]): Set<string> {
 }
 
 /** The kind/name sets a variant adds to and removes from the default stack. */
-function diff(props: Partial<HarborChartProps>): { added: string[]; removed: string[] } {
+function diff(props: Partial<HarborStackProps>): { added: string[]; removed: string[] } {
   const base = ids(objectsOf());
   const variant = ids(objectsOf(props));
   return {
@@ -47,7 +47,7 @@ function coreEnv(objects: readonly Manifest[]): Record<string, string> {
 }
 
 /** The error a construction throws (fails when it does not throw one of ours). */
-function errorOf(props: Partial<HarborChartProps>): InvalidPropError {
+function errorOf(props: Partial<HarborStackProps>): InvalidPropError {
   try {
     stack(props);
   } catch (e) {
@@ -262,7 +262,7 @@ describe('Harbor replicas and ReadWriteOnce claims', () => {
 });
 
 describe('Harbor prop checks', () => {
-  test.each<[string, Partial<HarborChartProps>, RegExp]>([
+  test.each<[string, Partial<HarborStackProps>, RegExp]>([
     ['version', { version: 'v1.10.0' }, /version "v1\.10\.0" is invalid: must be a Harbor 2\.x release tag/],
     ['latest', { version: 'latest' }, /version "latest" is invalid/],
     ['name', { name: '1harbor' }, /name "1harbor" is invalid: must start with a letter/],
@@ -318,7 +318,7 @@ describe('Harbor tuning props reach the components', () => {
       controllerResources: { requests: { cpu: '75m', memory: '80Mi' } },
     },
     metrics: { exporter: { resources: { requests: { cpu: '60m', memory: '70Mi' } } } },
-  } as Partial<HarborChartProps>);
+  } as Partial<HarborStackProps>);
   const containerOf = (kind: string, name: string, container: string) =>
     find(objects, kind, name).spec.template.spec.containers.find((c: Manifest) => c.name === container);
   const envOf = (c: Manifest) => Object.fromEntries((c.env ?? []).map((e: Manifest) => [e.name, e.value]));
@@ -484,7 +484,7 @@ describe('object storage drivers beyond S3 (harbor-helm persistence.imageChartSt
 });
 
 describe('versions and upgrades', () => {
-  const images = (props: Partial<HarborChartProps>) => stack(props).toJson().flatMap((o: Manifest) => {
+  const images = (props: Partial<HarborStackProps>) => stack(props).toJson().flatMap((o: Manifest) => {
     const spec = o.spec?.template?.spec;
     return spec ? [...(spec.initContainers ?? []), ...spec.containers].map((c: Manifest) => c.image) : [];
   });
@@ -510,7 +510,7 @@ describe('versions and upgrades', () => {
   });
 });
 
-describe('Harbor as a construct, HarborChart, placement, handles, the one shape of requiredSecrets', () => {
+describe('Harbor as a construct, HarborStack, placement, handles, the one shape of requiredSecrets', () => {
   test('inside a user\'s chart: its namespace, no Namespace object; a chart without a namespace is an error', () => {
     const app = Testing.app();
     const mine = new Chart(app, 'platform', { namespace: 'registry' });
@@ -562,7 +562,7 @@ describe('Harbor as a construct, HarborChart, placement, handles, the one shape 
     }
     const app = Testing.app();
     const data = new Chart(app, 'data', { namespace: 'data' });
-    const chart = new HarborChart(app, 'harbor', { exposure: INGRESS, database: HarborDatabase.external(new MyPostgres(data, 'pg')) });
+    const chart = new HarborStack(app, 'harbor', { exposure: INGRESS, database: HarborDatabase.external(new MyPostgres(data, 'pg')) });
     expect(chart.node.dependencies).toContain(data);
     expect(coreEnv(chart.toJson())).toMatchObject({ POSTGRESQL_HOST: 'pg.data.svc.cluster.local', POSTGRESQL_DATABASE: 'registry', POSTGRESQL_USERNAME: 'harbor' });
   });

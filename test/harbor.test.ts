@@ -6,20 +6,20 @@ import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { CredentialSource, DatabaseConnection, RedisConnection, RequiredSecretKey, SecretKeyRef } from '../lib';
 import {
-  HarborDatabase, Exposure, HARBOR_SECRET_KEYS, HarborChart, HarborChartProps, Harbor, HarborRedis, RegistryStorage,
+  HarborDatabase, Exposure, HARBOR_SECRET_KEYS, HarborStack, HarborStackProps, Harbor, HarborRedis, RegistryStorage,
 } from '../lib/harbor';
 import { expectValid, find, Manifest, ofKind } from './support/manifests';
 
 const HOST = 'registry.example.com';
 const INGRESS = Exposure.ingress({ className: 'nginx', hosts: { core: HOST }, tls: { secretName: 'harbor-tls' } });
 
-function synth(props: Partial<HarborChartProps> = {}): { stack: Harbor; objects: Manifest[] } {
-  const chart = new HarborChart(Testing.app(), 'harbor', { exposure: INGRESS, ...props });
+function synth(props: Partial<HarborStackProps> = {}): { stack: Harbor; objects: Manifest[] } {
+  const chart = new HarborStack(Testing.app(), 'harbor', { exposure: INGRESS, ...props });
   return { stack: chart.harbor, objects: chart.toJson() };
 }
 
 /** Every configuration the tests exercise; each must be valid and fully wired. */
-const VARIANTS: Record<string, Partial<HarborChartProps>> = {
+const VARIANTS: Record<string, Partial<HarborStackProps>> = {
   'default (Ingress with TLS)': {},
   'nodePort with TLS and metrics': { exposure: Exposure.nodePort({ host: 'node1.example.com', tls: { secretName: 'harbor-tls' } }), metrics: {} },
   'clusterIP without TLS, trivy off': { exposure: Exposure.clusterIP({ host: 'harbor.internal' }), trivy: false },

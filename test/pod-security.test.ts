@@ -8,8 +8,8 @@ import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import {
-  AppVolume, BackupTarget, createNamespaceObject, DatabaseConnection, Exposure, HarborChart, KUBERNETES_VERSION_CONTEXT, MariaDBVersion,
-  MySQLEngine, MySQLReplication, MySQLVersion, SecretKeyRef, StatefulApp, WordPressChart, WordPressDatabase,
+  AppVolume, BackupTarget, createNamespaceObject, DatabaseConnection, Exposure, HarborStack, KUBERNETES_VERSION_CONTEXT, MariaDBVersion,
+  MySQLEngine, MySQLReplication, MySQLVersion, SecretKeyRef, StatefulApp, WordPressStack, WordPressDatabase,
 } from '../lib';
 import { namespacePodSecurity, podSecurityLabels } from '../lib/common/namespace';
 import { readReleaseDir, Release } from '../lib/release';
@@ -163,7 +163,7 @@ describe('every pod template the library makes meets restricted (but WordPress\'
 
   test('Harbor: every component, metrics, nginx with TLS, its generator Job', () => {
     const app = Testing.app();
-    new HarborChart(app, 'harbor', { exposure: Exposure.nodePort({ host: 'hub.example.com', tls: { secretName: 'harbor-tls' } }), metrics: {} });
+    new HarborStack(app, 'harbor', { exposure: Exposure.nodePort({ host: 'hub.example.com', tls: { secretName: 'harbor-tls' } }), metrics: {} });
     const all = verdicts(appObjects(app));
     expect(Object.keys(all)).toEqual(expect.arrayContaining(['Deployment harbor-nginx', 'Deployment harbor-exporter', 'StatefulSet harbor-trivy']));
     expect(Object.keys(all).some(k => k.startsWith('Job harbor-secret-generator-'))).toBe(true);
@@ -175,13 +175,13 @@ describe('every pod template the library makes meets restricted (but WordPress\'
       host: 'db.example.com', databaseName: 'wp', user: 'wp', password: SecretKeyRef.of('db', 'password'), engineFamily: 'mysql',
     }));
     const plain = Testing.app();
-    new WordPressChart(plain, 'wordpress', { database });
+    new WordPressStack(plain, 'wordpress', { database });
     const plainVerdicts = verdicts(appObjects(plain));
     expect(plainVerdicts).toEqual(Object.fromEntries(Object.keys(plainVerdicts).map(k => [k, []])));
     expect(Object.keys(plainVerdicts).some(k => k.startsWith('Job wordpress-install-'))).toBe(true);
 
     const nfs = Testing.app();
-    new WordPressChart(nfs, 'wordpress', { database, volumePermissions: true });
+    new WordPressStack(nfs, 'wordpress', { database, volumePermissions: true });
     expect(verdicts(appObjects(nfs))['Deployment wordpress']).toEqual([
       'restricted runAsNonRoot != true @init container volume-permissions',
       'restricted runAsUser=0 @init container volume-permissions',

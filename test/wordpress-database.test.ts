@@ -2,7 +2,7 @@ import { App, Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DatabaseConnection, IDatabaseConnection, InvalidPropError, MySQLReplication, SecretKeyRef } from '../lib';
-import { WordPress, WordPressChart, WordPressDatabase, WordPressProps } from '../lib/wordpress';
+import { WordPress, WordPressStack, WordPressDatabase, WordPressProps } from '../lib/wordpress';
 import { appObjects, expectValid, find, Manifest, ofKind } from './support/manifests';
 
 const container = (workload: Manifest, name: string): Manifest => {
@@ -57,7 +57,7 @@ describe('WordPressDatabase.external(mysql): a MySQLReplication of another chart
   test('host, port, user, name and password come from the handle', () => {
     const app = Testing.app();
     const { mysql } = mysqlChart(app);
-    const chart = new WordPressChart(app, 'wordpress', { createNamespace: false, database: WordPressDatabase.external(mysql) });
+    const chart = new WordPressStack(app, 'wordpress', { createNamespace: false, database: WordPressDatabase.external(mysql) });
     const wp = chart.wordpress;
     expect(wp.databaseKind).toBe('external');
     expect(wp.database).toBe(mysql);
@@ -78,7 +78,7 @@ describe('WordPressDatabase.external(mysql): a MySQLReplication of another chart
   test('the WordPress chart depends on the database chart, even when declared first', () => {
     const app = Testing.app();
     const late = new Chart(app, 'late', { namespace: 'wordpress' });
-    const wpChart = new WordPressChart(app, 'wordpress', { createNamespace: false, database: WordPressDatabase.external(
+    const wpChart = new WordPressStack(app, 'wordpress', { createNamespace: false, database: WordPressDatabase.external(
       new MySQLReplication(late, 'mysql', { database: { name: 'wordpress', user: 'wordpress' } })) });
     expect(wpChart.node.dependencies).toContain(late);
     expect(app.charts.indexOf(late)).toBeLessThan(app.charts.indexOf(wpChart));
@@ -87,7 +87,7 @@ describe('WordPressDatabase.external(mysql): a MySQLReplication of another chart
   test('a MySQLReplication without a database: the error names database of the WordPress', () => {
     const app = Testing.app();
     const { mysql } = mysqlChart(app, { database: false });
-    const e = errorOf(() => new WordPressChart(app, 'wordpress', { createNamespace: false, database: WordPressDatabase.external(mysql) }));
+    const e = errorOf(() => new WordPressStack(app, 'wordpress', { createNamespace: false, database: WordPressDatabase.external(mysql) }));
     expect(e.constructPath).toBe('wordpress/wordpress');
     expect(e.prop).toBe('database');
     expect(e.message).toContain('give the MySQLReplication `database: { name');
@@ -95,7 +95,7 @@ describe('WordPressDatabase.external(mysql): a MySQLReplication of another chart
 
   test('a MySQLReplication of another App is rejected', () => {
     const { mysql } = mysqlChart(Testing.app());
-    expect(() => new WordPressChart(Testing.app(), 'wordpress', { database: WordPressDatabase.external(mysql) }))
+    expect(() => new WordPressStack(Testing.app(), 'wordpress', { database: WordPressDatabase.external(mysql) }))
       .toThrow(/must belong to the same cdk8s App/);
   });
 
@@ -111,7 +111,7 @@ describe('WordPressDatabase.external(mysql): a MySQLReplication of another chart
     const app = Testing.app();
     const theirs = new Chart(app, 'tenants', { namespace: 'tenants' });
     const db = new MyDatabase(theirs, 'db');
-    const chart = new WordPressChart(app, 'wordpress', { database: WordPressDatabase.external(db) });
+    const chart = new WordPressStack(app, 'wordpress', { database: WordPressDatabase.external(db) });
     expect(dbEnv(chart.toJson()).host).toBe('db.tenants.svc.cluster.local:3307');
     expect(chart.node.dependencies).toContain(theirs);
   });
@@ -123,7 +123,7 @@ describe('WordPressDatabase.external(DatabaseConnection.fromAttributes(...)): a 
   });
 
   test('like Bitnami externalDatabase: host, port (default 3306), database, user, password Secret', () => {
-    const chart = new WordPressChart(Testing.app(), 'wordpress', { database: WordPressDatabase.external(handle()) });
+    const chart = new WordPressStack(Testing.app(), 'wordpress', { database: WordPressDatabase.external(handle()) });
     expect(dbEnv(chart.toJson())).toEqual({
       host: 'mysql.example.com:3306', name: 'blog', user: 'blog', password: { name: 'blog-db', key: 'password' },
       waitHost: 'mysql.example.com', waitPort: '3306',
@@ -141,7 +141,7 @@ describe('WordPressDatabase.external(DatabaseConnection.fromAttributes(...)): a 
     [{ databaseName: 'my blog' }, 'database.databaseName', /letters, digits/],
     [{ user: '' }, 'database.user', /letters, digits/],
   ])('bad attributes are errors of the WordPress naming database.* (%o)', (attrs, prop, rule) => {
-    const e = errorOf(() => new WordPressChart(Testing.app(), 'wordpress', { database: WordPressDatabase.external(handle(attrs)) }));
+    const e = errorOf(() => new WordPressStack(Testing.app(), 'wordpress', { database: WordPressDatabase.external(handle(attrs)) }));
     expect(e.constructPath).toBe('wordpress/wordpress');
     expect(e.prop).toBe(prop);
     expect(e.rule).toMatch(rule);
@@ -149,7 +149,7 @@ describe('WordPressDatabase.external(DatabaseConnection.fromAttributes(...)): a 
 
   test('a literal password (JavaScript callers) is rejected without echoing it', () => {
     const bad = { ...handle(), password: 's3cret' as unknown as SecretKeyRef };
-    const e = errorOf(() => new WordPressChart(Testing.app(), 'wordpress', { database: WordPressDatabase.external(bad) }));
+    const e = errorOf(() => new WordPressStack(Testing.app(), 'wordpress', { database: WordPressDatabase.external(bad) }));
     expect(e.prop).toBe('database.password');
     expect(e.message).not.toContain('s3cret');
   });
@@ -157,7 +157,7 @@ describe('WordPressDatabase.external(DatabaseConnection.fromAttributes(...)): a 
 
 describe('WordPressDatabase.builtIn() (the default): a MySQLReplication beside WordPress', () => {
   test('replicas, name, database and storage are configurable; storageClassName is inherited from storage', () => {
-    const chart = new WordPressChart(Testing.app(), 'wordpress', {
+    const chart = new WordPressStack(Testing.app(), 'wordpress', {
       storage: { storageClassName: 'fast' },
       database: WordPressDatabase.builtIn({ name: 'blog-db', replicas: 3, database: { name: 'blog', user: 'blogger' } }),
     });
@@ -174,7 +174,7 @@ describe('WordPressDatabase.builtIn() (the default): a MySQLReplication beside W
   });
 
   test('its errors name the outer prop on the WordPress: database.storage.size, not volumeClaims[0].size', () => {
-    const e = errorOf(() => new WordPressChart(Testing.app(), 'wordpress', {
+    const e = errorOf(() => new WordPressStack(Testing.app(), 'wordpress', {
       database: WordPressDatabase.builtIn({ storage: { size: '10GB' } }),
     }));
     expect(e.constructPath).toBe('wordpress/wordpress');
@@ -184,7 +184,7 @@ describe('WordPressDatabase.builtIn() (the default): a MySQLReplication beside W
 
   test('not a WordPressDatabase: a clear error', () => {
     const props = { database: { host: 'db' } } as unknown as WordPressProps;
-    expect(() => new WordPressChart(Testing.app(), 'wordpress', props))
+    expect(() => new WordPressStack(Testing.app(), 'wordpress', props))
       .toThrow(/database "object" is invalid: must be WordPressDatabase.builtIn\(\{...\}\) or WordPressDatabase.external\(handle\)/);
   });
 });

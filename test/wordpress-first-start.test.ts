@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { WordPressChart } from '../lib/wordpress';
+import { WordPressStack } from '../lib/wordpress';
 import { find, Manifest } from './support/manifests';
 
 // The first start of a WordPress pod, with GNU tar and the image's own copy step (reproduced in
@@ -79,7 +79,7 @@ asRoot('without preparation, the image\'s copy fails as uid 33 on the kubelet\'s
 });
 
 asRoot('the pod\'s copy-wordpress init container prepares the document root, so the entrypoint starts Apache on the first try', () => {
-  const objects = new WordPressChart(Testing.app(), 'wordpress').toJson();
+  const objects = new WordPressStack(Testing.app(), 'wordpress').toJson();
   const spec = find(objects, 'Deployment', 'wordpress').spec.template.spec;
   expect(spec.securityContext).toMatchObject({ runAsUser: 33, runAsGroup: 33, fsGroup: 33 });
   const names = spec.initContainers.map((c: Manifest) => c.name);

@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
 import { Testing } from 'cdk8s';
-import { WordPressChart } from '../lib/wordpress';
+import { WordPressStack } from '../lib/wordpress';
 import { wordpressScripts } from '../lib/wordpress/scripts';
 import { testWith } from './support/tools';
 
@@ -20,7 +20,7 @@ afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 test('the scripts ConfigMap holds exactly the files of lib/wordpress/scripts', () => {
   const files = fs.readdirSync(SCRIPTS).sort();
   expect(files).toEqual(['copy-wordpress.sh', 'install.sh', 'set-admin-password.php', 'volume-permissions.sh', 'wait-for-tcp.sh']);
-  const cm = new WordPressChart(Testing.app(), 'wordpress').toJson().find((o: { kind: string; metadata: { name: string } }) => o.kind === 'ConfigMap' && o.metadata.name === 'wordpress-scripts');
+  const cm = new WordPressStack(Testing.app(), 'wordpress').toJson().find((o: { kind: string; metadata: { name: string } }) => o.kind === 'ConfigMap' && o.metadata.name === 'wordpress-scripts');
   expect(cm.data).toEqual(Object.fromEntries(files.map(f => [f, fs.readFileSync(script(f), 'utf8')])));
   expect(wordpressScripts()).toEqual(cm.data);
 });

@@ -3,7 +3,7 @@ import { App, Chart, Testing, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { CredentialSource, DatabaseConnection, InvalidPropError, MySQLReplication, MYSQL_SECRET_KEYS, Probe, SecretKeyRef } from '../lib';
 import {
-  WORDPRESS_CLI_IMAGE, WORDPRESS_IMAGE, WORDPRESS_SECRET_KEYS, WordPress, WordPressChart, WordPressChartProps, WordPressDatabase,
+  WORDPRESS_CLI_IMAGE, WORDPRESS_IMAGE, WORDPRESS_SECRET_KEYS, WordPress, WordPressStack, WordPressStackProps, WordPressDatabase,
 } from '../lib/wordpress';
 import { WORDPRESS_KEY_AND_SALT_ENV } from '../lib/wordpress/props';
 import { EnvValue } from '../lib/common/env';
@@ -12,12 +12,12 @@ import { appObjects, expectValid, find, Manifest, ofKind } from './support/manif
 
 // ---- helpers ---------------------------------------------------------------------------------
 
-interface Built { readonly app: App; readonly chart: WordPressChart; readonly stack: WordPress; readonly objects: Manifest[] }
+interface Built { readonly app: App; readonly chart: WordPressStack; readonly stack: WordPress; readonly objects: Manifest[] }
 
-/** A WordPressChart alone in an app, with its objects (validated strictly). */
-function build(props: WordPressChartProps = {}, validate = true): Built {
+/** A WordPressStack alone in an app, with its objects (validated strictly). */
+function build(props: WordPressStackProps = {}, validate = true): Built {
   const app = Testing.app();
-  const chart = new WordPressChart(app, 'wordpress', props);
+  const chart = new WordPressStack(app, 'wordpress', props);
   const objects = chart.toJson();
   if (validate) expectValid(appObjects(app));
   return { app, chart, stack: chart.wordpress, objects };
@@ -29,7 +29,7 @@ const externalDb = (host: string, password: SecretKeyRef, port?: number) => Word
 }));
 
 /** The error message of building a stack with `props`. */
-function errorOf(props: WordPressChartProps): string {
+function errorOf(props: WordPressStackProps): string {
   try {
     build(props, false);
   } catch (e) {
@@ -63,10 +63,10 @@ const allContainers = (objects: readonly Manifest[]): Manifest[] => objects.flat
 });
 
 /** The seed's two releases as main.ts builds them: MySQL in its own chart `mysql`, WordPress using it. */
-function seedApp(app: App = Testing.app()): { app: App; mysql: MySQLReplication; stack: WordPress; chart: WordPressChart } {
+function seedApp(app: App = Testing.app()): { app: App; mysql: MySQLReplication; stack: WordPress; chart: WordPressStack } {
   buildApp(app);
   // By id: cdk8s makes `instanceof` true for any Chart subclass.
-  const chart = app.node.findChild('wordpress') as WordPressChart;
+  const chart = app.node.findChild('wordpress') as WordPressStack;
   return { app, mysql: (app.node.findChild('mysql') as MySQLChart).mysql, stack: chart.wordpress, chart };
 }
 
@@ -258,7 +258,7 @@ describe('WordPress props', () => {
     const app = Testing.app();
     const base = new Chart(app, 'base');
     new k8s.KubeNamespace(base, 'ns', { metadata: { name: 'elsewhere' } });
-    const chart = new WordPressChart(app, 'wordpress', { database: externalDb('db.example.com', SecretKeyRef.of('db', 'password')) });
+    const chart = new WordPressStack(app, 'wordpress', { database: externalDb('db.example.com', SecretKeyRef.of('db', 'password')) });
     expect(ofKind(chart.toJson(), 'Namespace')).toEqual([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'wordpress', labels: { 'cdk8s-stateful/release': 'wordpress', ...podSecurityLabels('restricted') } } }]);
   });
 

@@ -46,7 +46,7 @@ const JOB_LOGGERS: readonly JobLogger[] = ['file', 'database', 'stdout'];
  * registry (with registryctl as a second container) as Deployments; PostgreSQL, Redis and Trivy
  * as StatefulSets with claims (each switchable to an external server, or off); the exporter when
  * metrics are on; nginx unless the exposure is an Ingress. It never creates a Namespace:
- * {@link HarborChart} does, when asked.
+ * {@link HarborStack} does, when asked.
  *
  * Every secret is a key of a Secret, read by reference. Harbor's own Secrets (and the TLS Secret of
  * the exposure) are made in the cluster by the SecretGenerator Job of its release (or namespace) unless

@@ -11,8 +11,8 @@ export type {
 } from './exposure';
 export type { HarborCredentialSources } from './credentials';
 export { DEFAULT_HARBOR_VERSION, Harbor } from './harbor';
-export { HarborChart } from './harbor-chart';
-export type { HarborChartProps } from './harbor-chart';
+export { HarborStack } from './harbor-stack';
+export type { HarborStackProps } from './harbor-stack';
 export type {
   HarborComponentOptions, HarborLogLevel, HarborMetricsOptions, HarborProps, JobLogger, JobserviceOptions, RegistryOptions, TrivyOptions,
 } from './props';

@@ -5,5 +5,5 @@ export type { WordPressNetworkClient, WordPressNetworkPolicyOptions } from './ne
 export { WORDPRESS_CLI_IMAGE, WORDPRESS_IMAGE, WORDPRESS_SECRET_KEYS } from './props';
 export type { WordPressIngressOptions, WordPressInstallJobOptions, WordPressProps } from './props';
 export { WordPress } from './wordpress';
-export { WordPressChart } from './wordpress-chart';
-export type { WordPressChartProps } from './wordpress-chart';
+export { WordPressStack } from './wordpress-stack';
+export type { WordPressStackProps } from './wordpress-stack';

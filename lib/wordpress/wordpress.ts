@@ -64,7 +64,7 @@ const SMALL: Resources = { requests: { cpu: '10m', memory: '16Mi' }, limits: { m
  * - a Service and an Ingress;
  * - a Job that installs WordPress and creates the admin user once, with wp-cli.
  *
- * It never creates a Namespace: {@link WordPressChart} does, when asked. Credentials are never in
+ * It never creates a Namespace: {@link WordPressStack} does, when asked. Credentials are never in
  * the manifests: the database password comes from the database's handle, and the admin password
  * and the eight keys and salts from the Secret `secretName`, which the release's SecretGenerator Job
  * makes in the cluster unless `credentials` says otherwise ({@link generatedSecrets},

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
-import { Credentials, CredentialSecret, HarborChart, HarborChartProps, HarborSecrets, SecretGenerator } from '../../lib';
+import { Credentials, CredentialSecret, HarborStack, HarborStackProps, HarborSecrets, SecretGenerator } from '../../lib';
 import { harborCredentialKeys, harborCredentialShape, MYSQL_CREDENTIAL_SHAPES } from '../../lib/credentials/presets';
 import { buildApp } from '../../main';
 import { SecretsApi } from './secrets-api';
@@ -113,13 +113,13 @@ export function harborSecrets(): CredentialSecret[] {
 
 /** The spec of the generator of the default app's Harbor release (main.ts): every key it makes for Harbor. */
 export function defaultAppHarborSpec(): string {
-  const chart = buildApp(Testing.app()).node.findChild('harbor') as HarborChart;
+  const chart = buildApp(Testing.app()).node.findChild('harbor') as HarborStack;
   return chart.harbor.credentials.generator!.spec();
 }
 
-/** The spec of the generator of a HarborChart with `props`, keeping only the lines of Secret `only`. */
-export function harborSpec(props: HarborChartProps, only?: string): string {
-  const chart = new HarborChart(Testing.app(), 'harbor', props);
+/** The spec of the generator of a HarborStack with `props`, keeping only the lines of Secret `only`. */
+export function harborSpec(props: HarborStackProps, only?: string): string {
+  const chart = new HarborStack(Testing.app(), 'harbor', props);
   const spec = chart.harbor.credentials.generator!.spec();
   return only === undefined ? spec : spec.split('\n').filter(l => !/^[a-z0-9]/.test(l) || l.startsWith(`${only} `)).join('\n');
 }

@@ -7,8 +7,8 @@ import { Release, ReleaseProps } from '../release/release';
 import { DEFAULT_HARBOR_VERSION, Harbor } from './harbor';
 import { HarborProps } from './props';
 
-/** Props of a {@link HarborChart}: the release's (namespace, labels, chart version) and the Harbor's. */
-export interface HarborChartProps extends ReleaseProps, HarborProps {
+/** Props of a {@link HarborStack}: the release's (namespace, labels, chart version) and the Harbor's. */
+export interface HarborStackProps extends ReleaseProps, HarborProps {
   /** Namespace of every object (`helm -n`). @default 'harbor' */
   readonly namespace?: string;
   /** Write the Namespace object first (`--create-namespace`); `false` when it exists or another chart creates it. @default true */
@@ -20,13 +20,13 @@ export interface HarborChartProps extends ReleaseProps, HarborProps {
  * secret generator), as the default app writes it: the Namespace, unless `createNamespace: false`,
  * then a {@link Harbor}. The chart id is the release name.
  */
-export class HarborChart extends Release {
+export class HarborStack extends Release {
   /** The Namespace object, unless `createNamespace: false`. */
   public readonly namespaceObject?: k8s.KubeNamespace;
   /** The Harbor. */
   public readonly harbor: Harbor;
 
-  constructor(scope: Construct, id: string, props: HarborChartProps) {
+  constructor(scope: Construct, id: string, props: HarborStackProps) {
     const namespace = props.namespace ?? 'harbor';
     super(scope, id, {
       namespace, labels: props.labels, disableResourceNameHashes: props.disableResourceNameHashes,

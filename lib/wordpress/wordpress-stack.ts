@@ -6,8 +6,8 @@ import { Release, ReleaseProps } from '../release/release';
 import { WordPressProps } from './props';
 import { WordPress } from './wordpress';
 
-/** Props of a {@link WordPressChart}: the release's (namespace, labels, chart version) and the WordPress's. */
-export interface WordPressChartProps extends ReleaseProps, WordPressProps {
+/** Props of a {@link WordPressStack}: the release's (namespace, labels, chart version) and the WordPress's. */
+export interface WordPressStackProps extends ReleaseProps, WordPressProps {
   /** Namespace of every object (`helm -n`). @default 'wordpress' */
   readonly namespace?: string;
   /**
@@ -23,13 +23,13 @@ export interface WordPressChartProps extends ReleaseProps, WordPressProps {
  * own secret generator), as the default app writes it: the Namespace, when `createNamespace` is not
  * false, then a {@link WordPress}. The chart id is the release name.
  */
-export class WordPressChart extends Release {
+export class WordPressStack extends Release {
   /** The Namespace object, unless `createNamespace: false`. */
   public readonly namespaceObject?: k8s.KubeNamespace;
   /** The WordPress. */
   public readonly wordpress: WordPress;
 
-  constructor(scope: Construct, id: string, props: WordPressChartProps = {}) {
+  constructor(scope: Construct, id: string, props: WordPressStackProps = {}) {
     const namespace = props.namespace ?? 'wordpress';
     super(scope, id, {
       namespace, labels: props.labels, disableResourceNameHashes: props.disableResourceNameHashes,
