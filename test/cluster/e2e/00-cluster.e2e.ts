@@ -57,8 +57,9 @@ describe('the test cluster', () => {
     kubectl(['apply', '-f', '-'], { input: JSON.stringify(pod) });
     const failure = await waitPodReady(ns, 'never-ready', 20_000).then(() => 'Ready', (e: Error) => e.message);
     expect(failure).toMatch(/^timed out after 20 s waiting for pod cluster-check\/never-ready Ready/);
-    expect(failure).toMatch(/kubectl describe pod never-ready:[\s\S]*Readiness probe failed/);
-    expect(failure).toMatch(/last logs of never-ready:\n\[pod\/never-ready\/c\] .*Started HTTP server on port 8080/);
+    expect(failure).toMatch(/kubectl describe pod\/never-ready:[\s\S]*Readiness probe failed/);
+    expect(failure).toMatch(/--- events in cluster-check:/);
+    expect(failure).toMatch(/last logs of pod\/never-ready:\n\[pod\/never-ready\/c\] .*Started HTTP server on port 8080/);
   });
 
   test('the StorageClasses the releases name exist, with a default', () => {

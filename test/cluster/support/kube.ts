@@ -143,9 +143,13 @@ export async function waitUntil<T>(what: string, probe: () => T | undefined | fa
 
 /** Events, `describe` output and the last log lines of every container of the pods a selector picks. */
 export function podDiagnostics(namespace: string, selector: string): string {
-  const parts: string[] = [];
   const pods = tryKubectl(['-n', namespace, 'get', 'pods', '-l', selector, '-o', 'name']).stdout.split('\n').filter(Boolean);
-  parts.push(`--- pods in ${namespace} (${selector}):\n${tryKubectl(['-n', namespace, 'get', 'pods', '-o', 'wide']).stdout}`);
+  return diagnosticsOf(namespace, pods);
+}
+
+/** The same for named pods (`pod/<name>`). */
+function diagnosticsOf(namespace: string, pods: readonly string[]): string {
+  const parts = [`--- pods in ${namespace}:\n${tryKubectl(['-n', namespace, 'get', 'pods', '-o', 'wide']).stdout}`];
   for (const pod of pods) {
     parts.push(`--- kubectl describe ${pod}:\n${tryKubectl(['-n', namespace, 'describe', pod]).stdout}`);
     const logs = tryKubectl(['-n', namespace, 'logs', pod, '--all-containers', '--prefix', '--tail=30']);
@@ -168,12 +172,7 @@ export async function waitPodReady(namespace: string, pod: string, timeoutMs = 3
     if (r.status !== 0) return undefined;
     const p = JSON.parse(r.stdout);
     return podReady(p) ? p : undefined;
-  }, { timeoutMs, intervalMs: 500, diagnose: () => podDiagnostics(namespace, `statefulset.kubernetes.io/pod-name=${pod}`) + podByName(namespace, pod) });
-}
-
-function podByName(namespace: string, pod: string): string {
-  return `\n--- kubectl describe pod ${pod}:\n${tryKubectl(['-n', namespace, 'describe', 'pod', pod]).stdout}`
-    + `\n--- last logs of ${pod}:\n${tryKubectl(['-n', namespace, 'logs', pod, '--all-containers', '--prefix', '--tail=30']).stdout}`;
+  }, { timeoutMs, intervalMs: 500, diagnose: () => diagnosticsOf(namespace, [`pod/${pod}`]) });
 }
 
 /** Waits until a Job has succeeded; fails with its pods' diagnostics, or at once if it failed. */
