@@ -96,7 +96,14 @@ describe('applying dist/ again, pruning and planning against the real server', (
     expect({ status: diff.status, diff: diff.stdout }).toEqual({ status: 0, diff: '' });
   });
 
-  test('the prune command documented on the review page removes exactly what the release no longer has', () => {
+  test('the prune command documented on the review page removes exactly what the release no longer has', async () => {
+    // The apply above started the StatefulSet's pods in order; list only once every member exists and is
+    // Ready, so the controller does not add a pod or a claim between the two listings.
+    await waitUntil('every myapp member Ready', () => {
+      const sts = kubectlJson(['-n', 'myapp', 'get', 'statefulset', 'myapp']);
+      return sts.status?.observedGeneration === sts.metadata.generation && sts.status?.readyReplicas === sts.spec.replicas
+        && sts.status?.currentReplicas === sts.spec.replicas;
+    }, { timeoutMs: 300_000 });
     // Another release's object and an object of no release in the same namespace: both must stay.
     kubectl(['-n', 'myapp', 'create', 'configmap', 'other-release']);
     kubectl(['-n', 'myapp', 'label', 'configmap', 'other-release', 'cdk8s-stateful/release=mysql']);
