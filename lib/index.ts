@@ -2,7 +2,7 @@
 
 // Workloads and their building blocks.
 export { WorkloadBase } from './common/workload-base';
-export type { AppConfigMap, ClientServiceOptions, DisruptionBudgetOptions, ServiceAccountOptions, WorkloadProps } from './common/workload-base';
+export type { AppConfigMap, ClientServiceOptions, DisruptionBudgetOptions, ServiceAccountOptions, WorkloadKind, WorkloadProps } from './common/workload-base';
 export { StatefulApp } from './stateful-app/stateful-app';
 export type { PodDnsNameOptions } from './stateful-app/stateful-app';
 export type { ClaimRetentionPolicy, HeadlessServiceOptions, StatefulAppProps } from './stateful-app/props';

@@ -1,4 +1,4 @@
-import { Chart, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { registerAppValidation } from './app-validation';
@@ -71,6 +71,19 @@ export interface WorkloadProps extends PodProps, AppIdentityProps {
   readonly clusterDomain?: string;
 }
 
+/**
+ * A workload kind as {@link WorkloadBase.renderWorkload} builds it: how its claims reach the pod, and
+ * the workload object (a StatefulSet, a Deployment, a DaemonSet, a CronJob...) around the pod template.
+ */
+export interface WorkloadKind<W extends ApiObject> {
+  /** Names of the claims the workload object makes per pod (a StatefulSet's `volumeClaimTemplates`); mounts may name them. @default [] */
+  readonly claimTemplates?: readonly string[];
+  /** Pod volumes of the kind, ahead of the props' volumes: the claims its pods mount, as `AppVolume.persistentVolumeClaim(name, claimName)`. @default [] */
+  readonly claimVolumes?: readonly AppVolume[];
+  /** Makes the workload object around the pod template, which is rendered at synth time (later additions are in it). */
+  readonly workload: (template: k8s.PodTemplateSpec) => W;
+}
+
 /** Annotation on the pod template that carries the hash of the app's ConfigMaps. */
 const CONFIG_HASH_ANNOTATION = 'checksum/config';
 /** Most bytes of data one ConfigMap may hold (the API server's `MaxSecretSize`, an etcd object limit). */
@@ -111,6 +124,9 @@ export abstract class WorkloadBase extends Construct {
   private readonly secretPurposes = new Map<string, string>();
   private readonly claimTemplateNames: string[] = [];
   private readonly automountToken: boolean;
+  private readonly props: WorkloadProps;
+  /** The workload object, once rendered. */
+  private workload?: ApiObject;
   /** The claims of the pods, as given in props. */
   protected readonly volumeClaims: readonly VolumeClaim[];
 
@@ -130,6 +146,7 @@ export abstract class WorkloadBase extends Construct {
     checkVolumeClaims(this, 'volumeClaims', this.volumeClaims);
 
     this.pod = props;
+    this.props = props;
     this.sidecarSpecs = [...(props.sidecars ?? [])];
     this.initSpecs = [...(props.initContainers ?? [])];
     this.podVolumes = [...(props.volumes ?? [])];
@@ -254,51 +271,33 @@ export abstract class WorkloadBase extends Construct {
   }
 
   /**
-   * Creates the ConfigMaps and the ServiceAccount given in props; subclasses call it once, where
-   * these objects belong in the output (after their Services).
+   * The one hook of a workload kind: call it once in the constructor, where the pod's objects belong
+   * in the output. In this order it adds the kind's claim volumes, makes the ConfigMaps and the
+   * ServiceAccount given in props, checks the pod, makes the workload object with
+   * `kind.workload(template)` and claims the names of every object made so far. Objects made before
+   * the call (Services, shared claims) come before the ConfigMaps in the output; objects made after
+   * it with {@link createService} or {@link createDisruptionBudget} are claimed as they are made, any
+   * other object when the app is synthesized. The pod template is rendered at synth time, so
+   * containers, env, volumes and files added after construction are in it.
    */
-  protected createPodObjects(props: WorkloadProps): void {
-    (props.configMaps ?? []).forEach((cm, i) => this.createConfigMap(cm, `configMaps[${i}]`));
-
-    if (props.serviceAccount) {
-      const saName = props.serviceAccount.name ?? this.name;
-      checkDnsSubdomain(this, 'serviceAccount.name', saName);
-      this.sa = new k8s.KubeServiceAccount(this, 'service-account', {
-        metadata: { name: saName, labels: this.labels }, automountServiceAccountToken: props.serviceAccount.automountToken ?? false,
-      });
-    }
-  }
-
-  /** Mounts an existing or created PersistentVolumeClaim as the pod volume `name` (before the props' volumes). */
-  protected addClaimVolume(name: string, claimName: string): void {
-    this.claimVolumes.push(AppVolume.persistentVolumeClaim(name, claimName));
-  }
-
-  /** Claims the kind and name of every object made so far; subclasses call it at the end of their constructor. */
-  protected claimObjectNames(): void {
-    claimObjectNames(this, 'name', this.name);
-  }
-
-  /** Claim template names that mounts may refer to (StatefulSets). */
-  protected declareClaimTemplates(names: readonly string[]): void {
-    this.claimTemplateNames.push(...names);
-  }
-
-  /** The pod template, rendered at synth time so that later additions are included. */
-  protected podTemplate(): k8s.PodTemplateSpec {
-    return Lazy.any({ produce: () => renderPodTemplate(Object.assign(this.podParts(), { annotations: this.checksumAnnotations() })) }) as unknown as k8s.PodTemplateSpec;
-  }
-
-  /** Checks the pod as built from props; subclasses call it once their own volumes are declared. */
-  protected checkPod(): void {
+  protected renderWorkload<W extends ApiObject>(kind: WorkloadKind<W>): W {
+    if (this.workload) throw new Error(`${this.node.path}: renderWorkload may be called once per workload (${this.workload.node.path} is rendered)`);
+    this.claimTemplateNames.push(...(kind.claimTemplates ?? []));
+    this.claimVolumes.push(...(kind.claimVolumes ?? []));
+    this.createPodObjects();
     checkPodParts(this, this.podParts());
+    const template = Lazy.any({ produce: () => renderPodTemplate(Object.assign(this.podParts(), { annotations: this.checksumAnnotations() })) });
+    const workload = kind.workload(template as unknown as k8s.PodTemplateSpec);
+    this.workload = workload;
+    this.claimNames();
+    return workload;
   }
 
   /** A client Service over the app's pods on the named (or main) ports. */
   protected createService(id: string, prop: string, defaultName: string, opts: ClientServiceOptions): k8s.KubeService {
     const serviceName = opts.name ?? defaultName;
     checkDnsLabel(this, `${prop}.name`, serviceName);
-    return new k8s.KubeService(this, id, {
+    const service = new k8s.KubeService(this, id, {
       metadata: {
         name: serviceName,
         labels: { ...this.labels, ...(opts.labels ?? {}) },
@@ -310,6 +309,8 @@ export abstract class WorkloadBase extends Construct {
         ports: this.servicePorts(`${prop}.ports`, opts.ports),
       },
     });
+    this.claimNames();
+    return service;
   }
 
   /** Service ports for the named container ports (the main container's when no names are given). */
@@ -330,13 +331,33 @@ export abstract class WorkloadBase extends Construct {
     const mu = opts?.maxUnavailable ?? 1;
     if (typeof mu === 'number') checkInteger(this, 'disruptionBudget.maxUnavailable', mu, 0);
     else check(/^(\d|[1-9]\d|100)%$/.test(mu), this, 'disruptionBudget.maxUnavailable', mu, 'must be a whole number or a percentage from 0% to 100%');
-    return new k8s.KubePodDisruptionBudget(this, 'pdb', {
+    const budget = new k8s.KubePodDisruptionBudget(this, 'pdb', {
       metadata: { name: this.name, labels: this.labels },
       spec: {
         maxUnavailable: typeof mu === 'number' ? k8s.IntOrString.fromNumber(mu) : k8s.IntOrString.fromString(mu),
         selector: { matchLabels: this.selectorLabels },
       },
     });
+    this.claimNames();
+    return budget;
+  }
+
+  /** The ConfigMaps and the ServiceAccount given in props. */
+  private createPodObjects(): void {
+    const props = this.props;
+    (props.configMaps ?? []).forEach((cm, i) => this.createConfigMap(cm, `configMaps[${i}]`));
+    if (props.serviceAccount) {
+      const saName = props.serviceAccount.name ?? this.name;
+      checkDnsSubdomain(this, 'serviceAccount.name', saName);
+      this.sa = new k8s.KubeServiceAccount(this, 'service-account', {
+        metadata: { name: saName, labels: this.labels }, automountServiceAccountToken: props.serviceAccount.automountToken ?? false,
+      });
+    }
+  }
+
+  /** Claims the kind and name of every object made so far (see {@link claimObjectNames}). */
+  private claimNames(): void {
+    claimObjectNames(this, 'name', this.name);
   }
 
   /** The pod as checked and rendered (the config checksum aside: see {@link checksumAnnotations}). */
@@ -391,13 +412,18 @@ export abstract class WorkloadBase extends Construct {
       data: Lazy.any({ produce: () => ({ ...files }) }),
     });
     this.configs.push({ spec: cm, files, object, volume: AppVolume.configMap(cm.name, object.name, { defaultMode: cm.defaultMode }) });
-    this.claimObjectNames();
+    this.claimNames();
     return object;
   }
 
-  /** Re-checks the pod with everything added after construction (run by `app.synth()`). */
+  /**
+   * Re-checks the pod with everything added after construction, and claims the names of objects
+   * made after {@link renderWorkload} (run by `app.synth()`).
+   */
   private validatePod(): string[] {
     try {
+      if (!this.workload) throw new Error(`${this.node.path}: a workload kind must call renderWorkload in its constructor`);
+      this.claimNames();
       checkPodParts(this, this.podParts());
       return [];
     } catch (err) {

@@ -4,6 +4,7 @@ import { checkInteger } from '../common/checks';
 import { Endpoint } from '../common/endpoint';
 import { check } from '../common/errors';
 import { claimSpec, isSingleAttach } from '../common/storage';
+import { AppVolume } from '../common/volume';
 import { ClientServiceOptions, WorkloadBase, WorkloadProps } from '../common/workload-base';
 
 /** Horizontal autoscaling on CPU utilisation. */
@@ -72,30 +73,28 @@ export class DeploymentApp extends WorkloadBase {
     }
 
     const createdClaims: Record<string, k8s.KubePersistentVolumeClaim> = {};
-    for (const c of this.volumeClaims) {
-      if (c.existingClaim === undefined) {
-        createdClaims[c.name] = new k8s.KubePersistentVolumeClaim(this, `claim-${c.name}`, {
-          metadata: { name: `${this.name}-${c.name}`, labels: this.labels, annotations: KEEP_ON_UNINSTALL },
-          spec: claimSpec(c),
-        });
-      }
-      this.addClaimVolume(c.name, c.existingClaim ?? `${this.name}-${c.name}`);
+    for (const c of this.volumeClaims.filter(cl => cl.existingClaim === undefined)) {
+      createdClaims[c.name] = new k8s.KubePersistentVolumeClaim(this, `claim-${c.name}`, {
+        metadata: { name: `${this.name}-${c.name}`, labels: this.labels, annotations: KEEP_ON_UNINSTALL },
+        spec: claimSpec(c),
+      });
     }
     this.claims = createdClaims;
-    this.createPodObjects(props);
-    this.checkPod();
 
-    this.deployment = new k8s.KubeDeployment(this, 'deployment', {
-      metadata: { name: this.name, labels: this.labels },
-      spec: {
-        replicas: props.autoscaling ? undefined : replicas,
-        revisionHistoryLimit: props.revisionHistoryLimit,
-        strategy: singleAttach.length
-          ? { type: 'Recreate' }
-          : { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
-        selector: { matchLabels: this.selectorLabels },
-        template: this.podTemplate(),
-      },
+    this.deployment = this.renderWorkload({
+      claimVolumes: this.volumeClaims.map(c => AppVolume.persistentVolumeClaim(c.name, c.existingClaim ?? `${this.name}-${c.name}`)),
+      workload: template => new k8s.KubeDeployment(this, 'deployment', {
+        metadata: { name: this.name, labels: this.labels },
+        spec: {
+          replicas: props.autoscaling ? undefined : replicas,
+          revisionHistoryLimit: props.revisionHistoryLimit,
+          strategy: singleAttach.length
+            ? { type: 'Recreate' }
+            : { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+          selector: { matchLabels: this.selectorLabels },
+          template,
+        },
+      }),
     });
 
     if (props.service !== undefined ? props.service !== false : this.mainPorts.length > 0) {
@@ -116,7 +115,6 @@ export class DeploymentApp extends WorkloadBase {
         },
       });
     }
-    this.claimObjectNames();
   }
 
   /** Endpoint of the app's Service on a named container port. */

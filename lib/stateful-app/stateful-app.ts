@@ -6,6 +6,7 @@ import { Endpoint } from '../common/endpoint';
 import { check } from '../common/errors';
 import { asStoredClaimTemplate, claimSpec } from '../common/storage';
 import { MAX_STATEFULSET_NAME } from '../rules';
+import { AppVolume } from '../common/volume';
 import { WorkloadBase } from '../common/workload-base';
 import { atLeast, kubernetesVersion } from '../validation/versions';
 import { StatefulAppProps } from './props';
@@ -87,10 +88,6 @@ export class StatefulApp extends WorkloadBase {
 
     const templates = this.volumeClaims.filter(c => c.existingClaim === undefined);
     this.claimTemplates = templates.map(c => c.name);
-    this.declareClaimTemplates(this.claimTemplates);
-    for (const c of this.volumeClaims.filter(cl => cl.existingClaim !== undefined)) {
-      this.addClaimVolume(c.name, c.existingClaim!);
-    }
 
     const serviceName = props.headlessService?.name ?? this.name;
     checkDnsLabel(this, 'headlessService.name', serviceName);
@@ -106,34 +103,33 @@ export class StatefulApp extends WorkloadBase {
     if (props.clientService) {
       this.clientService = this.createService('client', 'clientService', `${this.name}-client`, props.clientService);
     }
-    this.createPodObjects(props);
-    this.checkPod();
-
     const retention = props.claimRetentionPolicy ?? {};
-    this.statefulSet = new StatefulSetObject(this, 'statefulset', {
-      metadata: { name: this.name, labels: this.labels },
-      spec: {
-        serviceName,
-        replicas: this.replicas,
-        podManagementPolicy: props.podManagementPolicy ?? 'OrderedReady',
-        updateStrategy: strategy.toStrategy(),
-        revisionHistoryLimit: props.revisionHistoryLimit,
-        minReadySeconds: props.minReadySeconds,
-        persistentVolumeClaimRetentionPolicy: {
-          whenDeleted: retention.whenDeleted ?? 'Retain',
-          whenScaled: retention.whenScaled ?? 'Retain',
+    this.statefulSet = this.renderWorkload({
+      claimTemplates: this.claimTemplates,
+      claimVolumes: this.volumeClaims.filter(c => c.existingClaim !== undefined).map(c => AppVolume.persistentVolumeClaim(c.name, c.existingClaim!)),
+      workload: template => new StatefulSetObject(this, 'statefulset', {
+        metadata: { name: this.name, labels: this.labels },
+        spec: {
+          serviceName,
+          replicas: this.replicas,
+          podManagementPolicy: props.podManagementPolicy ?? 'OrderedReady',
+          updateStrategy: strategy.toStrategy(),
+          revisionHistoryLimit: props.revisionHistoryLimit,
+          minReadySeconds: props.minReadySeconds,
+          persistentVolumeClaimRetentionPolicy: {
+            whenDeleted: retention.whenDeleted ?? 'Retain',
+            whenScaled: retention.whenScaled ?? 'Retain',
+          },
+          selector: { matchLabels: this.selectorLabels },
+          template,
+          volumeClaimTemplates: templates.length ? templates.map(c => ({
+            metadata: { name: c.name, labels: this.selectorLabels },
+            spec: claimSpec(c),
+          })) : undefined,
         },
-        selector: { matchLabels: this.selectorLabels },
-        template: this.podTemplate(),
-        volumeClaimTemplates: templates.length ? templates.map(c => ({
-          metadata: { name: c.name, labels: this.selectorLabels },
-          spec: claimSpec(c),
-        })) : undefined,
-      },
+      }),
     });
-
     this.disruptionBudget = this.createDisruptionBudget(props.disruptionBudget, this.replicas);
-    this.claimObjectNames();
   }
 
   /** Name of the headless Service. */
