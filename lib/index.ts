@@ -1,8 +1,8 @@
 // The public API of cdk8s-stateful: every export is named here on purpose (see docs/api.md).
 
 // Workloads and their building blocks.
-export { WorkloadBase } from './common/workload-base';
-export type { AppConfigMap, ClientServiceOptions, DisruptionBudgetOptions, ServiceAccountOptions, WorkloadKind, WorkloadProps } from './common/workload-base';
+export { WorkloadBase } from './workloads/workload-base';
+export type { AppConfigMap, ClientServiceOptions, DisruptionBudgetOptions, ServiceAccountOptions, WorkloadKind, WorkloadProps } from './workloads/workload-base';
 export { StatefulApp } from './stateful-app/stateful-app';
 export type { PodDnsNameOptions } from './stateful-app/stateful-app';
 export type { ClaimRetentionPolicy, HeadlessServiceOptions, StatefulAppProps } from './stateful-app/props';
@@ -30,7 +30,7 @@ export type {
 export { SecretKeyRef } from './common/secret';
 export type { RequiredSecretKey } from './common/secret';
 export { InvalidPropError } from './common/errors';
-export { KUBERNETES_VERSION_CONTEXT, SERVICE_CLUSTER_IP_RANGE_CONTEXT } from './common/app-validation';
+export { KUBERNETES_VERSION_CONTEXT, SERVICE_CLUSTER_IP_RANGE_CONTEXT } from './validation/app-validation';
 
 // MySQL and MariaDB.
 export { MySQLReplication } from './mysql/mysql-replication';

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { Credentials, CredentialSecret, CredentialShape, CredentialSource, InvalidPropError, SecretGenerator } from '../lib';
-import { WORDPRESS_CREDENTIAL_SHAPES } from '../lib/credentials/presets';
+import { WORDPRESS_CREDENTIAL_SHAPES } from '../lib/wordpress/credential-shapes';
 import { SECRET_GENERATOR_IMAGE } from '../lib/credentials/secret-generator';
 import { ALPHABETS } from '../lib/credentials/shapes';
 import { validateObjects } from '../lib/validation';

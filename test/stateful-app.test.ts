@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { EnvValue, Probe, SecretKeyRef, StatefulApp, StatefulAppProps, StatefulSetUpdateStrategy } from '../lib';
-import { KUBERNETES_VERSION_CONTEXT } from '../lib/common/app-validation';
+import { KUBERNETES_VERSION_CONTEXT } from '../lib/validation/app-validation';
 import { expectValid, find, Manifest, ofKind, synthChart } from './support/manifests';
 
 const container = {

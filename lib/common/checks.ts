@@ -1,9 +1,7 @@
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import { check, InvalidPropError, ShownValue } from './errors';
-import {
-  absolutePath, annotationKey, annotationsSize, cidr, dns1123Label, dns1123Subdomain, isWholeQuantity, labelValue,
-  parseQuantity, pinnedImage, portName, qualifiedName, quantity, Quantity,
-} from '../rules';
+import { absolutePath, annotationKey, annotationsSize, cidr, dns1123Label, dns1123Subdomain, isWholeQuantity, labelValue, parseQuantity, pinnedImage, portName, qualifiedName, quantity } from '../rules';
+import type { Quantity } from '../rules';
 
 
 /** Checks a DNS-1123 label (RFC 1123): lower-case alphanumerics and '-', at most `max` characters. */

@@ -1,5 +1,5 @@
-import { Endpoint } from './endpoint';
-import { SecretKeyRef } from './secret';
+import type { Endpoint } from './endpoint';
+import type { SecretKeyRef } from './secret';
 
 /** The engine family behind a database connection: decides the client, the driver and the default port. */
 export type DatabaseEngineFamily = 'mysql' | 'mariadb' | 'postgresql';

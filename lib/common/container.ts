@@ -1,10 +1,12 @@
-import { k8s } from 'cdk8s-plus-28';
-import { IConstruct } from 'constructs';
+import type { k8s } from 'cdk8s-plus-28';
+import type { IConstruct } from 'constructs';
 import { compareQuantities } from '../rules';
-import { checkAbsolutePath, checkImage, checkLinuxId, checkPort, checkPortName, checkResourceQuantity, checkUnique, QuantityUnit } from './checks';
+import { checkAbsolutePath, checkImage, checkLinuxId, checkPort, checkPortName, checkResourceQuantity, checkUnique } from './checks';
+import type { QuantityUnit } from './checks';
 import { check } from './errors';
-import { EnvValue } from './env';
-import { checkProbe, Probe } from './probe';
+import type { EnvValue } from './env';
+import { checkProbe } from './probe';
+import type { Probe } from './probe';
 import { k8sQuantity } from './storage';
 
 /** A named container port. */

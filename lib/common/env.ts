@@ -1,9 +1,10 @@
-import { k8s } from 'cdk8s-plus-28';
-import { IConstruct } from 'constructs';
+import type { k8s } from 'cdk8s-plus-28';
+import type { IConstruct } from 'constructs';
 import { envVarName, literalCredential } from '../rules';
 import { checkRule } from './checks';
 import { InvalidPropError, ShownValue } from './errors';
-import { checkSecretKeyRef, SecretKeyRef } from './secret';
+import { checkSecretKeyRef } from './secret';
+import type { SecretKeyRef } from './secret';
 
 /** The value of one environment variable: a literal, or a reference resolved by the kubelet. */
 export class EnvValue {

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { podOf, PodSecurityLevel, podSecurityLevelOf, podSecurityViolations, PodSecurityViolation } from '../rules/pod-security';
 import { DEFAULT_KUBERNETES_VERSION, isKubernetesVersion } from '../validation/versions';
-import { KUBERNETES_VERSION_CONTEXT } from './app-validation';
+import { KUBERNETES_VERSION_CONTEXT } from '../validation/app-validation';
 import { checkDnsLabel } from './checks';
 
 /** The label prefix of the Pod Security admission's Namespace labels. */

@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import { InvalidPropError } from './errors';
 
 /** Per app (the construct tree's root): `group/kind/namespace/name` of each object a workload made, and that workload's path. */

@@ -1,7 +1,7 @@
-import { k8s } from 'cdk8s-plus-28';
-import { VolumeMount } from './container';
-import { EnvValue } from './env';
-import { AppVolume } from './volume';
+import type { k8s } from 'cdk8s-plus-28';
+import type { VolumeMount } from './container';
+import type { EnvValue } from './env';
+import type { AppVolume } from './volume';
 
 /** Where a construct's pods may run. The same props on every construct and every component. */
 export interface PodPlacement {

@@ -1,12 +1,14 @@
 import { createHash } from 'crypto';
-import { k8s } from 'cdk8s-plus-28';
-import { IConstruct } from 'constructs';
+import type { k8s } from 'cdk8s-plus-28';
+import type { IConstruct } from 'constructs';
 import { checkAnnotations, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabels, checkLinuxId, checkUnique } from './checks';
-import { checkContainer, ContainerSpec, renderContainer, VolumeMount } from './container';
-import { checkEnv, EnvValue } from './env';
+import { checkContainer, renderContainer } from './container';
+import type { ContainerSpec, VolumeMount } from './container';
+import { checkEnv } from './env';
+import type { EnvValue } from './env';
 import { check } from './errors';
-import { PodOptions } from './placement';
-import { AppVolume } from './volume';
+import type { PodOptions } from './placement';
+import type { AppVolume } from './volume';
 
 /** How strongly replicas are spread over nodes. */
 export type AntiAffinity = 'soft' | 'hard' | 'none';

@@ -1,5 +1,5 @@
-import { k8s } from 'cdk8s-plus-28';
-import { IConstruct } from 'constructs';
+import type { k8s } from 'cdk8s-plus-28';
+import type { IConstruct } from 'constructs';
 import { configMapKey } from '../rules';
 import { checkDnsSubdomain, checkRule } from './checks';
 import { InvalidPropError } from './errors';

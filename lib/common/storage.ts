@@ -1,5 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkResourceQuantity, checkUnique } from './checks';
 import { canonicalQuantity } from '../rules/quantity';
 import { check } from './errors';

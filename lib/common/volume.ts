@@ -1,5 +1,5 @@
-import { k8s } from 'cdk8s-plus-28';
-import { IConstruct } from 'constructs';
+import type { k8s } from 'cdk8s-plus-28';
+import type { IConstruct } from 'constructs';
 import { checkDnsLabel, checkDnsSubdomain, checkResourceQuantity } from './checks';
 import { k8sQuantity } from './storage';
 

@@ -1,12 +1,14 @@
 import { Chart } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import { check, InvalidPropError } from '../common/errors';
 import { SecretKeyRef } from '../common/secret';
 import { createExternalSecret } from './external';
 import { compare } from './order';
 import { SecretGenerator } from './secret-generator';
 import { CredentialSource } from './source';
-import { checkCredentialSecret, CredentialKey, CredentialSecret, ExternalSecretKey, GeneratedSecretKey, RequiredSecretKey } from './types';
+import { checkCredentialSecret } from './types';
+import type { CredentialKey, CredentialSecret, ExternalSecretKey, GeneratedSecretKey, RequiredSecretKey } from './types';
 
 /** Props of {@link Credentials}. */
 export interface CredentialsProps {

@@ -1,14 +1,13 @@
-import { Construct } from 'constructs';
-import {
-  ExternalSecret, ExternalSecretSpecData, ExternalSecretSpecDataFromSourceRefGeneratorRefKind, ExternalSecretSpecRefreshPolicy,
-  ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy,
-} from '../../imports/external-secrets.io';
+import type { Construct } from 'constructs';
+import { ExternalSecret, ExternalSecretSpecDataFromSourceRefGeneratorRefKind, ExternalSecretSpecRefreshPolicy, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy } from '../../imports/external-secrets.io';
+import type { ExternalSecretSpecData } from '../../imports/external-secrets.io';
 import { Password } from '../../imports/generators.external-secrets.io';
 import { checkDnsSubdomain, checkInteger } from '../common/checks';
 import { check } from '../common/errors';
-import { ALPHABETS, CredentialShape } from './shapes';
-import { ExternalCredentialOptions, PasswordGeneratorOptions, RemoteKey } from './source';
-import { CredentialSecret, ExternalSecretKey } from './types';
+import { ALPHABETS } from './shapes';
+import type { CredentialShape } from './shapes';
+import type { ExternalCredentialOptions, PasswordGeneratorOptions, RemoteKey } from './source';
+import type { CredentialSecret, ExternalSecretKey } from './types';
 
 const GO_DURATION = /^(0|([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+)$/;
 

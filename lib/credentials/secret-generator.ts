@@ -1,18 +1,21 @@
 import { createHash } from 'crypto';
 import { Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import { checkDnsLabel, checkImage, checkInteger } from '../common/checks';
-import { Resources } from '../common/container';
+import type { Resources } from '../common/container';
 import { InvalidPropError } from '../common/errors';
 import { recommendedLabels } from '../common/labels';
 import { readScripts } from '../common/scripts';
 import { k8sQuantity } from '../common/storage';
 import { Release } from '../release/release';
 import { compare } from './order';
-import { CredentialShape } from './shapes';
-import { checkCredentialSecret, CredentialSecret, GeneratedSecretKey } from './types';
-import { WaitForSecrets, waitForSecretsContainer } from './wait';
+import type { CredentialShape } from './shapes';
+import { checkCredentialSecret } from './types';
+import type { CredentialSecret, GeneratedSecretKey } from './types';
+import { waitForSecretsContainer } from './wait';
+import type { WaitForSecrets } from './wait';
 
 /**
  * The generator Job's image: the official PHP CLI image on Alpine, pinned. It has every tool

@@ -1,5 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import { check } from '../common/errors';
 import { checkSecretKey, checkSecretName } from './types';
 

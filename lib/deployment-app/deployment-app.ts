@@ -1,11 +1,12 @@
 import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { checkInteger } from '../common/checks';
-import { Endpoint } from '../common/endpoint';
+import type { Endpoint } from '../common/endpoint';
 import { check } from '../common/errors';
 import { claimSpec, isSingleAttach } from '../common/storage';
 import { AppVolume } from '../common/volume';
-import { ClientServiceOptions, WorkloadBase, WorkloadProps } from '../common/workload-base';
+import { WorkloadBase } from '../workloads/workload-base';
+import type { ClientServiceOptions, WorkloadProps } from '../workloads/workload-base';
 
 /** Horizontal autoscaling on CPU utilisation. */
 export interface AutoscalingOptions {

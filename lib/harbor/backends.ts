@@ -1,11 +1,12 @@
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import { checkHost, checkInteger, checkPort, checkQuantity } from '../common/checks';
-import { IDatabaseConnection, IRedisConnection } from '../common/connections';
-import { Resources } from '../common/container';
+import type { IDatabaseConnection, IRedisConnection } from '../common/connections';
+import type { Resources } from '../common/container';
 import { check } from '../common/errors';
-import { PodOptions } from '../common/placement';
+import type { PodOptions } from '../common/placement';
 import { checkSecretRef } from '../common/secret';
-import { checkStorage, StorageOptions } from '../common/storage';
+import { checkStorage } from '../common/storage';
+import type { StorageOptions } from '../common/storage';
 
 /** Options of {@link HarborDatabase.builtIn}; the placement and extension props apply to its pod. */
 export interface HarborBuiltInDatabaseOptions extends PodOptions {

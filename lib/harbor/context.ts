@@ -1,16 +1,16 @@
-import { Construct } from 'constructs';
-import { ContainerSecurity } from '../common/container';
+import type { Construct } from 'constructs';
+import type { ContainerSecurity } from '../common/container';
 import { EnvValue } from '../common/env';
 import { Probe } from '../common/probe';
-import { PodSecurity } from '../common/pod';
-import { SecretKeyRef } from '../common/secret';
-import { VolumeMount } from '../common/container';
+import type { PodSecurity } from '../common/pod';
+import type { SecretKeyRef } from '../common/secret';
+import type { VolumeMount } from '../common/container';
 import { AppVolume } from '../common/volume';
-import { StorageOptions, VolumeClaim } from '../common/storage';
-import { PostgresSslMode, RedisDatabaseIndexes } from './backends';
-import { HarborLogLevel } from './props';
-import { SecretCatalog } from './secrets';
-import { RegistryStorage } from './storage';
+import type { StorageOptions, VolumeClaim } from '../common/storage';
+import type { PostgresSslMode, RedisDatabaseIndexes } from './backends';
+import type { HarborLogLevel } from './props';
+import type { SecretCatalog } from './secrets';
+import type { RegistryStorage } from './storage';
 
 /** Container ports of Harbor's components (internal TLS off, as the official chart by default). */
 export const HARBOR_PORTS = {

@@ -1,14 +1,17 @@
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { check, InvalidPropError } from '../common/errors';
 import { isIP } from '../rules';
-import { PropPathMap, withOuterProps } from '../common/prop-paths';
+import { withOuterProps } from '../common/prop-paths';
+import type { PropPathMap } from '../common/prop-paths';
 import { Credentials } from '../credentials/credentials';
-import { harborCredentialKeys, harborCredentialShape, harborTlsCredentialShapes, HarborTlsNames } from '../credentials/presets';
+import { harborCredentialKeys, harborCredentialShape, harborTlsCredentialShapes } from './credential-shapes';
+import type { HarborTlsNames } from './credential-shapes';
 import { CredentialShape } from '../credentials/shapes';
 import { CredentialSource } from '../credentials/source';
-import { CredentialKey, CredentialSecret } from '../credentials/types';
-import { Exposure } from './exposure';
-import { HARBOR_SECRET_KEYS, HarborSecrets, SecretCatalog } from './secrets';
+import type { CredentialKey, CredentialSecret } from '../credentials/types';
+import type { Exposure } from './exposure';
+import { HARBOR_SECRET_KEYS } from './secrets';
+import type { HarborSecrets, SecretCatalog } from './secrets';
 
 /**
  * Who makes each Secret of a {@link Harbor}: one source per Secret of {@link HarborSecrets}, and

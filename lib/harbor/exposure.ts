@@ -1,7 +1,8 @@
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import { checkCidr, checkDnsSubdomain, checkHost, checkInteger, checkPort } from '../common/checks';
 import { check, InvalidPropError } from '../common/errors';
-import { checkSecretRef, SecretKeyRef } from '../common/secret';
+import { checkSecretRef } from '../common/secret';
+import type { SecretKeyRef } from '../common/secret';
 
 /** How Harbor is reached from outside the cluster. */
 export type ExposureType = 'ingress' | 'clusterIP' | 'nodePort' | 'loadBalancer';

@@ -1,11 +1,12 @@
-import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import type { k8s } from 'cdk8s-plus-28';
+import type { Construct } from 'constructs';
 import { checkDnsLabel } from '../common/checks';
 import { recommendedLabels } from '../common/labels';
 import { createNamespaceObject } from '../common/namespace';
-import { Release, ReleaseProps } from '../release/release';
+import { Release } from '../release/release';
+import type { ReleaseProps } from '../release/release';
 import { DEFAULT_HARBOR_VERSION, Harbor } from './harbor';
-import { HarborProps } from './props';
+import type { HarborProps } from './props';
 
 /** Props of a {@link HarborStack}: the release's (namespace, labels, chart version) and the Harbor's. */
 export interface HarborStackProps extends ReleaseProps, HarborProps {

@@ -1,13 +1,13 @@
-import { Resources } from '../common/container';
-import { CredentialSource } from '../credentials/source';
-import { SecretKeyRef } from '../common/secret';
-import { PodOptions } from '../common/placement';
-import { StorageOptions } from '../common/storage';
-import { HarborDatabase, HarborRedis } from './backends';
-import { HarborCredentialSources } from './credentials';
-import { Exposure } from './exposure';
-import { HarborSecrets } from './secrets';
-import { RegistryStorage } from './storage';
+import type { Resources } from '../common/container';
+import type { CredentialSource } from '../credentials/source';
+import type { SecretKeyRef } from '../common/secret';
+import type { PodOptions } from '../common/placement';
+import type { StorageOptions } from '../common/storage';
+import type { HarborDatabase, HarborRedis } from './backends';
+import type { HarborCredentialSources } from './credentials';
+import type { Exposure } from './exposure';
+import type { HarborSecrets } from './secrets';
+import type { RegistryStorage } from './storage';
 
 /** Harbor's log levels. */
 export type HarborLogLevel = 'debug' | 'info' | 'warning' | 'error' | 'fatal';

@@ -1,4 +1,4 @@
-import { SecretKeyRef } from '../common/secret';
+import type { SecretKeyRef } from '../common/secret';
 
 /** What every object-storage driver shares. */
 export interface ObjectStorageOptions {

@@ -1,14 +1,13 @@
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import { checkAbsolutePath, checkHost } from '../common/checks';
-import { VolumeMount } from '../common/container';
+import type { VolumeMount } from '../common/container';
 import { EnvValue } from '../common/env';
 import { check } from '../common/errors';
-import { checkSecretRef, SecretKeyRef } from '../common/secret';
+import { checkSecretRef } from '../common/secret';
+import type { SecretKeyRef } from '../common/secret';
 import { AppVolume } from '../common/volume';
-import { SecretCatalog } from './secrets';
-import {
-  AzureStorageOptions, GcsStorageOptions, ObjectStorageOptions, OssStorageOptions, S3StorageOptions, SwiftStorageOptions,
-} from './storage-options';
+import type { SecretCatalog } from './secrets';
+import type { AzureStorageOptions, GcsStorageOptions, ObjectStorageOptions, OssStorageOptions, S3StorageOptions, SwiftStorageOptions } from './storage-options';
 
 /** The storage drivers of the registry (also core's `REGISTRY_STORAGE_PROVIDER_NAME`). */
 export type RegistryStorageType = 'filesystem' | 's3' | 'azure' | 'gcs' | 'swift' | 'oss';

@@ -1,6 +1,6 @@
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import { check } from '../common/errors';
-import { MySQLEngine } from './engine';
+import type { MySQLEngine } from './engine';
 
 /** The replication mode: GTID auto-positioning, or binary log file and position. */
 export type ReplicationMode = 'gtid' | 'binlog';

@@ -14,7 +14,7 @@ import { checkSecretRef, RequiredSecretKey, SecretKeyRef } from '../common/secre
 import { checkStorage } from '../common/storage';
 import { AppVolume } from '../common/volume';
 import { Credentials, withoutKeysMadeInCluster } from '../credentials/credentials';
-import { MYSQL_CREDENTIAL_SHAPES } from '../credentials/presets';
+import { MYSQL_CREDENTIAL_SHAPES } from './credential-shapes';
 import { CredentialSource } from '../credentials/source';
 import { CredentialKey, ExternalSecretKey, GeneratedSecretKey } from '../credentials/types';
 import { StatefulApp } from '../stateful-app/stateful-app';

@@ -1,14 +1,14 @@
-import { Resources } from '../common/container';
-import { PodOptions } from '../common/placement';
-import { AntiAffinity, PodSecurity } from '../common/pod';
-import { SecretKeyRef } from '../common/secret';
+import type { Resources } from '../common/container';
+import type { PodOptions } from '../common/placement';
+import type { AntiAffinity, PodSecurity } from '../common/pod';
+import type { SecretKeyRef } from '../common/secret';
 import type { CredentialSource } from '../credentials/source';
-import { StorageOptions } from '../common/storage';
-import { DisruptionBudgetOptions } from '../common/workload-base';
-import { StatefulSetUpdateStrategy } from '../stateful-app/update-strategy';
-import { MySQLBackupProps } from './backup/props';
-import { ReplicationMode } from './config-files';
-import { MySQLEngine } from './engine';
+import type { StorageOptions } from '../common/storage';
+import type { DisruptionBudgetOptions } from '../workloads/workload-base';
+import type { StatefulSetUpdateStrategy } from '../stateful-app/update-strategy';
+import type { MySQLBackupProps } from './backup/props';
+import type { ReplicationMode } from './config-files';
+import type { MySQLEngine } from './engine';
 
 /** Keys of the credentials Secret, the same in every construct of this library. */
 export const MYSQL_SECRET_KEYS = {

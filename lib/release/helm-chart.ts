@@ -1,5 +1,5 @@
 import { namespaceNotes, replicaValuesOf, templateOf, valuesSchema, valuesYaml } from './helm-values';
-import { ReleaseManifests } from './manifests';
+import type { ReleaseManifests } from './manifests';
 import { containersOf, parseImage, podTemplateOf } from './workloads';
 
 /** What `Chart.yaml` says of a release. */

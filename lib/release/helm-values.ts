@@ -1,6 +1,7 @@
-import { parseDocument, Scalar } from 'yaml';
+import { parseDocument } from 'yaml';
+import type { Scalar } from 'yaml';
 import { POD_SECURITY_LABEL_PREFIX } from '../common/namespace';
-import { ManifestDocument, ReleaseManifests } from './manifests';
+import type { ManifestDocument, ReleaseManifests } from './manifests';
 import { containersOf } from './workloads';
 
 /** Kinds whose replica count a release's Helm chart takes as a value. */

@@ -1,9 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart, Names, YamlOutputType } from 'cdk8s';
+import { Names, YamlOutputType } from 'cdk8s';
+import type { App, Chart } from 'cdk8s';
 import { InvalidPropError } from '../common/errors';
-import { HelmChartMetadata, helmChartFiles, mainImageTag } from './helm-chart';
-import { MANIFEST_EXTENSION, readReleaseDir, ReleaseManifests } from './manifests';
+import { helmChartFiles, mainImageTag } from './helm-chart';
+import type { HelmChartMetadata } from './helm-chart';
+import { MANIFEST_EXTENSION, readReleaseDir } from './manifests';
+import type { ReleaseManifests } from './manifests';
 import { checkReleaseName, RELEASE_LABEL, Release, releaseNameOf } from './release';
 import { reviewPage } from './review-page';
 

@@ -1,6 +1,9 @@
-import { FieldChange, fieldChanges, formatChange } from './field-diff';
-import { describe, objectKey, ReleaseManifests } from './manifests';
-import { RiskFlag, risksOf } from './risks';
+import { fieldChanges, formatChange } from './field-diff';
+import type { FieldChange } from './field-diff';
+import { describe, objectKey } from './manifests';
+import type { ReleaseManifests } from './manifests';
+import { risksOf } from './risks';
+import type { RiskFlag } from './risks';
 
 /** How one object changes between two outputs. */
 export interface ObjectChange {

@@ -1,9 +1,11 @@
 import { namespacePodSecurity, POD_SECURITY_LABEL_PREFIX } from '../common/namespace';
 import { describeViolation } from '../rules/pod-security';
-import { HelmChartMetadata } from './helm-chart';
-import { describe, ReleaseManifests } from './manifests';
+import type { HelmChartMetadata } from './helm-chart';
+import { describe } from './manifests';
+import type { ReleaseManifests } from './manifests';
 import { pruneAllowlist, pruneCommand } from './prune';
-import { claimsOf, configMapsOfPod, containersOf, podTemplateOf, SecretRead, secretReadsOfPod, serviceSelects } from './workloads';
+import { claimsOf, configMapsOfPod, containersOf, podTemplateOf, secretReadsOfPod, serviceSelects } from './workloads';
+import type { SecretRead } from './workloads';
 
 /** A release another one depends on, and why. */
 export interface ReleaseDependency {

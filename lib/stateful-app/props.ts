@@ -1,5 +1,5 @@
-import { ClientServiceOptions, WorkloadProps } from '../common/workload-base';
-import { StatefulSetUpdateStrategy } from './update-strategy';
+import type { ClientServiceOptions, WorkloadProps } from '../workloads/workload-base';
+import type { StatefulSetUpdateStrategy } from './update-strategy';
 
 /** The headless Service that gives each pod a stable DNS name. */
 export interface HeadlessServiceOptions {

@@ -1,15 +1,15 @@
 import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
-import { KUBERNETES_VERSION_CONTEXT } from '../common/app-validation';
+import type { Construct } from 'constructs';
+import { KUBERNETES_VERSION_CONTEXT } from '../validation/app-validation';
 import { checkDnsLabel, checkInteger } from '../common/checks';
-import { Endpoint } from '../common/endpoint';
+import type { Endpoint } from '../common/endpoint';
 import { check } from '../common/errors';
 import { asStoredClaimTemplate, claimSpec } from '../common/storage';
 import { MAX_STATEFULSET_NAME } from '../rules';
 import { AppVolume } from '../common/volume';
-import { WorkloadBase } from '../common/workload-base';
+import { WorkloadBase } from '../workloads/workload-base';
 import { atLeast, kubernetesVersion } from '../validation/versions';
-import { StatefulAppProps } from './props';
+import type { StatefulAppProps } from './props';
 import { StatefulSetUpdateStrategy } from './update-strategy';
 
 

@@ -2,7 +2,8 @@ import { manifestFiles, readManifests } from './manifests';
 import { formatProblems } from './problem';
 import { parseServiceClusterIPRange } from './service-network';
 import { validateManifests } from './validate';
-import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS, KubernetesVersion, isKubernetesVersion } from './versions';
+import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS, isKubernetesVersion } from './versions';
+import type { KubernetesVersion } from './versions';
 
 const USAGE = `usage: validate [--kube-version ${KUBERNETES_VERSIONS.join('|')}] [--service-cluster-ip-range <cidr>[,<cidr>]] <manifest file or directory>...`;
 

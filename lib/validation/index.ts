@@ -1,7 +1,8 @@
-import { App, Chart } from 'cdk8s';
+import type { App, Chart } from 'cdk8s';
 import { readManifests } from './manifests';
-import { ValidationProblem } from './problem';
-import { ValidationOptions, validateManifests, validateObjects } from './validate';
+import type { ValidationProblem } from './problem';
+import { validateManifests, validateObjects } from './validate';
+import type { ValidationOptions } from './validate';
 
 export type { ValidationProblem } from './problem';
 export { formatProblems } from './problem';

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { ValidationProblem } from './problem';
+import type { ValidationProblem } from './problem';
 
 /** The Kubernetes objects of some multi-document YAML files, and what kept other documents from being objects. */
 export interface Manifests {

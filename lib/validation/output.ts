@@ -1,4 +1,5 @@
-import { LabelSelector, PodTemplate, apiGroup, asRecord, labelSelectorMatches, namespaceOf, podTemplate } from './objects';
+import { apiGroup, asRecord, labelSelectorMatches, namespaceOf, podTemplate } from './objects';
+import type { LabelSelector, PodTemplate } from './objects';
 
 /** One object of an output with what the rules ask of it, worked out once per run. */
 export interface OutputObject {

@@ -1,10 +1,15 @@
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import Ajv from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { CUSTOM_RESOURCES } from './custom-resources';
-import { Definitions, definitionsId, loadDefinitions } from './definitions';
-import { FastCheck, FastSchemaCompiler } from './fast-schema';
+import { definitionsId, loadDefinitions } from './definitions';
+import type { Definitions } from './definitions';
+import { FastSchemaCompiler } from './fast-schema';
+import type { FastCheck } from './fast-schema';
 import { K8S_FORMATS } from './formats';
-import { Finding, pointer } from './problem';
-import { KUBERNETES_VERSIONS, KubernetesVersion } from './versions';
+import { pointer } from './problem';
+import type { Finding } from './problem';
+import { KUBERNETES_VERSIONS } from './versions';
+import type { KubernetesVersion } from './versions';
 
 /** Rule ids for the ajv keywords that have a name of their own. */
 const RULE_BY_KEYWORD: Record<string, string> = {

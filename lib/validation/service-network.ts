@@ -1,4 +1,5 @@
-import { Cidr, parseCidr } from '../rules';
+import { parseCidr } from '../rules';
+import type { Cidr } from '../rules';
 
 /** One IP family of a cluster's Service network. */
 export interface ServiceIPRange {

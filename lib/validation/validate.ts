@@ -1,11 +1,12 @@
 import { addApiServerFindings } from './api-server';
-import { Manifests } from './manifests';
+import type { Manifests } from './manifests';
 import { describeObject } from './objects';
-import { Finding, ValidationProblem } from './problem';
+import type { Finding, ValidationProblem } from './problem';
 import { addRuleFindings } from './rules';
 import { addSchemaFindings } from './schema';
 import { parseServiceClusterIPRange } from './service-network';
-import { KubernetesVersion, kubernetesVersion } from './versions';
+import { kubernetesVersion } from './versions';
+import type { KubernetesVersion } from './versions';
 
 /** Options of every validation function. */
 export interface ValidationOptions {

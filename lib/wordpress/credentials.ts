@@ -1,11 +1,11 @@
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { check } from '../common/errors';
 import { withOuterProps } from '../common/prop-paths';
-import { SecretKeyRef } from '../common/secret';
+import type { SecretKeyRef } from '../common/secret';
 import { Credentials } from '../credentials/credentials';
-import { WORDPRESS_CREDENTIAL_SHAPES } from '../credentials/presets';
+import { WORDPRESS_CREDENTIAL_SHAPES } from './credential-shapes';
 import { CredentialSource } from '../credentials/source';
-import { CredentialKey } from '../credentials/types';
+import type { CredentialKey } from '../credentials/types';
 import { WORDPRESS_KEY_AND_SALT_ENV, WORDPRESS_SECRET_KEYS } from './props';
 
 /** What a WordPress reads from its Secret, and who reads it. */

@@ -1,12 +1,13 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkHost, checkPort } from '../common/checks';
-import { IDatabaseConnection } from '../common/connections';
+import type { IDatabaseConnection } from '../common/connections';
 import { check } from '../common/errors';
 import { withOuterProps } from '../common/prop-paths';
-import { checkSecretRef, RequiredSecretKey } from '../common/secret';
+import { checkSecretRef } from '../common/secret';
+import type { RequiredSecretKey } from '../common/secret';
 import { MySQLReplication } from '../mysql/mysql-replication';
-import { MySQLDatabaseOptions, MySQLReplicationProps } from '../mysql/props';
+import type { MySQLDatabaseOptions, MySQLReplicationProps } from '../mysql/props';
 
 /** Options of {@link WordPressDatabase.builtIn}: a MySQLReplication that WordPress creates beside itself. */
 export interface WordPressBuiltInDatabaseOptions extends MySQLReplicationProps {

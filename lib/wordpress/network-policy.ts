@@ -1,8 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { checkCidr, checkDnsLabel, checkPort } from '../common/checks';
 import { check } from '../common/errors';
-import { MySQLReplication } from '../mysql/mysql-replication';
+import type { MySQLReplication } from '../mysql/mysql-replication';
 import { WORDPRESS_HTTP_PORT } from './apache';
 
 /** Pods that may reach WordPress besides the Ingress controller. */

@@ -1,15 +1,15 @@
-import { DisruptionBudgetOptions } from '../common/workload-base';
-import { ContainerSecurity, Resources } from '../common/container';
-import { PodSecurity } from '../common/pod';
-import { Probe } from '../common/probe';
-import { SecretKeyRef } from '../common/secret';
+import type { DisruptionBudgetOptions } from '../workloads/workload-base';
+import type { ContainerSecurity, Resources } from '../common/container';
+import type { PodSecurity } from '../common/pod';
+import type { Probe } from '../common/probe';
+import type { SecretKeyRef } from '../common/secret';
 import type { CredentialSource } from '../credentials/source';
-import { AutoscalingOptions } from '../deployment-app/deployment-app';
-import { PodOptions } from '../common/placement';
-import { StorageOptions } from '../common/storage';
-import { ServiceAccountOptions } from '../common/workload-base';
-import { WordPressDatabase } from './database';
-import { WordPressNetworkPolicyOptions } from './network-policy';
+import type { AutoscalingOptions } from '../deployment-app/deployment-app';
+import type { PodOptions } from '../common/placement';
+import type { StorageOptions } from '../common/storage';
+import type { ServiceAccountOptions } from '../workloads/workload-base';
+import type { WordPressDatabase } from './database';
+import type { WordPressNetworkPolicyOptions } from './network-policy';
 
 /**
  * Keys of the WordPress Secret (`secretName`, default `<name>-credentials`), the same in every

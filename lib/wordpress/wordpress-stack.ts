@@ -1,9 +1,10 @@
-import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import type { k8s } from 'cdk8s-plus-28';
+import type { Construct } from 'constructs';
 import { checkDnsLabel } from '../common/checks';
 import { createNamespaceObject } from '../common/namespace';
-import { Release, ReleaseProps } from '../release/release';
-import { WordPressProps } from './props';
+import { Release } from '../release/release';
+import type { ReleaseProps } from '../release/release';
+import type { WordPressProps } from './props';
 import { WordPress } from './wordpress';
 
 /** Props of a {@link WordPressStack}: the release's (namespace, labels, chart version) and the WordPress's. */

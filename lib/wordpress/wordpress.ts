@@ -4,30 +4,32 @@ import { Construct } from 'constructs';
 import { Chart } from 'cdk8s';
 import { checkDnsSubdomain, checkImage, checkInteger } from '../common/checks';
 import { checkStorage, isSingleAttach } from '../common/storage';
-import { ContainerSpec, Resources, VolumeMount } from '../common/container';
+import type { ContainerSpec, Resources, VolumeMount } from '../common/container';
 import { EnvValue } from '../common/env';
 import { check } from '../common/errors';
-import { IDatabaseConnection } from '../common/connections';
+import type { IDatabaseConnection } from '../common/connections';
 import { podOptionsOf } from '../common/placement';
 import { withOuterProps } from '../common/prop-paths';
 import { recommendedLabels } from '../common/labels';
-import { buildPodTemplate, contentHash, PodSecurity } from '../common/pod';
+import { buildPodTemplate, contentHash } from '../common/pod';
+import type { PodSecurity } from '../common/pod';
 import { Probe } from '../common/probe';
-import { checkSecretRef, mergeRequiredSecrets, RequiredSecretKey, SecretKeyRef } from '../common/secret';
+import { checkSecretRef, mergeRequiredSecrets, SecretKeyRef } from '../common/secret';
+import type { RequiredSecretKey } from '../common/secret';
 import { AppVolume } from '../common/volume';
-import { Credentials, withoutKeysMadeInCluster } from '../credentials/credentials';
+import { withoutKeysMadeInCluster } from '../credentials/credentials';
+import type { Credentials } from '../credentials/credentials';
 import { compare } from '../credentials/order';
-import { ExternalSecretKey, GeneratedSecretKey } from '../credentials/types';
+import type { ExternalSecretKey, GeneratedSecretKey } from '../credentials/types';
 import { DeploymentApp } from '../deployment-app/deployment-app';
-import { MySQLReplication } from '../mysql/mysql-replication';
+import type { MySQLReplication } from '../mysql/mysql-replication';
 import { APACHE_CONFIG_PATHS, apacheConfigFiles, DOCUMENT_ROOT, WORDPRESS_HTTP_PORT } from './apache';
 import { createWordPressCredentials, keyAndSaltPurpose } from './credentials';
-import { BoundWordPressDatabase, WordPressDatabase, WordPressDatabaseKind } from './database';
+import { WordPressDatabase } from './database';
+import type { BoundWordPressDatabase, WordPressDatabaseKind } from './database';
 import { createWordPressNetworkPolicy } from './network-policy';
-import {
-  WORDPRESS_CLI_IMAGE, WORDPRESS_IMAGE, WORDPRESS_KEY_AND_SALT_ENV, WORDPRESS_SECRET_KEYS, WORDPRESS_UID,
-  WordPressIngressOptions, WordPressProps,
-} from './props';
+import { WORDPRESS_CLI_IMAGE, WORDPRESS_IMAGE, WORDPRESS_KEY_AND_SALT_ENV, WORDPRESS_SECRET_KEYS, WORDPRESS_UID } from './props';
+import type { WordPressIngressOptions, WordPressProps } from './props';
 import { WORDPRESS_SCRIPTS_MOUNT, wordpressScriptCommand, wordpressScripts } from './scripts';
 
 /** Where the install Job's pod puts its copy of the WordPress core. */

@@ -8,7 +8,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { Credentials, CredentialSecret, HarborStack, HarborStackProps, HarborSecrets, SecretGenerator } from '../../lib';
-import { harborCredentialKeys, harborCredentialShape, MYSQL_CREDENTIAL_SHAPES } from '../../lib/credentials/presets';
+import { harborCredentialKeys, harborCredentialShape } from '../../lib/harbor/credential-shapes';
+import { MYSQL_CREDENTIAL_SHAPES } from '../../lib/mysql/credential-shapes';
 import { buildApp } from '../../main';
 import { SecretsApi } from './secrets-api';
 

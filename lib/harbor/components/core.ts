@@ -1,11 +1,12 @@
 import { podOptionsOf } from '../../common/placement';
 import { EnvValue } from '../../common/env';
-import { SecretKeyRef } from '../../common/secret';
+import type { SecretKeyRef } from '../../common/secret';
 import { AppVolume } from '../../common/volume';
 import { DeploymentApp } from '../../deployment-app/deployment-app';
 import { coreAppConf, coreEnv } from '../config/core';
-import { CONTAINER_SECURITY, envFromConfigMap, HARBOR_POD_SECURITY, HARBOR_PORTS, HarborContext, httpProbes } from '../context';
-import { HarborComponentOptions } from '../props';
+import { CONTAINER_SECURITY, envFromConfigMap, HARBOR_POD_SECURITY, HARBOR_PORTS, httpProbes } from '../context';
+import type { HarborContext } from '../context';
+import type { HarborComponentOptions } from '../props';
 
 /**
  * Core: the API, the token service and the registry proxy (`/v2/`), on port 8080. It reads its

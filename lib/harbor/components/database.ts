@@ -3,8 +3,9 @@ import { EnvValue } from '../../common/env';
 import { Probe } from '../../common/probe';
 import { AppVolume } from '../../common/volume';
 import { StatefulApp } from '../../stateful-app/stateful-app';
-import { HarborBuiltInDatabaseOptions } from '../backends';
-import { CONTAINER_SECURITY, dataStorage, DATA_POD_SECURITY, HARBOR_PORTS, HarborContext } from '../context';
+import type { HarborBuiltInDatabaseOptions } from '../backends';
+import { CONTAINER_SECURITY, dataStorage, DATA_POD_SECURITY, HARBOR_PORTS } from '../context';
+import type { HarborContext } from '../context';
 
 /** Default size of the database claim. */
 export const DATABASE_SIZE = '1Gi';

@@ -2,8 +2,9 @@ import { podOptionsOf } from '../../common/placement';
 import { EnvValue } from '../../common/env';
 import { DeploymentApp } from '../../deployment-app/deployment-app';
 import { exporterEnv } from '../config/exporter';
-import { CONTAINER_SECURITY, envFromConfigMap, HARBOR_POD_SECURITY, HARBOR_PORTS, HarborContext, httpProbes } from '../context';
-import { HarborMetricsOptions } from '../props';
+import { CONTAINER_SECURITY, envFromConfigMap, HARBOR_POD_SECURITY, HARBOR_PORTS, httpProbes } from '../context';
+import type { HarborContext } from '../context';
+import type { HarborMetricsOptions } from '../props';
 
 /** The exporter (`goharbor/harbor-exporter`): Harbor-level metrics (projects, jobs, health) on port 8001. */
 export function createExporter(ctx: HarborContext, options: HarborMetricsOptions): DeploymentApp {

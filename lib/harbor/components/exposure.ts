@@ -5,9 +5,10 @@ import { Probe } from '../../common/probe';
 import { AppVolume } from '../../common/volume';
 import { DeploymentApp } from '../../deployment-app/deployment-app';
 import { CORE_PATHS, NGINX_CERT_DIR, proxyNginxConf } from '../config/nginx';
-import { CONTAINER_SECURITY, HARBOR_POD_SECURITY, HARBOR_PORTS, HarborContext } from '../context';
-import { Exposure } from '../exposure';
-import { HarborComponentOptions } from '../props';
+import { CONTAINER_SECURITY, HARBOR_POD_SECURITY, HARBOR_PORTS } from '../context';
+import type { HarborContext } from '../context';
+import type { Exposure } from '../exposure';
+import type { HarborComponentOptions } from '../props';
 
 /** Harbor's nginx proxy and the Service in front of it. */
 export interface NginxComponent {

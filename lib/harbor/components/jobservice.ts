@@ -1,10 +1,11 @@
 import { podOptionsOf } from '../../common/placement';
 import { EnvValue } from '../../common/env';
 import { DeploymentApp } from '../../deployment-app/deployment-app';
-import { VolumeClaim } from '../../common/storage';
+import type { VolumeClaim } from '../../common/storage';
 import { JOB_LOG_DIR, jobserviceConfig, jobserviceEnv } from '../config/jobservice';
-import { CONTAINER_SECURITY, envFromConfigMap, HARBOR_POD_SECURITY, HARBOR_PORTS, HarborContext, httpProbes } from '../context';
-import { JobserviceOptions } from '../props';
+import { CONTAINER_SECURITY, envFromConfigMap, HARBOR_POD_SECURITY, HARBOR_PORTS, httpProbes } from '../context';
+import type { HarborContext } from '../context';
+import type { JobserviceOptions } from '../props';
 
 /** Default size of the job-logs claim. */
 export const JOB_LOGS_SIZE = '1Gi';

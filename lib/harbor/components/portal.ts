@@ -2,8 +2,9 @@ import { podOptionsOf } from '../../common/placement';
 import { Probe } from '../../common/probe';
 import { DeploymentApp } from '../../deployment-app/deployment-app';
 import { portalNginxConf } from '../config/nginx';
-import { CONTAINER_SECURITY, HARBOR_POD_SECURITY, HARBOR_PORTS, HarborContext } from '../context';
-import { HarborComponentOptions } from '../props';
+import { CONTAINER_SECURITY, HARBOR_POD_SECURITY, HARBOR_PORTS } from '../context';
+import type { HarborContext } from '../context';
+import type { HarborComponentOptions } from '../props';
 
 /** Portal: the web UI's static files, served by nginx on port 8080. */
 export function createPortal(ctx: HarborContext, options: HarborComponentOptions): DeploymentApp {

@@ -5,8 +5,9 @@ import { Probe } from '../../common/probe';
 import { readScripts } from '../../common/scripts';
 import { AppVolume } from '../../common/volume';
 import { StatefulApp } from '../../stateful-app/stateful-app';
-import { HarborBuiltInRedisOptions } from '../backends';
-import { CONTAINER_SECURITY, dataStorage, DATA_POD_SECURITY, HARBOR_PORTS, HarborContext } from '../context';
+import type { HarborBuiltInRedisOptions } from '../backends';
+import { CONTAINER_SECURITY, dataStorage, DATA_POD_SECURITY, HARBOR_PORTS } from '../context';
+import type { HarborContext } from '../context';
 
 /** Default size of the Redis claim. */
 export const REDIS_SIZE = '1Gi';

@@ -3,10 +3,11 @@ import { k8s } from 'cdk8s-plus-28';
 import { EnvValue } from '../../common/env';
 import { recommendedLabels } from '../../common/labels';
 import { DeploymentApp } from '../../deployment-app/deployment-app';
-import { VolumeClaim } from '../../common/storage';
+import type { VolumeClaim } from '../../common/storage';
 import { REGISTRY_CONFIG_PATH, REGISTRY_HTPASSWD_PATH, registryConfig, registryctlConfig } from '../config/registry';
-import { CONTAINER_SECURITY, HARBOR_POD_SECURITY, HARBOR_PORTS, HarborContext, httpProbes } from '../context';
-import { RegistryOptions } from '../props';
+import { CONTAINER_SECURITY, HARBOR_POD_SECURITY, HARBOR_PORTS, httpProbes } from '../context';
+import type { HarborContext } from '../context';
+import type { RegistryOptions } from '../props';
 
 /** Default size of the registry's data claim. */
 export const REGISTRY_DATA_SIZE = '5Gi';

@@ -2,8 +2,9 @@ import { podOptionsOf } from '../../common/placement';
 import { EnvValue } from '../../common/env';
 import { Probe } from '../../common/probe';
 import { StatefulApp } from '../../stateful-app/stateful-app';
-import { CONTAINER_SECURITY, dataStorage, HARBOR_POD_SECURITY, HARBOR_PORTS, HarborContext } from '../context';
-import { TrivyOptions } from '../props';
+import { CONTAINER_SECURITY, dataStorage, HARBOR_POD_SECURITY, HARBOR_PORTS } from '../context';
+import type { HarborContext } from '../context';
+import type { TrivyOptions } from '../props';
 
 /** Default size of each Trivy cache claim. */
 export const TRIVY_CACHE_SIZE = '5Gi';

@@ -1,4 +1,5 @@
-import { HARBOR_PORTS, HarborContext } from '../context';
+import { HARBOR_PORTS } from '../context';
+import type { HarborContext } from '../context';
 
 /** Core's beego `app.conf`. */
 export function coreAppConf(): string {

@@ -1,4 +1,5 @@
-import { HARBOR_PORTS, HarborContext } from '../context';
+import { HARBOR_PORTS } from '../context';
+import type { HarborContext } from '../context';
 import { JOBSERVICE_REDIS_NAMESPACE } from './jobservice';
 
 /** The exporter's non-secret environment (the `<exporter>-env` ConfigMap). */

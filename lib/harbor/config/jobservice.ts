@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
-import { HARBOR_PORTS, HarborContext } from '../context';
-import { JobLogger } from '../props';
+import { HARBOR_PORTS } from '../context';
+import type { HarborContext } from '../context';
+import type { JobLogger } from '../props';
 import { REGISTRY_USER } from './core';
 
 /** Directory of file job logs (the job-logs claim). */

@@ -1,4 +1,5 @@
-import { HARBOR_PORTS, HarborContext } from '../context';
+import { HARBOR_PORTS } from '../context';
+import type { HarborContext } from '../context';
 
 /** Where nginx finds the TLS Secret's `tls.crt` and `tls.key`. */
 export const NGINX_CERT_DIR = '/etc/nginx/cert';

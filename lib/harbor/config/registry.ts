@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
-import { HARBOR_PORTS, HarborContext } from '../context';
+import { HARBOR_PORTS } from '../context';
+import type { HarborContext } from '../context';
 
 /** Path of the registry's config.yml in both containers of the registry pod. */
 export const REGISTRY_CONFIG_PATH = '/etc/registry/config.yml';

@@ -2,16 +2,18 @@ import * as path from 'path';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkDnsLabel, checkImage, checkInteger, checkQuantity } from '../../common/checks';
-import { ContainerSpec, renderContainer, Resources, VolumeMount } from '../../common/container';
+import { renderContainer } from '../../common/container';
+import type { ContainerSpec, Resources, VolumeMount } from '../../common/container';
 import { EnvValue } from '../../common/env';
 import { check } from '../../common/errors';
-import { PodSecurity, renderPodSecurityContext } from '../../common/pod';
+import { renderPodSecurityContext } from '../../common/pod';
+import type { PodSecurity } from '../../common/pod';
 import { readScripts } from '../../common/scripts';
 import { checkSecretRef, SecretKeyRef } from '../../common/secret';
 import { AppVolume } from '../../common/volume';
-import { MySQLFlavor } from '../engine';
+import type { MySQLFlavor } from '../engine';
 import { checkCron, checkRepositoryPath } from './checks';
-import { IBackupTarget, MySQLBackupProps } from './props';
+import type { IBackupTarget, MySQLBackupProps } from './props';
 
 /** Where the backup scripts live, relative to the package root. */
 export const BACKUP_SCRIPTS_DIR = path.join('lib', 'mysql', 'backup', 'scripts');

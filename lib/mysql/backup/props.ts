@@ -1,5 +1,5 @@
-import { Resources } from '../../common/container';
-import { SecretKeyRef } from '../../common/secret';
+import type { Resources } from '../../common/container';
+import type { SecretKeyRef } from '../../common/secret';
 
 /** A repository on a PersistentVolumeClaim, e.g. one of an NFS StorageClass such as `sc-nfs`. */
 export interface PvcBackupTargetOptions {

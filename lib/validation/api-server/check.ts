@@ -1,8 +1,10 @@
 import { annotationKey, annotationsSize, labelValue, qualifiedName } from '../../rules';
 import { asArray, asRecord } from '../objects';
-import { Finding, pointer } from '../problem';
-import { ServiceIPRange } from '../service-network';
-import { KubernetesVersion, atLeast } from '../versions';
+import { pointer } from '../problem';
+import type { Finding } from '../problem';
+import type { ServiceIPRange } from '../service-network';
+import { atLeast } from '../versions';
+import type { KubernetesVersion } from '../versions';
 
 /** Where the API-server rules of one object put their findings, and what they need to know. */
 export class Check {

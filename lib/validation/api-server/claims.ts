@@ -1,6 +1,7 @@
 import { dns1123Subdomain } from '../../rules';
 import { asArray, asRecord } from '../objects';
-import { Check, labelSelector, oneOf, ruled } from './check';
+import { labelSelector, oneOf, ruled } from './check';
+import type { Check } from './check';
 import { claimResources } from './resources';
 
 const ACCESS_MODES = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'];

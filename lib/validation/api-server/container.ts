@@ -1,6 +1,7 @@
 import { configMapKey, containerImage, descendingPath, dns1123Label, dns1123Subdomain, envVarName, parseQuantity, portName } from '../../rules';
 import { asArray, asRecord } from '../objects';
-import { Check, countSet, intRange, isInt, isSet, oneOf, ruled, str } from './check';
+import { countSet, intRange, isInt, isSet, oneOf, ruled, str } from './check';
+import type { Check } from './check';
 import { containerResources } from './resources';
 import { containerSecurity } from './security';
 

@@ -1,8 +1,8 @@
 import { annotations as checkAnnotations, Check } from './check';
 import { asRecord } from '../objects';
-import { Finding } from '../problem';
-import { ServiceIPRange } from '../service-network';
-import { KubernetesVersion } from '../versions';
+import type { Finding } from '../problem';
+import type { ServiceIPRange } from '../service-network';
+import type { KubernetesVersion } from '../versions';
 import { claimSpec } from './claims';
 import { ingress } from './ingress';
 import { networkPolicy } from './network-policy';

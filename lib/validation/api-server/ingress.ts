@@ -1,6 +1,7 @@
 import { dns1035Label, dns1123Subdomain, isIP, portName } from '../../rules';
 import { asArray, asRecord } from '../objects';
-import { Check, isInt, isSet, oneOf, ruled } from './check';
+import { isInt, isSet, oneOf, ruled } from './check';
+import type { Check } from './check';
 
 const PATH_TYPES = ['Exact', 'ImplementationSpecific', 'Prefix'];
 const WILDCARD = /^\*\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

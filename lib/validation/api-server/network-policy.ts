@@ -1,6 +1,8 @@
-import { Cidr, cidrContains, parseCidr, portName } from '../../rules';
+import { cidrContains, parseCidr, portName } from '../../rules';
+import type { Cidr } from '../../rules';
 import { asArray, asRecord } from '../objects';
-import { Check, isInt, isSet, labelSelector, oneOf, ruled } from './check';
+import { isInt, isSet, labelSelector, oneOf, ruled } from './check';
+import type { Check } from './check';
 
 function ports(check: Check, path: string, value: unknown): void {
   asArray(value).forEach((p, i) => {

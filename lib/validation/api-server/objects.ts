@@ -1,7 +1,8 @@
 import { configMapKey, qualifiedName } from '../../rules';
 import { asArray, asRecord } from '../objects';
 import { pointer } from '../problem';
-import { Check, isSet, labelSelector, oneOf, ruled } from './check';
+import { isSet, labelSelector, oneOf, ruled } from './check';
+import type { Check } from './check';
 import { intOrPercent } from './workloads';
 
 /** Most bytes a ConfigMap's or Secret's data may hold (`MaxSecretSize`, the etcd object limit). */

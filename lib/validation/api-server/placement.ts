@@ -1,6 +1,7 @@
 import { labelValue, qualifiedName, dns1123Label } from '../../rules';
 import { asArray, asRecord } from '../objects';
-import { Check, isInt, isSet, labelSelector, oneOf, ruled } from './check';
+import { isInt, isSet, labelSelector, oneOf, ruled } from './check';
+import type { Check } from './check';
 
 const NODE_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'];
 

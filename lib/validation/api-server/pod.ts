@@ -1,8 +1,10 @@
 import { dns1123Label, dns1123Subdomain, isIP, labelValue, qualifiedName } from '../../rules';
 import { asArray, asRecord } from '../objects';
 import { pointer } from '../problem';
-import { annotations, Check, intRange, isInt, isSet, oneOf, ruled } from './check';
-import { container, PodContext } from './container';
+import { annotations, intRange, isInt, isSet, oneOf, ruled } from './check';
+import type { Check } from './check';
+import { container } from './container';
+import type { PodContext } from './container';
 import { affinity, tolerations, topologySpread } from './placement';
 import { LINUX_ONLY_CONTAINER_FIELDS, LINUX_ONLY_POD_FIELDS, podSecurity } from './security';
 import { volume } from './volumes';

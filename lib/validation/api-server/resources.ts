@@ -1,7 +1,8 @@
-import { Quantity, compareQuantities, isWholeQuantity, parseQuantity, qualifiedName } from '../../rules';
+import { compareQuantities, isWholeQuantity, parseQuantity, qualifiedName } from '../../rules';
+import type { Quantity } from '../../rules';
 import { asRecord } from '../objects';
 import { pointer } from '../problem';
-import { Check } from './check';
+import type { Check } from './check';
 
 const STANDARD_CONTAINER_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);
 const HUGEPAGES = 'hugepages-';

@@ -1,5 +1,6 @@
 import { asArray, asRecord } from '../objects';
-import { Check, intRange, isSet, oneOf } from './check';
+import { intRange, isSet, oneOf } from './check';
+import type { Check } from './check';
 
 const ID_MAX = 2147483647;
 const SYSCTL_NAME = /^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$/;

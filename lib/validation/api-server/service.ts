@@ -1,7 +1,8 @@
 import { cidrContains, dns1123Label, dns1123Subdomain, hostCidr, isIP, isIPv4, parseCidr, portName, qualifiedName } from '../../rules';
 import { asArray, asRecord } from '../objects';
-import { Check, intRange, isInt, isSet, oneOf, ruled } from './check';
-import { ServiceIPRange } from '../service-network';
+import { intRange, isInt, isSet, oneOf, ruled } from './check';
+import type { Check } from './check';
+import type { ServiceIPRange } from '../service-network';
 
 const TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
 const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];

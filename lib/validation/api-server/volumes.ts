@@ -1,6 +1,7 @@
 import { dns1123Label, itemPath } from '../../rules';
 import { asArray, asRecord } from '../objects';
-import { Check, countSet, isInt, isSet, oneOf, ruled, str } from './check';
+import { countSet, isInt, isSet, oneOf, ruled, str } from './check';
+import type { Check } from './check';
 import { fieldRef, resourceFieldRef } from './container';
 import { claimSpec } from './claims';
 import { parseQuantity } from '../../rules';

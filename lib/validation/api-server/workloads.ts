@@ -1,8 +1,10 @@
 import { dns1123Label } from '../../rules';
 import { asArray, asRecord } from '../objects';
-import { Check, annotations, intRange, isInt, isSet, labelSelector, oneOf, ruled } from './check';
+import { annotations, intRange, isInt, isSet, labelSelector, oneOf, ruled } from './check';
+import type { Check } from './check';
 import { claimSpec } from './claims';
-import { PodOwner, podSpec, podTemplate } from './pod';
+import { podSpec, podTemplate } from './pod';
+import type { PodOwner } from './pod';
 
 /** Longest CronJob name: its Jobs are named `<name>-<11-character schedule time>` and label their pods with it. */
 const MAX_CRONJOB_NAME = 52;

@@ -1,5 +1,5 @@
 import { Output } from '../output';
-import { Finding } from '../problem';
+import type { Finding } from '../problem';
 import { metadataRules } from './metadata';
 import { namespaceRules } from './namespace';
 import { podSpecRules } from './pod-spec';

@@ -1,7 +1,8 @@
 import { MAX_STATEFULSET_NAME, dns1035Label, dns1123Label, dns1123Subdomain, labelValue, pathSegmentName, qualifiedName } from '../../rules';
 import { asRecord } from '../objects';
-import { Output } from '../output';
-import { Finding, pointer } from '../problem';
+import type { Output } from '../output';
+import { pointer } from '../problem';
+import type { Finding } from '../problem';
 
 /** Keys whose values hold no label map (containers have no metadata or selectors; data maps hold strings): not walked. */
 const NO_LABELS_BELOW = new Set(['containers', 'initContainers', 'ephemeralContainers', 'data', 'binaryData', 'stringData', 'annotations']);

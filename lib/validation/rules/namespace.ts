@@ -1,6 +1,8 @@
-import { ContainerAt, PodTemplate, apiGroup, asArray, asRecord, containersOf } from '../objects';
-import { Output } from '../output';
-import { Finding, pointer } from '../problem';
+import { apiGroup, asArray, asRecord, containersOf } from '../objects';
+import type { ContainerAt, PodTemplate } from '../objects';
+import type { Output } from '../output';
+import { pointer } from '../problem';
+import type { Finding } from '../problem';
 
 /** The object whose references are being checked, and where its findings go; one per run, moved from object to object. */
 interface Referrer {

@@ -1,7 +1,9 @@
 import { literalCredential, portName } from '../../rules';
-import { ContainerAt, PodTemplate, asArray, asRecord, containersOf } from '../objects';
-import { Output } from '../output';
-import { Finding, pointer } from '../problem';
+import { asArray, asRecord, containersOf } from '../objects';
+import type { ContainerAt, PodTemplate } from '../objects';
+import type { Output } from '../output';
+import { pointer } from '../problem';
+import type { Finding } from '../problem';
 
 /**
  * Checks each pod template (Pods and workloads): `pod/duplicate-volume` (volume names unique),

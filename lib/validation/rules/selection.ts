@@ -1,6 +1,8 @@
-import { LabelSelector, asArray, asRecord, labelSelectorMatches, mapSelectorMatches } from '../objects';
-import { Output, OutputObject } from '../output';
-import { Finding, pointer } from '../problem';
+import { asArray, asRecord, labelSelectorMatches, mapSelectorMatches } from '../objects';
+import type { LabelSelector } from '../objects';
+import type { Output, OutputObject } from '../output';
+import { pointer } from '../problem';
+import type { Finding } from '../problem';
 
 /** Workloads whose `spec.selector` must select their own pod template. */
 const WORKLOADS: ReadonlyMap<unknown, string> = new Map([['Deployment', 'apps'], ['StatefulSet', 'apps'], ['DaemonSet', 'apps'], ['ReplicaSet', 'apps'], ['Job', 'batch']]);

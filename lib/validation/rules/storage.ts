@@ -1,6 +1,7 @@
 import { asArray, asRecord } from '../objects';
-import { Output } from '../output';
-import { Finding, pointer } from '../problem';
+import type { Output } from '../output';
+import { pointer } from '../problem';
+import type { Finding } from '../problem';
 
 const SINGLE_NODE_MODES = ['ReadWriteOnce', 'ReadWriteOncePod'];
 

@@ -1,7 +1,9 @@
 import { ApiObject } from 'cdk8s';
-import { IConstruct } from 'constructs';
-import { formatProblems, KubernetesVersion, validateObjects } from '../validation';
-import { jsonEqual } from './json-equal';
+import type { IConstruct } from 'constructs';
+import { formatProblems } from './problem';
+import { validateObjects } from './validate';
+import type { KubernetesVersion } from './versions';
+import { jsonEqual } from '../common/json-equal';
 
 /** Context key that selects the Kubernetes version the in-synth validation checks against: `'1.28'` (default), `'1.31'` or `'1.36'`. */
 export const KUBERNETES_VERSION_CONTEXT = 'cdk8s-stateful:kubernetesVersion';

@@ -1,28 +1,6 @@
-import { HARBOR_SECRET_KEYS, HarborSecrets } from '../harbor/secrets';
-import { MYSQL_SECRET_KEYS } from '../mysql/props';
-import { WORDPRESS_SECRET_KEYS } from '../wordpress/props';
-import { ALPHABETS, CredentialShape } from './shapes';
-
-/**
- * The shape of each key of the MySQLReplication credentials Secret. Alphanumeric: no newline
- * (MariaDB keeps the replication password in `master.info`, one value a line, and the sidecar
- * refuses one), no quote or backslash to escape in option files and SQL strings.
- */
-export const MYSQL_CREDENTIAL_SHAPES: Readonly<Record<string, CredentialShape>> = {
-  [MYSQL_SECRET_KEYS.rootPassword]: CredentialShape.password({ length: 32 }),
-  [MYSQL_SECRET_KEYS.replicationPassword]: CredentialShape.password({ length: 32 }),
-  [MYSQL_SECRET_KEYS.userPassword]: CredentialShape.password({ length: 32 }),
-  [MYSQL_SECRET_KEYS.exporterPassword]: CredentialShape.password({ length: 32 }),
-};
-
-/**
- * The shape of each key of the WordPress Secret: a 24-character admin password, and 64-character
- * authentication keys and salts (the length of WordPress's own secret-key service).
- */
-export const WORDPRESS_CREDENTIAL_SHAPES: Readonly<Record<string, CredentialShape>> = Object.fromEntries(
-  Object.values(WORDPRESS_SECRET_KEYS).map(key => [key, key === WORDPRESS_SECRET_KEYS.adminPassword
-    ? CredentialShape.password({ length: 24, mustContain: ['lower', 'upper', 'digit'] })
-    : CredentialShape.password({ length: 64 })]));
+import { ALPHABETS, CredentialShape } from '../credentials/shapes';
+import { HARBOR_SECRET_KEYS } from './secrets';
+import type { HarborSecrets } from './secrets';
 
 /** Key of the token-service Secret that holds the self-signed certificate of `tls.key`. */
 export const HARBOR_TOKEN_CERTIFICATE_KEY = 'tls.crt';

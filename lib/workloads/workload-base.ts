@@ -1,19 +1,25 @@
-import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { Chart, Lazy } from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { registerAppValidation } from './app-validation';
+import { registerAppValidation } from '../validation/app-validation';
 import { configMapKey, labelValue, MAX_LABEL_LENGTH } from '../rules';
-import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkInteger, checkRule } from './checks';
-import { ContainerPort, ContainerSpec, VolumeMount } from './container';
-import { Endpoint } from './endpoint';
-import { checkEnv, EnvValue } from './env';
-import { check, InvalidPropError, ShownValue } from './errors';
-import { AppIdentityProps, appLabelProps, recommendedLabels, selectorLabels } from './labels';
-import { claimObjectNames } from './object-names';
-import { canonicalContent, checkPodParts, PodParts, PodProps, renderPodTemplate, sha256 } from './pod';
-import { mergeRequiredSecrets, RequiredSecretKey, SecretKeyRef } from './secret';
-import { checkVolumeClaims, VolumeClaim } from './storage';
-import { AppVolume } from './volume';
+import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkInteger, checkRule } from '../common/checks';
+import type { ContainerPort, ContainerSpec, VolumeMount } from '../common/container';
+import type { Endpoint } from '../common/endpoint';
+import { checkEnv } from '../common/env';
+import type { EnvValue } from '../common/env';
+import { check, InvalidPropError, ShownValue } from '../common/errors';
+import { appLabelProps, recommendedLabels, selectorLabels } from '../common/labels';
+import type { AppIdentityProps } from '../common/labels';
+import { claimObjectNames } from '../common/object-names';
+import { canonicalContent, checkPodParts, renderPodTemplate, sha256 } from '../common/pod';
+import type { PodParts, PodProps } from '../common/pod';
+import { mergeRequiredSecrets } from '../common/secret';
+import type { RequiredSecretKey, SecretKeyRef } from '../common/secret';
+import { checkVolumeClaims } from '../common/storage';
+import type { VolumeClaim } from '../common/storage';
+import { AppVolume } from '../common/volume';
 
 /** A ConfigMap made from a map of file names to contents, mounted as a volume. */
 export interface AppConfigMap {
