@@ -30,7 +30,7 @@ export type {
 export { SecretKeyRef } from './common/secret';
 export type { RequiredSecretKey } from './common/secret';
 export { InvalidPropError } from './common/errors';
-export { KUBERNETES_VERSION_CONTEXT, SERVICE_CLUSTER_IP_RANGE_CONTEXT } from './validation/app-validation';
+export { APP_VALIDATION_CONTEXT, KUBERNETES_VERSION_CONTEXT, SERVICE_CLUSTER_IP_RANGE_CONTEXT } from './validation/app-validation';
 
 // MySQL and MariaDB.
 export { MySQLReplication } from './mysql/mysql-replication';

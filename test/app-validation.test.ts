@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
-import { KUBERNETES_VERSION_CONTEXT, StatefulApp } from '../lib';
+import { APP_VALIDATION_CONTEXT, KUBERNETES_VERSION_CONTEXT, StatefulApp } from '../lib';
 
 /** A user's app, as in their own project: one of our constructs beside their own objects. */
 function userApp(context: Record<string, unknown> = {}) {
@@ -100,5 +100,39 @@ describe('validation inside a plain app.synth()', () => {
     const validations = app.node.findAll().reduce((n, c) => n + (c.node as any)._validations.length, 0);
     // one app-wide validation, plus one pod re-check per workload
     expect(validations).toBe(3);
+  });
+});
+
+describe('APP_VALIDATION_CONTEXT switches the in-synth validation off', () => {
+  const broken = (context: Record<string, unknown>) => {
+    const made = userApp(context);
+    new ApiObject(made.chart, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, dta: { a: 'b' } });
+    return made;
+  };
+
+  test.each([false, 'false'])('set to %p: an invalid object is written as it is', value => {
+    const { app, outdir } = broken({ [APP_VALIDATION_CONTEXT]: value });
+    expect(APP_VALIDATION_CONTEXT).toBe('cdk8s-stateful:validation');
+    app.synth();
+    expect(fs.readFileSync(path.join(outdir, 'web.k8s.yaml'), 'utf8')).toContain('dta:');
+  });
+
+  test.each([true, 'true'])('set to %p: the validation stays on', value => {
+    const { app, outdir } = broken({ [APP_VALIDATION_CONTEXT]: value });
+    expect(() => app.synth()).toThrow(/\[schema\/unknown-field\]/);
+    expect(written(outdir)).toEqual([]);
+  });
+
+  test('any other value fails the synth, naming the key and the values it takes', () => {
+    const { app, outdir } = userApp({ [APP_VALIDATION_CONTEXT]: 'off' });
+    expect(() => app.synth()).toThrow(/context cdk8s-stateful:validation "off" is invalid: must be false \(validation off\) or true/);
+    expect(written(outdir)).toEqual([]);
+  });
+
+  test("a workload's own check of its pod still runs", () => {
+    const { app, cache, outdir } = userApp({ [APP_VALIDATION_CONTEXT]: false });
+    cache.addVolumeMount({ volume: 'missing', mountPath: '/m' });
+    expect(() => app.synth()).toThrow(/missing/);
+    expect(written(outdir)).toEqual([]);
   });
 });

@@ -15,6 +15,14 @@ export const KUBERNETES_VERSION_CONTEXT = 'cdk8s-stateful:kubernetesVersion';
  */
 export const SERVICE_CLUSTER_IP_RANGE_CONTEXT = 'cdk8s-stateful:serviceClusterIPRange';
 
+/**
+ * Context key that switches the in-synth validation of every object off (`false`), for apps that
+ * validate their output elsewhere (a policy engine, `kubeconform` in CI). Set it with
+ * `app.node.setContext(APP_VALIDATION_CONTEXT, false)` right after `new App()`. The checks of each
+ * construct of this library (props at construction, its pod again at synth) still run.
+ */
+export const APP_VALIDATION_CONTEXT = 'cdk8s-stateful:validation';
+
 const registered = new WeakSet<IConstruct>();
 
 /** What the app's context says of the cluster to validate for. */
@@ -53,6 +61,11 @@ export function registerAppValidation(scope: IConstruct): void {
 }
 
 function validateTree(root: IConstruct): string[] {
+  const enabled: unknown = root.node.tryGetContext(APP_VALIDATION_CONTEXT);
+  if (enabled === false || enabled === 'false') return [];
+  if (enabled !== undefined && enabled !== true && enabled !== 'true') {
+    return [`context ${APP_VALIDATION_CONTEXT} ${JSON.stringify(enabled)} is invalid: must be false (validation off) or true (on, the default)`];
+  }
   const apiObjects = root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
   const objects = apiObjects.map(o => o.toJson());
   const paths = apiObjects.map(o => o.node.path);
