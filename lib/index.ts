@@ -24,6 +24,8 @@ export { createNamespaceObject } from './common/namespace';
 // Handles and credentials.
 export type { Endpoint } from './common/endpoint';
 export { DatabaseConnection, RedisConnection } from './common/connections';
+export { Backend } from './common/backend';
+export type { BackendKind } from './common/backend';
 export type {
   DatabaseConnectionAttributes, DatabaseEngineFamily, IDatabaseConnection, IRedisConnection, RedisConnectionAttributes,
 } from './common/connections';

@@ -41,7 +41,7 @@ export interface PodExtensions {
 export interface PodOptions extends PodPlacement, PodExtensions {}
 
 /** Keys of {@link PodOptions}, for constructs that pass them on to an inner workload. */
-const POD_OPTION_KEYS: ReadonlyArray<keyof PodOptions> = [
+export const POD_OPTION_KEYS: ReadonlyArray<keyof PodOptions> = [
   'nodeSelector', 'tolerations', 'affinity', 'topologySpreadConstraints', 'priorityClassName',
   'imagePullSecrets', 'podLabels', 'podAnnotations', 'extraEnv', 'extraVolumes', 'extraVolumeMounts',
 ];

@@ -8,6 +8,25 @@ import { InvalidPropError, ShownValue } from './errors';
  */
 export type PropPathMap = ReadonlyArray<readonly [string, string]>;
 
+type Key<T> = Extract<keyof T, string>;
+type Fields<T> = Key<NonNullable<Exclude<T, boolean | string | number>>>;
+
+/**
+ * The paths of the props of `T`, two levels deep, as errors name them: `storage`, `storage.size`,
+ * `volumeClaims[0]`, `volumeClaims[0].size`. A map built from these types breaks the build when a
+ * prop it names is renamed, instead of an error message that silently names a prop that no longer exists.
+ */
+export type PropPath<T> = {
+  [K in Key<T>]-?: NonNullable<T[K]> extends ReadonlyArray<infer E>
+    ? K | `${K}[${number}]` | `${K}[${number}].${Fields<E>}`
+    : K | `${K}.${Fields<T[K]>}`;
+}[Key<T>];
+
+/** A {@link PropPathMap} from the props of an inner construct (`Inner`) to those of the one a user wrote (`Outer`), both checked by the compiler. */
+export function propPathMap<Inner, Outer>(pairs: ReadonlyArray<readonly [PropPath<Inner>, PropPath<Outer>]>): PropPathMap {
+  return pairs;
+}
+
 /**
  * Runs `build` (which creates inner constructs) and reports any {@link InvalidPropError} it throws
  * as an error of `outer`: the user's construct path and the user's prop name, not the inner ones.

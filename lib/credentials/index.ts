@@ -5,7 +5,7 @@ export { CredentialSource } from './source';
 export type { ExternalCredentialOptions, PasswordGeneratorOptions, RemoteKey, SecretStoreRef } from './source';
 export { CredentialShape } from './shapes';
 export type { CharacterClass, CredentialShapeKind, HtpasswdShapeOptions, PasswordShapeOptions, RsaPrivateKeyShapeOptions, SelfSignedCertificateShapeOptions } from './shapes';
-export type { CredentialKey, CredentialSecret, ExternalSecretKey, GeneratedSecretKey } from './types';
+export type { CredentialKey, CredentialSecret, ExternalSecretKey, GeneratedSecretKey, IUsesSecrets } from './types';
 export { SecretGenerator } from './secret-generator';
 export type { SecretGeneratorProps } from './secret-generator';
 export type { WaitForSecrets, WaitForSecretsOptions } from './wait';

@@ -89,3 +89,16 @@ export function checkCredentialSecret(scope: IConstruct, prop: string, secret: C
     }
   }
 }
+
+/**
+ * The Secret keys a construct's pods read, by who makes them: implemented by `MySQLReplication`,
+ * `WordPress` and `Harbor` (and by a construct of yours that combines them).
+ */
+export interface IUsesSecrets {
+  /** Keys someone else must create before applying: neither a generator Job nor an ExternalSecret of the app makes them. */
+  readonly requiredSecrets: readonly RequiredSecretKey[];
+  /** Keys the SecretGenerator Job of the release (or namespace) makes. */
+  readonly generatedSecrets: readonly GeneratedSecretKey[];
+  /** Keys ExternalSecrets fill. */
+  readonly externalSecrets: readonly ExternalSecretKey[];
+}

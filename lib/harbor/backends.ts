@@ -1,4 +1,5 @@
 import type { IConstruct } from 'constructs';
+import { Backend } from '../common/backend';
 import { checkHost, checkInteger, checkPort, checkQuantity } from '../common/checks';
 import type { IDatabaseConnection, IRedisConnection } from '../common/connections';
 import type { Resources } from '../common/container';
@@ -32,7 +33,7 @@ export interface HarborExternalDatabaseOptions {
  * PostgreSQL connection handle ({@link external}): `DatabaseConnection.fromAttributes({ ...,
  * engineFamily: 'postgresql' })` or a construct of your own that implements `IDatabaseConnection`.
  */
-export class HarborDatabase {
+export class HarborDatabase extends Backend<HarborBuiltInDatabaseOptions, IDatabaseConnection, HarborExternalDatabaseOptions> {
   /** The bundled PostgreSQL (`goharbor/harbor-db`), one pod with a claim. */
   public static builtIn(options: HarborBuiltInDatabaseOptions = {}): HarborDatabase {
     return new HarborDatabase(options, undefined, {});
@@ -43,18 +44,8 @@ export class HarborDatabase {
     return new HarborDatabase(undefined, handle, options);
   }
 
-  private constructor(
-    /** Options of the bundled database (builtIn only). */
-    public readonly builtInOptions: HarborBuiltInDatabaseOptions | undefined,
-    /** The connection handle (external only). */
-    public readonly handle: IDatabaseConnection | undefined,
-    /** Options of the external connection. */
-    public readonly externalOptions: HarborExternalDatabaseOptions,
-  ) {}
-
-  /** Whether the bundled database is deployed. */
-  public get isBuiltIn(): boolean {
-    return this.builtInOptions !== undefined;
+  private constructor(builtInOptions: HarborBuiltInDatabaseOptions | undefined, handle: IDatabaseConnection | undefined, externalOptions: HarborExternalDatabaseOptions) {
+    super(builtInOptions, handle, externalOptions);
   }
 
   /** Checks the options, naming `prop` in errors. */
@@ -112,7 +103,7 @@ export interface HarborExternalRedisOptions {
  * `RedisConnection.fromAttributes({...})` or a construct of your own that implements `IRedisConnection`.
  * The password goes into Redis URLs, so it must be URL-safe.
  */
-export class HarborRedis {
+export class HarborRedis extends Backend<HarborBuiltInRedisOptions, IRedisConnection, HarborExternalRedisOptions> {
   /** The bundled Redis, one pod with a claim, protected by a password. */
   public static builtIn(options: HarborBuiltInRedisOptions = {}): HarborRedis {
     return new HarborRedis(options, undefined, {});
@@ -123,18 +114,8 @@ export class HarborRedis {
     return new HarborRedis(undefined, handle, options);
   }
 
-  private constructor(
-    /** Options of the bundled Redis (builtIn only). */
-    public readonly builtInOptions: HarborBuiltInRedisOptions | undefined,
-    /** The connection handle (external only). */
-    public readonly handle: IRedisConnection | undefined,
-    /** Options of the external connection. */
-    public readonly externalOptions: HarborExternalRedisOptions,
-  ) {}
-
-  /** Whether the bundled Redis is deployed. */
-  public get isBuiltIn(): boolean {
-    return this.builtInOptions !== undefined;
+  private constructor(builtInOptions: HarborBuiltInRedisOptions | undefined, handle: IRedisConnection | undefined, externalOptions: HarborExternalRedisOptions) {
+    super(builtInOptions, handle, externalOptions);
   }
 
   /** The database numbers, defaults filled in. */

@@ -4,17 +4,19 @@ import { Construct } from 'constructs';
 import { checkDnsLabel, checkDnsSubdomain, checkInteger } from '../common/checks';
 import { check } from '../common/errors';
 import { withOuterProps } from '../common/prop-paths';
-import type { PropPathMap } from '../common/prop-paths';
+import type { PropPath, PropPathMap } from '../common/prop-paths';
+import { POD_OPTION_KEYS } from '../common/placement';
 import { checkSecretRef, SecretKeyRef } from '../common/secret';
 import type { RequiredSecretKey } from '../common/secret';
 import { recommendedLabels } from '../common/labels';
 import { withoutKeysMadeInCluster } from '../credentials/credentials';
 import type { Credentials } from '../credentials/credentials';
-import type { ExternalSecretKey, GeneratedSecretKey } from '../credentials/types';
+import type { ExternalSecretKey, GeneratedSecretKey, IUsesSecrets } from '../credentials/types';
 import { checkStorage, isSingleAttach } from '../common/storage';
 import type { StorageOptions } from '../common/storage';
-import type { DeploymentApp } from '../deployment-app/deployment-app';
+import type { DeploymentApp, DeploymentAppProps } from '../deployment-app/deployment-app';
 import type { StatefulApp } from '../stateful-app/stateful-app';
+import type { StatefulAppProps } from '../stateful-app/props';
 import { HarborDatabase, HarborRedis } from './backends';
 import { createCore } from './components/core';
 import { createDatabase, INTERNAL_CORE_DATABASE, INTERNAL_DATABASE_USER } from './components/database';
@@ -29,7 +31,7 @@ import { HARBOR_PORTS, harborNames, harborUrls, RedisConnection } from './contex
 import type { DatabaseConnection, HarborContext } from './context';
 import { checkGeneratedTls, createHarborCredentials, resolveCredentialSources, tlsNames } from './credentials';
 import { resolveExternalURL } from './exposure';
-import type { HarborLogLevel, HarborProps, JobLogger } from './props';
+import type { HarborLogLevel, HarborProps, JobLogger, RegistryOptions } from './props';
 import { defaultSecretNames, SecretCatalog } from './secrets';
 import { RegistryStorage } from './storage';
 
@@ -58,7 +60,7 @@ const JOB_LOGGERS: readonly JobLogger[] = ['file', 'database', 'stdout'];
  * `credentials` says otherwise; {@link requiredSecrets} lists what is left for you to create
  * (nothing, by default), docs/harbor.md shows how.
  */
-export class Harbor extends Construct {
+export class Harbor extends Construct implements IUsesSecrets {
   /** The URL clients use (`EXT_ENDPOINT` of core). */
   public readonly externalURL: string;
   /** Prefix of every object name. */
@@ -176,16 +178,16 @@ export class Harbor extends Construct {
     };
 
     // Errors of the inner workloads name the Harbor props (`core.resources`, `registry.storage.size`, ...).
-    const outer = <T>(prefix: string, build: () => T): T => withOuterProps(this, componentPropMap(prefix), build);
-    if (database.isBuiltIn) this.database = outer('database', () => createDatabase(ctx, database.builtInOptions!));
-    if (redis.isBuiltIn) this.redis = outer('redis', () => createRedis(ctx, redis.builtInOptions!));
+    const outer = <T>(prefix: string, build: () => T, claim = false): T => withOuterProps(this, componentPropMap(prefix, claim), build);
+    if (database.isBuiltIn) this.database = outer('database', () => createDatabase(ctx, database.builtInOptions!), true);
+    if (redis.isBuiltIn) this.redis = outer('redis', () => createRedis(ctx, redis.builtInOptions!), true);
     this.core = outer('core', () => createCore(ctx, props.core ?? {}, ca));
     this.portal = outer('portal', () => createPortal(ctx, props.portal ?? {}));
-    this.jobservice = outer('jobservice', () => createJobservice(ctx, props.jobservice ?? {}));
-    const registry = outer('registry', () => createRegistry(ctx, props.registry ?? {}));
+    this.jobservice = outer('jobservice', () => createJobservice(ctx, props.jobservice ?? {}), true);
+    const registry = outer('registry', () => createRegistry(ctx, props.registry ?? {}), true);
     this.registry = registry.app;
     this.registryControllerService = registry.controllerService;
-    if (trivyEnabled) this.trivy = outer('trivy', () => createTrivy(ctx, trivy));
+    if (trivyEnabled) this.trivy = outer('trivy', () => createTrivy(ctx, trivy), true);
     if (ctx.metrics) this.exporter = outer('metrics.exporter', () => createExporter(ctx, props.metrics ?? {}));
     if (props.exposure.usesNginx) {
       const nginx = outer('nginx', () => createNginx(ctx, props.exposure, props.nginx ?? {}));
@@ -289,14 +291,19 @@ export class Harbor extends Construct {
   }
 }
 
-/** How an inner workload's props map to the Harbor props of one component. */
-function componentPropMap(prefix: string): PropPathMap {
-  const podOptions = ['nodeSelector', 'tolerations', 'affinity', 'topologySpreadConstraints', 'priorityClassName',
-    'imagePullSecrets', 'podLabels', 'podAnnotations', 'extraEnv', 'extraVolumes', 'extraVolumeMounts'];
-  return [
-    ...podOptions.map(k => [k, `${prefix}.${k}`] as const),
-    ['replicas', `${prefix}.replicas`], ['container.resources', `${prefix}.resources`], ['volumeClaims[0]', `${prefix}.storage`],
+/** The props of the inner workloads of Harbor's components that name a prop of the component. */
+type ComponentPath = PropPath<StatefulAppProps> & PropPath<DeploymentAppProps>;
+
+/**
+ * How an inner workload's props map to the Harbor props of one component (`core`, `metrics.exporter`,
+ * ...); `claim`: the component has a data claim, its `storage`.
+ */
+export function componentPropMap(prefix: string, claim: boolean): PropPathMap {
+  const pairs: ReadonlyArray<readonly [ComponentPath, PropPath<RegistryOptions>]> = [
+    ...POD_OPTION_KEYS.map(k => [k, k] as const),
+    ['replicas', 'replicas'], ['container.resources', 'resources'], ...(claim ? [['volumeClaims[0]', 'storage'] as const] : []),
   ];
+  return pairs.map(([inner, outer]) => [inner, `${prefix}.${outer}`] as const);
 }
 
 function databaseConnection(database: HarborDatabase, service: string, host: (s: string) => string, secrets: SecretCatalog): DatabaseConnection {

@@ -16,7 +16,7 @@ import { AppVolume } from '../common/volume';
 import { Credentials, withoutKeysMadeInCluster } from '../credentials/credentials';
 import { MYSQL_CREDENTIAL_SHAPES } from './credential-shapes';
 import { CredentialSource } from '../credentials/source';
-import { CredentialKey, ExternalSecretKey, GeneratedSecretKey } from '../credentials/types';
+import { CredentialKey, ExternalSecretKey, GeneratedSecretKey, IUsesSecrets } from '../credentials/types';
 import { StatefulApp } from '../stateful-app/stateful-app';
 import { MySQLBackups } from './backup/mysql-backups';
 import { checkMySQLConfig, replicationConfigFiles, ReplicationMode } from './config-files';
@@ -72,7 +72,7 @@ function propPaths(initContainers: readonly ContainerSpec[], sidecars: readonly 
  * Consumers use the handles ({@link endpoint}, {@link readEndpoint}, {@link databaseName}, {@link password},
  * {@link rootPassword}), never names they rebuild themselves.
  */
-export class MySQLReplication extends Construct implements IDatabaseConnection {
+export class MySQLReplication extends Construct implements IDatabaseConnection, IUsesSecrets {
   /** The underlying stateful app (escape hatch). */
   public readonly app: StatefulApp;
   /** The engine. */

@@ -1,5 +1,8 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import type { IConstruct } from 'constructs';
+import { Backend } from '../common/backend';
+import type { BackendKind } from '../common/backend';
 import { checkHost, checkPort } from '../common/checks';
 import type { IDatabaseConnection } from '../common/connections';
 import { check } from '../common/errors';
@@ -37,12 +40,11 @@ export interface WordPressDatabaseBindContext {
   readonly storageClassName?: string;
 }
 
-type DatabaseSpec =
-  | { readonly kind: 'builtIn'; readonly options: WordPressBuiltInDatabaseOptions }
-  | { readonly kind: 'external'; readonly handle: IDatabaseConnection };
-
 /** The kinds of database a WordPress can use. */
-export type WordPressDatabaseKind = DatabaseSpec['kind'];
+export type WordPressDatabaseKind = BackendKind;
+
+/** An external database of a WordPress takes no options beyond its handle. */
+export type WordPressExternalDatabaseOptions = Readonly<Record<string, never>>;
 
 /** Id of the built-in MySQLReplication inside the WordPress construct. */
 const BUILT_IN_ID = 'mysql';
@@ -58,30 +60,37 @@ const BUILT_IN_ID = 'mysql';
  *
  * The password is always a Secret reference in the WordPress namespace.
  */
-export class WordPressDatabase {
+export class WordPressDatabase extends Backend<WordPressBuiltInDatabaseOptions, IDatabaseConnection, WordPressExternalDatabaseOptions> {
   /** A MySQLReplication created with WordPress, in its chart and namespace. */
   public static builtIn(options: WordPressBuiltInDatabaseOptions = {}): WordPressDatabase {
-    return new WordPressDatabase({ kind: 'builtIn', options });
+    return new WordPressDatabase(options, undefined);
   }
 
   /** A database WordPress connects to, by its connection handle. */
   public static external(handle: IDatabaseConnection): WordPressDatabase {
-    return new WordPressDatabase({ kind: 'external', handle });
+    return new WordPressDatabase(undefined, handle);
   }
 
-  private constructor(private readonly spec: DatabaseSpec) {}
-
-  /** Which mode this is. */
-  public get kind(): WordPressDatabaseKind {
-    return this.spec.kind;
+  private constructor(builtInOptions: WordPressBuiltInDatabaseOptions | undefined, handle: IDatabaseConnection | undefined) {
+    super(builtInOptions, handle, {});
   }
 
   /**
-   * Creates or checks the database for `wordpress` (errors name `database.*` of the WordPress).
+   * Checks an external handle (a built-in database's options are checked by its MySQLReplication,
+   * when the WordPress binds it): errors name `prop.*` of `scope`.
+   */
+  public check(scope: IConstruct, prop: string): void {
+    // A MySQLReplication without `database` throws on its own path: report it on `prop` of `scope`.
+    if (!this.isBuiltIn) withOuterProps(scope, [['database', prop]], () => checkHandle(scope, prop, this.handle!));
+  }
+
+  /**
+   * Creates the built-in database, or depends on the chart of an external one (checked before by
+   * {@link check}), for `wordpress` (errors name `database.*` of the WordPress).
    * @internal
    */
   public _bind(wordpress: Construct, ctx: WordPressDatabaseBindContext): BoundWordPressDatabase {
-    return this.spec.kind === 'builtIn' ? bindBuiltIn(wordpress, ctx, this.spec.options) : bindExternal(wordpress, this.spec.handle);
+    return this.builtInOptions ? bindBuiltIn(wordpress, ctx, this.builtInOptions) : bindExternal(wordpress, this.handle!);
   }
 }
 
@@ -101,8 +110,6 @@ function bindBuiltIn(wordpress: Construct, ctx: WordPressDatabaseBindContext, op
 }
 
 function bindExternal(wordpress: Construct, handle: IDatabaseConnection): BoundWordPressDatabase {
-  // A MySQLReplication without `database` throws on its own path: report it on `database` of the WordPress.
-  withOuterProps(wordpress, [['database', 'database']], () => checkHandle(wordpress, handle));
   // A handle that is a construct of this app (a MySQLReplication): write its chart first.
   if (Construct.isConstruct(handle)) {
     check(handle.node.root === wordpress.node.root, wordpress, 'database', handle.node.path,
@@ -114,16 +121,16 @@ function bindExternal(wordpress: Construct, handle: IDatabaseConnection): BoundW
   return { connection: handle, requiredSecrets: [] };
 }
 
-function checkHandle(wordpress: Construct, handle: IDatabaseConnection): void {
-  check(handle !== undefined && handle !== null && typeof handle === 'object' && handle.endpoint !== undefined, wordpress, 'database', typeof handle,
+function checkHandle(scope: IConstruct, prop: string, handle: IDatabaseConnection): void {
+  check(handle !== undefined && handle !== null && typeof handle === 'object' && handle.endpoint !== undefined, scope, prop, typeof handle,
     'WordPressDatabase.external() needs a database connection handle: a MySQLReplication, or DatabaseConnection.fromAttributes({ host, databaseName, user, password, engineFamily })');
-  checkHost(wordpress, 'database.endpoint.host', handle.endpoint.host);
-  checkPort(wordpress, 'database.endpoint.port', handle.endpoint.port);
-  check(handle.engineFamily === 'mysql' || handle.engineFamily === 'mariadb', wordpress, 'database.engineFamily', handle.engineFamily,
+  checkHost(scope, `${prop}.endpoint.host`, handle.endpoint.host);
+  checkPort(scope, `${prop}.endpoint.port`, handle.endpoint.port);
+  check(handle.engineFamily === 'mysql' || handle.engineFamily === 'mariadb', scope, `${prop}.engineFamily`, handle.engineFamily,
     'must be mysql or mariadb: WordPress supports no other database');
-  check(typeof handle.databaseName === 'string' && /^[A-Za-z0-9_$-]{1,64}$/.test(handle.databaseName), wordpress, 'database.databaseName',
+  check(typeof handle.databaseName === 'string' && /^[A-Za-z0-9_$-]{1,64}$/.test(handle.databaseName), scope, `${prop}.databaseName`,
     handle.databaseName, "must be 1 to 64 letters, digits, '_', '$' or '-'; give the MySQLReplication a `database` or set databaseName");
-  check(typeof handle.user === 'string' && /^[A-Za-z0-9_.-]{1,32}$/.test(handle.user), wordpress, 'database.user', handle.user,
+  check(typeof handle.user === 'string' && /^[A-Za-z0-9_.-]{1,32}$/.test(handle.user), scope, `${prop}.user`, handle.user,
     "must be 1 to 32 letters, digits, '_', '.' or '-'");
-  checkSecretRef(wordpress, 'database.password', handle.password);
+  checkSecretRef(scope, `${prop}.password`, handle.password);
 }
