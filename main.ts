@@ -2,7 +2,7 @@ import { App } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  BackupTarget, createNamespaceObject, CredentialSource, Exposure, HarborStack, MariaDBVersion, MySQLEngine, MySQLReplication, Probe, StatefulApp,
+  BackupTarget, createNamespaceObject, CredentialSource, HarborExposure, HarborStack, MariaDBVersion, MySQLEngine, MySQLReplication, Probe, StatefulApp,
   WordPressStack, WordPressDatabase,
 } from './lib';
 import { Release, ReleaseProps, synthReleases } from './lib/release';
@@ -84,7 +84,7 @@ export function buildApp(app: App = new App()): App {
     // Nothing to create by hand: the release's harbor-secret-generator Job makes every Harbor Secret once in
     // the cluster, and harbor-tls as an RSA key with a self-signed certificate for the host (what
     // harbor-helm's certSource: auto makes); core offers that certificate for download.
-    exposure: Exposure.ingress({ className: 'nginx', hosts: { core: 'harbor.mystical.org' }, tls: { secretName: 'harbor-tls' } }),
+    exposure: HarborExposure.ingress({ className: 'nginx', hosts: { core: 'harbor.mystical.org' }, tls: { secretName: 'harbor-tls' } }),
   });
   return app;
 }

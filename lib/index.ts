@@ -1,4 +1,5 @@
-// The public API of cdk8s-stateful: every export is named here on purpose (see docs/api.md).
+// The public API of cdk8s-stateful: every export is named here on purpose (README.md, "Public exports"); the
+// API report api/cdk8s-stateful.api.md records it, and test/api.test.ts fails when it changes unannounced.
 
 // Workloads and their building blocks.
 export { WorkloadBase } from './workloads/workload-base';
@@ -18,7 +19,7 @@ export { EnvValue } from './common/env';
 export { Probe } from './common/probe';
 export type { ProbeTiming } from './common/probe';
 export { AppVolume } from './common/volume';
-export type { AppLabelProps, AppIdentityProps } from './common/labels';
+export type { AppIdentityProps } from './common/labels';
 export { createNamespaceObject } from './common/namespace';
 
 // Handles and credentials.

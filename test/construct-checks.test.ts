@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import {
-  AppVolume, BackupTarget, DeploymentApp, DeploymentAppProps, EnvValue, Exposure, Harbor, HarborProps, MySQLReplication, MySQLReplicationProps, Probe,
+  AppVolume, BackupTarget, DeploymentApp, DeploymentAppProps, EnvValue, HarborExposure, Harbor, HarborProps, MySQLReplication, MySQLReplicationProps, Probe,
   SecretKeyRef,
   StatefulApp, StatefulAppProps, StatefulSetUpdateStrategy,
 } from '../lib';
@@ -31,7 +31,7 @@ function mysql(props: MySQLReplicationProps): void {
 
 function harbor(props: Partial<HarborProps>): void {
   new Harbor(chart(), 'harbor', {
-    exposure: Exposure.ingress({ className: 'nginx', hosts: { core: 'registry.example.com' }, tls: { secretName: 'harbor-tls' } }),
+    exposure: HarborExposure.ingress({ className: 'nginx', hosts: { core: 'registry.example.com' }, tls: { secretName: 'harbor-tls' } }),
     ...props,
   });
 }
@@ -190,11 +190,11 @@ const cases: Array<[string, () => void, string]> = [
   // Harbor
   ['Harbor externalURL :8443 on an Ingress', () => harbor({ externalURL: 'https://registry.example.com:8443' }),
     'test/harbor: externalURL "https://registry.example.com:8443" is invalid: must use port 443, not 8443: the Ingress controller listens on 443, and a token realm on another port points at nothing; '
-    + 'a wrong externalURL makes every docker login and push fail with 401 Unauthorized (if your Ingress controller listens on another port, set Exposure.ingress({ controllerPort }))'],
-  ['Harbor externalURL :30099 on NodePort 30080', () => harbor({ exposure: Exposure.nodePort({ httpPort: 30080 }), externalURL: 'http://registry.example.com:30099' }),
-    'test/harbor: externalURL "http://registry.example.com:30099" is invalid: must use port 30080, not 30099: the node port (httpPort) of Exposure.nodePort() listens on 30080, and a token realm on another port points at nothing; '
+    + 'a wrong externalURL makes every docker login and push fail with 401 Unauthorized (if your Ingress controller listens on another port, set HarborExposure.ingress({ controllerPort }))'],
+  ['Harbor externalURL :30099 on NodePort 30080', () => harbor({ exposure: HarborExposure.nodePort({ httpPort: 30080 }), externalURL: 'http://registry.example.com:30099' }),
+    'test/harbor: externalURL "http://registry.example.com:30099" is invalid: must use port 30080, not 30099: the node port (httpPort) of HarborExposure.nodePort() listens on 30080, and a token realm on another port points at nothing; '
     + 'a wrong externalURL makes every docker login and push fail with 401 Unauthorized'],
-  ['Harbor sourceRanges 10.0.0.0/33', () => harbor({ exposure: Exposure.loadBalancer({ host: 'registry.example.com', sourceRanges: ['10.0.0.0/33'] }) }),
+  ['Harbor sourceRanges 10.0.0.0/33', () => harbor({ exposure: HarborExposure.loadBalancer({ host: 'registry.example.com', sourceRanges: ['10.0.0.0/33'] }) }),
     'test/harbor: exposure.sourceRanges[0] "10.0.0.0/33" is invalid: must be a CIDR such as "10.0.0.0/8" or "2001:db8::/64"'],
 ];
 

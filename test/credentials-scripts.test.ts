@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as https from 'https';
 import { AddressInfo } from 'net';
 import * as path from 'path';
-import { Exposure } from '../lib';
+import { HarborExposure } from '../lib';
 import { defaultAppHarborSpec, harborSecrets, harborSpec, mysqlSecret, SCRIPTS_DIR, ScriptSandbox, specOf } from './support/credentials';
 import { SecretsApi } from './support/secrets-api';
 import { Testing } from 'cdk8s';
@@ -167,7 +167,7 @@ describe('a namespace without the Secrets', () => {
 
 describe("Harbor's TLS Secret (what harbor-helm's certSource: auto makes)", () => {
   const HOST = 'harbor.mystical.org';
-  const ingress = Exposure.ingress({ className: 'nginx', hosts: { core: HOST }, tls: { secretName: 'harbor-tls' } });
+  const ingress = HarborExposure.ingress({ className: 'nginx', hosts: { core: HOST }, tls: { secretName: 'harbor-tls' } });
 
   /** Serves `key`/`cert` on a free loopback port; curl, trusting only `cert`, asks for https://<name>. */
   async function handshake(values: Record<string, string>, name: string): Promise<{ code: number; stderr: string }> {
@@ -199,7 +199,7 @@ describe("Harbor's TLS Secret (what harbor-helm's certSource: auto makes)", () =
   });
 
   test('with busybox: an IP host of a NodePort exposure gets an IP subjectAltName', async () => {
-    const spec = harborSpec({ exposure: Exposure.nodePort({ host: '192.0.2.10', tls: { secretName: 'harbor-tls' } }) }, 'harbor-tls');
+    const spec = harborSpec({ exposure: HarborExposure.nodePort({ host: '192.0.2.10', tls: { secretName: 'harbor-tls' } }) }, 'harbor-tls');
     expect(spec).toContain('harbor-tls tls.crt self-signed-certificate tls.key 825 192.0.2.10 IP:192.0.2.10');
     const run = await sandbox.generate(api, spec, { busybox: true });
     expect(run.code).toBe(0);
@@ -288,7 +288,7 @@ describe("Harbor's token-service certificate: a signing CA whose every extension
   test('the TLS server certificate is as explicit: exactly its own extensions under a hostile openssl.cnf', async () => {
     const hostile = path.join(sandbox.dir, 'hostile-openssl.cnf');
     fs.writeFileSync(hostile, '[req]\ndistinguished_name = dn\nx509_extensions = x\n[dn]\n[x]\nnsComment = "host default"\n');
-    const run = await sandbox.generate(api, harborSpec({ exposure: Exposure.ingress({ className: 'nginx', hosts: { core: 'h.example.org' }, tls: { secretName: 'harbor-tls' } }) }, 'harbor-tls'),
+    const run = await sandbox.generate(api, harborSpec({ exposure: HarborExposure.ingress({ className: 'nginx', hosts: { core: 'h.example.org' }, tls: { secretName: 'harbor-tls' } }) }, 'harbor-tls'),
       { env: { OPENSSL_CONF: hostile } });
     expect(run.code).toBe(0);
     expect(Object.keys(extensions(api.values('harbor-tls')['tls.crt'])).sort()).toEqual([

@@ -5,11 +5,11 @@
 import { Testing } from 'cdk8s';
 import { buildApp } from '../main';
 import { CredentialSource, DatabaseConnection, InvalidPropError, SecretKeyRef } from '../lib';
-import { Exposure, HarborStack, HarborStackProps, HarborDatabase } from '../lib/harbor';
+import { HarborExposure, HarborStack, HarborStackProps, HarborDatabase } from '../lib/harbor';
 import { expectValid, find, Manifest, ofKind } from './support/manifests';
 
 const HOST = 'registry.example.com';
-const INGRESS = Exposure.ingress({ className: 'nginx', hosts: { core: HOST }, tls: { secretName: 'harbor-tls' } });
+const INGRESS = HarborExposure.ingress({ className: 'nginx', hosts: { core: HOST }, tls: { secretName: 'harbor-tls' } });
 const STORE = { kind: 'ClusterSecretStore' as const, name: 'vault' };
 
 function chart(props: Partial<HarborStackProps> = {}): HarborStack {
@@ -116,11 +116,11 @@ describe('generated (the default)', () => {
   test("nginx exposures: the certificate is for the exposure's host, or the host of externalURL", () => {
     const tls = { secretName: 'harbor-tls' };
     const line = (props: Partial<HarborStackProps>) => specLines(objectsOf(props)).find(l => l.startsWith('harbor-tls tls.crt'));
-    expect(line({ exposure: Exposure.loadBalancer({ host: HOST, tls }) })).toBe(`harbor-tls tls.crt self-signed-certificate tls.key 825 ${HOST} DNS:${HOST}`);
-    expect(line({ exposure: Exposure.nodePort({ tls }), externalURL: 'https://hub.example.com:30003' }))
+    expect(line({ exposure: HarborExposure.loadBalancer({ host: HOST, tls }) })).toBe(`harbor-tls tls.crt self-signed-certificate tls.key 825 ${HOST} DNS:${HOST}`);
+    expect(line({ exposure: HarborExposure.nodePort({ tls }), externalURL: 'https://hub.example.com:30003' }))
       .toBe('harbor-tls tls.crt self-signed-certificate tls.key 825 hub.example.com DNS:hub.example.com');
-    expect(line({ exposure: Exposure.clusterIP({ host: '10.1.2.3', tls }) })).toBe('harbor-tls tls.crt self-signed-certificate tls.key 825 10.1.2.3 IP:10.1.2.3');
-    expect(line({ exposure: Exposure.clusterIP({ host: HOST }) })).toBeUndefined();
+    expect(line({ exposure: HarborExposure.clusterIP({ host: '10.1.2.3', tls }) })).toBe('harbor-tls tls.crt self-signed-certificate tls.key 825 10.1.2.3 IP:10.1.2.3');
+    expect(line({ exposure: HarborExposure.clusterIP({ host: HOST }) })).toBeUndefined();
   });
 
   test('the default app: the Harbor release leaves nothing for the operator to create', () => {
@@ -164,7 +164,7 @@ describe('existing, per Secret', () => {
 
   test('a cert-manager recipe: the Ingress annotation, the existing TLS Secret and its ca.crt for download', () => {
     const objects = objectsOf({
-      exposure: Exposure.ingress({
+      exposure: HarborExposure.ingress({
         className: 'nginx', hosts: { core: HOST }, annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' },
         tls: { secretName: 'harbor-tls', ca: SecretKeyRef.of('harbor-tls', 'ca.crt') },
       }),
@@ -221,17 +221,17 @@ describe('bad credentials: clear errors at synth time', () => {
       database: HarborDatabase.external(DatabaseConnection.fromAttributes({ host: 'pg', databaseName: 'r', user: 'u', password: SecretKeyRef.of('pg', 'p'), engineFamily: 'postgresql' })),
       credentials: { database: CredentialSource.existing() },
     }, /credentials\.database "existing" is invalid: only applies to the built-in database/],
-    ['tls without TLS', { exposure: Exposure.clusterIP({ host: 'h.example.com' }), credentials: { tls: CredentialSource.generated() } },
+    ['tls without TLS', { exposure: HarborExposure.clusterIP({ host: 'h.example.com' }), credentials: { tls: CredentialSource.generated() } },
       /credentials\.tls "generated" is invalid: only applies when the exposure has tls/],
     ['a generated TLS Secret that cert-manager is asked to issue', {
-      exposure: Exposure.ingress({ className: 'nginx', hosts: { core: HOST }, tls: { secretName: 'harbor-tls' }, annotations: { 'cert-manager.io/issuer': 'ca' } }),
+      exposure: HarborExposure.ingress({ className: 'nginx', hosts: { core: HOST }, tls: { secretName: 'harbor-tls' }, annotations: { 'cert-manager.io/issuer': 'ca' } }),
     }, /credentials\.tls "generated" is invalid: the Ingress annotation cert-manager\.io\/issuer has cert-manager issue the TLS Secret "harbor-tls".*CredentialSource\.existing\(\)/],
     ['a CA key the generated TLS Secret does not have', {
-      exposure: Exposure.ingress({ className: 'nginx', hosts: { core: HOST }, tls: { secretName: 'harbor-tls', ca: SecretKeyRef.of('harbor-tls', 'ca.crt') } }),
+      exposure: HarborExposure.ingress({ className: 'nginx', hosts: { core: HOST }, tls: { secretName: 'harbor-tls', ca: SecretKeyRef.of('harbor-tls', 'ca.crt') } }),
     }, /exposure\.tls\.ca "harbor-tls\/ca\.crt" is invalid: names key "ca\.crt" of the generated TLS Secret/],
     ['two Harbor Secrets in one Secret with a key of the same name', { secrets: { admin: 'harbor-shared', registry: 'harbor-shared' } },
       /secrets\.registry "harbor-shared" is invalid: is the Secret of secrets\.admin too, and both have key "password"/],
-    ['the TLS Secret in the token Secret', { exposure: Exposure.ingress({ className: 'nginx', hosts: { core: HOST }, tls: { secretName: 'harbor-token-service' } }) },
+    ['the TLS Secret in the token Secret', { exposure: HarborExposure.ingress({ className: 'nginx', hosts: { core: HOST }, tls: { secretName: 'harbor-token-service' } }) },
       /exposure\.tls\.secretName "harbor-token-service" is invalid: is the Secret of secrets\.tokenService too, and both have key "tls\.key"/],
     ['one Secret with two sources', { secrets: { core: 'harbor-one', tokenService: 'harbor-one' }, credentials: { tokenService: CredentialSource.existing() } },
       /credentials\.tokenService "existing" is invalid: must be the source of secrets\.core too \(generated\): both name the Secret "harbor-one"/],

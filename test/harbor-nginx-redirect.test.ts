@@ -5,7 +5,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { Exposure, HarborStack } from '../lib/harbor';
+import { HarborExposure, HarborStack } from '../lib/harbor';
 import { httpsRedirectServer } from '../lib/harbor/config/nginx';
 import { find } from './support/manifests';
 import { testWith } from './support/tools';
@@ -15,16 +15,16 @@ import { testWith } from './support/tools';
 
 
 /** The nginx.conf of a stack with this exposure. */
-function nginxConf(exposure: Exposure): string {
+function nginxConf(exposure: HarborExposure): string {
   const stack = new HarborStack(Testing.app(), 'harbor', { exposure });
   return find(stack.toJson(), 'ConfigMap', 'harbor-nginx-config').data['nginx.conf'];
 }
 
 test.each([
-  ['NodePort', Exposure.nodePort({ host: 'node1.example.com', tls: { secretName: 'tls' } }), 30003],
-  ['NodePort, own ports', Exposure.nodePort({ host: 'node1.example.com', tls: { secretName: 'tls' }, httpPort: 31080, httpsPort: 31443 }), 31443],
-  ['LoadBalancer on 8443', Exposure.loadBalancer({ host: 'harbor.example.com', tls: { secretName: 'tls' }, httpsPort: 8443 }), 8443],
-  ['LoadBalancer on 443', Exposure.loadBalancer({ host: 'harbor.example.com', tls: { secretName: 'tls' } }), 443],
+  ['NodePort', HarborExposure.nodePort({ host: 'node1.example.com', tls: { secretName: 'tls' } }), 30003],
+  ['NodePort, own ports', HarborExposure.nodePort({ host: 'node1.example.com', tls: { secretName: 'tls' }, httpPort: 31080, httpsPort: 31443 }), 31443],
+  ['LoadBalancer on 8443', HarborExposure.loadBalancer({ host: 'harbor.example.com', tls: { secretName: 'tls' }, httpsPort: 8443 }), 8443],
+  ['LoadBalancer on 443', HarborExposure.loadBalancer({ host: 'harbor.example.com', tls: { secretName: 'tls' } }), 443],
 ])('%s: the HTTP server of nginx.conf redirects to the HTTPS port clients use', (_name, exposure, port) => {
   const expected = httpsRedirectServer(8080, port, true).map(l => `  ${l}`).join('\n');
   expect(nginxConf(exposure)).toContain(expected);

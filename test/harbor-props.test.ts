@@ -4,11 +4,11 @@ import { parse } from 'yaml';
 import { InvalidPropError } from '../lib/common/errors';
 import { SecretKeyRef } from '../lib/common/secret';
 import { CredentialSource, DatabaseConnection, IDatabaseConnection, RedisConnection } from '../lib';
-import { Exposure, Harbor, HarborStack, HarborStackProps, HarborDatabase, HarborRedis, RegistryStorage } from '../lib/harbor';
+import { HarborExposure, Harbor, HarborStack, HarborStackProps, HarborDatabase, HarborRedis, HarborRegistryStorage } from '../lib/harbor';
 import { expectValid, find, Manifest } from './support/manifests';
 
 const HOST = 'registry.example.com';
-const INGRESS = Exposure.ingress({ className: 'nginx', hosts: { core: HOST }, tls: { secretName: 'harbor-tls' } });
+const INGRESS = HarborExposure.ingress({ className: 'nginx', hosts: { core: HOST }, tls: { secretName: 'harbor-tls' } });
 
 function stack(props: Partial<HarborStackProps> = {}): HarborStack {
   return new HarborStack(Testing.app(), 'harbor', { exposure: INGRESS, ...props });
@@ -59,18 +59,18 @@ function errorOf(props: Partial<HarborStackProps>): InvalidPropError {
 
 describe('Harbor variants change exactly the objects they should', () => {
   test('nodePort instead of Ingress adds nginx and its Service and removes the Ingress', () => {
-    expect(diff({ exposure: Exposure.nodePort({ host: 'node1.example.com' }) })).toEqual({
+    expect(diff({ exposure: HarborExposure.nodePort({ host: 'node1.example.com' }) })).toEqual({
       added: ['ConfigMap/harbor-nginx-config', 'Deployment/harbor-nginx', 'Service/harbor'],
       removed: ['Ingress/harbor-ingress'],
     });
   });
 
   test('clusterIP and loadBalancer also go through nginx, with the Service type and ports asked for', () => {
-    const lb = objectsOf({ exposure: Exposure.loadBalancer({ host: HOST, tls: { secretName: 'harbor-tls' }, httpsPort: 8443, sourceRanges: ['10.0.0.0/8'], serviceName: 'registry' }) });
+    const lb = objectsOf({ exposure: HarborExposure.loadBalancer({ host: HOST, tls: { secretName: 'harbor-tls' }, httpsPort: 8443, sourceRanges: ['10.0.0.0/8'], serviceName: 'registry' }) });
     const service = find(lb, 'Service', 'registry');
     expect(service.spec).toMatchObject({ type: 'LoadBalancer', loadBalancerSourceRanges: ['10.0.0.0/8'] });
     expect(service.spec.ports.map((p: any) => [p.port, p.targetPort])).toEqual([[80, 'http'], [8443, 'https']]);
-    const cip = objectsOf({ exposure: Exposure.clusterIP({ host: 'harbor.internal' }) });
+    const cip = objectsOf({ exposure: HarborExposure.clusterIP({ host: 'harbor.internal' }) });
     expect(find(cip, 'Service', 'harbor').spec.type).toBe('ClusterIP');
     expect(find(cip, 'Service', 'harbor').spec.ports).toHaveLength(1);
   });
@@ -113,7 +113,7 @@ describe('Harbor variants change exactly the objects they should', () => {
   });
 
   test('S3 storage removes the registry claim', () => {
-    const storage = RegistryStorage.s3({ region: 'us-east-1', bucket: 'harbor', endpoint: 'https://minio.example.com:9000', disableRedirect: true });
+    const storage = HarborRegistryStorage.s3({ region: 'us-east-1', bucket: 'harbor', endpoint: 'https://minio.example.com:9000', disableRedirect: true });
     expect(diff({ registry: { imageStorage: storage } })).toEqual({ added: [], removed: ['PersistentVolumeClaim/harbor-registry-data'] });
   });
 
@@ -154,12 +154,12 @@ describe('Harbor variants change exactly the objects they should', () => {
 describe('Harbor externalURL', () => {
   test.each([
     ['an Ingress with TLS', INGRESS, `https://${HOST}`],
-    ['an Ingress without TLS', Exposure.ingress({ className: 'traefik', hosts: { core: HOST } }), `http://${HOST}`],
-    ['an Ingress behind TLS offload', Exposure.ingress({ className: 'nginx', hosts: { core: HOST }, tlsTerminatedUpstream: true }), `https://${HOST}`],
-    ['a NodePort', Exposure.nodePort({ host: '10.0.0.5' }), 'http://10.0.0.5:30002'],
-    ['a NodePort with TLS', Exposure.nodePort({ host: 'node1.example.com', tls: { secretName: 't' }, httpsPort: 31443 }), 'https://node1.example.com:31443'],
-    ['a LoadBalancer on default ports', Exposure.loadBalancer({ host: HOST, tls: { secretName: 't' } }), `https://${HOST}`],
-    ['a ClusterIP on port 8080', Exposure.clusterIP({ host: 'harbor.internal', httpPort: 8080 }), 'http://harbor.internal:8080'],
+    ['an Ingress without TLS', HarborExposure.ingress({ className: 'traefik', hosts: { core: HOST } }), `http://${HOST}`],
+    ['an Ingress behind TLS offload', HarborExposure.ingress({ className: 'nginx', hosts: { core: HOST }, tlsTerminatedUpstream: true }), `https://${HOST}`],
+    ['a NodePort', HarborExposure.nodePort({ host: '10.0.0.5' }), 'http://10.0.0.5:30002'],
+    ['a NodePort with TLS', HarborExposure.nodePort({ host: 'node1.example.com', tls: { secretName: 't' }, httpsPort: 31443 }), 'https://node1.example.com:31443'],
+    ['a LoadBalancer on default ports', HarborExposure.loadBalancer({ host: HOST, tls: { secretName: 't' } }), `https://${HOST}`],
+    ['a ClusterIP on port 8080', HarborExposure.clusterIP({ host: 'harbor.internal', httpPort: 8080 }), 'http://harbor.internal:8080'],
   ])('is derived from %s', (_, exposure, url) => {
     const s = stack({ exposure });
     expect(s.harbor.externalURL).toBe(url);
@@ -169,36 +169,36 @@ describe('Harbor externalURL', () => {
   test('an explicit one that matches is normalised', () => {
     expect(stack({ externalURL: `https://${HOST}/` }).harbor.externalURL).toBe(`https://${HOST}`);
     expect(stack({ externalURL: `https://${HOST.toUpperCase()}:443` }).harbor.externalURL).toBe(`https://${HOST}`);
-    expect(stack({ exposure: Exposure.nodePort(), externalURL: 'http://harbor.example.com:30002' }).harbor.externalURL).toBe('http://harbor.example.com:30002');
+    expect(stack({ exposure: HarborExposure.nodePort(), externalURL: 'http://harbor.example.com:30002' }).harbor.externalURL).toBe('http://harbor.example.com:30002');
   });
 
   test('a port other than the one clients reach is an error: the token realm would point at a closed port', () => {
     expect(errorOf({ externalURL: `https://${HOST}:8443` }).message).toMatch(new RegExp(
       '^harbor/harbor: externalURL "https://registry\\.example\\.com:8443" is invalid: must use port 443, not 8443: the Ingress controller listens on 443.*401.*'
-      + 'if your Ingress controller listens on another port, set Exposure\\.ingress\\(\\{ controllerPort \\}\\)'));
-    expect(errorOf({ exposure: Exposure.nodePort({ httpPort: 30080 }), externalURL: 'http://harbor.example.com:30099' }).message)
-      .toMatch(/must use port 30080, not 30099: the node port \(httpPort\) of Exposure\.nodePort\(\) listens on 30080/);
-    expect(errorOf({ exposure: Exposure.nodePort(), externalURL: 'http://harbor.example.com' }).message).toMatch(/must use port 30002, not 80/);
-    expect(errorOf({ exposure: Exposure.loadBalancer({ tls: { secretName: 'harbor-tls' }, httpsPort: 8443 }), externalURL: 'https://harbor.example.com' }).message)
-      .toMatch(/must use port 8443, not 443: the Service \(httpsPort\) of Exposure\.loadBalancer\(\) listens on 8443/);
+      + 'if your Ingress controller listens on another port, set HarborExposure\\.ingress\\(\\{ controllerPort \\}\\)'));
+    expect(errorOf({ exposure: HarborExposure.nodePort({ httpPort: 30080 }), externalURL: 'http://harbor.example.com:30099' }).message)
+      .toMatch(/must use port 30080, not 30099: the node port \(httpPort\) of HarborExposure\.nodePort\(\) listens on 30080/);
+    expect(errorOf({ exposure: HarborExposure.nodePort(), externalURL: 'http://harbor.example.com' }).message).toMatch(/must use port 30002, not 80/);
+    expect(errorOf({ exposure: HarborExposure.loadBalancer({ tls: { secretName: 'harbor-tls' }, httpsPort: 8443 }), externalURL: 'https://harbor.example.com' }).message)
+      .toMatch(/must use port 8443, not 443: the Service \(httpsPort\) of HarborExposure\.loadBalancer\(\) listens on 8443/);
   });
 
   test('an Ingress controller on another port carries it into the derived and the explicit external URL', () => {
-    const exposure = Exposure.ingress({ className: 'nginx', hosts: { core: HOST }, tls: { secretName: 'harbor-tls' }, controllerPort: 30443 });
+    const exposure = HarborExposure.ingress({ className: 'nginx', hosts: { core: HOST }, tls: { secretName: 'harbor-tls' }, controllerPort: 30443 });
     expect(stack({ exposure }).harbor.externalURL).toBe(`https://${HOST}:30443`);
     expect(stack({ exposure, externalURL: `https://${HOST}:30443` }).harbor.externalURL).toBe(`https://${HOST}:30443`);
     expect(errorOf({ exposure, externalURL: `https://${HOST}` }).message).toMatch(/must use port 30443, not 443: the Ingress controller \(controllerPort\) listens on 30443/);
-    expect(errorOf({ exposure: Exposure.ingress({ className: 'nginx', hosts: { core: HOST }, tlsTerminatedUpstream: true, controllerPort: 8080 }) }).message)
+    expect(errorOf({ exposure: HarborExposure.ingress({ className: 'nginx', hosts: { core: HOST }, tlsTerminatedUpstream: true, controllerPort: 8080 }) }).message)
       .toMatch(/exposure\.controllerPort 8080 is invalid: cannot be combined with tlsTerminatedUpstream/);
   });
 
   test('with TLS ended upstream, the port is the load balancer\'s and any one is taken', () => {
-    const exposure = Exposure.loadBalancer({ host: HOST, tlsTerminatedUpstream: true });
+    const exposure = HarborExposure.loadBalancer({ host: HOST, tlsTerminatedUpstream: true });
     expect(stack({ exposure, externalURL: `https://${HOST}:8443` }).harbor.externalURL).toBe(`https://${HOST}:8443`);
   });
 
   test('a load balancer source range that is not a CIDR is an error', () => {
-    expect(errorOf({ exposure: Exposure.loadBalancer({ host: HOST, sourceRanges: ['10.0.0.0/8', '10.0.0.0/33'] }) }).message)
+    expect(errorOf({ exposure: HarborExposure.loadBalancer({ host: HOST, sourceRanges: ['10.0.0.0/8', '10.0.0.0/33'] }) }).message)
       .toMatch(/^harbor\/harbor: exposure\.sourceRanges\[1\] "10\.0\.0\.0\/33" is invalid: must be a CIDR such as "10\.0\.0\.0\/8"/);
   });
 
@@ -206,20 +206,20 @@ describe('Harbor externalURL', () => {
     const e = errorOf({ externalURL: `http://${HOST}` });
     expect(e.message).toMatch(/^harbor\/harbor: externalURL "http:\/\/registry\.example\.com" is invalid: must use https:\/\/ because the Ingress serves HTTPS/);
     expect(e.message).toContain('401');
-    expect(errorOf({ exposure: Exposure.ingress({ className: 'nginx', hosts: { core: HOST } }), externalURL: `https://${HOST}` }).message)
+    expect(errorOf({ exposure: HarborExposure.ingress({ className: 'nginx', hosts: { core: HOST } }), externalURL: `https://${HOST}` }).message)
       .toMatch(/must use http:\/\/ because the Ingress has no TLS \(set tls or tlsTerminatedUpstream for https\)/);
   });
 
   test('a host that does not match the Ingress host is an error', () => {
     expect(errorOf({ externalURL: 'https://harbor.example.com' }).message)
       .toMatch(/externalURL "https:\/\/harbor\.example\.com" is invalid: must have the host "registry\.example\.com" of the Ingress \(hosts\.core\), not "harbor\.example\.com"; a wrong externalURL makes every docker login and push fail with 401/);
-    expect(errorOf({ exposure: Exposure.nodePort({ host: 'node1.example.com' }), externalURL: 'http://node2.example.com:30002' }).message)
-      .toMatch(/must have the host "node1\.example\.com" of Exposure\.nodePort\(\{ host \}\)/);
+    expect(errorOf({ exposure: HarborExposure.nodePort({ host: 'node1.example.com' }), externalURL: 'http://node2.example.com:30002' }).message)
+      .toMatch(/must have the host "node1\.example\.com" of HarborExposure\.nodePort\(\{ host \}\)/);
   });
 
   test('an nginx exposure without host needs an explicit externalURL', () => {
-    expect(errorOf({ exposure: Exposure.nodePort() }).message)
-      .toMatch(/externalURL \(unset\) is invalid: is required with Exposure\.nodePort\(\) unless the exposure names a host/);
+    expect(errorOf({ exposure: HarborExposure.nodePort() }).message)
+      .toMatch(/externalURL \(unset\) is invalid: is required with HarborExposure\.nodePort\(\) unless the exposure names a host/);
   });
 
   test('a URL with a path, credentials or another scheme is an error', () => {
@@ -254,7 +254,7 @@ describe('Harbor replicas and ReadWriteOnce claims', () => {
     const rwx = objectsOf({ registry: { replicas: 2, storage: { accessModes: ['ReadWriteMany'], storageClassName: 'nfs' } } });
     expect(find(rwx, 'Deployment', 'harbor-registry').spec).toMatchObject({ replicas: 2, strategy: { type: 'RollingUpdate' } });
     expect(find(rwx, 'PodDisruptionBudget', 'harbor-registry').spec.maxUnavailable).toBe(1);
-    const s3 = objectsOf({ registry: { replicas: 3, imageStorage: RegistryStorage.s3({ region: 'eu-west-1', bucket: 'images' }) } });
+    const s3 = objectsOf({ registry: { replicas: 3, imageStorage: HarborRegistryStorage.s3({ region: 'eu-west-1', bucket: 'images' }) } });
     expect(find(s3, 'Deployment', 'harbor-registry').spec.replicas).toBe(3);
     const logs = objectsOf({ jobservice: { replicas: 2, jobLoggers: ['database'] } });
     expect(find(logs, 'Deployment', 'harbor-jobservice').spec.replicas).toBe(2);
@@ -268,15 +268,15 @@ describe('Harbor prop checks', () => {
     ['name', { name: '1harbor' }, /name "1harbor" is invalid: must start with a letter/],
     ['namespace', { namespace: 'Harbor' }, /namespace "Harbor" is invalid: must be a DNS-1123 label/],
     ['log level', { logLevel: 'verbose' as any }, /logLevel "verbose" is invalid: must be one of debug, info, warning, error, fatal/],
-    ['Ingress class', { exposure: Exposure.ingress({ className: '', hosts: { core: HOST } }) }, /exposure\.className "" is invalid/],
-    ['Ingress host', { exposure: Exposure.ingress({ className: 'nginx', hosts: { core: 'https://x.example.com' } }) }, /exposure\.hosts\.core "https:\/\/x\.example\.com" is invalid/],
-    ['node ports', { exposure: Exposure.nodePort({ host: 'n', httpPort: 30002, httpsPort: 30002 }) }, /exposure\.httpsPort 30002 is invalid: must differ from httpPort/],
+    ['Ingress class', { exposure: HarborExposure.ingress({ className: '', hosts: { core: HOST } }) }, /exposure\.className "" is invalid/],
+    ['Ingress host', { exposure: HarborExposure.ingress({ className: 'nginx', hosts: { core: 'https://x.example.com' } }) }, /exposure\.hosts\.core "https:\/\/x\.example\.com" is invalid/],
+    ['node ports', { exposure: HarborExposure.nodePort({ host: 'n', httpPort: 30002, httpsPort: 30002 }) }, /exposure\.httpsPort 30002 is invalid: must differ from httpPort/],
     ['nginx options with an Ingress', { nginx: { replicas: 2 } }, /nginx \{"replicas":2\} is invalid: only applies when the exposure is not an Ingress/],
     ['claim size', { registry: { storage: { size: '10GB' } } }, /registry\.storage\.size "10GB" is invalid: must be a Kubernetes quantity: did you mean "10Gi"/],
-    ['persistence with S3', { registry: { imageStorage: RegistryStorage.s3({ region: 'eu-west-1', bucket: 'b' + 'x'.repeat(3) }), storage: { size: '1Gi' } } },
+    ['persistence with S3', { registry: { imageStorage: HarborRegistryStorage.s3({ region: 'eu-west-1', bucket: 'b' + 'x'.repeat(3) }), storage: { size: '1Gi' } } },
       /registry\.storage .* is invalid: only applies to filesystem storage/],
-    ['S3 bucket', { registry: { imageStorage: RegistryStorage.s3({ region: 'eu-west-1', bucket: 'My_Bucket' }) } }, /registry\.imageStorage\.bucket "My_Bucket" is invalid/],
-    ['S3 endpoint', { registry: { imageStorage: RegistryStorage.s3({ region: 'eu-west-1', bucket: 'images', endpoint: 'minio:9000' }) } }, /registry\.imageStorage\.endpoint "minio:9000" is invalid/],
+    ['S3 bucket', { registry: { imageStorage: HarborRegistryStorage.s3({ region: 'eu-west-1', bucket: 'My_Bucket' }) } }, /registry\.imageStorage\.bucket "My_Bucket" is invalid/],
+    ['S3 endpoint', { registry: { imageStorage: HarborRegistryStorage.s3({ region: 'eu-west-1', bucket: 'images', endpoint: 'minio:9000' }) } }, /registry\.imageStorage\.endpoint "minio:9000" is invalid/],
     ['job loggers', { jobservice: { jobLoggers: [] } }, /jobservice\.jobLoggers \[\] is invalid/],
     ['external database password', { database: HarborDatabase.external(pg('pg', 'hunter2' as any)) },
       /database\.password "\(a string, not shown\)" is invalid: must be a SecretKeyRef/],
@@ -303,7 +303,7 @@ describe('a literal password passed where a SecretKeyRef belongs', () => {
 });
 
 test('node ports outside the API server\'s default range 30000-32767 are rejected', () => {
-  expect(errorOf({ exposure: Exposure.nodePort({ host: 'node1.example.com', httpPort: 8080 }) }).message)
+  expect(errorOf({ exposure: HarborExposure.nodePort({ host: 'node1.example.com', httpPort: 8080 }) }).message)
     .toMatch(/exposure.httpPort 8080 is invalid: must be between 30000 and 32767/);
 });
 
@@ -314,7 +314,7 @@ describe('Harbor tuning props reach the components', () => {
     jobservice: { maxJobWorkers: 4 },
     trivy: { severity: 'CRITICAL', ignoreUnfixed: true, skipJavaDBUpdate: true },
     registry: {
-      imageStorage: RegistryStorage.s3({ region: 'eu-west-1', bucket: 'images', rootDirectory: '/harbor', chunkSize: 8388608 }),
+      imageStorage: HarborRegistryStorage.s3({ region: 'eu-west-1', bucket: 'images', rootDirectory: '/harbor', chunkSize: 8388608 }),
       controllerResources: { requests: { cpu: '75m', memory: '80Mi' } },
     },
     metrics: { exporter: { resources: { requests: { cpu: '60m', memory: '70Mi' } } } },
@@ -351,7 +351,7 @@ describe('the CA of the external certificate (exposure tls.ca)', () => {
   test('is mounted into core at /etc/core/ca/ca.crt, where Harbor looks for the certificate download', () => {
     const ca = SecretKeyRef.of('harbor-tls', 'ca.crt');
     const s = stack({
-      exposure: Exposure.ingress({ className: 'nginx', hosts: { core: HOST }, tls: { secretName: 'harbor-tls', ca } }),
+      exposure: HarborExposure.ingress({ className: 'nginx', hosts: { core: HOST }, tls: { secretName: 'harbor-tls', ca } }),
       credentials: { tls: CredentialSource.existing() },
     });
     const objects = s.toJson();
@@ -363,10 +363,10 @@ describe('the CA of the external certificate (exposure tls.ca)', () => {
   });
 
   test('works with nginx TLS too; without a CA and an existing certificate there is no mount', () => {
-    const nodePort = core(objectsOf({ exposure: Exposure.nodePort({ host: 'n1.example.com', tls: { secretName: 't', ca: SecretKeyRef.of('ca', 'root.pem') } }) }));
+    const nodePort = core(objectsOf({ exposure: HarborExposure.nodePort({ host: 'n1.example.com', tls: { secretName: 't', ca: SecretKeyRef.of('ca', 'root.pem') } }) }));
     expect(nodePort.volumes.find((v: Manifest) => v.name === 'ca-download').secret.items).toEqual([{ key: 'root.pem', path: 'ca.crt' }]);
     expect(core(objectsOf({ credentials: { tls: CredentialSource.existing() } })).volumes.map((v: Manifest) => v.name)).not.toContain('ca-download');
-    expect(core(objectsOf({ exposure: Exposure.clusterIP({ host: 'harbor.internal' }) })).volumes.map((v: Manifest) => v.name)).not.toContain('ca-download');
+    expect(core(objectsOf({ exposure: HarborExposure.clusterIP({ host: 'harbor.internal' }) })).volumes.map((v: Manifest) => v.name)).not.toContain('ca-download');
   });
 
   test('a generated certificate is self-signed: core offers its tls.crt for download, as harbor-helm does with certSource auto', () => {
@@ -405,7 +405,7 @@ describe('existing claims for the database, Redis and Trivy (storage.existingCla
 });
 
 describe('object storage drivers beyond S3 (harbor-helm persistence.imageChartStorage.*)', () => {
-  const registry = (storage: RegistryStorage) => {
+  const registry = (storage: HarborRegistryStorage) => {
     const s = stack({ registry: { imageStorage: storage, replicas: 2 } });
     const objects = s.toJson();
     expectValid(objects);
@@ -418,7 +418,7 @@ describe('object storage drivers beyond S3 (harbor-helm persistence.imageChartSt
   };
 
   test('Azure: account, container, realm in config.yml; the account key from a Secret in both containers', () => {
-    const r = registry(RegistryStorage.azure({ accountName: 'harborimages', container: 'registry', realm: 'core.chinacloudapi.cn', accountKey: SecretKeyRef.of('azure', 'key') }));
+    const r = registry(HarborRegistryStorage.azure({ accountName: 'harborimages', container: 'registry', realm: 'core.chinacloudapi.cn', accountKey: SecretKeyRef.of('azure', 'key') }));
     expect(r.config.azure).toEqual({ accountname: 'harborimages', container: 'registry', realm: 'core.chinacloudapi.cn' });
     expect(r.coreEnv.REGISTRY_STORAGE_PROVIDER_NAME).toBe('azure');
     for (const c of ['registry', 'registryctl']) expect(r.env(c)).toEqual({ REGISTRY_STORAGE_AZURE_ACCOUNTKEY: { name: 'azure', key: 'key' } });
@@ -427,19 +427,19 @@ describe('object storage drivers beyond S3 (harbor-helm persistence.imageChartSt
   });
 
   test('GCS: the key file mounted at /etc/registry/gcs-key.json in both containers; none with Workload Identity', () => {
-    const r = registry(RegistryStorage.gcs({ bucket: 'harbor-images', keyFile: SecretKeyRef.of('gcs', 'sa.json'), rootDirectory: '/harbor', chunkSize: 5242880 }));
+    const r = registry(HarborRegistryStorage.gcs({ bucket: 'harbor-images', keyFile: SecretKeyRef.of('gcs', 'sa.json'), rootDirectory: '/harbor', chunkSize: 5242880 }));
     expect(r.config.gcs).toEqual({ bucket: 'harbor-images', keyfile: '/etc/registry/gcs-key.json', rootdirectory: '/harbor', chunksize: 5242880 });
     expect(r.spec.volumes).toContainEqual({ name: 'gcs-key', secret: { secretName: 'gcs', defaultMode: 0o440, items: [{ key: 'sa.json', path: 'gcs-key.json' }] } });
     for (const c of r.spec.containers) {
       expect(c.volumeMounts).toContainEqual({ name: 'gcs-key', mountPath: '/etc/registry/gcs-key.json', subPath: 'gcs-key.json', readOnly: true });
     }
-    const wi = registry(RegistryStorage.gcs({ bucket: 'harbor-images' }));
+    const wi = registry(HarborRegistryStorage.gcs({ bucket: 'harbor-images' }));
     expect(wi.config.gcs).toEqual({ bucket: 'harbor-images' });
     expect(wi.spec.volumes.map((v: Manifest) => v.name)).not.toContain('gcs-key');
   });
 
   test('Swift: Keystone settings in config.yml; password and temp URL keys from Secrets', () => {
-    const r = registry(RegistryStorage.swift({
+    const r = registry(HarborRegistryStorage.swift({
       authUrl: 'https://keystone.example.com/v3', username: 'harbor', password: SecretKeyRef.of('swift', 'password'), container: 'registry',
       region: 'RegionOne', domain: 'Default', tenant: 'harbor', authVersion: 3, endpointType: 'internal',
       tempUrl: { secretKey: SecretKeyRef.of('swift', 'tempurl'), accessKey: SecretKeyRef.of('swift', 'access') },
@@ -456,7 +456,7 @@ describe('object storage drivers beyond S3 (harbor-helm persistence.imageChartSt
   });
 
   test('OSS: endpoint written as <bucket>.<endpoint> like harbor-helm; the AccessKey secret from a Secret; redirect switch', () => {
-    const r = registry(RegistryStorage.oss({
+    const r = registry(HarborRegistryStorage.oss({
       accessKeyId: 'LTAI5tExample', accessKeySecret: SecretKeyRef.of('oss', 'secret'), region: 'oss-cn-beijing', bucket: 'harbor',
       endpoint: 'oss-cn-beijing-internal.aliyuncs.com', internal: true, disableRedirect: true,
     }));
@@ -468,18 +468,18 @@ describe('object storage drivers beyond S3 (harbor-helm persistence.imageChartSt
   });
 
   test.each([
-    [RegistryStorage.azure({ accountName: 'Harbor', container: 'c1c', accountKey: SecretKeyRef.of('a', 'k') }), /registry.imageStorage.accountName "Harbor"/],
-    [RegistryStorage.gcs({ bucket: 'b', chunkSize: 1000 }), /registry.imageStorage.bucket/],
-    [RegistryStorage.gcs({ bucket: 'bucket', chunkSize: 1000 }), /registry.imageStorage.chunkSize 1000 is invalid: .*multiple of 262144/],
-    [RegistryStorage.swift({ authUrl: 'keystone', username: 'u', password: SecretKeyRef.of('s', 'p'), container: 'c' }), /registry.imageStorage.authUrl/],
-    [RegistryStorage.oss({ accessKeyId: 'id', accessKeySecret: SecretKeyRef.of('o', 's'), region: 'r', bucket: 'harbor' }), /registry.imageStorage.accessKeyId/],
+    [HarborRegistryStorage.azure({ accountName: 'Harbor', container: 'c1c', accountKey: SecretKeyRef.of('a', 'k') }), /registry.imageStorage.accountName "Harbor"/],
+    [HarborRegistryStorage.gcs({ bucket: 'b', chunkSize: 1000 }), /registry.imageStorage.bucket/],
+    [HarborRegistryStorage.gcs({ bucket: 'bucket', chunkSize: 1000 }), /registry.imageStorage.chunkSize 1000 is invalid: .*multiple of 262144/],
+    [HarborRegistryStorage.swift({ authUrl: 'keystone', username: 'u', password: SecretKeyRef.of('s', 'p'), container: 'c' }), /registry.imageStorage.authUrl/],
+    [HarborRegistryStorage.oss({ accessKeyId: 'id', accessKeySecret: SecretKeyRef.of('o', 's'), region: 'r', bucket: 'harbor' }), /registry.imageStorage.accessKeyId/],
   ])('bad driver options fail at synth, naming registry.imageStorage.*', (storage, error) => {
     expect(() => stack({ registry: { imageStorage: storage } })).toThrow(error);
   });
 
   test('a claim option with an object store is an error naming the driver', () => {
-    expect(() => stack({ registry: { imageStorage: RegistryStorage.gcs({ bucket: 'bucket' }), storage: { size: '1Gi' } } }))
-      .toThrow(/registry.storage .* only applies to filesystem storage: with RegistryStorage.gcs\(\)/);
+    expect(() => stack({ registry: { imageStorage: HarborRegistryStorage.gcs({ bucket: 'bucket' }), storage: { size: '1Gi' } } }))
+      .toThrow(/registry.storage .* only applies to filesystem storage: with HarborRegistryStorage.gcs\(\)/);
   });
 });
 

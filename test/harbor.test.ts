@@ -6,12 +6,12 @@ import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { CredentialSource, DatabaseConnection, RedisConnection, RequiredSecretKey, SecretKeyRef } from '../lib';
 import {
-  HarborDatabase, Exposure, HARBOR_SECRET_KEYS, HarborStack, HarborStackProps, Harbor, HarborRedis, RegistryStorage,
+  HarborDatabase, HarborExposure, HARBOR_SECRET_KEYS, HarborStack, HarborStackProps, Harbor, HarborRedis, HarborRegistryStorage,
 } from '../lib/harbor';
 import { expectValid, find, Manifest, ofKind } from './support/manifests';
 
 const HOST = 'registry.example.com';
-const INGRESS = Exposure.ingress({ className: 'nginx', hosts: { core: HOST }, tls: { secretName: 'harbor-tls' } });
+const INGRESS = HarborExposure.ingress({ className: 'nginx', hosts: { core: HOST }, tls: { secretName: 'harbor-tls' } });
 
 function synth(props: Partial<HarborStackProps> = {}): { stack: Harbor; objects: Manifest[] } {
   const chart = new HarborStack(Testing.app(), 'harbor', { exposure: INGRESS, ...props });
@@ -21,9 +21,9 @@ function synth(props: Partial<HarborStackProps> = {}): { stack: Harbor; objects:
 /** Every configuration the tests exercise; each must be valid and fully wired. */
 const VARIANTS: Record<string, Partial<HarborStackProps>> = {
   'default (Ingress with TLS)': {},
-  'nodePort with TLS and metrics': { exposure: Exposure.nodePort({ host: 'node1.example.com', tls: { secretName: 'harbor-tls' } }), metrics: {} },
-  'clusterIP without TLS, trivy off': { exposure: Exposure.clusterIP({ host: 'harbor.internal' }), trivy: false },
-  'loadBalancer behind TLS offload': { exposure: Exposure.loadBalancer({ host: HOST, tlsTerminatedUpstream: true, sourceRanges: ['10.0.0.0/8'] }) },
+  'nodePort with TLS and metrics': { exposure: HarborExposure.nodePort({ host: 'node1.example.com', tls: { secretName: 'harbor-tls' } }), metrics: {} },
+  'clusterIP without TLS, trivy off': { exposure: HarborExposure.clusterIP({ host: 'harbor.internal' }), trivy: false },
+  'loadBalancer behind TLS offload': { exposure: HarborExposure.loadBalancer({ host: HOST, tlsTerminatedUpstream: true, sourceRanges: ['10.0.0.0/8'] }) },
   'external database and redis, S3, HA': {
     database: HarborDatabase.external(DatabaseConnection.fromAttributes({
       host: 'pg.example.com', databaseName: 'registry', user: 'harbor', password: SecretKeyRef.of('pg-credentials', 'password'), engineFamily: 'postgresql',
@@ -31,7 +31,7 @@ const VARIANTS: Record<string, Partial<HarborStackProps>> = {
     redis: HarborRedis.external(RedisConnection.fromAttributes({ host: 'redis.example.com', password: SecretKeyRef.of('redis-credentials', 'password'), tls: true })),
     registry: {
       replicas: 3,
-      imageStorage: RegistryStorage.s3({
+      imageStorage: HarborRegistryStorage.s3({
         region: 'eu-central-1', bucket: 'harbor-images',
         credentials: { accessKey: SecretKeyRef.of('harbor-s3', 'accessKey'), secretKey: SecretKeyRef.of('harbor-s3', 'secretKey') },
       }),

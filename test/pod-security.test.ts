@@ -8,7 +8,7 @@ import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import {
-  AppVolume, BackupTarget, createNamespaceObject, DatabaseConnection, Exposure, HarborStack, KUBERNETES_VERSION_CONTEXT, MariaDBVersion,
+  AppVolume, BackupTarget, createNamespaceObject, DatabaseConnection, HarborExposure, HarborStack, KUBERNETES_VERSION_CONTEXT, MariaDBVersion,
   MySQLEngine, MySQLReplication, MySQLVersion, SecretKeyRef, StatefulApp, WordPressStack, WordPressDatabase,
 } from '../lib';
 import { namespacePodSecurity, podSecurityLabels } from '../lib/common/namespace';
@@ -163,7 +163,7 @@ describe('every pod template the library makes meets restricted (but WordPress\'
 
   test('Harbor: every component, metrics, nginx with TLS, its generator Job', () => {
     const app = Testing.app();
-    new HarborStack(app, 'harbor', { exposure: Exposure.nodePort({ host: 'hub.example.com', tls: { secretName: 'harbor-tls' } }), metrics: {} });
+    new HarborStack(app, 'harbor', { exposure: HarborExposure.nodePort({ host: 'hub.example.com', tls: { secretName: 'harbor-tls' } }), metrics: {} });
     const all = verdicts(appObjects(app));
     expect(Object.keys(all)).toEqual(expect.arrayContaining(['Deployment harbor-nginx', 'Deployment harbor-exporter', 'StatefulSet harbor-trivy']));
     expect(Object.keys(all).some(k => k.startsWith('Job harbor-secret-generator-'))).toBe(true);

@@ -20,12 +20,12 @@ export interface HarborBuiltInDatabaseOptions extends PodOptions {
 }
 
 /** TLS mode of the PostgreSQL connection. */
-export type PostgresSslMode = 'disable' | 'require' | 'verify-ca' | 'verify-full';
+export type HarborPostgresSslMode = 'disable' | 'require' | 'verify-ca' | 'verify-full';
 
 /** Options of {@link HarborDatabase.external}, beyond the connection handle. */
 export interface HarborExternalDatabaseOptions {
   /** TLS mode (`database.external.sslmode`). @default 'require' */
-  readonly sslMode?: PostgresSslMode;
+  readonly sslMode?: HarborPostgresSslMode;
 }
 
 /**
@@ -70,7 +70,7 @@ export class HarborDatabase extends Backend<HarborBuiltInDatabaseOptions, IDatab
 }
 
 /** Redis database numbers of Harbor's components. */
-export interface RedisDatabaseIndexes {
+export interface HarborRedisDatabaseIndexes {
   /** Core (sessions, cache). @default 0 */
   readonly core?: number;
   /** Jobservice's job queue. @default 1 */
@@ -94,7 +94,7 @@ export interface HarborExternalRedisOptions {
   /** ACL user name (Redis 6+). @default - none (the default user) */
   readonly username?: string;
   /** Database numbers, when Harbor shares the server. @default - core 0, jobservice 1, registry 2, trivy 5 */
-  readonly databaseIndexes?: RedisDatabaseIndexes;
+  readonly databaseIndexes?: HarborRedisDatabaseIndexes;
 }
 
 /**
@@ -119,7 +119,7 @@ export class HarborRedis extends Backend<HarborBuiltInRedisOptions, IRedisConnec
   }
 
   /** The database numbers, defaults filled in. */
-  public get indexes(): Required<RedisDatabaseIndexes> {
+  public get indexes(): Required<HarborRedisDatabaseIndexes> {
     const i = this.externalOptions.databaseIndexes ?? {};
     return { core: i.core ?? 0, jobservice: i.jobservice ?? 1, registry: i.registry ?? 2, trivy: i.trivy ?? 5 };
   }

@@ -7,10 +7,10 @@ import type { SecretKeyRef } from '../common/secret';
 import type { VolumeMount } from '../common/container';
 import { AppVolume } from '../common/volume';
 import type { StorageOptions, VolumeClaim } from '../common/storage';
-import type { PostgresSslMode, RedisDatabaseIndexes } from './backends';
+import type { HarborPostgresSslMode, HarborRedisDatabaseIndexes } from './backends';
 import type { HarborLogLevel } from './props';
 import type { SecretCatalog } from './secrets';
-import type { RegistryStorage } from './storage';
+import type { HarborRegistryStorage } from './storage';
 
 /** Container ports of Harbor's components (internal TLS off, as the official chart by default). */
 export const HARBOR_PORTS = {
@@ -79,7 +79,7 @@ export interface DatabaseConnection {
   readonly port: number;
   readonly username: string;
   readonly database: string;
-  readonly sslMode: PostgresSslMode;
+  readonly sslMode: HarborPostgresSslMode;
   /** The password, recorded as read by `component`. */
   password(component: string): SecretKeyRef;
 }
@@ -100,7 +100,7 @@ export class RedisConnection {
     public readonly tls: boolean,
     public readonly username: string | undefined,
     /** Database numbers of the components. */
-    public readonly indexes: Required<RedisDatabaseIndexes>,
+    public readonly indexes: Required<HarborRedisDatabaseIndexes>,
     private readonly passwordRef: ((component: string) => SecretKeyRef) | undefined,
   ) {}
 
@@ -161,7 +161,7 @@ export interface HarborContext {
   /** Secret references, recorded per component. */
   readonly secrets: SecretCatalog;
   /** Registry storage. */
-  readonly storage: RegistryStorage;
+  readonly storage: HarborRegistryStorage;
   /** PostgreSQL. */
   readonly database: DatabaseConnection;
   /** Redis. */

@@ -9,7 +9,7 @@ import type { HarborTlsNames } from './credential-shapes';
 import { CredentialShape } from '../credentials/shapes';
 import { CredentialSource } from '../credentials/source';
 import type { CredentialKey, CredentialSecret } from '../credentials/types';
-import type { Exposure } from './exposure';
+import type { HarborExposure } from './exposure';
 import { HARBOR_SECRET_KEYS } from './secrets';
 import type { HarborSecrets, SecretCatalog } from './secrets';
 
@@ -86,7 +86,7 @@ const CERT_MANAGER_ANNOTATIONS = ['cert-manager.io/cluster-issuer', 'cert-manage
  * Checks a generated TLS Secret against the exposure: nobody else may write it (cert-manager,
  * asked by an Ingress annotation), and a CA in it can only be its own self-signed `tls.crt`.
  */
-export function checkGeneratedTls(scope: Construct, exposure: Exposure): void {
+export function checkGeneratedTls(scope: Construct, exposure: HarborExposure): void {
   const tls = exposure.tls!;
   const annotation = Object.keys(exposure.ingressOptions?.annotations ?? {}).find(a => CERT_MANAGER_ANNOTATIONS.includes(a));
   check(annotation === undefined, scope, 'credentials.tls', 'generated',
@@ -101,7 +101,7 @@ export function checkGeneratedTls(scope: Construct, exposure: Exposure): void {
 const COMMON_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 /** The names a generated TLS certificate is for: the exposure's host, else the host of `externalURL`. */
-export function tlsNames(exposure: Exposure, externalURL: string, fallbackCommonName: string): HarborTlsNames {
+export function tlsNames(exposure: HarborExposure, externalURL: string, fallbackCommonName: string): HarborTlsNames {
   const host = exposure.host ?? new URL(externalURL).hostname.replace(/^\[|\]$/g, '');
   const ip = isIP(host);
   return { commonName: COMMON_NAME.test(host) ? host : fallbackCommonName, dnsNames: ip ? [] : [host], ipAddresses: ip ? [host] : [] };

@@ -5,10 +5,10 @@ import { checkSecretRef } from '../common/secret';
 import type { SecretKeyRef } from '../common/secret';
 
 /** How Harbor is reached from outside the cluster. */
-export type ExposureType = 'ingress' | 'clusterIP' | 'nodePort' | 'loadBalancer';
+export type HarborExposureType = 'ingress' | 'clusterIP' | 'nodePort' | 'loadBalancer';
 
 /** A TLS certificate for the external host: a `kubernetes.io/tls` Secret (`tls.crt`, `tls.key`) the operator or cert-manager creates. */
-export interface ExposureTls {
+export interface HarborExposureTls {
   /** Name of the TLS Secret in the stack's namespace. */
   readonly secretName: string;
   /**
@@ -20,8 +20,8 @@ export interface ExposureTls {
   readonly ca?: SecretKeyRef;
 }
 
-/** Options of {@link Exposure.ingress}. */
-export interface IngressExposureOptions {
+/** Options of {@link HarborExposure.ingress}. */
+export interface HarborIngressExposureOptions {
   /** IngressClass of the controller that serves the Ingress (always written to `spec.ingressClassName`). */
   readonly className: string;
   /** Host names. */
@@ -30,7 +30,7 @@ export interface IngressExposureOptions {
     readonly core: string;
   };
   /** Terminate TLS at the Ingress with this certificate. @default - no TLS at the Ingress */
-  readonly tls?: ExposureTls;
+  readonly tls?: HarborExposureTls;
   /**
    * Extra annotations, merged over the defaults (ingress-nginx `proxy-body-size: "0"` so large
    * layers can be pushed, and `ssl-redirect: "true"` with TLS).
@@ -52,14 +52,14 @@ export interface IngressExposureOptions {
 }
 
 /** Options shared by the exposures that go through Harbor's own nginx proxy. */
-export interface NginxExposureOptions {
+export interface HarborNginxExposureOptions {
   /**
    * Host name (or IP) clients use to reach the Service, used to derive `externalURL`.
    * @default - none: set `externalURL` on the stack
    */
   readonly host?: string;
   /** Serve HTTPS from nginx with this certificate (HTTP then redirects to HTTPS). @default - plain HTTP */
-  readonly tls?: ExposureTls;
+  readonly tls?: HarborExposureTls;
   /** TLS is terminated in front of nginx, so the external URL is `https://` although nginx serves HTTP. @default false */
   readonly tlsTerminatedUpstream?: boolean;
   /** Name of the Service. @default - the stack name, e.g. `harbor` */
@@ -68,24 +68,24 @@ export interface NginxExposureOptions {
   readonly annotations?: Record<string, string>;
 }
 
-/** Options of {@link Exposure.clusterIP}. */
-export interface ClusterIPExposureOptions extends NginxExposureOptions {
+/** Options of {@link HarborExposure.clusterIP}. */
+export interface HarborClusterIPExposureOptions extends HarborNginxExposureOptions {
   /** Service port for HTTP. @default 80 */
   readonly httpPort?: number;
   /** Service port for HTTPS (with `tls`). @default 443 */
   readonly httpsPort?: number;
 }
 
-/** Options of {@link Exposure.nodePort}. */
-export interface NodePortExposureOptions extends NginxExposureOptions {
+/** Options of {@link HarborExposure.nodePort}. */
+export interface HarborNodePortExposureOptions extends HarborNginxExposureOptions {
   /** Node port for HTTP. @default 30002 */
   readonly httpPort?: number;
   /** Node port for HTTPS (with `tls`). @default 30003 */
   readonly httpsPort?: number;
 }
 
-/** Options of {@link Exposure.loadBalancer}. */
-export interface LoadBalancerExposureOptions extends NginxExposureOptions {
+/** Options of {@link HarborExposure.loadBalancer}. */
+export interface HarborLoadBalancerExposureOptions extends HarborNginxExposureOptions {
   /** Service port for HTTP. @default 80 */
   readonly httpPort?: number;
   /** Service port for HTTPS (with `tls`). @default 443 */
@@ -95,7 +95,7 @@ export interface LoadBalancerExposureOptions extends NginxExposureOptions {
 }
 
 /** The Service in front of nginx, normalised. */
-export interface NginxServiceSpec {
+export interface HarborNginxServiceSpec {
   /** Service type. */
   readonly type: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
   /** Service port for HTTP (80 for NodePort, whose node port is `httpNodePort`). */
@@ -114,23 +114,23 @@ export interface NginxServiceSpec {
  * How Harbor is exposed: an Ingress that routes straight to core and portal, or Harbor's nginx
  * proxy behind a ClusterIP, NodePort or LoadBalancer Service.
  */
-export class Exposure {
+export class HarborExposure {
   /** An Ingress: `/api/`, `/service/`, `/v2/` and `/c/` go to core, everything else to portal. No nginx is deployed. */
-  public static ingress(options: IngressExposureOptions): Exposure {
-    return new Exposure('ingress', options, undefined);
+  public static ingress(options: HarborIngressExposureOptions): HarborExposure {
+    return new HarborExposure('ingress', options, undefined);
   }
 
   /** Harbor's nginx behind a ClusterIP Service (reach it through your own proxy or a port-forward). */
-  public static clusterIP(options: ClusterIPExposureOptions = {}): Exposure {
-    return new Exposure('clusterIP', undefined, {
+  public static clusterIP(options: HarborClusterIPExposureOptions = {}): HarborExposure {
+    return new HarborExposure('clusterIP', undefined, {
       options,
       service: { type: 'ClusterIP', httpPort: options.httpPort ?? 80, httpsPort: options.httpsPort ?? 443 },
     });
   }
 
   /** Harbor's nginx behind a NodePort Service. */
-  public static nodePort(options: NodePortExposureOptions = {}): Exposure {
-    return new Exposure('nodePort', undefined, {
+  public static nodePort(options: HarborNodePortExposureOptions = {}): HarborExposure {
+    return new HarborExposure('nodePort', undefined, {
       options,
       service: {
         type: 'NodePort', httpPort: 80, httpsPort: 443,
@@ -140,8 +140,8 @@ export class Exposure {
   }
 
   /** Harbor's nginx behind a LoadBalancer Service. */
-  public static loadBalancer(options: LoadBalancerExposureOptions = {}): Exposure {
-    return new Exposure('loadBalancer', undefined, {
+  public static loadBalancer(options: HarborLoadBalancerExposureOptions = {}): HarborExposure {
+    return new HarborExposure('loadBalancer', undefined, {
       options,
       service: { type: 'LoadBalancer', httpPort: options.httpPort ?? 80, httpsPort: options.httpsPort ?? 443, sourceRanges: options.sourceRanges },
     });
@@ -149,11 +149,11 @@ export class Exposure {
 
   private constructor(
     /** Kind of exposure. */
-    public readonly type: ExposureType,
+    public readonly type: HarborExposureType,
     /** The Ingress options (ingress only). */
-    public readonly ingressOptions: IngressExposureOptions | undefined,
+    public readonly ingressOptions: HarborIngressExposureOptions | undefined,
     /** The nginx options and Service (all but ingress). */
-    public readonly nginx: { readonly options: NginxExposureOptions; readonly service: NginxServiceSpec } | undefined,
+    public readonly nginx: { readonly options: HarborNginxExposureOptions; readonly service: HarborNginxServiceSpec } | undefined,
   ) {}
 
   /** Whether Harbor's nginx proxy is deployed. */
@@ -189,7 +189,7 @@ export class Exposure {
   }
 
   /** The TLS certificate, when Harbor terminates TLS (at the Ingress or in nginx). */
-  public get tls(): ExposureTls | undefined {
+  public get tls(): HarborExposureTls | undefined {
     return (this.ingressOptions ?? this.nginx!.options).tls;
   }
 
@@ -254,12 +254,12 @@ const WHY = 'a wrong externalURL makes every docker login and push fail with 401
  * The external URL of the stack: `explicit` after checking it against the exposure, or the one
  * the exposure implies. Errors name `externalURL` and say what it must match.
  */
-export function resolveExternalURL(scope: IConstruct, exposure: Exposure, explicit: string | undefined): string {
+export function resolveExternalURL(scope: IConstruct, exposure: HarborExposure, explicit: string | undefined): string {
   const derived = exposure.deriveExternalURL();
   if (explicit === undefined) {
     if (derived === undefined) {
       throw new InvalidPropError(scope, 'externalURL', undefined,
-        `is required with Exposure.${exposure.type}() unless the exposure names a host (Exposure.${exposure.type}({ host: ... })); Harbor must know the URL clients use`);
+        `is required with HarborExposure.${exposure.type}() unless the exposure names a host (HarborExposure.${exposure.type}({ host: ... })); Harbor must know the URL clients use`);
     }
     return derived;
   }
@@ -275,14 +275,14 @@ export function resolveExternalURL(scope: IConstruct, exposure: Exposure, explic
     'must be scheme://host[:port] without a path, query or fragment (Harbor serves at the root of its host)');
   const scheme = url.protocol.slice(0, -1);
   const expectedScheme = exposure.https ? 'https' : 'http';
-  const what = exposure.type === 'ingress' ? 'the Ingress' : `Exposure.${exposure.type}()`;
+  const what = exposure.type === 'ingress' ? 'the Ingress' : `HarborExposure.${exposure.type}()`;
   check(scheme === expectedScheme, scope, 'externalURL', explicit,
     `must use ${expectedScheme}:// because ${what} ${exposure.https ? 'serves HTTPS' : 'has no TLS (set tls or tlsTerminatedUpstream for https)'}; ${WHY}`);
   const host = exposure.host;
   const urlHost = url.hostname.replace(/^\[|\]$/g, '');
   if (host !== undefined) {
     check(urlHost === host.toLowerCase(), scope, 'externalURL', explicit,
-      `must have the host "${host}" of ${exposure.type === 'ingress' ? 'the Ingress (hosts.core)' : `Exposure.${exposure.type}({ host })`}, not "${urlHost}"; ${WHY}`);
+      `must have the host "${host}" of ${exposure.type === 'ingress' ? 'the Ingress (hosts.core)' : `HarborExposure.${exposure.type}({ host })`}, not "${urlHost}"; ${WHY}`);
   }
   const port = exposure.clientPort;
   const urlPort = url.port === '' ? defaultPort(scheme) : Number(url.port);
@@ -293,19 +293,19 @@ export function resolveExternalURL(scope: IConstruct, exposure: Exposure, explic
   return `${scheme}://${url.host}`;
 }
 
-/** What listens on {@link Exposure.clientPort}, in words. */
-function portOwner(exposure: Exposure): string {
+/** What listens on {@link HarborExposure.clientPort}, in words. */
+function portOwner(exposure: HarborExposure): string {
   if (exposure.type === 'ingress') {
     return exposure.ingressOptions!.controllerPort === undefined ? 'the Ingress controller' : 'the Ingress controller (controllerPort)';
   }
   const port = exposure.tls !== undefined ? 'httpsPort' : 'httpPort';
-  return exposure.type === 'nodePort' ? `the node port (${port}) of Exposure.nodePort()` : `the Service (${port}) of Exposure.${exposure.type}()`;
+  return exposure.type === 'nodePort' ? `the node port (${port}) of HarborExposure.nodePort()` : `the Service (${port}) of HarborExposure.${exposure.type}()`;
 }
 
 /** How to say that the Ingress controller listens elsewhere. */
-function portHint(exposure: Exposure): string {
+function portHint(exposure: HarborExposure): string {
   return exposure.type === 'ingress' && exposure.ingressOptions!.controllerPort === undefined
-    ? ' (if your Ingress controller listens on another port, set Exposure.ingress({ controllerPort }))'
+    ? ' (if your Ingress controller listens on another port, set HarborExposure.ingress({ controllerPort }))'
     : '';
 }
 

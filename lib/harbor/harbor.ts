@@ -31,9 +31,9 @@ import { HARBOR_PORTS, harborNames, harborUrls, RedisConnection } from './contex
 import type { DatabaseConnection, HarborContext } from './context';
 import { checkGeneratedTls, createHarborCredentials, resolveCredentialSources, tlsNames } from './credentials';
 import { resolveExternalURL } from './exposure';
-import type { HarborLogLevel, HarborProps, JobLogger, RegistryOptions } from './props';
+import type { HarborLogLevel, HarborProps, HarborJobLogger, HarborRegistryOptions } from './props';
 import { defaultSecretNames, SecretCatalog } from './secrets';
-import { RegistryStorage } from './storage';
+import { HarborRegistryStorage } from './storage';
 
 /** The Harbor release this library pins by default. */
 export const DEFAULT_HARBOR_VERSION = 'v2.15.2';
@@ -42,7 +42,7 @@ export const DEFAULT_HARBOR_VERSION = 'v2.15.2';
 const MAX_MINOR_UPGRADE = 2;
 
 const LOG_LEVELS: readonly HarborLogLevel[] = ['debug', 'info', 'warning', 'error', 'fatal'];
-const JOB_LOGGERS: readonly JobLogger[] = ['file', 'database', 'stdout'];
+const JOB_LOGGERS: readonly HarborJobLogger[] = ['file', 'database', 'stdout'];
 
 /**
  * Harbor, the container registry, as a construct for any chart: the equivalent of
@@ -119,7 +119,7 @@ export class Harbor extends Construct implements IUsesSecrets {
     const clusterDomain = props.clusterDomain ?? 'cluster.local';
     checkDnsSubdomain(this, 'clusterDomain', clusterDomain);
 
-    check(props.exposure !== undefined, this, 'exposure', undefined, 'is required: Exposure.ingress({...}), Exposure.clusterIP(), Exposure.nodePort() or Exposure.loadBalancer()');
+    check(props.exposure !== undefined, this, 'exposure', undefined, 'is required: HarborExposure.ingress({...}), HarborExposure.clusterIP(), HarborExposure.nodePort() or HarborExposure.loadBalancer()');
     props.exposure.check(this, 'exposure');
     this.externalURL = resolveExternalURL(this, props.exposure, props.externalURL);
 
@@ -132,7 +132,7 @@ export class Harbor extends Construct implements IUsesSecrets {
       'must be HarborRedis.builtIn({...}) or HarborRedis.external(handle)');
     redis.check(this, 'redis');
     for (const handle of [database.handle, redis.handle]) this.dependOn(handle);
-    const storage = props.registry?.imageStorage ?? RegistryStorage.filesystem();
+    const storage = props.registry?.imageStorage ?? HarborRegistryStorage.filesystem();
     storage.check(this, 'registry.imageStorage');
     this.checkComponents(props, storage);
 
@@ -236,7 +236,7 @@ export class Harbor extends Construct implements IUsesSecrets {
   }
 
   /** Checks the per-component options here, so errors name the stack's props rather than a nested construct. */
-  private checkComponents(props: HarborProps, storage: RegistryStorage): void {
+  private checkComponents(props: HarborProps, storage: HarborRegistryStorage): void {
     const trivy = props.trivy === false ? undefined : props.trivy;
     for (const c of ['core', 'portal', 'jobservice', 'registry', 'nginx'] as const) {
       const replicas = props[c]?.replicas;
@@ -244,11 +244,11 @@ export class Harbor extends Construct implements IUsesSecrets {
     }
     if (trivy?.replicas !== undefined) checkInteger(this, 'trivy.replicas', trivy.replicas, 0);
     check(props.nginx === undefined || props.exposure.usesNginx, this, 'nginx', props.nginx,
-      'only applies when the exposure is not an Ingress (nginx is not deployed with Exposure.ingress())');
+      'only applies when the exposure is not an Ingress (nginx is not deployed with HarborExposure.ingress())');
 
     const registry = props.registry ?? {};
     check(storage.usesClaim || registry.storage === undefined, this, 'registry.storage', registry.storage,
-      `only applies to filesystem storage: with RegistryStorage.${storage.type}() the registry keeps no data on a claim`);
+      `only applies to filesystem storage: with HarborRegistryStorage.${storage.type}() the registry keeps no data on a claim`);
     this.checkClaim('registry.storage', registry.storage);
     if (storage.usesClaim) {
       this.checkSingleAttach('registry', registry.replicas ?? 1, registry.storage?.accessModes,
@@ -299,7 +299,7 @@ type ComponentPath = PropPath<StatefulAppProps> & PropPath<DeploymentAppProps>;
  * ...); `claim`: the component has a data claim, its `storage`.
  */
 export function componentPropMap(prefix: string, claim: boolean): PropPathMap {
-  const pairs: ReadonlyArray<readonly [ComponentPath, PropPath<RegistryOptions>]> = [
+  const pairs: ReadonlyArray<readonly [ComponentPath, PropPath<HarborRegistryOptions>]> = [
     ...POD_OPTION_KEYS.map(k => [k, k] as const),
     ['replicas', 'replicas'], ['container.resources', 'resources'], ...(claim ? [['volumeClaims[0]', 'storage'] as const] : []),
   ];

@@ -2,24 +2,24 @@
 export { HarborDatabase, HarborRedis } from './backends';
 export type {
   HarborBuiltInDatabaseOptions, HarborBuiltInRedisOptions, HarborExternalDatabaseOptions, HarborExternalRedisOptions,
-  PostgresSslMode, RedisDatabaseIndexes,
+  HarborPostgresSslMode, HarborRedisDatabaseIndexes,
 } from './backends';
-export { Exposure } from './exposure';
+export { HarborExposure } from './exposure';
 export type {
-  ClusterIPExposureOptions, ExposureTls, ExposureType, IngressExposureOptions, LoadBalancerExposureOptions, NginxExposureOptions,
-  NginxServiceSpec, NodePortExposureOptions,
+  HarborClusterIPExposureOptions, HarborExposureTls, HarborExposureType, HarborIngressExposureOptions, HarborLoadBalancerExposureOptions, HarborNginxExposureOptions,
+  HarborNginxServiceSpec, HarborNodePortExposureOptions,
 } from './exposure';
 export type { HarborCredentialSources } from './credentials';
 export { DEFAULT_HARBOR_VERSION, Harbor } from './harbor';
 export { HarborStack } from './harbor-stack';
 export type { HarborStackProps } from './harbor-stack';
 export type {
-  HarborComponentOptions, HarborLogLevel, HarborMetricsOptions, HarborProps, JobLogger, JobserviceOptions, RegistryOptions, TrivyOptions,
+  HarborComponentOptions, HarborLogLevel, HarborMetricsOptions, HarborProps, HarborJobLogger, HarborJobserviceOptions, HarborRegistryOptions, HarborTrivyOptions,
 } from './props';
 export { HARBOR_SECRET_KEYS } from './secrets';
 export type { HarborSecrets } from './secrets';
-export { RegistryStorage } from './storage';
-export type { RegistryStorageType } from './storage';
+export { HarborRegistryStorage } from './storage';
+export type { HarborRegistryStorageType } from './storage';
 export type {
-  AzureStorageOptions, GcsStorageOptions, ObjectStorageOptions, OssStorageOptions, S3Credentials, S3StorageOptions, SwiftStorageOptions,
+  HarborAzureStorageOptions, HarborGcsStorageOptions, HarborObjectStorageOptions, HarborOssStorageOptions, HarborS3Credentials, HarborS3StorageOptions, HarborSwiftStorageOptions,
 } from './storage-options';

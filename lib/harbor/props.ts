@@ -5,15 +5,15 @@ import type { PodOptions } from '../common/placement';
 import type { StorageOptions } from '../common/storage';
 import type { HarborDatabase, HarborRedis } from './backends';
 import type { HarborCredentialSources } from './credentials';
-import type { Exposure } from './exposure';
+import type { HarborExposure } from './exposure';
 import type { HarborSecrets } from './secrets';
-import type { RegistryStorage } from './storage';
+import type { HarborRegistryStorage } from './storage';
 
 /** Harbor's log levels. */
 export type HarborLogLevel = 'debug' | 'info' | 'warning' | 'error' | 'fatal';
 
 /** Where jobservice writes job logs: files on a claim, the database, or stdout. */
-export type JobLogger = 'file' | 'database' | 'stdout';
+export type HarborJobLogger = 'file' | 'database' | 'stdout';
 
 /**
  * Options shared by the components. The placement and extension props (`nodeSelector`,
@@ -29,9 +29,9 @@ export interface HarborComponentOptions extends PodOptions {
 }
 
 /** Options of the registry pod (registry and its registryctl sidecar). */
-export interface RegistryOptions extends HarborComponentOptions {
-  /** Where images are stored (harbor-helm `persistence.imageChartStorage`). @default RegistryStorage.filesystem() */
-  readonly imageStorage?: RegistryStorage;
+export interface HarborRegistryOptions extends HarborComponentOptions {
+  /** Where images are stored (harbor-helm `persistence.imageChartStorage`). @default HarborRegistryStorage.filesystem() */
+  readonly imageStorage?: HarborRegistryStorage;
   /**
    * The data claim of filesystem storage (not with an object store; harbor-helm
    * `persistence.persistentVolumeClaim.registry`). A single-attach claim limits the registry to one replica.
@@ -43,9 +43,9 @@ export interface RegistryOptions extends HarborComponentOptions {
 }
 
 /** Options of jobservice. */
-export interface JobserviceOptions extends HarborComponentOptions {
+export interface HarborJobserviceOptions extends HarborComponentOptions {
   /** Job log destinations; `file` needs the job-logs claim. @default ['file'] */
-  readonly jobLoggers?: JobLogger[];
+  readonly jobLoggers?: HarborJobLogger[];
   /** The job-logs claim (with the `file` logger; harbor-helm `persistence.persistentVolumeClaim.jobservice.jobLog`). @default - 1Gi, ReadWriteOnce */
   readonly storage?: StorageOptions;
   /** Concurrent job workers per pod. @default 10 */
@@ -53,7 +53,7 @@ export interface JobserviceOptions extends HarborComponentOptions {
 }
 
 /** Options of the Trivy scanner adapter (`replicas`: pods, each with its own cache claim). */
-export interface TrivyOptions extends HarborComponentOptions {
+export interface HarborTrivyOptions extends HarborComponentOptions {
   /**
    * The cache claim (vulnerability DB and reports; harbor-helm `persistence.persistentVolumeClaim.trivy`).
    * With `existingClaim` Trivy runs one pod. @default - 5Gi per pod, ReadWriteOnce
@@ -103,7 +103,7 @@ export interface HarborProps {
   /** Image repository prefix, e.g. a mirror `registry.example.com/goharbor` for air-gapped clusters. @default 'goharbor' */
   readonly imageRepository?: string;
   /** How clients reach Harbor. */
-  readonly exposure: Exposure;
+  readonly exposure: HarborExposure;
   /**
    * The URL clients (docker, the UI) use, e.g. `https://registry.example.com`. It must match the
    * exposure's host and TLS.
@@ -135,11 +135,11 @@ export interface HarborProps {
   /** Portal (the web UI). @default - one replica */
   readonly portal?: HarborComponentOptions;
   /** Jobservice (replication, GC, scans, webhooks). @default - one replica, file job logs on a 1Gi claim */
-  readonly jobservice?: JobserviceOptions;
+  readonly jobservice?: HarborJobserviceOptions;
   /** Registry and registryctl. @default - one replica, filesystem storage on a 5Gi claim */
-  readonly registry?: RegistryOptions;
+  readonly registry?: HarborRegistryOptions;
   /** Trivy, registered as the default scanner; `false` for none (core then gets `WITH_TRIVY=false`). @default - one replica */
-  readonly trivy?: TrivyOptions | false;
+  readonly trivy?: HarborTrivyOptions | false;
   /** Metrics and the exporter; `{}` to switch them on. @default - off */
   readonly metrics?: HarborMetricsOptions;
   /** Harbor's nginx proxy (only deployed when the exposure is not an Ingress). @default - one replica */

@@ -1,7 +1,7 @@
 import type { SecretKeyRef } from '../common/secret';
 
 /** What every object-storage driver shares. */
-export interface ObjectStorageOptions {
+export interface HarborObjectStorageOptions {
   /**
    * Serve blobs through the registry instead of redirecting clients to pre-signed URLs of the store
    * (harbor-helm `persistence.imageChartStorage.disableredirect`). Set it when clients cannot reach
@@ -12,15 +12,15 @@ export interface ObjectStorageOptions {
 }
 
 /** Access keys for S3, read from Secrets the operator creates. */
-export interface S3Credentials {
+export interface HarborS3Credentials {
   /** The access key id (`REGISTRY_STORAGE_S3_ACCESSKEY`). */
   readonly accessKey: SecretKeyRef;
   /** The secret access key (`REGISTRY_STORAGE_S3_SECRETKEY`). */
   readonly secretKey: SecretKeyRef;
 }
 
-/** Options of {@link RegistryStorage.s3}. */
-export interface S3StorageOptions extends ObjectStorageOptions {
+/** Options of {@link HarborRegistryStorage.s3}. */
+export interface HarborS3StorageOptions extends HarborObjectStorageOptions {
   /** Region, e.g. `eu-central-1` (any value for most S3-compatible stores, e.g. `us-east-1`). */
   readonly region: string;
   /** Bucket name. */
@@ -28,7 +28,7 @@ export interface S3StorageOptions extends ObjectStorageOptions {
   /** Endpoint URL of an S3-compatible store, e.g. `https://minio.example.com:9000`. @default - AWS's endpoint for the region */
   readonly endpoint?: string;
   /** Access keys. @default - none: the registry uses the pod's cloud identity (IRSA, instance profile) */
-  readonly credentials?: S3Credentials;
+  readonly credentials?: HarborS3Credentials;
   /** Prefix inside the bucket, e.g. `/harbor`. @default - the bucket root */
   readonly rootDirectory?: string;
   /** Server-side encryption. @default false */
@@ -45,8 +45,8 @@ export interface S3StorageOptions extends ObjectStorageOptions {
   readonly chunkSize?: number;
 }
 
-/** Options of {@link RegistryStorage.azure} (harbor-helm `persistence.imageChartStorage.azure`). */
-export interface AzureStorageOptions extends ObjectStorageOptions {
+/** Options of {@link HarborRegistryStorage.azure} (harbor-helm `persistence.imageChartStorage.azure`). */
+export interface HarborAzureStorageOptions extends HarborObjectStorageOptions {
   /** Storage account name (`accountname`). */
   readonly accountName: string;
   /** The account's access key (`REGISTRY_STORAGE_AZURE_ACCOUNTKEY`; harbor-helm's existingSecret key `AZURE_STORAGE_ACCESS_KEY`). */
@@ -57,8 +57,8 @@ export interface AzureStorageOptions extends ObjectStorageOptions {
   readonly realm?: string;
 }
 
-/** Options of {@link RegistryStorage.gcs} (harbor-helm `persistence.imageChartStorage.gcs`). */
-export interface GcsStorageOptions extends ObjectStorageOptions {
+/** Options of {@link HarborRegistryStorage.gcs} (harbor-helm `persistence.imageChartStorage.gcs`). */
+export interface HarborGcsStorageOptions extends HarborObjectStorageOptions {
   /** Bucket name (`bucket`). */
   readonly bucket: string;
   /**
@@ -72,8 +72,8 @@ export interface GcsStorageOptions extends ObjectStorageOptions {
   readonly chunkSize?: number;
 }
 
-/** Options of {@link RegistryStorage.swift} (harbor-helm `persistence.imageChartStorage.swift`). */
-export interface SwiftStorageOptions extends ObjectStorageOptions {
+/** Options of {@link HarborRegistryStorage.swift} (harbor-helm `persistence.imageChartStorage.swift`). */
+export interface HarborSwiftStorageOptions extends HarborObjectStorageOptions {
   /** Keystone URL (`authurl`), e.g. `https://keystone.example.com/v3`. */
   readonly authUrl: string;
   /** User name (`username`). */
@@ -116,8 +116,8 @@ export interface SwiftStorageOptions extends ObjectStorageOptions {
   };
 }
 
-/** Options of {@link RegistryStorage.oss} (harbor-helm `persistence.imageChartStorage.oss`). */
-export interface OssStorageOptions extends ObjectStorageOptions {
+/** Options of {@link HarborRegistryStorage.oss} (harbor-helm `persistence.imageChartStorage.oss`). */
+export interface HarborOssStorageOptions extends HarborObjectStorageOptions {
   /** Access key id (`accesskeyid`). */
   readonly accessKeyId: string;
   /** Access key secret (`REGISTRY_STORAGE_OSS_ACCESSKEYSECRET`). */

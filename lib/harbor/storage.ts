@@ -7,15 +7,15 @@ import { checkSecretRef } from '../common/secret';
 import type { SecretKeyRef } from '../common/secret';
 import { AppVolume } from '../common/volume';
 import type { SecretCatalog } from './secrets';
-import type { AzureStorageOptions, GcsStorageOptions, ObjectStorageOptions, OssStorageOptions, S3StorageOptions, SwiftStorageOptions } from './storage-options';
+import type { HarborAzureStorageOptions, HarborGcsStorageOptions, HarborObjectStorageOptions, HarborOssStorageOptions, HarborS3StorageOptions, HarborSwiftStorageOptions } from './storage-options';
 
 /** The storage drivers of the registry (also core's `REGISTRY_STORAGE_PROVIDER_NAME`). */
-export type RegistryStorageType = 'filesystem' | 's3' | 'azure' | 'gcs' | 'swift' | 'oss';
+export type HarborRegistryStorageType = 'filesystem' | 's3' | 'azure' | 'gcs' | 'swift' | 'oss';
 
 /** Where the GCS key file is mounted in registry and registryctl (harbor-helm's path). */
 export const GCS_KEY_PATH = '/etc/registry/gcs-key.json';
 
-type DriverOptions = S3StorageOptions | AzureStorageOptions | GcsStorageOptions | SwiftStorageOptions | OssStorageOptions;
+type DriverOptions = HarborS3StorageOptions | HarborAzureStorageOptions | HarborGcsStorageOptions | HarborSwiftStorageOptions | HarborOssStorageOptions;
 
 /** A Secret key that becomes an env var of registry and registryctl. */
 interface SecretEnv { readonly env: string; readonly ref: SecretKeyRef; readonly description: string }
@@ -24,40 +24,40 @@ interface SecretEnv { readonly env: string; readonly ref: SecretKeyRef; readonly
  * Where the registry stores image layers and manifests: a claim, or one of the object stores that
  * harbor-helm offers (S3, Azure, GCS, Swift, OSS), each with its credentials as Secret references.
  */
-export class RegistryStorage {
+export class HarborRegistryStorage {
   /** A PersistentVolumeClaim mounted at `/storage` (see `registry.persistence`). */
-  public static filesystem(): RegistryStorage {
-    return new RegistryStorage('filesystem', undefined);
+  public static filesystem(): HarborRegistryStorage {
+    return new HarborRegistryStorage('filesystem', undefined);
   }
 
   /** An S3 bucket (AWS or S3-compatible). The registry then needs no claim, and can run several replicas. */
-  public static s3(options: S3StorageOptions): RegistryStorage {
-    return new RegistryStorage('s3', options);
+  public static s3(options: HarborS3StorageOptions): HarborRegistryStorage {
+    return new HarborRegistryStorage('s3', options);
   }
 
   /** An Azure Blob Storage container. */
-  public static azure(options: AzureStorageOptions): RegistryStorage {
-    return new RegistryStorage('azure', options);
+  public static azure(options: HarborAzureStorageOptions): HarborRegistryStorage {
+    return new HarborRegistryStorage('azure', options);
   }
 
   /** A Google Cloud Storage bucket, with a service account key or the pod's Workload Identity. */
-  public static gcs(options: GcsStorageOptions): RegistryStorage {
-    return new RegistryStorage('gcs', options);
+  public static gcs(options: HarborGcsStorageOptions): HarborRegistryStorage {
+    return new HarborRegistryStorage('gcs', options);
   }
 
   /** An OpenStack Swift container. */
-  public static swift(options: SwiftStorageOptions): RegistryStorage {
-    return new RegistryStorage('swift', options);
+  public static swift(options: HarborSwiftStorageOptions): HarborRegistryStorage {
+    return new HarborRegistryStorage('swift', options);
   }
 
   /** An Alibaba Cloud OSS bucket. */
-  public static oss(options: OssStorageOptions): RegistryStorage {
-    return new RegistryStorage('oss', options);
+  public static oss(options: HarborOssStorageOptions): HarborRegistryStorage {
+    return new HarborRegistryStorage('oss', options);
   }
 
   private constructor(
     /** Storage driver name, also core's `REGISTRY_STORAGE_PROVIDER_NAME`. */
-    public readonly type: RegistryStorageType,
+    public readonly type: HarborRegistryStorageType,
     private readonly options: DriverOptions | undefined,
   ) {}
 
@@ -80,7 +80,7 @@ export class RegistryStorage {
     switch (this.type) {
       case 'filesystem': return;
       case 's3': {
-        const o = this.options as S3StorageOptions;
+        const o = this.options as HarborS3StorageOptions;
         check(typeof o.region === 'string' && /^[a-z0-9-]+$/.test(o.region), scope, `${prop}.region`, o.region, 'must be a region name such as "eu-central-1"');
         bucket(o.bucket, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name: 3 to 63 lower-case letters, digits, "." and "-"');
         if (o.endpoint !== undefined) {
@@ -95,7 +95,7 @@ export class RegistryStorage {
         return;
       }
       case 'azure': {
-        const o = this.options as AzureStorageOptions;
+        const o = this.options as HarborAzureStorageOptions;
         check(typeof o.accountName === 'string' && /^[a-z0-9]{3,24}$/.test(o.accountName), scope, `${prop}.accountName`, o.accountName,
           'must be a storage account name: 3 to 24 lower-case letters and digits');
         check(typeof o.container === 'string' && /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(o.container), scope, `${prop}.container`, o.container,
@@ -106,7 +106,7 @@ export class RegistryStorage {
         return;
       }
       case 'gcs': {
-        const o = this.options as GcsStorageOptions;
+        const o = this.options as HarborGcsStorageOptions;
         bucket(o.bucket, /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/, 'must be a GCS bucket name: 3 to 222 lower-case letters, digits, "_", "-" and "."');
         secret('keyFile', o.keyFile);
         root(o.rootDirectory);
@@ -114,7 +114,7 @@ export class RegistryStorage {
         return;
       }
       case 'swift': {
-        const o = this.options as SwiftStorageOptions;
+        const o = this.options as HarborSwiftStorageOptions;
         check(typeof o.authUrl === 'string' && /^https?:\/\/[^\s/]+(\/\S*)?$/.test(o.authUrl), scope, `${prop}.authUrl`, o.authUrl,
           'must be the http(s) URL of Keystone, e.g. "https://keystone.example.com/v3"');
         check(typeof o.username === 'string' && o.username.length > 0, scope, `${prop}.username`, o.username, 'must be a user name');
@@ -129,7 +129,7 @@ export class RegistryStorage {
         return;
       }
       case 'oss': {
-        const o = this.options as OssStorageOptions;
+        const o = this.options as HarborOssStorageOptions;
         check(typeof o.accessKeyId === 'string' && /^[A-Za-z0-9]{8,64}$/.test(o.accessKeyId), scope, `${prop}.accessKeyId`, o.accessKeyId,
           'must be an AccessKey id (letters and digits)');
         required('accessKeySecret', o.accessKeySecret);
@@ -151,7 +151,7 @@ export class RegistryStorage {
       cache: { layerinfo: 'redis' },
       maintenance: { uploadpurging: { enabled: true, age: '168h', interval: '24h', dryrun: false } },
       delete: { enabled: true },
-      redirect: { disable: (this.options as ObjectStorageOptions | undefined)?.disableRedirect ?? false },
+      redirect: { disable: (this.options as HarborObjectStorageOptions | undefined)?.disableRedirect ?? false },
     };
   }
 
@@ -162,7 +162,7 @@ export class RegistryStorage {
 
   /** Volumes of the registry pod that the driver needs (the GCS key file). */
   public volumes(secrets: SecretCatalog, component: string): AppVolume[] {
-    const key = this.type === 'gcs' ? (this.options as GcsStorageOptions).keyFile : undefined;
+    const key = this.type === 'gcs' ? (this.options as HarborGcsStorageOptions).keyFile : undefined;
     if (!key) return [];
     secrets.use(key, component, 'JSON key of the service account of the registry\'s GCS bucket');
     return [AppVolume.secret('gcs-key', key.secretName, { items: { [key.key]: 'gcs-key.json' } })];
@@ -170,23 +170,23 @@ export class RegistryStorage {
 
   /** Mounts of those volumes, in registry and registryctl. */
   public volumeMounts(): VolumeMount[] {
-    const key = this.type === 'gcs' ? (this.options as GcsStorageOptions).keyFile : undefined;
+    const key = this.type === 'gcs' ? (this.options as HarborGcsStorageOptions).keyFile : undefined;
     return key ? [{ volume: 'gcs-key', mountPath: GCS_KEY_PATH, subPath: 'gcs-key.json', readOnly: true }] : [];
   }
 
   private secretEnv(): SecretEnv[] {
     switch (this.type) {
       case 's3': {
-        const c = (this.options as S3StorageOptions).credentials;
+        const c = (this.options as HarborS3StorageOptions).credentials;
         return c ? [
           { env: 'REGISTRY_STORAGE_S3_ACCESSKEY', ref: c.accessKey, description: 'S3 access key id of the registry bucket' },
           { env: 'REGISTRY_STORAGE_S3_SECRETKEY', ref: c.secretKey, description: 'S3 secret access key of the registry bucket' },
         ] : [];
       }
       case 'azure':
-        return [{ env: 'REGISTRY_STORAGE_AZURE_ACCOUNTKEY', ref: (this.options as AzureStorageOptions).accountKey, description: 'access key of the registry\'s Azure storage account' }];
+        return [{ env: 'REGISTRY_STORAGE_AZURE_ACCOUNTKEY', ref: (this.options as HarborAzureStorageOptions).accountKey, description: 'access key of the registry\'s Azure storage account' }];
       case 'swift': {
-        const o = this.options as SwiftStorageOptions;
+        const o = this.options as HarborSwiftStorageOptions;
         return [
           { env: 'REGISTRY_STORAGE_SWIFT_PASSWORD', ref: o.password, description: 'password of the registry\'s Swift user' },
           ...(o.tempUrl ? [{ env: 'REGISTRY_STORAGE_SWIFT_SECRETKEY', ref: o.tempUrl.secretKey, description: 'Swift temp URL key of the registry container' }] : []),
@@ -194,7 +194,7 @@ export class RegistryStorage {
         ];
       }
       case 'oss':
-        return [{ env: 'REGISTRY_STORAGE_OSS_ACCESSKEYSECRET', ref: (this.options as OssStorageOptions).accessKeySecret, description: 'AccessKey secret of the registry\'s OSS bucket' }];
+        return [{ env: 'REGISTRY_STORAGE_OSS_ACCESSKEYSECRET', ref: (this.options as HarborOssStorageOptions).accessKeySecret, description: 'AccessKey secret of the registry\'s OSS bucket' }];
       default:
         return [];
     }
@@ -208,7 +208,7 @@ export class RegistryStorage {
     switch (this.type) {
       case 'filesystem': return { rootdirectory: '/storage' };
       case 's3': {
-        const s3 = this.options as S3StorageOptions;
+        const s3 = this.options as HarborS3StorageOptions;
         return {
           ...pick({ region: 'region', bucket: 'bucket' }),
           ...(s3.endpoint !== undefined ? { regionendpoint: s3.endpoint.replace(/\/$/, '') } : {}),
@@ -217,8 +217,8 @@ export class RegistryStorage {
       }
       case 'azure': return pick({ accountName: 'accountname', container: 'container', realm: 'realm' });
       case 'gcs': return {
-        bucket: (this.options as GcsStorageOptions).bucket,
-        ...((this.options as GcsStorageOptions).keyFile ? { keyfile: GCS_KEY_PATH } : {}),
+        bucket: (this.options as HarborGcsStorageOptions).bucket,
+        ...((this.options as HarborGcsStorageOptions).keyFile ? { keyfile: GCS_KEY_PATH } : {}),
         ...pick({ rootDirectory: 'rootdirectory', chunkSize: 'chunksize' }),
       };
       case 'swift': return pick({
@@ -227,7 +227,7 @@ export class RegistryStorage {
         prefix: 'prefix', authVersion: 'authversion', endpointType: 'endpointtype',
       });
       case 'oss': {
-        const oss = this.options as OssStorageOptions;
+        const oss = this.options as HarborOssStorageOptions;
         return {
           ...pick({ accessKeyId: 'accesskeyid', region: 'region', bucket: 'bucket' }),
           ...(oss.endpoint !== undefined ? { endpoint: `${oss.bucket}.${oss.endpoint}` } : {}),

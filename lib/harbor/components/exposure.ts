@@ -7,7 +7,7 @@ import { DeploymentApp } from '../../deployment-app/deployment-app';
 import { CORE_PATHS, NGINX_CERT_DIR, proxyNginxConf } from '../config/nginx';
 import { CONTAINER_SECURITY, HARBOR_POD_SECURITY, HARBOR_PORTS } from '../context';
 import type { HarborContext } from '../context';
-import type { Exposure } from '../exposure';
+import type { HarborExposure } from '../exposure';
 import type { HarborComponentOptions } from '../props';
 
 /** Harbor's nginx proxy and the Service in front of it. */
@@ -23,7 +23,7 @@ function exposureLabels(ctx: HarborContext, component: string): Record<string, s
 }
 
 /** Harbor's nginx proxy (`goharbor/nginx-photon`) behind the exposure's Service. */
-export function createNginx(ctx: HarborContext, exposure: Exposure, options: HarborComponentOptions): NginxComponent {
+export function createNginx(ctx: HarborContext, exposure: HarborExposure, options: HarborComponentOptions): NginxComponent {
   const component = 'nginx';
   const { options: o, service: spec } = exposure.nginx!;
   const tls = o.tls !== undefined;
@@ -83,7 +83,7 @@ export function createNginx(ctx: HarborContext, exposure: Exposure, options: Har
  * The Ingress: `/api/`, `/service/`, `/v2/` and `/c/` to core's Service, `/` to portal's, all
  * `pathType: Prefix`, with the IngressClass always set.
  */
-export function createIngress(ctx: HarborContext, exposure: Exposure): k8s.KubeIngress {
+export function createIngress(ctx: HarborContext, exposure: HarborExposure): k8s.KubeIngress {
   const o = exposure.ingressOptions!;
   if (o.tls) ctx.secrets.useWhole(o.tls.secretName, ['tls.crt', 'tls.key'], 'ingress', 'TLS certificate and key of the external host (kubernetes.io/tls)');
   const defaults: Record<string, string> = {

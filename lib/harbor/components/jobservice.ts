@@ -5,7 +5,7 @@ import type { VolumeClaim } from '../../common/storage';
 import { JOB_LOG_DIR, jobserviceConfig, jobserviceEnv } from '../config/jobservice';
 import { CONTAINER_SECURITY, envFromConfigMap, HARBOR_POD_SECURITY, HARBOR_PORTS, httpProbes } from '../context';
 import type { HarborContext } from '../context';
-import type { JobserviceOptions } from '../props';
+import type { HarborJobserviceOptions } from '../props';
 
 /** Default size of the job-logs claim. */
 export const JOB_LOGS_SIZE = '1Gi';
@@ -14,7 +14,7 @@ export const JOB_LOGS_SIZE = '1Gi';
  * Jobservice: runs replication, garbage collection, scans and webhooks from a Redis queue, on
  * port 8080. File job logs go to the `job-logs` claim.
  */
-export function createJobservice(ctx: HarborContext, options: JobserviceOptions): DeploymentApp {
+export function createJobservice(ctx: HarborContext, options: HarborJobserviceOptions): DeploymentApp {
   const component = 'jobservice';
   const s = ctx.secrets;
   const loggers = options.jobLoggers ?? ['file'];

@@ -7,7 +7,7 @@ import type { VolumeClaim } from '../../common/storage';
 import { REGISTRY_CONFIG_PATH, REGISTRY_HTPASSWD_PATH, registryConfig, registryctlConfig } from '../config/registry';
 import { CONTAINER_SECURITY, HARBOR_POD_SECURITY, HARBOR_PORTS, httpProbes } from '../context';
 import type { HarborContext } from '../context';
-import type { RegistryOptions } from '../props';
+import type { HarborRegistryOptions } from '../props';
 
 /** Default size of the registry's data claim. */
 export const REGISTRY_DATA_SIZE = '5Gi';
@@ -25,7 +25,7 @@ export interface RegistryComponent {
  * 8080; core and jobservice call it for garbage collection). Both read the same config.yml, and
  * with filesystem storage both mount the data claim at `/storage`.
  */
-export function createRegistry(ctx: HarborContext, options: RegistryOptions): RegistryComponent {
+export function createRegistry(ctx: HarborContext, options: HarborRegistryOptions): RegistryComponent {
   const component = 'registry';
   const s = ctx.secrets;
   const storage = ctx.storage;

@@ -4,7 +4,7 @@ import { Probe } from '../../common/probe';
 import { StatefulApp } from '../../stateful-app/stateful-app';
 import { CONTAINER_SECURITY, dataStorage, HARBOR_POD_SECURITY, HARBOR_PORTS } from '../context';
 import type { HarborContext } from '../context';
-import type { TrivyOptions } from '../props';
+import type { HarborTrivyOptions } from '../props';
 
 /** Default size of each Trivy cache claim. */
 export const TRIVY_CACHE_SIZE = '5Gi';
@@ -14,7 +14,7 @@ export const TRIVY_CACHE_SIZE = '5Gi';
  * keeps the vulnerability database and reports on its own `data` claim. Core reaches the pods
  * through the `<trivy>` client Service; the headless `<trivy>-headless` names the pods.
  */
-export function createTrivy(ctx: HarborContext, options: TrivyOptions): StatefulApp {
+export function createTrivy(ctx: HarborContext, options: HarborTrivyOptions): StatefulApp {
   const component = 'trivy';
   const data = dataStorage(options.storage, TRIVY_CACHE_SIZE, '/home/scanner/.cache');
   const redis = ctx.redis;

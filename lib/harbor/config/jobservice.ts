@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { HARBOR_PORTS } from '../context';
 import type { HarborContext } from '../context';
-import type { JobLogger } from '../props';
+import type { HarborJobLogger } from '../props';
 import { REGISTRY_USER } from './core';
 
 /** Directory of file job logs (the job-logs claim). */
@@ -14,7 +14,7 @@ export const JOBSERVICE_REDIS_NAMESPACE = 'harbor_job_service_namespace';
  * Jobservice's `config.yml`. The Redis URL is left out: it carries the password, so it comes from
  * the env var `JOB_SERVICE_POOL_REDIS_URL`, which jobservice reads over the file.
  */
-export function jobserviceConfig(ctx: HarborContext, loggers: readonly JobLogger[], workers: number): string {
+export function jobserviceConfig(ctx: HarborContext, loggers: readonly HarborJobLogger[], workers: number): string {
   const level = ctx.logLevel.toUpperCase();
   const sweeper = { duration: 14 };
   const jobLoggers = loggers.map(l => {
