@@ -7,10 +7,23 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { contentHash } from '../lib/common/pod';
+import { asStoredClaimTemplate } from '../lib/common/storage';
 
 /** What every bench app is made of: one index, everything else fixed. */
 export function configOf(i: number): Record<string, string> {
   return { 'app.conf': `id=${i}\n` };
+}
+
+/**
+ * A StatefulSet whose claim templates are written as the API server stores them, as a user who
+ * re-applies without changes needs them (cdk8s-plus-28's class drops their apiVersion, kind and status).
+ */
+class StoredClaimsStatefulSet extends k8s.KubeStatefulSet {
+  public toJson(): any {
+    const json = super.toJson();
+    json.spec.volumeClaimTemplates = json.spec.volumeClaimTemplates.map(asStoredClaimTemplate);
+    return json;
+  }
 }
 
 /** The five objects of bench app `i`, as a user would write them by hand. */
@@ -29,7 +42,7 @@ export function addFloorApp(chart: Chart, i: number): void {
   });
   const data = configOf(i);
   new k8s.KubeConfigMap(chart, `${name}-conf`, { metadata: { name: `${name}-conf`, labels }, data });
-  new k8s.KubeStatefulSet(chart, `${name}-statefulset`, {
+  new StoredClaimsStatefulSet(chart, `${name}-statefulset`, {
     metadata: { name, labels },
     spec: {
       serviceName: name,

@@ -136,3 +136,59 @@ describe('APP_VALIDATION_CONTEXT switches the in-synth validation off', () => {
     expect(written(outdir)).toEqual([]);
   });
 });
+
+describe('one conversion of each object to JSON per synth', () => {
+  /** A user's object that counts its conversions. */
+  class Counted extends ApiObject {
+    public conversions = 0;
+    public toJson(): any {
+      this.conversions++;
+      return super.toJson();
+    }
+  }
+
+  function countedApp(before: (chart: Chart) => void = () => undefined) {
+    const made = userApp();
+    before(made.chart);
+    const other = new Chart(made.app, 'other', { namespace: 'other' });
+    const counted = [made.chart, other].map((c, i) => new Counted(c, `counted-${i}`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `counted-${i}` }, data: { a: 'b' } }));
+    return { ...made, counted };
+  }
+
+  test('app.synth() validates and writes every object from one toJson(), whatever the number of charts', () => {
+    const { app, counted, outdir } = countedApp();
+    app.synth();
+    expect(counted.map(c => c.conversions)).toEqual([1, 1]);
+    expect(written(outdir).sort()).toEqual(['other.k8s.yaml', 'web.k8s.yaml']);
+    expect(fs.readFileSync(path.join(outdir, 'web.k8s.yaml'), 'utf8')).toContain('name: counted-0');
+    expect(app.synthYaml()).toContain('name: counted-1');
+    expect(counted.map(c => c.conversions)).toEqual([2, 2]);
+  });
+
+  test("a Namespace whose JSON reads every other object's (as the Pod Security labels do) reads the JSON made for the validation", () => {
+    /** A Namespace labelled with the number of ConfigMaps of the app, from their JSON. */
+    class CountingNamespace extends ApiObject {
+      public toJson(): any {
+        const json = super.toJson();
+        const configMaps = this.node.root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c) && c.kind === 'ConfigMap').map(c => c.toJson());
+        json.metadata.labels = { configmaps: String(configMaps.length) };
+        return json;
+      }
+    }
+    // It comes before the objects it reads in the app, as a release's Namespace does.
+    const { app, counted } = countedApp(chart => new CountingNamespace(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'web' } }));
+    expect(app.synthYaml()).toContain('configmaps: "2"');
+    expect(counted.map(c => c.conversions)).toEqual([1, 1]);
+  });
+
+  test('after a synth objects convert afresh: a change made between two synths is validated and written', () => {
+    const { app, cache, outdir } = countedApp();
+    app.synth();
+    expect(Object.prototype.hasOwnProperty.call(cache.statefulSet, 'toJson')).toBe(false);
+    cache.statefulSet.addJsonPatch(JsonPatch.replace('/spec/replicas', 'three'));
+    expect(() => app.synth()).toThrow(/web\/cache\/statefulset: StatefulSet\/cache .*\/spec\/replicas/);
+    cache.statefulSet.addJsonPatch(JsonPatch.replace('/spec/replicas', 2));
+    app.synth();
+    expect(fs.readFileSync(path.join(outdir, 'web.k8s.yaml'), 'utf8')).toContain('replicas: 2');
+  });
+});

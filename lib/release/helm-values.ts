@@ -135,9 +135,24 @@ export function replicasAction(value: ReplicaValue): string {
  */
 export function templateOf(doc: ManifestDocument, escape: (text: string) => string, value?: ReplicaValue): string {
   if (!value) return escape(doc.text);
-  const node = parseDocument(doc.text).getIn(['spec', 'replicas'], true) as Scalar;
-  const [start, end] = node.range!;
+  const [start, end] = replicasRange(doc) ?? (parseDocument(doc.text).getIn(['spec', 'replicas'], true) as Scalar).range!;
   return escape(doc.text.slice(0, start)) + replicasAction(value) + escape(doc.text.slice(end));
+}
+
+/**
+ * Where the value of `spec.replicas` is in a document as cdk8s writes it (block style, two-space
+ * indents: the line `  replicas: <n>` under the top-level `spec:`), found without parsing the whole
+ * document; undefined when the text is not laid out so, or the value there is not the object's.
+ */
+function replicasRange(doc: ManifestDocument): [number, number] | undefined {
+  const spec = /^spec:\n/m.exec(doc.text);
+  if (!spec) return undefined;
+  const line = /^ {2}replicas: (\S+)$|^\S/gm;
+  line.lastIndex = spec.index + spec[0].length;
+  const found = line.exec(doc.text);
+  if (found?.[1] === undefined || found[1] !== String(doc.object?.spec?.replicas)) return undefined;
+  const start = found.index + '  replicas: '.length;
+  return [start, start + found[1].length];
 }
 
 /** `values.yaml`: each replica value with its default (so that the chart renders the plain file) and what it does. */

@@ -40,11 +40,23 @@ export function splitDocuments(yaml: string): ManifestDocument[] {
   });
 }
 
-/** Reads the release files (`*.k8s.yaml`, sorted by name) of an output directory. */
-export function readReleaseDir(dir: string): ReleaseManifests[] {
+/** The documents of `yaml` paired with the objects it was written from, or undefined when they do not pair up. */
+function withObjects(yaml: string, objects: readonly unknown[] | undefined): ManifestDocument[] | undefined {
+  if (!objects) return undefined;
+  const texts = yaml.split(/^---\n/m).filter(t => t.trim() !== '');
+  return texts.length === objects.length ? texts.map((text, i) => ({ text, object: objects[i] })) : undefined;
+}
+
+/**
+ * Reads the release files (`*.k8s.yaml`, sorted by name) of an output directory. `objectsOf` may give,
+ * by release name, the objects a file was written from (in file order), which spares parsing it back.
+ */
+export function readReleaseDir(dir: string, objectsOf: (release: string) => readonly unknown[] | undefined = () => undefined): ReleaseManifests[] {
   return fs.readdirSync(dir).filter(f => f.endsWith(MANIFEST_EXTENSION)).sort().map(file => {
     try {
-      return { name: releaseNameOfFile(file), file, documents: splitDocuments(fs.readFileSync(path.join(dir, file), 'utf8')) };
+      const yaml = fs.readFileSync(path.join(dir, file), 'utf8');
+      const name = releaseNameOfFile(file);
+      return { name, file, documents: withObjects(yaml, objectsOf(name)) ?? splitDocuments(yaml) };
     } catch (e) {
       throw new Error(`${path.join(dir, file)}: ${(e as Error).message}`);
     }

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Names, YamlOutputType } from 'cdk8s';
 import type { App, Chart } from 'cdk8s';
 import { InvalidPropError } from '../common/errors';
+import { inSynthSession } from '../validation/synth-session';
 import { helmChartFiles, mainImageTag } from './helm-chart';
 import type { HelmChartMetadata } from './helm-chart';
 import { MANIFEST_EXTENSION, readReleaseDir } from './manifests';
@@ -55,14 +56,19 @@ export function helmMetadataOf(release: AppRelease, manifests: ReleaseManifests)
  * Writes, after `app.synth()`, what the release tooling derives from the plain files in `app.outdir`:
  * a Helm chart per release (`helm/<release>/`) and a review page per release (`NNNN-<release>.md`).
  * Earlier Helm charts and review pages there are removed first. Fails when an object of a release
- * lacks its release label.
+ * lacks its release label. `objectsOf` may give a chart's objects as written (`chart.toJson()` inside
+ * the synth's session), which spares parsing the files back.
  */
-export function writeReleaseArtifacts(app: App): void {
+export function writeReleaseArtifacts(app: App, objectsOf?: (chart: Chart) => readonly unknown[]): void {
   if (app.yamlOutputType !== YamlOutputType.FILE_PER_CHART) {
     throw new Error(`release output needs one file per chart (YamlOutputType.FILE_PER_CHART), not ${YamlOutputType[app.yamlOutputType]}`);
   }
   const outdir = app.outdir;
-  const manifests = readReleaseDir(outdir);
+  const charts = new Map(app.charts.map(c => [Names.toDnsLabel(c), c]));
+  const manifests = readReleaseDir(outdir, name => {
+    const chart = charts.get(name);
+    return chart && objectsOf ? objectsOf(chart) : undefined;
+  });
   const releases = releasesOf(app).map(release => {
     const m = manifests.find(r => r.name === Names.toDnsLabel(release.chart));
     if (!m || m.name !== release.name) {
@@ -90,9 +96,14 @@ export function writeReleaseArtifacts(app: App): void {
   }
 }
 
-/** Synthesizes the app (`app.synth()`), then writes its Helm charts and review pages ({@link writeReleaseArtifacts}). */
+/**
+ * Synthesizes the app (`app.synth()`), then writes its Helm charts and review pages ({@link writeReleaseArtifacts})
+ * from the objects as the synth wrote them: one session, in which every object is validated and converted once.
+ */
 export function synthReleases(app: App): void {
   releasesOf(app); // bad release names fail before anything is written
-  app.synth();
-  writeReleaseArtifacts(app);
+  inSynthSession(app, () => {
+    app.synth();
+    writeReleaseArtifacts(app, chart => Object.values(chart.toJson()));
+  });
 }

@@ -1,6 +1,7 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, App } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { formatProblems } from './problem';
+import { convertOnce, openSynthSessions, synthSessionOf } from './synth-session';
 import { validateObjects } from './validate';
 import type { KubernetesVersion } from './versions';
 import { jsonEqual } from '../common/json-equal';
@@ -49,15 +50,19 @@ const verdicts = new WeakMap<IConstruct, Verdict>();
  * Warnings (fields a default server drops) are printed and do not fail the synth.
  *
  * cdk8s runs an app's validations once at the start of `app.synth()` and once more before it converts
- * each chart (every `chart.toJson()` does). Each run converts every object to JSON afresh (user code
- * may have changed an object since the last run); the rules run, and warnings are printed, only when
- * the objects' JSON, their paths or the context (Kubernetes version, Service range) differ from what the last run judged.
+ * each chart (every `chart.toJson()` does). Inside one `app.synth()` the first run converts every
+ * object to JSON once, the later runs reuse its verdict, and cdk8s writes that same JSON (see
+ * {@link openSynthSessions}): one conversion per object per synth, as without validation. Outside
+ * a synth (`chart.toJson()`, `Testing.synth`), each run converts every object afresh (user code may
+ * have changed one since); the rules run, and warnings are printed, only when the objects' JSON,
+ * their paths or the context (Kubernetes version, Service range) differ from what the last run judged.
  */
 export function registerAppValidation(scope: IConstruct): void {
   const root = scope.node.root;
   if (registered.has(root)) return;
   registered.add(root);
   root.node.addValidation({ validate: () => validateTree(root) });
+  if (root instanceof App) openSynthSessions(root);
 }
 
 function validateTree(root: IConstruct): string[] {
@@ -66,17 +71,20 @@ function validateTree(root: IConstruct): string[] {
   if (enabled !== undefined && enabled !== true && enabled !== 'true') {
     return [`context ${APP_VALIDATION_CONTEXT} ${JSON.stringify(enabled)} is invalid: must be false (validation off) or true (on, the default)`];
   }
+  const session = synthSessionOf(root);
+  if (session && ++session.passes > 1 && session.errors) return [...session.errors]; // a later pass of the same synth: nothing changed
   const apiObjects = root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
-  const objects = apiObjects.map(o => o.toJson());
+  const objects = session ? convertOnce(session, apiObjects) : apiObjects.map(o => o.toJson());
   const paths = apiObjects.map(o => o.node.path);
   const options: ClusterOptions = {
     kubernetesVersion: root.node.tryGetContext(KUBERNETES_VERSION_CONTEXT) as KubernetesVersion | undefined,
     serviceClusterIPRange: root.node.tryGetContext(SERVICE_CLUSTER_IP_RANGE_CONTEXT) as string | undefined,
   };
   const last = verdicts.get(root);
-  if (last && jsonEqual(last.options, options) && jsonEqual(last.paths, paths) && jsonEqual(last.objects, objects)) return [...last.errors];
-  const errors = judge(objects, paths, options);
+  const errors = last && jsonEqual(last.options, options) && jsonEqual(last.paths, paths) && jsonEqual(last.objects, objects)
+    ? last.errors : judge(objects, paths, options);
   verdicts.set(root, { options, paths, objects, errors });
+  if (session) session.errors = errors;
   return [...errors];
 }
 

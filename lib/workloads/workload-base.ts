@@ -3,6 +3,7 @@ import type { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { registerAppValidation } from '../validation/app-validation';
+import { isRepeatedPass } from '../validation/synth-session';
 import { configMapKey, labelValue, MAX_LABEL_LENGTH } from '../rules';
 import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkInteger, checkRule } from '../common/checks';
 import type { ContainerPort, ContainerSpec, VolumeMount } from '../common/container';
@@ -427,6 +428,8 @@ export abstract class WorkloadBase extends Construct {
    * made after {@link renderWorkload} (run by `app.synth()`).
    */
   private validatePod(): string[] {
+    // A later pass of the same synth: this check passed in the first (nothing can have changed since).
+    if (isRepeatedPass(this.node.root)) return [];
     try {
       if (!this.workload) throw new Error(`${this.node.path}: a workload kind must call renderWorkload in its constructor`);
       this.claimNames();
