@@ -3,7 +3,7 @@
 
 // Workloads and their building blocks.
 export { WorkloadBase } from './workloads/workload-base';
-export type { AppConfigMap, ClientServiceOptions, DisruptionBudgetOptions, ServiceAccountOptions, WorkloadKind, WorkloadProps } from './workloads/workload-base';
+export type { AppConfigMap, ClientServiceOptions, DisruptionBudgetOptions, ServiceAccountOptions, WorkloadKind, WorkloadProps } from './workloads/props';
 export { StatefulApp } from './stateful-app/stateful-app';
 export type { PodDnsNameOptions } from './stateful-app/stateful-app';
 export type { ClaimRetentionPolicy, HeadlessServiceOptions, StatefulAppProps } from './stateful-app/props';

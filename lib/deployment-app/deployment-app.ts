@@ -6,7 +6,7 @@ import { check } from '../common/errors';
 import { claimSpec, isSingleAttach } from '../common/storage';
 import { AppVolume } from '../common/volume';
 import { WorkloadBase } from '../workloads/workload-base';
-import type { ClientServiceOptions, WorkloadProps } from '../workloads/workload-base';
+import type { ClientServiceOptions, WorkloadProps } from '../workloads/props';
 
 /** Horizontal autoscaling on CPU utilisation. */
 export interface AutoscalingOptions {

@@ -4,7 +4,7 @@ import type { AntiAffinity, PodSecurity } from '../common/pod';
 import type { SecretKeyRef } from '../common/secret';
 import type { CredentialSource } from '../credentials/source';
 import type { StorageOptions } from '../common/storage';
-import type { DisruptionBudgetOptions } from '../workloads/workload-base';
+import type { DisruptionBudgetOptions } from '../workloads/props';
 import type { StatefulSetUpdateStrategy } from '../stateful-app/update-strategy';
 import type { MySQLBackupProps } from './backup/props';
 import type { ReplicationMode } from './config-files';

@@ -1,4 +1,4 @@
-import type { ClientServiceOptions, WorkloadProps } from '../workloads/workload-base';
+import type { ClientServiceOptions, WorkloadProps } from '../workloads/props';
 import type { StatefulSetUpdateStrategy } from './update-strategy';
 
 /** The headless Service that gives each pod a stable DNS name. */

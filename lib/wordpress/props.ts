@@ -1,4 +1,4 @@
-import type { DisruptionBudgetOptions } from '../workloads/workload-base';
+import type { DisruptionBudgetOptions } from '../workloads/props';
 import type { ContainerSecurity, Resources } from '../common/container';
 import type { PodSecurity } from '../common/pod';
 import type { Probe } from '../common/probe';
@@ -7,7 +7,7 @@ import type { CredentialSource } from '../credentials/source';
 import type { AutoscalingOptions } from '../deployment-app/deployment-app';
 import type { PodOptions } from '../common/placement';
 import type { StorageOptions } from '../common/storage';
-import type { ServiceAccountOptions } from '../workloads/workload-base';
+import type { ServiceAccountOptions } from '../workloads/props';
 import type { WordPressDatabase } from './database';
 import type { WordPressNetworkPolicyOptions } from './network-policy';
 
