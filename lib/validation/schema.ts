@@ -1,4 +1,4 @@
-import Ajv from 'ajv';
+import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { CUSTOM_RESOURCES } from './custom-resources';
 import { definitionsId, loadDefinitions } from './definitions';
@@ -184,8 +184,10 @@ function verboseValidator(state: Validator, validators: KindValidators): Validat
 }
 
 function newAjv(definitions: Definitions, options: { allErrors: boolean; verbose?: boolean }): Ajv {
+  // Loaded on first use: a synth whose objects all pass the fast checks never needs ajv (and saves loading it).
+  const AjvClass = (require('ajv') as typeof import('ajv')).default;
   // strict: false only relaxes checks of the *schemas* (x-kubernetes-* keywords); documents stay strict.
-  const ajv = new Ajv({ strict: false, formats: K8S_FORMATS, ...options });
+  const ajv = new AjvClass({ strict: false, formats: K8S_FORMATS, ...options });
   ajv.addSchema(definitions.document);
   return ajv;
 }
