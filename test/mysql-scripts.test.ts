@@ -1044,7 +1044,7 @@ describe('credentials', () => {
 
 // ---------------------------------------------------------------------------
 describe('shellcheck', () => {
-  test('every lib/**/*.sh is shellcheck-clean (with -x)', () => {
+  test('every shell script of the repository (lib/, the cluster harness and images, test setup) is shellcheck-clean (with -x)', () => {
     const version = spawnSync('shellcheck', ['--version'], { encoding: 'utf8' });
     if (version.error || version.status !== 0) {
       throw new Error('shellcheck is not installed (apt-get install shellcheck); it is required for this test');
@@ -1058,8 +1058,9 @@ describe('shellcheck', () => {
         else if (e.name.endsWith('.sh')) files.push(path.relative(root, p));
       }
     };
-    walk(path.join(root, 'lib'));
-    expect(files).toEqual(expect.arrayContaining(['lib/mysql/scripts/common.sh', 'lib/mysql/scripts/sidecar.sh']));
+    for (const dir of ['lib', 'test/cluster', 'test/setup', 'test/fixtures']) walk(path.join(root, dir));
+    expect(files).toEqual(expect.arrayContaining(['lib/mysql/scripts/common.sh', 'lib/mysql/scripts/sidecar.sh',
+      'test/cluster/cluster.sh', 'test/cluster/images/hook.sh', 'test/cluster/images/mariadb/customize.sh']));
     const r = spawnSync('shellcheck', ['-x', ...files], { cwd: root, encoding: 'utf8' });
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
