@@ -19,7 +19,6 @@ export { Probe } from './common/probe';
 export type { ProbeTiming } from './common/probe';
 export { AppVolume } from './common/volume';
 export type { AppLabelProps, AppIdentityProps } from './common/labels';
-export { createNamespaceObject } from './common/namespace';
 
 // Handles and credentials.
 export type { Endpoint } from './common/endpoint';
