@@ -20,9 +20,10 @@ import { CredentialKey, ExternalSecretKey, GeneratedSecretKey } from '../credent
 import { StatefulApp } from '../stateful-app/stateful-app';
 import { MySQLBackups } from './backup/mysql-backups';
 import { checkMySQLConfig, replicationConfigFiles, ReplicationMode } from './config-files';
-import { MySQLEngine, MySQLVersion } from './engine';
-import { MYSQL_SECRET_KEYS, MySQLReplicationProps } from './props';
+import { MySQLEngine, MySQLVersion, pinnedFromRegistry } from './engine';
+import { MYSQL_SECRET_KEYS, MYSQLD_EXPORTER_IMAGE, MySQLReplicationProps } from './props';
 import { replicationScripts, SCRIPTS_MOUNT, scriptCommand } from './scripts';
+import { imageFromRegistry } from '../common/images';
 
 /** The client port of every member. */
 const MYSQL_PORT = 3306;
@@ -101,7 +102,7 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
   constructor(scope: Construct, id: string, props: MySQLReplicationProps = {}) {
     super(scope, id);
     const name = props.name ?? id;
-    const engine = props.engine ?? MySQLEngine.mysql(MySQLVersion.V8_4);
+    const engine = pinnedFromRegistry(this, props.engine ?? MySQLEngine.mysql(MySQLVersion.V8_4));
     this.engine = engine;
     this.engineFamily = engine.flavor;
     const replicas = props.replicas ?? 3;
@@ -239,7 +240,7 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
     };
     const sidecars = [backup];
     if (exporterPassword) {
-      const image = props.exporter?.image ?? 'prom/mysqld-exporter:v0.17.2';
+      const image = props.exporter?.image ?? imageFromRegistry(this, MYSQLD_EXPORTER_IMAGE);
       sidecars.push({
         name: 'exporter',
         image,

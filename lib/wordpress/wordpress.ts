@@ -29,6 +29,7 @@ import {
   WordPressIngressOptions, WordPressProps,
 } from './props';
 import { WORDPRESS_SCRIPTS_MOUNT, wordpressScriptCommand, wordpressScripts } from './scripts';
+import { imageFromRegistry } from '../common/images';
 
 /** Where the install Job's pod puts its copy of the WordPress core. */
 const INSTALL_PATH = '/wordpress';
@@ -109,9 +110,9 @@ export class WordPress extends Construct {
     this.name = props.name ?? 'wordpress';
     check(RELEASE_NAME.test(this.name) && this.name.length <= MAX_RELEASE_NAME, this, 'name', this.name,
       `must be a DNS-1035 label of at most ${MAX_RELEASE_NAME} characters (lower-case letters, digits and '-', starting with a letter): it names the Service and prefixes the other objects`);
-    const image = props.image ?? WORDPRESS_IMAGE;
+    const image = props.image ?? imageFromRegistry(this, WORDPRESS_IMAGE);
     checkImage(this, 'image', image);
-    const cliImage = props.cliImage ?? WORDPRESS_CLI_IMAGE;
+    const cliImage = props.cliImage ?? imageFromRegistry(this, WORDPRESS_CLI_IMAGE);
     checkImage(this, 'cliImage', cliImage);
 
     // Database first: a built-in MySQLReplication comes before WordPress in the output.
