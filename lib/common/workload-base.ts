@@ -382,7 +382,6 @@ export abstract class WorkloadBase extends Construct {
 
   private createConfigMap(cm: AppConfigMap, prop: string): k8s.KubeConfigMap {
     checkDnsLabel(this, `${prop}.name`, cm.name);
-    checkDnsSubdomain(this, `${prop} object name`, `${this.name}-${cm.name}`);
     check(!this.configs.some(c => c.spec.name === cm.name), this, `${prop}.name`, cm.name, 'must be unique, but appears more than once');
     for (const file of Object.keys(cm.files)) checkFileName(this, `${prop}.files`, file);
     checkConfigMapSize(this, `${prop}.files`, cm.files);

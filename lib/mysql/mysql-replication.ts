@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkDnsSubdomain, checkImage, checkInteger } from '../common/checks';
+import { checkDnsLabel, checkDnsSubdomain, checkImage, checkInteger, checkNameFrom } from '../common/checks';
 import { DatabaseEngineFamily, IDatabaseConnection } from '../common/connections';
 import { ContainerSpec, Resources, VolumeMount } from '../common/container';
 import { Endpoint } from '../common/endpoint';
@@ -102,6 +102,7 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
   constructor(scope: Construct, id: string, props: MySQLReplicationProps = {}) {
     super(scope, id);
     const name = props.name ?? id;
+    checkDnsLabel(this, 'name', name);
     const engine = pinnedFromRegistry(this, props.engine ?? MySQLEngine.mysql(MySQLVersion.V8_4));
     this.engine = engine;
     this.engineFamily = engine.flavor;
@@ -125,9 +126,9 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
     checkMySQLConfig(this, 'config', props.config ?? {}, engine, mode);
 
     const readServiceName = props.readServiceName ?? `${name}-read`;
-    checkDnsLabel(this, 'readServiceName', readServiceName);
+    checkNameFrom(this, 'readServiceName', readServiceName, props.readServiceName !== undefined, ['name', name], checkDnsLabel);
     const secretName = props.secretName ?? `${name}-credentials`;
-    checkDnsSubdomain(this, 'secretName', secretName);
+    checkNameFrom(this, 'secretName', secretName, props.secretName !== undefined, ['name', name], checkDnsSubdomain);
     this.rootPassword = SecretKeyRef.of(secretName, MYSQL_SECRET_KEYS.rootPassword);
     this.replicationPassword = SecretKeyRef.of(secretName, MYSQL_SECRET_KEYS.replicationPassword);
     this.replicationUser = props.replicationUser ?? 'replicator';

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Chart } from 'cdk8s';
-import { checkDnsSubdomain, checkImage, checkInteger } from '../common/checks';
+import { checkDnsSubdomain, checkImage, checkInteger, checkNameFrom } from '../common/checks';
 import { checkStorage, isSingleAttach } from '../common/storage';
 import { ContainerSpec, Resources, VolumeMount } from '../common/container';
 import { EnvValue } from '../common/env';
@@ -151,7 +151,7 @@ export class WordPress extends Construct {
 
     // Credentials.
     this.secretName = props.secretName ?? `${this.name}-credentials`;
-    checkDnsSubdomain(this, 'secretName', this.secretName);
+    checkNameFrom(this, 'secretName', this.secretName, props.secretName !== undefined, ['name', this.name], checkDnsSubdomain);
     this.adminPassword = props.adminPassword ?? SecretKeyRef.of(this.secretName, WORDPRESS_SECRET_KEYS.adminPassword);
     checkSecretRef(this, 'adminPassword', this.adminPassword);
     const adminUser = props.adminUser ?? 'user';
