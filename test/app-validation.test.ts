@@ -98,7 +98,7 @@ describe('validation inside a plain app.synth()', () => {
     const { app, chart } = userApp();
     new StatefulApp(chart, 'other', { container: { name: 'c', image: 'redis:7.4.1' } });
     const validations = app.node.findAll().reduce((n, c) => n + (c.node as any)._validations.length, 0);
-    // one app-wide validation, plus one pod re-check per workload
-    expect(validations).toBe(3);
+    // one app-wide validation and one Namespace ordering (lib/common/namespace-order.ts), plus one pod re-check per workload
+    expect(validations).toBe(4);
   });
 });

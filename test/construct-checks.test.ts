@@ -258,3 +258,26 @@ describe('construct-time checks accept the boundaries the API server accepts', (
     expect(() => new StatefulApp(c, 'web', { container, replicas: 3, updateStrategy: StatefulSetUpdateStrategy.rollingUpdate({ maxUnavailable: 2 }) })).not.toThrow();
   });
 });
+
+describe('a name derived from another prop: the error names the prop the user wrote', () => {
+  const errorOf = (build: () => void): string => {
+    try {
+      build();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    throw new Error('no error');
+  };
+
+  test('a bad MySQLReplication name is reported as name, not as the readServiceName made from it', () => {
+    expect(errorOf(() => mysql({ name: 'Orders' }))).toMatch(/^test\/db: name "Orders" is invalid: must be a DNS-1123 label/);
+    const long = 'a'.repeat(60);
+    expect(errorOf(() => mysql({ name: long })))
+      .toBe(`test/db: name "${long}" is invalid: makes readServiceName "${long}-read", which must be at most 63 characters (it has 65)`);
+  });
+
+  test('a readServiceName or secretName the user gave is reported under its own prop', () => {
+    expect(errorOf(() => mysql({ readServiceName: 'Orders-read' }))).toMatch(/^test\/db: readServiceName "Orders-read" is invalid/);
+    expect(errorOf(() => mysql({ secretName: 'Orders' }))).toMatch(/^test\/db: secretName "Orders" is invalid/);
+  });
+});

@@ -8,10 +8,10 @@ import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import {
-  AppVolume, BackupTarget, createNamespaceObject, DatabaseConnection, Exposure, HarborStack, KUBERNETES_VERSION_CONTEXT, MariaDBVersion,
+  AppVolume, BackupTarget, DatabaseConnection, Exposure, HarborStack, KUBERNETES_VERSION_CONTEXT, MariaDBVersion,
   MySQLEngine, MySQLReplication, MySQLVersion, SecretKeyRef, StatefulApp, WordPressStack, WordPressDatabase,
 } from '../lib';
-import { namespacePodSecurity, podSecurityLabels } from '../lib/common/namespace';
+import { createNamespaceObject, namespacePodSecurity, podSecurityLabels } from '../lib/release/namespace';
 import { readReleaseDir, Release } from '../lib/release';
 import { podOf, podSecurityLevelOf, podSecurityViolations, PodSecurityViolation } from '../lib/rules/pod-security';
 import { buildApp } from '../main';
@@ -229,7 +229,9 @@ describe('the Namespaces the library creates carry Pod Security labels', () => {
     const app = new App();
     app.node.setContext(KUBERNETES_VERSION_CONTEXT, '1.31');
     const chart = new Chart(app, 'c', { namespace: 'x' });
-    createNamespaceObject(chart, 'x', { 'pod-security.kubernetes.io/warn': 'restricted', 'team': 'a' });
+    const ns = createNamespaceObject(chart, 'x');
+    ns.metadata.addLabel('pod-security.kubernetes.io/warn', 'restricted');
+    ns.metadata.addLabel('team', 'a');
     expect(chart.toJson()[0].metadata.labels).toEqual({
       'team': 'a',
       'pod-security.kubernetes.io/warn': 'restricted',

@@ -13,7 +13,7 @@ const dist = path.join(root, 'dist');
 
 function plan(args: string[], build: (app: App) => App = buildApp): { code: number; out: string } {
   const lines: string[] = [];
-  const code = runPlan(args, build, { out: t => lines.push(t), err: t => lines.push(t) });
+  const code = runPlan(args, dir => { build(new App({ outdir: dir })).synth(); }, { out: t => lines.push(t), err: t => lines.push(t) });
   return { code, out: lines.join('\n') };
 }
 
@@ -49,8 +49,9 @@ describe('npm run plan on the default app', () => {
     expect(code).toBe(1);
   });
 
-  test('bin/plan.js, as `npm run plan` runs it (compiled app): no changes / refused', () => {
-    const unchanged = spawnSync(process.execPath, [path.join(root, 'bin', 'plan.js')], { cwd: root, encoding: 'utf8' });
+  test('the package command `cdk8s-stateful plan`, as `npm run plan` runs it (the app command of cdk8s.yaml): no changes / refused', () => {
+    const cli = path.join(root, 'build', 'lib', 'cli.js');
+    const unchanged = spawnSync(process.execPath, [cli, 'plan'], { cwd: root, encoding: 'utf8' });
     expect(unchanged.stdout.trim()).toBe('dist -> the current code: no changes');
     expect(unchanged.status).toBe(0);
     const { dir, cleanup } = tempDir('plan-bin-');
@@ -58,7 +59,7 @@ describe('npm run plan on the default app', () => {
       const mysql = fs.readFileSync(path.join(dist, '0001-mysql.k8s.yaml'), 'utf8');
       fs.copyFileSync(path.join(dist, '0000-myapp.k8s.yaml'), path.join(dir, '0000-myapp.k8s.yaml'));
       fs.writeFileSync(path.join(dir, '0001-mysql.k8s.yaml'), mysql.replace('storage: 10Gi', 'storage: 8Gi'));
-      const changed = spawnSync(process.execPath, [path.join(root, 'bin', 'plan.js'), '--against', dir], { cwd: root, encoding: 'utf8' });
+      const changed = spawnSync(process.execPath, [cli, 'plan', '--against', dir], { cwd: root, encoding: 'utf8' });
       expect(changed.stdout).toContain('REFUSED StatefulSet wordpress/mysql');
       expect(changed.stdout).toContain('release wordpress (new release)');
       expect(changed.status).toBe(1);
@@ -70,6 +71,24 @@ describe('npm run plan on the default app', () => {
   test('bad usage: exit 2', () => {
     expect(plan(['--nope']).code).toBe(2);
     expect(plan(['--against', '/no/such/dir']).out).toContain('/no/such/dir is not a directory');
+  });
+
+  test('an app command that fails: exit 2 with its output; no cdk8s.yaml and no --app: exit 2 saying so', () => {
+    const lines: string[] = [];
+    const io = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t) };
+    expect(runPlan(['--against', dist, '--app', `${JSON.stringify(process.execPath)} -e "console.error('no luck'); process.exit(3)"`], undefined, io)).toBe(2);
+    expect(lines.join('\n')).toMatch(/the app command `.*` failed \(exit 3\):\nno luck/);
+    const { dir, cleanup } = tempDir('plan-noconfig-');
+    const cwd = process.cwd();
+    try {
+      process.chdir(dir);
+      lines.length = 0;
+      expect(runPlan(['--against', dist], undefined, io)).toBe(2);
+      expect(lines.join('\n')).toContain('no cdk8s.yaml here to take the app command from');
+    } finally {
+      process.chdir(cwd);
+      cleanup();
+    }
   });
 });
 

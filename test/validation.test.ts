@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { StatefulApp } from '../lib';
 import { ValidationProblem, formatProblems, validateApp, validateChart, validateObjects, validateYamlFiles } from '../lib/validation';
 import { main } from '../lib/validation/cli';
 import { packageRoot } from '../lib/common/package-root';
@@ -445,6 +446,17 @@ describe('apps, charts and files', () => {
     expectOnly(validateApp(app), 'statefulset/service-name');
     new ApiObject(network, 'headless', headless);
     expect(validateApp(app)).toEqual([]);
+  });
+
+  test('validateApp and validateChart return the problems of an app holding our constructs (its in-synth validation would throw)', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    new StatefulApp(chart, 'web', { container: { name: 'web', image: 'nginx:1.27.3', ports: [{ name: 'http', port: 8080 }] } });
+    new ApiObject(chart, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, dta: {} });
+    expect(() => chart.toJson()).toThrow(/Validation failed/);
+    for (const problems of [validateApp(app, { kubernetesVersion: '1.31' }), validateChart(chart)]) {
+      expect(problems.map(p => [p.rule, p.object, p.path])).toEqual([['schema/unknown-field', 'ConfigMap/settings (ns shop)', '/dta']]);
+    }
   });
 
   test('validateApp of an app without charts has no problem', () => {

@@ -7,7 +7,7 @@ import {
 } from '../lib/wordpress';
 import { WORDPRESS_KEY_AND_SALT_ENV } from '../lib/wordpress/props';
 import { EnvValue } from '../lib/common/env';
-import { podSecurityLabels } from '../lib/common/namespace';
+import { podSecurityLabels } from '../lib/release/namespace';
 import { appObjects, expectValid, find, Manifest, ofKind } from './support/manifests';
 
 // ---- helpers ---------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import { Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { registerAppValidation } from './app-validation';
+import { registerNamespaceOrder } from './namespace-order';
 import { configMapKey, labelValue, MAX_LABEL_LENGTH } from '../rules';
 import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkInteger, checkRule } from './checks';
 import { ContainerPort, ContainerSpec, VolumeMount } from './container';
@@ -117,6 +118,7 @@ export abstract class WorkloadBase extends Construct {
   protected constructor(scope: Construct, id: string, props: WorkloadProps, nameLimit = 63) {
     super(scope, id);
     registerAppValidation(this);
+    registerNamespaceOrder(this);
     this.name = props.name ?? id;
     checkDnsLabel(this, 'name', this.name, nameLimit);
     this.namespace = Chart.of(this).namespace;
@@ -380,7 +382,6 @@ export abstract class WorkloadBase extends Construct {
 
   private createConfigMap(cm: AppConfigMap, prop: string): k8s.KubeConfigMap {
     checkDnsLabel(this, `${prop}.name`, cm.name);
-    checkDnsSubdomain(this, `${prop} object name`, `${this.name}-${cm.name}`);
     check(!this.configs.some(c => c.spec.name === cm.name), this, `${prop}.name`, cm.name, 'must be unique, but appears more than once');
     for (const file of Object.keys(cm.files)) checkFileName(this, `${prop}.files`, file);
     checkConfigMapSize(this, `${prop}.files`, cm.files);

@@ -13,6 +13,7 @@ import { compare } from './order';
 import { CredentialShape } from './shapes';
 import { checkCredentialSecret, CredentialSecret, GeneratedSecretKey } from './types';
 import { WaitForSecrets, waitForSecretsContainer } from './wait';
+import { imageFromRegistry } from '../common/images';
 
 /**
  * The generator Job's image: the official PHP CLI image on Alpine, pinned. It has every tool
@@ -124,7 +125,7 @@ export class SecretGenerator extends Construct {
     this.name = props.name ?? defaultName(chart);
     checkDnsLabel(this, 'name', this.name, MAX_NAME);
     this.namespace = props.namespace ?? chart.namespace;
-    this.image = props.image ?? SECRET_GENERATOR_IMAGE;
+    this.image = props.image ?? imageFromRegistry(this, SECRET_GENERATOR_IMAGE);
     checkImage(this, 'image', this.image);
     const ttl = props.ttlSecondsAfterFinished ?? 3600;
     checkInteger(this, 'ttlSecondsAfterFinished', ttl, 0);

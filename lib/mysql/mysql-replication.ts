@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkDnsSubdomain, checkImage, checkInteger } from '../common/checks';
+import { checkDnsLabel, checkDnsSubdomain, checkImage, checkInteger, checkNameFrom } from '../common/checks';
 import { DatabaseEngineFamily, IDatabaseConnection } from '../common/connections';
 import { ContainerSpec, Resources, VolumeMount } from '../common/container';
 import { Endpoint } from '../common/endpoint';
@@ -20,9 +20,10 @@ import { CredentialKey, ExternalSecretKey, GeneratedSecretKey } from '../credent
 import { StatefulApp } from '../stateful-app/stateful-app';
 import { MySQLBackups } from './backup/mysql-backups';
 import { checkMySQLConfig, replicationConfigFiles, ReplicationMode } from './config-files';
-import { MySQLEngine, MySQLVersion } from './engine';
-import { MYSQL_SECRET_KEYS, MySQLReplicationProps } from './props';
+import { MySQLEngine, MySQLVersion, pinnedFromRegistry } from './engine';
+import { MYSQL_SECRET_KEYS, MYSQLD_EXPORTER_IMAGE, MySQLReplicationProps } from './props';
 import { replicationScripts, SCRIPTS_MOUNT, scriptCommand } from './scripts';
+import { imageFromRegistry } from '../common/images';
 
 /** The client port of every member. */
 const MYSQL_PORT = 3306;
@@ -101,7 +102,8 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
   constructor(scope: Construct, id: string, props: MySQLReplicationProps = {}) {
     super(scope, id);
     const name = props.name ?? id;
-    const engine = props.engine ?? MySQLEngine.mysql(MySQLVersion.V8_4);
+    checkDnsLabel(this, 'name', name);
+    const engine = pinnedFromRegistry(this, props.engine ?? MySQLEngine.mysql(MySQLVersion.V8_4));
     this.engine = engine;
     this.engineFamily = engine.flavor;
     const replicas = props.replicas ?? 3;
@@ -124,9 +126,9 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
     checkMySQLConfig(this, 'config', props.config ?? {}, engine, mode);
 
     const readServiceName = props.readServiceName ?? `${name}-read`;
-    checkDnsLabel(this, 'readServiceName', readServiceName);
+    checkNameFrom(this, 'readServiceName', readServiceName, props.readServiceName !== undefined, ['name', name], checkDnsLabel);
     const secretName = props.secretName ?? `${name}-credentials`;
-    checkDnsSubdomain(this, 'secretName', secretName);
+    checkNameFrom(this, 'secretName', secretName, props.secretName !== undefined, ['name', name], checkDnsSubdomain);
     this.rootPassword = SecretKeyRef.of(secretName, MYSQL_SECRET_KEYS.rootPassword);
     this.replicationPassword = SecretKeyRef.of(secretName, MYSQL_SECRET_KEYS.replicationPassword);
     this.replicationUser = props.replicationUser ?? 'replicator';
@@ -239,7 +241,7 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
     };
     const sidecars = [backup];
     if (exporterPassword) {
-      const image = props.exporter?.image ?? 'prom/mysqld-exporter:v0.17.2';
+      const image = props.exporter?.image ?? imageFromRegistry(this, MYSQLD_EXPORTER_IMAGE);
       sidecars.push({
         name: 'exporter',
         image,

@@ -37,9 +37,12 @@ export interface MySQLDatabaseOptions {
  * primary's first start with only PROCESS, REPLICATION CLIENT and SELECT, from 127.0.0.1 only.
  */
 export interface MySQLExporterOptions {
-  /** Image. @default 'prom/mysqld-exporter:v0.17.2' */
+  /** Image. @default MYSQLD_EXPORTER_IMAGE (`prom/mysqld-exporter:v0.17.2`) */
   readonly image?: string;
 }
+
+/** The mysqld-exporter image of `exporter: {}`, pinned. */
+export const MYSQLD_EXPORTER_IMAGE = 'prom/mysqld-exporter:v0.17.2';
 
 /** Props of a {@link MySQLReplication} (backups, bootstrap restore and drill: {@link MySQLBackupProps}). */
 export interface MySQLReplicationProps extends PodOptions, MySQLBackupProps {

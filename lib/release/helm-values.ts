@@ -1,5 +1,5 @@
 import { parseDocument, Scalar } from 'yaml';
-import { POD_SECURITY_LABEL_PREFIX } from '../common/namespace';
+import { POD_SECURITY_LABEL_PREFIX } from './namespace';
 import { ManifestDocument, ReleaseManifests } from './manifests';
 import { containersOf } from './workloads';
 

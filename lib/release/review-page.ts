@@ -1,4 +1,4 @@
-import { namespacePodSecurity, POD_SECURITY_LABEL_PREFIX } from '../common/namespace';
+import { namespacePodSecurity, POD_SECURITY_LABEL_PREFIX } from './namespace';
 import { describeViolation } from '../rules/pod-security';
 import { HelmChartMetadata } from './helm-chart';
 import { describe, ReleaseManifests } from './manifests';

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Chart } from 'cdk8s';
-import { checkDnsSubdomain, checkImage, checkInteger } from '../common/checks';
+import { checkDnsSubdomain, checkImage, checkInteger, checkNameFrom } from '../common/checks';
 import { checkStorage, isSingleAttach } from '../common/storage';
 import { ContainerSpec, Resources, VolumeMount } from '../common/container';
 import { EnvValue } from '../common/env';
@@ -29,6 +29,7 @@ import {
   WordPressIngressOptions, WordPressProps,
 } from './props';
 import { WORDPRESS_SCRIPTS_MOUNT, wordpressScriptCommand, wordpressScripts } from './scripts';
+import { imageFromRegistry } from '../common/images';
 
 /** Where the install Job's pod puts its copy of the WordPress core. */
 const INSTALL_PATH = '/wordpress';
@@ -109,9 +110,9 @@ export class WordPress extends Construct {
     this.name = props.name ?? 'wordpress';
     check(RELEASE_NAME.test(this.name) && this.name.length <= MAX_RELEASE_NAME, this, 'name', this.name,
       `must be a DNS-1035 label of at most ${MAX_RELEASE_NAME} characters (lower-case letters, digits and '-', starting with a letter): it names the Service and prefixes the other objects`);
-    const image = props.image ?? WORDPRESS_IMAGE;
+    const image = props.image ?? imageFromRegistry(this, WORDPRESS_IMAGE);
     checkImage(this, 'image', image);
-    const cliImage = props.cliImage ?? WORDPRESS_CLI_IMAGE;
+    const cliImage = props.cliImage ?? imageFromRegistry(this, WORDPRESS_CLI_IMAGE);
     checkImage(this, 'cliImage', cliImage);
 
     // Database first: a built-in MySQLReplication comes before WordPress in the output.
@@ -150,7 +151,7 @@ export class WordPress extends Construct {
 
     // Credentials.
     this.secretName = props.secretName ?? `${this.name}-credentials`;
-    checkDnsSubdomain(this, 'secretName', this.secretName);
+    checkNameFrom(this, 'secretName', this.secretName, props.secretName !== undefined, ['name', this.name], checkDnsSubdomain);
     this.adminPassword = props.adminPassword ?? SecretKeyRef.of(this.secretName, WORDPRESS_SECRET_KEYS.adminPassword);
     checkSecretRef(this, 'adminPassword', this.adminPassword);
     const adminUser = props.adminUser ?? 'user';

@@ -3,8 +3,9 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { podOf, PodSecurityLevel, podSecurityLevelOf, podSecurityViolations, PodSecurityViolation } from '../rules/pod-security';
 import { DEFAULT_KUBERNETES_VERSION, isKubernetesVersion } from '../validation/versions';
-import { KUBERNETES_VERSION_CONTEXT } from './app-validation';
-import { checkDnsLabel } from './checks';
+import { KUBERNETES_VERSION_CONTEXT } from '../common/app-validation';
+import { checkDnsLabel } from '../common/checks';
+import { registerNamespaceOrder } from '../common/namespace-order';
 
 /** The label prefix of the Pod Security admission's Namespace labels. */
 export const POD_SECURITY_LABEL_PREFIX = 'pod-security.kubernetes.io/';
@@ -60,7 +61,7 @@ class PodSecurityNamespace extends k8s.KubeNamespace {
     const { level } = namespacePodSecurity(json.metadata.name, objects);
     const context = root.node.tryGetContext(KUBERNETES_VERSION_CONTEXT);
     const version = isKubernetesVersion(context) ? context : DEFAULT_KUBERNETES_VERSION;
-    // Labels given to createNamespaceObject win: a pod-security label set there is the caller's choice.
+    // Labels added to the Namespace win: a pod-security label set there is the caller's choice.
     json.metadata.labels = { ...json.metadata.labels ?? {}, ...podSecurityLabels(level, version), ...json.metadata.labels ?? {} };
     return json;
   }
@@ -75,9 +76,10 @@ class PodSecurityNamespace extends k8s.KubeNamespace {
  * in that namespace meets, as the library's checker of the Pod Security Standards judges the pod
  * templates at synth: `restricted` when all of them qualify, else `baseline` (else `privileged`).
  */
-export function createNamespaceObject(scope: Construct, name: string, labels?: Record<string, string>): k8s.KubeNamespace {
+export function createNamespaceObject(scope: Construct, name: string): k8s.KubeNamespace {
   checkDnsLabel(scope, 'namespace', name);
-  const ns = new PodSecurityNamespace(scope, 'namespace', { metadata: { name, labels } });
+  registerNamespaceOrder(scope);
+  const ns = new PodSecurityNamespace(scope, 'namespace', { metadata: { name } });
   ns.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   return ns;
 }
