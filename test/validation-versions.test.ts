@@ -25,29 +25,35 @@ const HEADLESS = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', n
 describe('Kubernetes versions', () => {
   const appArmor = statefulSet({ securityContext: { appArmorProfile: { type: 'RuntimeDefault' } } });
 
-  test('a field added after 1.28 is reported as such for 1.28 and valid for 1.31 and 1.36', () => {
-    expect(validateObjects([HEADLESS, appArmor])).toEqual([expect.objectContaining({
+  test('a field added after 1.28 is reported as such for 1.28 and valid for 1.35, 1.36 and 1.37 (the default)', () => {
+    expect(validateObjects([HEADLESS, appArmor], { kubernetesVersion: '1.28' })).toEqual([expect.objectContaining({
       rule: 'schema/unknown-field', path: '/spec/template/spec/securityContext/appArmorProfile',
-      message: 'field "appArmorProfile" is unknown in Kubernetes 1.28, added in 1.31',
+      message: 'field "appArmorProfile" is unknown in Kubernetes 1.28, added in 1.35',
     })]);
-    expect(validateObjects([HEADLESS, appArmor], { kubernetesVersion: '1.31' })).toEqual([]);
+    expect(validateObjects([HEADLESS, appArmor], { kubernetesVersion: '1.35' })).toEqual([]);
     expect(validateObjects([HEADLESS, appArmor], { kubernetesVersion: '1.36' })).toEqual([]);
+    expect(validateObjects([HEADLESS, appArmor])).toEqual([]);
   });
 
   test('an unsupported version is refused by name', () => {
-    expect(() => validateObjects([], { kubernetesVersion: '1.30' as any })).toThrow(/unsupported Kubernetes version "1.30": use one of 1.28, 1.31, 1.36/);
+    expect(() => validateObjects([], { kubernetesVersion: '1.31' as any })).toThrow(/unsupported Kubernetes version "1.31": use one of 1.28, 1.35, 1.36, 1.37/);
   });
 
-  test('env var names follow the release: strict in 1.31, relaxed in 1.36', () => {
+  test('env var names follow the release: strict in 1.28, relaxed from 1.35', () => {
     const spaced = statefulSet({ containers: [{ name: 'web', image: 'nginx:1.27.2', env: [{ name: 'MY VAR', value: 'x' }] }] });
-    expect(validateObjects([HEADLESS, spaced], { kubernetesVersion: '1.31' }).map(p => p.rule)).toEqual(['pod/env']);
-    expect(validateObjects([HEADLESS, spaced], { kubernetesVersion: '1.36' })).toEqual([]);
+    expect(validateObjects([HEADLESS, spaced], { kubernetesVersion: '1.28' }).map(p => p.rule)).toEqual(['pod/env']);
+    expect(validateObjects([HEADLESS, spaced], { kubernetesVersion: '1.35' })).toEqual([]);
   });
 
-  test('an alpha field a default server drops is a warning, not an error', () => {
-    const problems = validateObjects([HEADLESS, statefulSet({}, { updateStrategy: { rollingUpdate: { maxUnavailable: 2 } } })], { kubernetesVersion: '1.31' });
-    expect(problems).toEqual([expect.objectContaining({ rule: 'workload/alpha-field', severity: 'warning', path: '/spec/updateStrategy/rollingUpdate/maxUnavailable' })]);
-    expect(formatProblems(problems)).toMatch(/: warning \[workload\/alpha-field\] /);
+  test('maxUnavailable follows the release\'s default feature gates: dropped in 1.28, 1.35.4+ and 1.36 (a warning naming 1.37), used in 1.37', () => {
+    const sts = statefulSet({}, { updateStrategy: { rollingUpdate: { maxUnavailable: 2 } } });
+    for (const kubernetesVersion of ['1.28', '1.35', '1.36'] as const) {
+      const problems = validateObjects([HEADLESS, sts], { kubernetesVersion });
+      expect(problems).toEqual([expect.objectContaining({ rule: 'workload/alpha-field', severity: 'warning', path: '/spec/updateStrategy/rollingUpdate/maxUnavailable' })]);
+      expect(problems[0].message).toMatch(new RegExp(`in Kubernetes ${kubernetesVersion} \\(v${kubernetesVersion}\\.\\d+, feature gate MaxUnavailableStatefulSet\\): .*it is on by default in Kubernetes 1\\.37$`));
+      expect(formatProblems(problems)).toMatch(/: warning \[workload\/alpha-field\] /);
+    }
+    expect(validateObjects([HEADLESS, sts], { kubernetesVersion: '1.37' })).toEqual([]);
   });
 
   test('the CLI takes --kube-version, exits 0 on warnings alone and 2 on an unknown version', () => {
@@ -56,20 +62,22 @@ describe('Kubernetes versions', () => {
     fs.writeFileSync(file, [HEADLESS, appArmor].map(o => stringify(o)).join('---\n'));
     const out: string[] = [];
     const err: string[] = [];
-    expect(main([dir], l => out.push(l), l => err.push(l))).toBe(1);
-    expect(out.join('\n')).toMatch(/unknown in Kubernetes 1.28, added in 1.31/);
+    expect(main([dir], l => out.push(l), l => err.push(l))).toBe(0);
+    expect(out[out.length - 1]).toMatch(/2 objects in 1 files valid \(Kubernetes 1.37, strict\)/);
+    expect(main(['--kube-version', '1.28', dir], l => out.push(l), l => err.push(l))).toBe(1);
+    expect(out.join('\n')).toMatch(/unknown in Kubernetes 1.28, added in 1.35/);
     expect(main(['--kube-version', '1.36', dir], l => out.push(l), l => err.push(l))).toBe(0);
     expect(out[out.length - 1]).toMatch(/2 objects in 1 files valid \(Kubernetes 1.36, strict\)/);
     expect(main([`--kube-version=1.29`, dir], l => out.push(l), l => err.push(l))).toBe(2);
     expect(err[err.length - 1]).toMatch(/unsupported Kubernetes version "1.29"/);
     fs.writeFileSync(file, [HEADLESS, statefulSet({}, { updateStrategy: { rollingUpdate: { maxUnavailable: 2 } } })].map(o => stringify(o)).join('---\n'));
-    expect(main(['--kube-version', '1.31', file], l => out.push(l), l => err.push(l))).toBe(0);
-    expect(validateYamlFiles([file], { kubernetesVersion: '1.31' }).map(p => p.severity)).toEqual(['warning']);
+    expect(main(['--kube-version', '1.36', file], l => out.push(l), l => err.push(l))).toBe(0);
+    expect(validateYamlFiles([file], { kubernetesVersion: '1.36' }).map(p => p.severity)).toEqual(['warning']);
   });
 });
 
 describe('the API server rules of the pods and claims controllers create', () => {
-  const rulesOf = (obj: any) => errors(validateObjects([HEADLESS, obj, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns', labels: LABELS }, spec: { containers: [{ name: 'p', image: 'nginx:1.27.2' }] } }], { kubernetesVersion: '1.31' })).map(p => `${p.rule} ${p.path}`);
+  const rulesOf = (obj: any) => errors(validateObjects([HEADLESS, obj, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns', labels: LABELS }, spec: { containers: [{ name: 'p', image: 'nginx:1.27.2' }] } }], { kubernetesVersion: '1.36' })).map(p => `${p.rule} ${p.path}`);
 
   test('a StatefulSet memory limit below its request, a negative cpu request', () => {
     expect(rulesOf(statefulSet({ containers: [{ name: 'web', image: 'nginx:1.27.2', resources: { requests: { memory: '1Gi', cpu: '-1' }, limits: { memory: '512Mi' } } }] }))).toEqual([
@@ -81,7 +89,7 @@ describe('the API server rules of the pods and claims controllers create', () =>
   test('claim templates: size zero, a bad access mode; memory 64m is a warning', () => {
     const sts = statefulSet({ containers: [{ name: 'web', image: 'nginx:1.27.2', resources: { requests: { memory: '64m' } } }] },
       { volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['RWO'], resources: { requests: { storage: '0' } } } }] });
-    const problems = validateObjects([HEADLESS, sts], { kubernetesVersion: '1.31' });
+    const problems = validateObjects([HEADLESS, sts], { kubernetesVersion: '1.36' });
     expect(problems.map(p => `${p.severity} ${p.rule} ${p.path}`)).toEqual([
       'error claim/access-modes /spec/volumeClaimTemplates/0/spec/accessModes/0',
       'error claim/storage /spec/volumeClaimTemplates/0/spec/resources/requests/storage',
