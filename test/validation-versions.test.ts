@@ -4,6 +4,7 @@ import * as path from 'path';
 import { stringify } from 'yaml';
 import { ValidationProblem, formatProblems, validateObjects, validateYamlFiles } from '../lib/validation';
 import { main } from '../lib/validation/cli';
+import { featureEnabled } from '../lib/validation/features';
 
 const LABELS = { app: 'web' };
 
@@ -116,5 +117,50 @@ describe('the API server rules of the pods and claims controllers create', () =>
     expect(rulesOf(pdb)).toEqual(['pdb/spec /spec/maxUnavailable']);
     const big = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ns' }, data: { ['k'.repeat(300)]: 'x', big: 'x'.repeat(1024 * 1024) } };
     expect(rulesOf(big)).toEqual([`configmap/data /data/${'k'.repeat(300)}`, 'configmap/data ']);
+  });
+});
+
+describe('release rules from the vendored feature gates, and the server\'s warnings', () => {
+  const service = (spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'ns' }, spec: { ports: [{ port: 80 }], ...spec } });
+  const job = (rules: unknown[]) => ({
+    apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', namespace: 'ns' },
+    spec: { podFailurePolicy: { rules }, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'j', image: 'busybox:1.37.0' }] } } },
+  });
+
+  test('externalTrafficPolicy only on an externally-accessible Service', () => {
+    expect(errors(validateObjects([service({ externalTrafficPolicy: 'Local' })])).map(p => `${p.rule} ${p.path}`)).toEqual(['service/spec /spec/externalTrafficPolicy']);
+    expect(errors(validateObjects([service({ type: 'NodePort', externalTrafficPolicy: 'Local' })]))).toEqual([]);
+    expect(errors(validateObjects([service({ externalIPs: ['192.0.2.10'], externalTrafficPolicy: 'Local' })]))).toEqual([]);
+  });
+
+  test('a podFailurePolicy action is Count, FailIndex, FailJob or Ignore', () => {
+    const rule = (action: string) => ({ action, onExitCodes: { operator: 'In', values: [1] } });
+    expect(errors(validateObjects([job([rule('Retry')])])).map(p => `${p.rule} ${p.path} ${p.message}`)).toEqual([
+      'job/spec /spec/podFailurePolicy/rules/0/action unsupported value "Retry": supported values: "Count", "FailIndex", "FailJob", "Ignore"',
+    ]);
+    expect(errors(validateObjects([job(['Count', 'FailJob', 'Ignore'].map(rule))]))).toEqual([]);
+  });
+
+  test('a gate a release no longer lists is on if it was GA before, off if it never was', () => {
+    expect(featureEnabled('1.35', 'PodLifecycleSleepActionAllowZero')).toBe(true);
+    expect(featureEnabled('1.37', 'PodLifecycleSleepActionAllowZero')).toBe(true);
+    expect(featureEnabled('1.28', 'PodLifecycleSleepActionAllowZero')).toBe(false);
+    expect(featureEnabled('1.37', 'NoSuchGate')).toBe(false);
+  });
+
+  test('a regular container\'s restartPolicy is allowed where ContainerRestartRules is on (1.35 on), refused in 1.28', () => {
+    const sts = statefulSet({ containers: [{ name: 'web', image: 'nginx:1.27.2', restartPolicy: 'Never' }] });
+    expect(errors(validateObjects([HEADLESS, sts], { kubernetesVersion: '1.28' })).map(p => p.message)).toEqual([
+      'restartPolicy may only be set on init containers (Always, for a sidecar) in Kubernetes 1.28',
+    ]);
+    expect(errors(validateObjects([HEADLESS, sts], { kubernetesVersion: '1.35' }))).toEqual([]);
+  });
+
+  test('externalIPs are deprecated where the release has the AllowServiceExternalIPs gate: a warning in the server\'s words', () => {
+    const withIPs = service({ externalIPs: ['192.0.2.10'] });
+    expect(validateObjects([withIPs], { kubernetesVersion: '1.35' })).toEqual([]);
+    expect(validateObjects([withIPs], { kubernetesVersion: '1.37' })).toEqual([expect.objectContaining({
+      rule: 'server/warning', severity: 'warning', path: '/spec/externalIPs', message: 'spec.externalIPs is deprecated and may no longer be implemented in some clusters',
+    })]);
   });
 });
