@@ -20,7 +20,7 @@ interface ReleaseFeatures {
 const LOADED = new Map<KubernetesVersion, ReleaseFeatures>();
 
 /** The vendored default feature gates of `version`. */
-export function releaseFeatures(version: KubernetesVersion): ReleaseFeatures {
+function releaseFeatures(version: KubernetesVersion): ReleaseFeatures {
   let features = LOADED.get(version);
   if (!features) {
     const file = path.join(packageRoot(), 'lib', 'validation', 'definitions', `features-${version}.json`);
@@ -53,12 +53,12 @@ export function featureGraduated(version: KubernetesVersion, gate: string): bool
 }
 
 /** `gate`'s stage in `version` (`ALPHA`, `BETA`, `GA`, `DEPRECATED`), or undefined when the release does not list it. */
-export function featureStage(version: KubernetesVersion, gate: string): string | undefined {
+function featureStage(version: KubernetesVersion, gate: string): string | undefined {
   return releaseFeatures(version).features[gate]?.stage;
 }
 
 /** The vendored releases newer than `version` in which `gate` is on by default, oldest first. */
-export function releasesWithFeature(version: KubernetesVersion, gate: string): KubernetesVersion[] {
+function releasesWithFeature(version: KubernetesVersion, gate: string): KubernetesVersion[] {
   return KUBERNETES_VERSIONS.slice(KUBERNETES_VERSIONS.indexOf(version) + 1).filter(v => featureEnabled(v, gate));
 }
 

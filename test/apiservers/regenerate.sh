@@ -46,12 +46,16 @@ wait_for() {
 
 pids=()
 work=
+# Stops the processes started, newest first (kube-apiserver before the etcd its shutdown still talks to):
+# SIGTERM, then SIGKILL after 30 s.
 stop_all() {
-  local pid
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
+  local i pid deadline
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    pid=${pids[i]}
+    kill "$pid" 2>/dev/null || continue
+    deadline=$((SECONDS + 30))
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 1; done
+    kill -9 "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   done
   pids=()
