@@ -156,6 +156,23 @@ describe('release rules from the vendored feature gates, and the server\'s warni
     expect(errors(validateObjects([HEADLESS, sts], { kubernetesVersion: '1.35' }))).toEqual([]);
   });
 
+  test('a Service\'s ignored fields are warnings in the server\'s words', () => {
+    const headless = service({ clusterIP: 'None', sessionAffinity: 'ClientIP', externalName: 'db.example.com' });
+    expect(validateObjects([headless]).map(p => `${p.severity} ${p.rule} ${p.path}: ${p.message}`)).toEqual([
+      'warning server/warning /spec/sessionAffinity: spec.SessionAffinity is ignored for headless services',
+      'warning server/warning /spec/externalName: spec.externalName is ignored when spec.type is not "ExternalName"',
+    ]);
+  });
+
+  test('an Ingress backend names a Service as the release names Services: digits first from 1.36', () => {
+    const ingress = {
+      apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'ns' },
+      spec: { defaultBackend: { service: { name: '3306-db', port: { number: 80 } } } },
+    };
+    expect(errors(validateObjects([ingress], { kubernetesVersion: '1.35' })).map(p => `${p.rule} ${p.path}`)).toEqual(['ingress/backend /spec/defaultBackend/service/name']);
+    expect(errors(validateObjects([ingress], { kubernetesVersion: '1.36' }))).toEqual([]);
+  });
+
   test('externalIPs are deprecated where the release has the AllowServiceExternalIPs gate: a warning in the server\'s words', () => {
     const withIPs = service({ externalIPs: ['192.0.2.10'] });
     expect(validateObjects([withIPs], { kubernetesVersion: '1.35' })).toEqual([]);

@@ -2,6 +2,7 @@ import { cidrContains, dns1123Label, dns1123Subdomain, hostCidr, isIP, isIPv4, p
 import { asArray, asRecord } from '../objects';
 import { Check, intRange, isInt, isSet, oneOf, ruled } from './check';
 import { ServiceIPRange } from '../service-network';
+import { serviceWarnings } from './warnings';
 
 const TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
 const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
@@ -101,10 +102,7 @@ export function service(check: Check, obj: any): void {
       check.error(`/spec/loadBalancerSourceRanges/${i}`, 'service/spec', `${JSON.stringify(r)} must be a CIDR, e.g. 10.0.0.0/8`);
     }
   });
-  if (asArray(spec.externalIPs).length > 0 && check.feature('AllowServiceExternalIPs')) {
-    // The release that deprecates externalIPs has the gate that still allows them (on by default).
-    check.warn('/spec/externalIPs', 'server/warning', 'spec.externalIPs is deprecated and may no longer be implemented in some clusters');
-  }
+  serviceWarnings(check, spec, type);
   asArray(spec.externalIPs).forEach((ip, i) => {
     if (typeof ip === 'string' && !isIP(ip)) {
       check.error(`/spec/externalIPs/${i}`, 'service/spec', `${JSON.stringify(ip)} must be a valid IP address`);

@@ -79,3 +79,36 @@ export function revisionHistoryWarning(check: Check, spec: Record<string, any>):
     check.warn('/spec/revisionHistoryLimit', RULE, 'a negative value retains all historical revisions; a value >= 0 is recommended');
   }
 }
+
+/** A Service's warnings (`GetWarningsForService`): fields the Service's type ignores, deprecated ones. */
+export function serviceWarnings(check: Check, spec: Record<string, any>, type: string): void {
+  const headless = type === 'ClusterIP' && spec.clusterIP === 'None';
+  const externalIPs = asArray(spec.externalIPs).length > 0;
+  if (asRecord(check.obj.metadata).annotations?.['service.kubernetes.io/topology-aware-hints'] !== undefined) {
+    check.warn('/metadata/annotations', RULE, 'annotation service.kubernetes.io/topology-aware-hints is deprecated, please use service.kubernetes.io/topology-mode instead');
+  }
+  if (headless) {
+    if (typeof spec.loadBalancerIP === 'string' && spec.loadBalancerIP !== '') {
+      check.warn('/spec/loadBalancerIP', RULE, 'spec.loadBalancerIP is ignored for headless services');
+    }
+    if (externalIPs) {
+      check.warn('/spec/externalIPs', RULE, 'spec.externalIPs is ignored for headless services');
+    }
+    if (spec.sessionAffinity === 'ClientIP') {
+      check.warn('/spec/sessionAffinity', RULE, 'spec.SessionAffinity is ignored for headless services');
+    }
+  }
+  // The releases that deprecate externalIPs (1.36 on) came with the gate that still allows them.
+  if (externalIPs && !headless && type !== 'ExternalName' && check.feature('AllowServiceExternalIPs')) {
+    check.warn('/spec/externalIPs', RULE, 'spec.externalIPs is deprecated and may no longer be implemented in some clusters');
+  }
+  if (type === 'ExternalName' && externalIPs) {
+    check.warn('/spec/externalIPs', RULE, 'spec.externalIPs is ignored when spec.type is "ExternalName"');
+  }
+  if (type !== 'ExternalName' && typeof spec.externalName === 'string' && spec.externalName !== '') {
+    check.warn('/spec/externalName', RULE, 'spec.externalName is ignored when spec.type is not "ExternalName"');
+  }
+  if (spec.trafficDistribution === 'PreferClose') {
+    check.warn('/spec/trafficDistribution', RULE, 'spec.trafficDistribution: "PreferClose" is deprecated; use "PreferSameZone"');
+  }
+}
