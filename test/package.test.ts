@@ -60,7 +60,7 @@ describe('the npm package in a fresh user app', () => {
 
   test('ships the compiled API, the synth-time assets and the docs, and nothing else', () => {
     for (const f of ['build/lib/index.js', 'build/lib/index.d.ts', 'lib/mysql/scripts/clone.sh', 'lib/mysql/scripts/serve-backup.pl',
-      'lib/validation/definitions/k8s-1.28.json', 'lib/validation/definitions/k8s-1.31.json', 'lib/validation/definitions/k8s-1.36.json',
+      ...['1.28', '1.35', '1.36', '1.37'].flatMap(v => [`lib/validation/definitions/k8s-${v}.json`, `lib/validation/definitions/features-${v}.json`]),
       'docs/wordpress.md', 'package.json', 'README.md']) {
       expect(files).toContain(f);
     }
@@ -103,7 +103,7 @@ describe('the npm package in a fresh user app', () => {
     const help = run(bin, ['--help'], dir);
     expect(help.out).toContain('usage: cdk8s-stateful validate');
     expect(help.code).toBe(0);
-    const valid = run(bin, ['validate', '--kube-version', '1.31', 'dist/'], dir);
+    const valid = run(bin, ['validate', '--kube-version', '1.35', 'dist/'], dir);
     expect(valid.out).toMatch(/^dist\/: \d+ objects in 1 files valid \(Kubernetes 1.31, strict\)$/m);
     expect(valid.code).toBe(0);
     fs.mkdirSync(path.join(dir, 'bad'));

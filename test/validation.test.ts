@@ -4,7 +4,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { StatefulApp } from '../lib';
-import { ValidationProblem, formatProblems, validateApp, validateChart, validateObjects, validateYamlFiles } from '../lib/validation';
+import { KubernetesVersion, ValidationProblem, formatProblems, validateApp, validateChart, validateObjects, validateYamlFiles } from '../lib/validation';
 import { main } from '../lib/validation/cli';
 import { packageRoot } from '../lib/common/package-root';
 
@@ -65,10 +65,10 @@ function find(objects: any[], kind: string, name: string): any {
 }
 
 /** The valid set after `mutate`, validated. */
-function validateMutated(mutate: (objects: any[]) => void): ValidationProblem[] {
+function validateMutated(mutate: (objects: any[]) => void, kubernetesVersion?: KubernetesVersion): ValidationProblem[] {
   const objects = validSet();
   mutate(objects);
-  return validateObjects(objects);
+  return validateObjects(objects, { kubernetesVersion });
 }
 
 const statefulSet = (objects: any[]) => find(objects, 'StatefulSet', 'mysql');
@@ -122,7 +122,7 @@ describe('valid output', () => {
   });
 });
 
-describe('schema (strict, Kubernetes 1.28)', () => {
+describe('schema (strict, Kubernetes 1.37, the default)', () => {
   test('misspelled StatefulSet field spec.replica', () => {
     const problems = validateMutated(objects => {
       const spec = statefulSet(objects).spec;
@@ -194,7 +194,7 @@ describe('schema (strict, Kubernetes 1.28)', () => {
       ['schema/unknown-kind', 'Widget/w (ns db)'],
       ['schema/unknown-kind', 'Deployment/old (ns db)'],
     ]);
-    expect(problems[1].message).toBe('Kubernetes 1.28 has no kind Deployment in apiVersion apps/v1beta1 (it has Deployment in apps/v1)');
+    expect(problems[1].message).toBe('Kubernetes 1.37 has no kind Deployment in apiVersion apps/v1beta1 (it has Deployment in apps/v1)');
   });
 });
 
@@ -204,15 +204,18 @@ describe('names and labels', () => {
     expectOnly(problems, 'metadata/name', { object: 'ConfigMap/MySQL_Config (ns db)', path: '/metadata/name' });
   });
 
-  test('a StatefulSet name longer than 52 characters, a Service name starting with a digit', () => {
-    const problems = validateMutated(objects => {
+  test('a StatefulSet name longer than 52 characters, a Service name starting with a digit (a DNS-1123 label is fine where RelaxedServiceNameValidation is on)', () => {
+    const mutate = (objects: any[]) => {
       statefulSet(objects).metadata.name = 'm'.repeat(53);
       find(objects, 'Service', 'mysql').metadata.name = '3306-mysql';
-    });
-    expect(problems.map(p => [p.rule, p.object])).toEqual([
+    };
+    expect(validateMutated(mutate, '1.35').map(p => [p.rule, p.object])).toEqual([
       ['metadata/name', `StatefulSet/${'m'.repeat(53)} (ns db)`],
       ['metadata/name', 'Service/3306-mysql (ns db)'],
     ]);
+    for (const version of ['1.36', '1.37'] as const) {
+      expect(validateMutated(mutate, version).map(p => [p.rule, p.object])).toEqual([['metadata/name', `StatefulSet/${'m'.repeat(53)} (ns db)`]]);
+    }
   });
 
   test('a namespace that is not a DNS-1123 label', () => {
@@ -355,13 +358,17 @@ describe('pod templates', () => {
         { name: 'mysql', containerPort: 5 },
       ];
     });
-    expect(problems.map(p => [p.rule, p.path])).toEqual([0, 1, 2, 4].map(i => ['pod/port-name', `/spec/template/spec/containers/0/ports/${i}/name`]));
+    expect(problems.map(p => [p.rule, p.path])).toEqual([
+      ['server/warning', '/spec/template/spec/containers/0/ports/4/name'],
+      ...[0, 1, 2, 4].map(i => ['pod/port-name', `/spec/template/spec/containers/0/ports/${i}/name`]),
+    ]);
+    expect(problems[0].message).toBe('duplicate port name "mysql" with containers[0].ports[3], services and probes that select ports by name will use containers[0].ports[3]');
   });
 
   test.each(['MYSQL_ROOT_PASSWORD', 'db_pass', 'CLIENT_SECRET', 'GITHUB_TOKEN', 'API_KEY', 'apikey', 'SSH_PRIVATE_KEY', 'Password', 'WORDPRESS_AUTH_KEY', 'NONCE_SALT'])(
     'a literal value for the credential-like env var %s', name => {
       const problems = validateMutated(objects => { mysqlContainer(objects).env.push({ name, value: 'hunter2' }); });
-      expectOnly(problems, 'pod/literal-secret', { path: '/spec/template/spec/containers/0/env/3/value' });
+      expectOnly(problems.filter(p => p.rule !== 'server/warning'), 'pod/literal-secret', { path: '/spec/template/spec/containers/0/env/3/value' });
     });
 
   test.each(['PASSWORD_FILE', 'SECRET_NAME', 'KEY_NAME', 'MONKEY_ISLAND', 'SALTY'])('no finding for %s, which names or resembles a secret without holding one', name => {
@@ -454,7 +461,7 @@ describe('apps, charts and files', () => {
     new StatefulApp(chart, 'web', { container: { name: 'web', image: 'nginx:1.27.3', ports: [{ name: 'http', port: 8080 }] } });
     new ApiObject(chart, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, dta: {} });
     expect(() => chart.toJson()).toThrow(/Validation failed/);
-    for (const problems of [validateApp(app, { kubernetesVersion: '1.31' }), validateChart(chart)]) {
+    for (const problems of [validateApp(app, { kubernetesVersion: '1.35' }), validateChart(chart)]) {
       expect(problems.map(p => [p.rule, p.object, p.path])).toEqual([['schema/unknown-field', 'ConfigMap/settings (ns shop)', '/dta']]);
     }
   });
@@ -506,7 +513,7 @@ describe('cli', () => {
 
   test('a valid directory: summary and exit 0', () => {
     const dir = path.join(FIXTURES, 'valid');
-    expect(run([dir])).toEqual({ code: 0, out: [`${dir}: 5 objects in 2 files valid (Kubernetes 1.28, strict)`], err: [] });
+    expect(run([dir])).toEqual({ code: 0, out: [`${dir}: 5 objects in 2 files valid (Kubernetes 1.37, strict)`], err: [] });
   });
 
   test('invalid manifests: one line per problem and exit 1', () => {

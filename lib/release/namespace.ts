@@ -12,7 +12,7 @@ export const POD_SECURITY_LABEL_PREFIX = 'pod-security.kubernetes.io/';
 
 /**
  * The Pod Security labels of a Namespace whose pods meet `level`: `enforce` at that level, pinned to
- * the policy version of the Kubernetes release the app is validated against (`v1.28` by default,
+ * the policy version of the Kubernetes release the app is validated against (`v1.37` by default,
  * the `cdk8s-stateful:kubernetesVersion` context), so that a cluster upgrade never starts refusing
  * the release's pods on its own; `warn` and `audit` at the same level with version `latest`, so that
  * `kubectl apply` and the audit log show, before the pin moves, what a newer policy would refuse.

@@ -10,7 +10,7 @@ export const VALIDATE_USAGE = `usage: cdk8s-stateful validate [--kube-version ${
 /**
  * `cdk8s-stateful validate [--kube-version 1.36] [--service-cluster-ip-range 10.96.0.0/16] <file|dir>...`:
  * validates the manifests (a directory stands for its `*.yaml` / `*.yml` files) together as one
- * output, against Kubernetes 1.28 unless `--kube-version` says otherwise, and against the cluster's
+ * output, against Kubernetes 1.37 (the newest release vendored) unless `--kube-version` says otherwise, and against the cluster's
  * Service network when `--service-cluster-ip-range` gives it (the kube-apiserver flag's value). Prints one line per problem and returns
  * 1 if there are errors (warnings alone return 0); else prints a one-line summary and returns 0.
  * Returns 2 on usage errors, missing paths or when no manifest is found.

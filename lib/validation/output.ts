@@ -1,4 +1,5 @@
 import { LabelSelector, PodTemplate, apiGroup, asRecord, labelSelectorMatches, namespaceOf, podTemplate } from './objects';
+import type { KubernetesVersion } from './versions';
 
 /** One object of an output with what the rules ask of it, worked out once per run. */
 export interface OutputObject {
@@ -35,8 +36,8 @@ export class Output {
   private readonly templatesByNamespace = new Map<string, PodTemplate[]>();
   private readonly templatesByLabel: Nested<Map<string, Map<unknown, PodTemplate[]>>> = new Map();
 
-  /** Indexes `objects` (each a non-null object). */
-  constructor(public readonly objects: readonly any[]) {
+  /** Indexes `objects` (each a non-null object), validated against Kubernetes `version`. */
+  constructor(public readonly objects: readonly any[], public readonly version: KubernetesVersion) {
     const entries: OutputObject[] = [];
     const templates: PodTemplate[] = [];
     for (let i = 0; i < objects.length; i++) {
