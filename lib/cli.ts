@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 import { PLAN_USAGE, runPlan } from './release/plan-cli';
 import { main as validate, VALIDATE_USAGE } from './validation/cli';
-import { KUBERNETES_VERSIONS } from './validation/versions';
+import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from './validation/versions';
 
 /** The help text of the `cdk8s-stateful` command. */
 export const HELP = `cdk8s-stateful: the strict validator and the release plan of the cdk8s-stateful library
 
 ${VALIDATE_USAGE}
   Validates the manifest files (a directory stands for its *.yaml and *.yml files) together, as one
-  output, strictly: against the Kubernetes schema (${KUBERNETES_VERSIONS.join(', ')}; default ${KUBERNETES_VERSIONS[0]}) and the rules
+  output, strictly: against the Kubernetes schema (${KUBERNETES_VERSIONS.join(', ')}; default ${DEFAULT_KUBERNETES_VERSION}) and the rules
   its API server applies, with the cluster's Service IP ranges when given. Prints one line per problem.
   Exit 0: valid (warnings alone are printed and pass); 1: errors; 2: bad usage, a missing path or no manifest.
 

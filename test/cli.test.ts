@@ -16,7 +16,8 @@ describe('the cdk8s-stateful command', () => {
       const r = run([arg]);
       expect(r).toEqual({ code: 0, out: HELP, err: '' });
     }
-    expect(HELP).toContain('usage: cdk8s-stateful validate [--kube-version 1.28|1.31|1.36]');
+    expect(HELP).toContain('usage: cdk8s-stateful validate [--kube-version 1.28|1.35|1.36|1.37]');
+    expect(HELP).toContain('(1.28, 1.35, 1.36, 1.37; default 1.37)');
     expect(HELP).toContain('usage: cdk8s-stateful plan [--against <dir>] [--to <dir>] [--app <command>]');
     expect(HELP).toMatch(/Exit 0: valid .*; 1: errors; 2: /);
   });
@@ -27,7 +28,7 @@ describe('the cdk8s-stateful command', () => {
   });
 
   test('validate: valid files exit 0, invalid ones exit 1, no path exit 2', () => {
-    expect(run(['validate', path.join(fixtures, 'valid')])).toMatchObject({ code: 0, out: expect.stringContaining('valid (Kubernetes 1.28, strict)') });
+    expect(run(['validate', path.join(fixtures, 'valid')])).toMatchObject({ code: 0, out: expect.stringContaining('valid (Kubernetes 1.37, strict)') });
     expect(run(['validate', '--kube-version', '1.36', path.join(fixtures, 'invalid')]).code).toBe(1);
     expect(run(['validate'])).toMatchObject({ code: 2, err: expect.stringContaining('usage: cdk8s-stateful validate') });
   });

@@ -104,7 +104,7 @@ describe('the npm package in a fresh user app', () => {
     expect(help.out).toContain('usage: cdk8s-stateful validate');
     expect(help.code).toBe(0);
     const valid = run(bin, ['validate', '--kube-version', '1.35', 'dist/'], dir);
-    expect(valid.out).toMatch(/^dist\/: \d+ objects in 1 files valid \(Kubernetes 1.31, strict\)$/m);
+    expect(valid.out).toMatch(/^dist\/: \d+ objects in 1 files valid \(Kubernetes 1.35, strict\)$/m);
     expect(valid.code).toBe(0);
     fs.mkdirSync(path.join(dir, 'bad'));
     fs.writeFileSync(path.join(dir, 'bad', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndta: {}\n');
