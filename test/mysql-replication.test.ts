@@ -26,12 +26,13 @@ describe('MySQLReplication defaults: the seed, object for object, made safe', ()
 
   test('is strictly valid', () => expectValid(objects));
 
-  test('the seed objects: config and scripts ConfigMaps, headless and read Services, StatefulSet, PDB; the Secret\'s generator', () => {
+  test('the seed objects: config, scripts and topology ConfigMaps, headless, read and write Services, StatefulSet, PDB; the Secret\'s generator', () => {
     const job = ofKind(objects, 'Job')[0]?.metadata.name;
     expect(job).toMatch(/^secret-generator-[0-9a-f]{8}$/);
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
-      'ConfigMap/mysql-config', 'ConfigMap/mysql-scripts', 'ConfigMap/secret-generator', `Job/${job}`, 'NetworkPolicy/mysql', 'PodDisruptionBudget/mysql',
-      'Role/secret-generator', 'RoleBinding/secret-generator', 'Service/mysql', 'Service/mysql-read', 'ServiceAccount/secret-generator', 'StatefulSet/mysql',
+      'ConfigMap/mysql-config', 'ConfigMap/mysql-scripts', 'ConfigMap/mysql-topology', 'ConfigMap/secret-generator', `Job/${job}`, 'NetworkPolicy/mysql',
+      'PodDisruptionBudget/mysql', 'Role/secret-generator', 'RoleBinding/secret-generator', 'Service/mysql', 'Service/mysql-primary', 'Service/mysql-read',
+      'ServiceAccount/secret-generator', 'StatefulSet/mysql',
     ]);
   });
 
@@ -133,8 +134,8 @@ describe('MySQLReplication defaults: the seed, object for object, made safe', ()
 describe('MySQLReplication handles', () => {
   const db = build({ database: { name: 'wordpress', user: 'wordpress' } });
 
-  test('write endpoint is pod 0; read endpoint is the read Service', () => {
-    expect(db.endpoint).toEqual({ host: 'mysql-0.mysql.wordpress.svc.cluster.local', port: 3306 });
+  test('write endpoint is the write Service (pod 0 by default); read endpoint is the read Service', () => {
+    expect(db.endpoint).toEqual({ host: 'mysql-primary.wordpress.svc.cluster.local', port: 3306 });
     expect(db.readEndpoint).toEqual({ host: 'mysql-read.wordpress.svc.cluster.local', port: 3306 });
   });
 
@@ -220,7 +221,31 @@ describe('MySQLReplication props', () => {
     expect(find(objects, 'Service', 'mysql-replicas').spec.selector).toEqual(find(objects, 'StatefulSet', 'mysql').spec.selector.matchLabels);
     expect(find(objects, 'StatefulSet', 'mysql').metadata.labels['app.kubernetes.io/part-of']).toBe('blog');
     const mysql = new MySQLReplication(new Chart(Testing.app(), 'c', { namespace: 'db' }), 'mysql', { clusterDomain: 'example.internal' });
-    expect(mysql.endpoint.host).toBe('mysql-0.mysql.db.svc.example.internal');
+    expect(mysql.endpoint.host).toBe('mysql-primary.db.svc.example.internal');
+  });
+
+  test('primary: the write Service selects that pod, the members read it from the topology ConfigMap (no literal in the pod template)', () => {
+    let db: MySQLReplication | undefined;
+    const objects = synthChart(chart => { db = new MySQLReplication(chart, 'mysql', { primary: 2 }); });
+    expect(db!.primary).toBe(2);
+    expect(find(objects, 'Service', 'mysql-primary').spec.selector).toEqual({
+      'app.kubernetes.io/component': 'database', 'app.kubernetes.io/instance': 'mysql', 'app.kubernetes.io/name': 'mysql',
+      'statefulset.kubernetes.io/pod-name': 'mysql-2',
+    });
+    expect(find(objects, 'ConfigMap', 'mysql-topology').data).toEqual({ primary: '2' });
+    const template = find(objects, 'StatefulSet', 'mysql').spec.template;
+    const fromTopology = { name: 'PRIMARY_ORDINAL', valueFrom: { configMapKeyRef: { name: 'mysql-topology', key: 'primary' } } };
+    for (const c of [...template.spec.initContainers, ...template.spec.containers].filter((x: any) => x.name !== 'exporter')) {
+      expect({ c: c.name, env: c.env.find((e: any) => e.name === 'PRIMARY_ORDINAL') }).toEqual({ c: c.name, env: fromTopology });
+    }
+    // Another primary changes no pod template: a switchover restarts no pod.
+    const again = synthChart(chart => { new MySQLReplication(chart, 'mysql', {}); });
+    expect(find(again, 'StatefulSet', 'mysql').spec.template).toEqual(template);
+  });
+
+  test.each([[-1], [3], [1.5]])('primary %p out of the members is refused', (primary) => {
+    expect(() => new MySQLReplication(new Chart(Testing.app(), 'c'), 'mysql', { primary }))
+      .toThrow(/^c\/mysql: primary [-0-9.]+ is invalid: must be (between 0 and 2|a whole number)/);
   });
 
   test('the mysqld-exporter sidecar on 9104', () => {

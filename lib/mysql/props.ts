@@ -47,8 +47,14 @@ export interface MySQLReplicationProps extends PodOptions, MySQLBackupProps {
   readonly name?: string;
   /** Engine, version and images. @default MySQLEngine.mysql(MySQLVersion.V8_4) */
   readonly engine?: MySQLEngine;
-  /** Members: ordinal 0 is the primary, the others replicas. @default 3 */
+  /** Members: the `primary` ordinal is the primary, the others replicas. @default 3 */
   readonly replicas?: number;
+  /**
+   * The ordinal of the primary (0 to replicas - 1). The write Service `<name>-primary` selects its pod, and each
+   * member takes its role from it when it starts (never from its ordinal). Changing it on a running cluster is a
+   * planned switchover (docs/operations.md). @default 0
+   */
+  readonly primary?: number;
   /**
    * Must stay `OrderedReady`: a new member clones ordinal - 1, which must be ready. `Parallel` is
    * rejected with an error. @default 'OrderedReady'

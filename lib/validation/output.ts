@@ -1,5 +1,8 @@
 import { LabelSelector, PodTemplate, apiGroup, asRecord, labelSelectorMatches, namespaceOf, podTemplate } from './objects';
 
+/** The label the StatefulSet controller gives each of its pods: the pod's name. */
+export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
+
 /** One object of an output with what the rules ask of it, worked out once per run. */
 export interface OutputObject {
   /** The object. */
@@ -34,6 +37,8 @@ export class Output {
   private namespacesByName: Nested<Nested<Map<string, Set<string>>>> | undefined;
   private readonly templatesByNamespace = new Map<string, PodTemplate[]>();
   private readonly templatesByLabel: Nested<Map<string, Map<unknown, PodTemplate[]>>> = new Map();
+  /** Each StatefulSet pod as its controller labels it ({@link POD_NAME_LABEL}), by namespace and pod name. */
+  private readonly templatesByPodName: Nested<Map<unknown, PodTemplate[]>> = new Map();
 
   /** Indexes `objects` (each a non-null object). */
   constructor(public readonly objects: readonly any[]) {
@@ -69,10 +74,24 @@ export class Output {
             push(inner(byKey, key), labels[key], template);
           }
         }
+        if (obj.kind === 'StatefulSet' && group === 'apps') this.indexPods(namespace, name, obj.spec?.replicas, template);
       }
     }
     this.entries = entries;
     this.templates = templates;
+  }
+
+  /**
+   * The StatefulSet controller labels each pod with its name (`<name>-<ordinal>`, ordinal below `spec.replicas`, 1 when
+   * unset): a Service may select one member by it.
+   */
+  private indexPods(namespace: string, name: string, replicas: unknown, template: PodTemplate): void {
+    const count = typeof replicas === 'number' && Number.isInteger(replicas) ? replicas : 1;
+    const byName = inner(this.templatesByPodName, String(namespace));
+    for (let ordinal = 0; ordinal < count; ordinal++) {
+      const pod = `${name}-${ordinal}`;
+      push(byName, pod, Object.assign(Object.create(Object.getPrototypeOf(template)), template, { labels: { ...template.labels, [POD_NAME_LABEL]: pod } }));
+    }
   }
 
   /** Objects with this API group, kind, namespace (`''` if cluster-scoped) and name, in output order. */
@@ -144,6 +163,9 @@ export class Output {
    */
   private candidates(namespace: string, selector: LabelSelector): readonly PodTemplate[] {
     const matchLabels = asRecord(selector.matchLabels);
+    if (hasOwn.call(matchLabels, POD_NAME_LABEL)) {
+      return this.templatesByPodName.get(String(namespace))?.get(matchLabels[POD_NAME_LABEL]) ?? [];
+    }
     for (const first in matchLabels) {
       if (hasOwn.call(matchLabels, first)) {
         return this.templatesByLabel.get(String(namespace))?.get(first)?.get(matchLabels[first]) ?? [];

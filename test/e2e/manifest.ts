@@ -8,7 +8,10 @@ import { find, Manifest } from '../support/manifests';
 export interface EnvVar {
   readonly name: string;
   readonly value?: string;
-  readonly valueFrom?: { readonly secretKeyRef?: { readonly name: string; readonly key: string } };
+  readonly valueFrom?: {
+    readonly secretKeyRef?: { readonly name: string; readonly key: string };
+    readonly configMapKeyRef?: { readonly name: string; readonly key: string };
+  };
 }
 
 export interface VolumeMount {
@@ -54,7 +57,7 @@ export class PodTemplate {
   public readonly containers: readonly Container[];
   private readonly spec: Manifest;
 
-  private constructor(private readonly objects: readonly Manifest[], private readonly sts: Manifest) {
+  private constructor(public readonly objects: readonly Manifest[], private readonly sts: Manifest) {
     this.statefulSet = sts.metadata.name;
     this.spec = sts.spec.template.spec;
     this.initContainers = this.spec.initContainers ?? [];
@@ -111,7 +114,7 @@ export class PodTemplate {
   }
 
   /**
-   * The container's environment as the kubelet builds it: plain values, and Secret references
+   * The container's environment as the kubelet builds it: plain values, ConfigMap keys of `objects`, and Secret references
    * through `secret(name, key, envName)`. Any other kind of reference is an error (the harness would
    * otherwise run with a variable missing).
    */
@@ -125,6 +128,11 @@ export class PodTemplate {
         env[e.name] = ''; // a name alone: set and empty
       } else if (e.valueFrom.secretKeyRef) {
         env[e.name] = secret(e.valueFrom.secretKeyRef.name, e.valueFrom.secretKeyRef.key, e.name);
+      } else if (e.valueFrom.configMapKeyRef) {
+        const { name, key } = e.valueFrom.configMapKeyRef;
+        const data: Record<string, string> = find(this.objects, 'ConfigMap', name).data ?? {};
+        if (!(key in data)) throw new Error(`CreateContainerConfigError: couldn't find key ${key} in ConfigMap ${name}`);
+        env[e.name] = data[key];
       } else {
         throw new Error(`container ${container.name}: env ${e.name} has a source the harness does not emulate: ${JSON.stringify(e.valueFrom)}`);
       }
