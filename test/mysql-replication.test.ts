@@ -243,6 +243,39 @@ describe('MySQLReplication props', () => {
     expect(find(again, 'StatefulSet', 'mysql').spec.template).toEqual(template);
   });
 
+  test('primary set: the switchover Job, named after the target and its template, runs switchover.sh with the members and the catch-up bound', () => {
+    const objects = synthChart(chart => {
+      new MySQLReplication(chart, 'mysql', { engine: MySQLEngine.mariadb(MariaDBVersion.V10_11), primary: 1, switchover: { catchUpSeconds: 12 } });
+    });
+    const jobs = ofKind(objects, 'Job').filter(j => j.metadata.name.startsWith('mysql-switchover-'));
+    expect(jobs.map(j => j.metadata.name)).toEqual([expect.stringMatching(/^mysql-switchover-1-[0-9a-f]{8}$/)]);
+    const job = jobs[0];
+    expect([job.spec.backoffLimit, job.spec.ttlSecondsAfterFinished, job.spec.template.spec.restartPolicy]).toEqual([3, 86400, 'Never']);
+    const c = job.spec.template.spec.containers[0];
+    expect(c.command).toEqual(['bash', '/scripts/switchover.sh']);
+    expect(c.image).toBe(MariaDBVersion.V10_11.image);
+    const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    expect(env).toEqual({
+      MYSQL_FLAVOR: 'mariadb', MEMBER_HOST_TEMPLATE: 'mysql-{ordinal}.mysql', MYSQL_PORT: '3306', MEMBERS: '3', TARGET_ORDINAL: '1',
+      CATCH_UP_SECONDS: '12', MEMBER_WAIT_SECONDS: '300', REPLICATION_USER: 'replicator',
+      MYSQL_ROOT_PASSWORD: { secretKeyRef: { name: 'mysql-credentials', key: 'root-password' } },
+      REPLICATION_PASSWORD: { secretKeyRef: { name: 'mysql-credentials', key: 'replication-password' } },
+    });
+    // Back to 0 is a Job too (another name); the default (primary unset) has none.
+    const back = synthChart(chart => { new MySQLReplication(chart, 'mysql', { engine: MySQLEngine.mariadb(MariaDBVersion.V10_11), primary: 0 }); });
+    expect(ofKind(back, 'Job').map(j => j.metadata.name).filter(n => n.startsWith('mysql-switchover-'))).toEqual([expect.stringMatching(/^mysql-switchover-0-/)]);
+    expect(ofKind(synthChart(chart => { new MySQLReplication(chart, 'mysql'); }), 'Job').filter(j => j.metadata.name.startsWith('mysql-switchover'))).toEqual([]);
+  });
+
+  test('a switchover needs GTID replication; switchover options need primary', () => {
+    expect(() => new MySQLReplication(new Chart(Testing.app(), 'c'), 'mysql', { primary: 1, replicationMode: 'binlog' }))
+      .toThrow(/^c\/mysql: primary 1 is invalid: needs replicationMode 'gtid'/);
+    expect(() => new MySQLReplication(new Chart(Testing.app(), 'c'), 'mysql', { switchover: { catchUpSeconds: 5 } }))
+      .toThrow(/^c\/mysql: switchover .* is invalid: only applies with primary/);
+    expect(() => new MySQLReplication(new Chart(Testing.app(), 'c'), 'mysql', { primary: 1, switchover: { catchUpSeconds: 0 } }))
+      .toThrow(/^c\/mysql: switchover\.catchUpSeconds 0 is invalid/);
+  });
+
   test.each([[-1], [3], [1.5]])('primary %p out of the members is refused', (primary) => {
     expect(() => new MySQLReplication(new Chart(Testing.app(), 'c'), 'mysql', { primary }))
       .toThrow(/^c\/mysql: primary [-0-9.]+ is invalid: must be (between 0 and 2|a whole number)/);

@@ -23,6 +23,7 @@ import { checkMySQLConfig, replicationConfigFiles, ReplicationMode } from './con
 import { MySQLEngine, MySQLVersion } from './engine';
 import { MYSQL_SECRET_KEYS, MySQLReplicationProps } from './props';
 import { replicationScripts, SCRIPTS_MOUNT, scriptCommand } from './scripts';
+import { createSwitchoverJob } from './switchover-job';
 import { createPrimaryRouting, primaryOrdinalEnv } from './topology';
 
 /** The client port of every member. */
@@ -87,6 +88,8 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
   public readonly endpoint: Endpoint;
   /** The declared primary's ordinal. */
   public readonly primary: number;
+  /** The Job that makes the declared primary the primary (when `primary` is set and there are replicas). */
+  public readonly switchoverJob?: k8s.KubeJob;
   /** Reads may go here: the read Service, balanced over every ready member. */
   public readonly readEndpoint: Endpoint;
   /** Password of `root`. */
@@ -328,6 +331,24 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
     }).service;
     this.endpoint = this.app.serviceEndpoint('mysql', this.primaryService);
     this.readEndpoint = this.app.serviceEndpoint('mysql', this.readService);
+    check(props.primary !== undefined || props.switchover === undefined, this, 'switchover', props.switchover, 'only applies with primary');
+    if (props.primary !== undefined && replicas > 1) {
+      check(mode === 'gtid', this, 'primary', props.primary,
+        "needs replicationMode 'gtid': a switchover points the members at the new primary by GTID (a binary log position is the old primary's own)");
+      const options = props.switchover ?? {};
+      const catchUpSeconds = options.catchUpSeconds ?? 30;
+      checkInteger(this, 'switchover.catchUpSeconds', catchUpSeconds, 1);
+      const memberWaitSeconds = options.memberWaitSeconds ?? 300;
+      checkInteger(this, 'switchover.memberWaitSeconds', memberWaitSeconds, 1);
+      const ttlSecondsAfterFinished = options.ttlSecondsAfterFinished ?? 86400;
+      checkInteger(this, 'switchover.ttlSecondsAfterFinished', ttlSecondsAfterFinished, 0);
+      this.switchoverJob = createSwitchoverJob(this, {
+        name, target: this.primary, members: replicas, image: engine.image, labels: this.app.labels,
+        scriptEnv: { MYSQL_FLAVOR: scriptEnv.MYSQL_FLAVOR, MEMBER_HOST_TEMPLATE: scriptEnv.MEMBER_HOST_TEMPLATE, MYSQL_PORT: scriptEnv.MYSQL_PORT },
+        rootPassword: this.rootPassword, replicationUser: this.replicationUser, replicationPassword: this.replicationPassword,
+        scriptsConfigMap: `${name}-scripts`, podSecurity, catchUpSeconds, memberWaitSeconds, ttlSecondsAfterFinished,
+      });
+    }
   }
 
   /** The application database's name (needs `database`). */

@@ -51,7 +51,13 @@ export class PodTemplate {
     return new PodTemplate(objects, { metadata: cronJob.metadata, spec: { template: cronJob.spec.jobTemplate.spec.template } });
   }
 
-  /** The name of the StatefulSet or CronJob. */
+  /** The pod template of Job `name` in `objects`. */
+  public static ofJob(objects: readonly Manifest[], name: string): PodTemplate {
+    const job = find(objects, 'Job', name);
+    return new PodTemplate(objects, { metadata: job.metadata, spec: { template: job.spec.template } });
+  }
+
+  /** The name of the StatefulSet, CronJob or Job. */
   public readonly statefulSet: string;
   public readonly initContainers: readonly Container[];
   public readonly containers: readonly Container[];
