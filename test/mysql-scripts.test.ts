@@ -11,8 +11,8 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { ClusterOptions, memberEnv, without } from './support/mysql-env';
-import { BASH, createStubEnv, sqlReplies, StubCall, StubEnv } from './support/stub-tools';
+import { ClusterOptions, memberEnv, switchoverEnv, without } from './support/mysql-env';
+import { BASH, createStubEnv, SqlReply, sqlReplies, StubCall, StubEnv } from './support/stub-tools';
 
 const SCRIPTS = path.resolve(__dirname, '..', 'lib', 'mysql', 'scripts');
 const FIXTURES = path.resolve(__dirname, 'fixtures', 'mysql-scripts', 'backup-info');
@@ -1079,6 +1079,69 @@ describe('create-users.sh', () => {
 });
 
 // ---------------------------------------------------------------------------
+// The MariaDB branch runs against real servers (test/switchover-e2e.test.ts); here the MySQL GTID branch, with
+// canned answers of the stub client per member host.
+describe('switchover.sh: MySQL GTID statements', () => {
+  const host = (n: number) => `mysql-${n}.mysql`;
+  const status = (source: string) => `*** 1. row ***\n   Source_Host: ${source}\n   Replica_IO_Running: Yes\n   Replica_SQL_Running: Yes\n`;
+  const env = (replies: SqlReply[]) => ({ ...switchoverEnv({}, SECRET_VALUES), STUB_SQL_REPLIES: sqlReplies(work, replies), CATCH_UP_SECONDS: '7' });
+  const cluster = (waitResult: string): SqlReply[] => [
+    { match: 'SHOW REPLICA STATUS', host: host(1), out: status(host(0)) },
+    { match: 'SHOW REPLICA STATUS', host: host(2), out: status(host(0)) },
+    { match: 'information_schema.PROCESSLIST', host: host(0), out: '42\n43\n' },
+    { match: 'gtid_executed', host: host(0), out: '3e11fa47-71ca-11e1-9e33-c80aa9429562:1-10\n' },
+    { match: 'WAIT_FOR_EXECUTED_GTID_SET', host: host(1), out: `${waitResult}\n` },
+    { match: '@@GLOBAL.read_only', host: host(0), out: '1\n' },
+  ];
+  /** [member, SQL] of every statement sent on stdin, connection checks (SELECT 1) and status reads left out. */
+  const statements = (r: RunResult) => sqlCalls(r)
+    .map((c) => [c.argv.find((a) => a.startsWith('--host='))!.slice('--host='.length).replace(/^mysql-(\d)\.mysql$/, '$1'), c.stdin.trim()])
+    .filter(([, sql]) => sql !== 'SELECT 1' && sql !== 'SHOW REPLICA STATUS');
+
+  test('demotes with super_read_only and closes the clients, waits for the GTID set, promotes, points both others at the target', () => {
+    const r = run('switchover.sh', env(cluster('0')));
+    expect(r.stderr).toContain('switchover.sh: switchover complete: member 1 is the primary');
+    expect(r.status).toBe(0);
+    const change = String.raw`CHANGE REPLICATION SOURCE TO SOURCE_HOST='mysql-1.mysql', SOURCE_PORT=3306, SOURCE_USER='replicator', SOURCE_PASSWORD='repl''pw\\x', SOURCE_CONNECT_RETRY=10, GET_SOURCE_PUBLIC_KEY=1, SOURCE_AUTO_POSITION=1;`;
+    expect(statements(r)).toEqual([
+      ['0', 'SET GLOBAL super_read_only=ON;'],
+      ['0', expect.stringMatching(/^SELECT ID FROM information_schema\.PROCESSLIST WHERE ID <> CONNECTION_ID\(\)\s+AND USER NOT IN \('root', 'system user', 'event_scheduler', 'replicator'\)/)],
+      ['0', 'KILL CONNECTION 42'],
+      ['0', 'KILL CONNECTION 43'],
+      ['0', 'SELECT @@GLOBAL.gtid_executed'],
+      ['1', "SELECT WAIT_FOR_EXECUTED_GTID_SET('3e11fa47-71ca-11e1-9e33-c80aa9429562:1-10', 7)"],
+      ['1', 'STOP REPLICA; RESET REPLICA ALL;'],
+      ['1', 'SET GLOBAL super_read_only=OFF; SET GLOBAL read_only=OFF;'],
+      // The old primary: read-only already, its GTIDs all on the target, then auto-positioned.
+      ['0', 'SELECT @@GLOBAL.read_only'],
+      ['0', 'SELECT @@GLOBAL.gtid_executed'],
+      ['1', "SELECT WAIT_FOR_EXECUTED_GTID_SET('3e11fa47-71ca-11e1-9e33-c80aa9429562:1-10', 1)"],
+      ['0', `STOP REPLICA;\n${change}\nSTART REPLICA;`],
+      ['2', `STOP REPLICA;\n${change}\nSTART REPLICA;`],
+    ]);
+  });
+
+  test('a target that does not catch up: the old primary is writable again, the target is not promoted', () => {
+    const r = run('switchover.sh', env(cluster('1')));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('switchover.sh: ERROR: member 1 did not apply every transaction of member 0 within 7s: switchover abandoned');
+    const sql = statements(r);
+    expect(sql.slice(-2)).toEqual([
+      ['1', "SELECT WAIT_FOR_EXECUTED_GTID_SET('3e11fa47-71ca-11e1-9e33-c80aa9429562:1-10', 7)"],
+      ['0', 'SET GLOBAL super_read_only=OFF; SET GLOBAL read_only=OFF;'],
+    ]);
+    expect(sql.map(([, s]) => s)).not.toContain('STOP REPLICA; RESET REPLICA ALL;');
+  });
+
+  test('a target whose replication threads are not both running is refused before anything is changed', () => {
+    const stopped = `*** 1. row ***\n   Source_Host: ${host(0)}\n   Replica_IO_Running: Yes\n   Replica_SQL_Running: No\n   Last_SQL_Error: Duplicate entry\n`;
+    const r = run('switchover.sh', env([{ match: 'SHOW REPLICA STATUS', host: host(1), out: stopped }, ...cluster('0')]));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('switchover.sh: ERROR: member 1 is not a healthy replica (Replica_IO_Running: Yes, Replica_SQL_Running: No; last error: Duplicate entry): refusing to switch; the primary is unchanged');
+    expect(statements(r)).toEqual([]);
+  });
+});
+
 describe('credentials', () => {
   test('no password ever appeared in any recorded command line', () => {
     // Runs of its own, so the check means something when run alone too.

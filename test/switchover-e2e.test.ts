@@ -241,6 +241,24 @@ describe('switchover.sh on real MariaDB servers (GTID)', () => {
     await h.expectPrimary(0);
   }, 60000);
 
+  step('a Job stopped (its pod deleted: SIGTERM) while the target catches up: the old primary is writable again at once', async (h) => {
+    await delayReplica(h, 1, 60);
+    expect(await h.tryWrite()).toBe(true);
+    const objects = h.apply(1, { catchUpSeconds: 50 });
+    const job = h.job(objects);
+    const run = job.run();
+    await waitUntil('the Job to wait for the target', () => job.running?.log().includes('waiting up to 50s for member 1') ?? false, { timeoutMs: 30000 });
+    await job.running!.stop('SIGTERM', 5000);
+    const runs = await run;
+    expect(runs.map((r) => r.status)).toEqual(['exit status 143']);
+    expect(runs[0].log).toContain('switchover.sh: member 0 is writable again: it stays the primary, nothing was switched');
+    h.apply(0);
+    expect(await h.tryWrite()).toBe(true);
+    await delayReplica(h, 1, 0);
+    await h.expectAllRowsEverywhere();
+    await h.expectPrimary(0);
+  }, 60000);
+
   step('a Job killed while the target catches up: the old primary is read-only with no writable member; run again, it finishes', async (h) => {
     await delayReplica(h, 1, 3);
     expect(await h.tryWrite()).toBe(true);

@@ -103,16 +103,19 @@ gtid_position() {
   fi
 }
 
-# Whether member $1 has applied GTID set $2, waiting at most $3 seconds.
+# Whether member $1 has applied GTID set $2, waiting at most $3 seconds. The
+# client runs in the background: a SIGTERM (the Job's pod deleted) interrupts
+# `wait` at once, and the EXIT trap restores the old primary.
 has_applied() {
-  local sql result
+  local sql
   if [[ "$MYSQL_FLAVOR" == mysql ]]; then
     sql="SELECT WAIT_FOR_EXECUTED_GTID_SET($(sql_string "$2"), $3)"
   else
     sql="SELECT MASTER_GTID_WAIT($(sql_string "$2"), $3)"
   fi
-  result=$(member_value "$1" "$sql") || return 1
-  [[ "$result" == 0 ]]
+  member_value "$1" "$sql" >"$PRIVATE_DIR/applied" &
+  wait "$!" || return 1
+  [[ "$(<"$PRIVATE_DIR/applied")" == 0 ]]
 }
 
 # Read-only, and no client of the application left on member $1.
