@@ -257,6 +257,7 @@ describe('MySQLReplication props', () => {
     const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
     expect(env).toEqual({
       MYSQL_FLAVOR: 'mariadb', MEMBER_HOST_TEMPLATE: 'mysql-{ordinal}.mysql', MYSQL_PORT: '3306', MEMBERS: '3', TARGET_ORDINAL: '1',
+      PRIMARY_ORDINAL: { configMapKeyRef: { name: 'mysql-topology', key: 'primary' } },
       CATCH_UP_SECONDS: '12', MEMBER_WAIT_SECONDS: '300', REPLICATION_USER: 'replicator',
       MYSQL_ROOT_PASSWORD: { secretKeyRef: { name: 'mysql-credentials', key: 'root-password' } },
       REPLICATION_PASSWORD: { secretKeyRef: { name: 'mysql-credentials', key: 'replication-password' } },

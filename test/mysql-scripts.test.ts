@@ -1133,6 +1133,13 @@ describe('switchover.sh: MySQL GTID statements', () => {
     expect(sql.map(([, s]) => s)).not.toContain('STOP REPLICA; RESET REPLICA ALL;');
   });
 
+  test('a Job left from an earlier change (its target no longer the declared primary) does nothing', () => {
+    const r = run('switchover.sh', { ...env(cluster('0')), PRIMARY_ORDINAL: '0' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain("switchover.sh: the declared primary is member 0, not this Job's target 1 (a Job left from an earlier change): nothing to do");
+    expect(sqlCalls(r)).toEqual([]);
+  });
+
   test('a target whose replication threads are not both running is refused before anything is changed', () => {
     const stopped = `*** 1. row ***\n   Source_Host: ${host(0)}\n   Replica_IO_Running: Yes\n   Replica_SQL_Running: No\n   Last_SQL_Error: Duplicate entry\n`;
     const r = run('switchover.sh', env([{ match: 'SHOW REPLICA STATUS', host: host(1), out: stopped }, ...cluster('0')]));

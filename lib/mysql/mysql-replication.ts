@@ -344,7 +344,10 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
       checkInteger(this, 'switchover.ttlSecondsAfterFinished', ttlSecondsAfterFinished, 0);
       this.switchoverJob = createSwitchoverJob(this, {
         name, target: this.primary, members: replicas, image: engine.image, labels: this.app.labels,
-        scriptEnv: { MYSQL_FLAVOR: scriptEnv.MYSQL_FLAVOR, MEMBER_HOST_TEMPLATE: scriptEnv.MEMBER_HOST_TEMPLATE, MYSQL_PORT: scriptEnv.MYSQL_PORT },
+        scriptEnv: {
+          MYSQL_FLAVOR: scriptEnv.MYSQL_FLAVOR, MEMBER_HOST_TEMPLATE: scriptEnv.MEMBER_HOST_TEMPLATE, MYSQL_PORT: scriptEnv.MYSQL_PORT,
+          PRIMARY_ORDINAL: scriptEnv.PRIMARY_ORDINAL,
+        },
         rootPassword: this.rootPassword, replicationUser: this.replicationUser, replicationPassword: this.replicationPassword,
         scriptsConfigMap: `${name}-scripts`, podSecurity, catchUpSeconds, memberWaitSeconds, ttlSecondsAfterFinished,
       });

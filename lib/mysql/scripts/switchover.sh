@@ -5,7 +5,9 @@
 # Runs as the container of the switchover Job (database image), synthesized
 # when `primary` is set:
 #   bash /scripts/switchover.sh
-# Every step reads the servers' own state first, so a second run, or a run
+# A Job whose target is no longer the declared primary (PRIMARY_ORDINAL, the
+# topology ConfigMap, read when its container starts: a Job left from an
+# earlier change) does nothing. Every step reads the servers' own state first, so a second run, or a run
 # after a killed one, finishes the work or changes nothing:
 # 1. Waits (MEMBER_WAIT_SECONDS) until the target answers.
 # 2. When the target still replicates: it must be a healthy replica (both
@@ -32,7 +34,7 @@
 # refused by the read-only target until step 2 promotes it.
 #
 # Env (set by the construct): MYSQL_FLAVOR, MEMBER_HOST_TEMPLATE, MEMBERS,
-#      TARGET_ORDINAL, MYSQL_PORT, MYSQL_ROOT_PASSWORD, REPLICATION_USER,
+#      TARGET_ORDINAL, PRIMARY_ORDINAL, MYSQL_PORT, MYSQL_ROOT_PASSWORD, REPLICATION_USER,
 #      REPLICATION_PASSWORD, CATCH_UP_SECONDS, MEMBER_WAIT_SECONDS.
 # Knobs the construct does not pass: SOURCE_CONNECT_RETRY (10),
 #      CONNECT_TIMEOUT (5), LOG_EVERY_SECONDS (5), TMPDIR (/tmp).
@@ -52,6 +54,11 @@ for var in MEMBERS TARGET_ORDINAL MYSQL_PORT CATCH_UP_SECONDS MEMBER_WAIT_SECOND
 done
 TARGET=$((10#$TARGET_ORDINAL))
 ((TARGET < MEMBERS)) || die "TARGET_ORDINAL $TARGET is not a member (MEMBERS=$MEMBERS)"
+load_primary
+if ((PRIMARY != TARGET)); then
+  log "the declared primary is member $PRIMARY, not this Job's target $TARGET (a Job left from an earlier change): nothing to do"
+  exit 0
+fi
 replica_status_names
 init_cleanup
 make_admin_defaults
