@@ -4,7 +4,7 @@ import * as path from 'path';
 import { ApiObject, App, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { stringify } from 'yaml';
-import { MySQLReplication, MySQLReplicationProps } from '../lib';
+import { MariaDBVersion, MySQLEngine, MySQLReplication, MySQLReplicationProps, MySQLVersion } from '../lib';
 import { runPlan } from '../lib/release';
 import { buildApp } from '../main';
 import { synthChart } from './support/manifests';
@@ -252,5 +252,33 @@ describe('npm run plan: the day-2 switchover step of a MySQLReplication', () => 
     const { out } = planPair(cluster({ primary: 1 }), cluster({}));
     expect(out).toContain('! WARNING ConfigMap data/db-topology: the declared primary moves from db-1 to db-0 with no switchover Job: the write Service db-primary selects db-0, a read-only replica, and nothing promotes it');
     expect(out).toContain('what to do: set `primary: 0` explicitly');
+  });
+});
+
+describe('npm run plan: the day-2 engine upgrade step of a MySQLReplication', () => {
+  const cluster = (props: MySQLReplicationProps) => synthChart(chart => { new MySQLReplication(chart, 'db', props); }, 'data');
+  const mariadb = (v: MariaDBVersion, props: MySQLReplicationProps = {}) => cluster({ engine: MySQLEngine.mariadb(v), ...props });
+
+  test('MariaDB 10.11 -> 11.8, primary 0: the order of the pods (replicas first, the primary last) and the gates', () => {
+    const { code, out } = planPair(mariadb(MariaDBVersion.V10_11), mariadb(MariaDBVersion.V11_8));
+    expect(out).toContain('! WARNING StatefulSet data/db: day-2 step, engine upgrade mariadb 10.11 -> 11.8: the StatefulSet replaces db-2, db-1, db-0 (the primary) in this order, each only once the one before is Ready again');
+    expect(out).toContain('what to do: watch each replica replicate again');
+    expect(code).toBe(0);
+  });
+
+  test('with another primary it is not last: flagged, naming the partition or a switchover first', () => {
+    const { out } = planPair(mariadb(MariaDBVersion.V10_11, { primary: 1 }), mariadb(MariaDBVersion.V11_4, { primary: 1 }));
+    expect(out).toContain('replaces db-2, db-1 (the primary), db-0 in this order');
+    expect(out).toContain('what to do: the primary db-1 is not last: set an updateStrategy partition of 2 first');
+  });
+
+  test('a downgrade and a skipped MySQL LTS are flagged, naming the supported path', () => {
+    const down = planPair(mariadb(MariaDBVersion.V11_8), mariadb(MariaDBVersion.V11_4)).out;
+    expect(down).toContain('engine mariadb 11.8 -> 11.4 is a downgrade, which MariaDB does not support in place');
+    const skip = planPair(cluster({ engine: MySQLEngine.mysql(MySQLVersion.V8_0) }), cluster({ engine: MySQLEngine.mysql(MySQLVersion.V9_7) })).out;
+    expect(skip).toContain('engine mysql 8.0 -> 9.7 skips the LTS series 8.4: MySQL upgrades in place only from one LTS series to the next');
+    expect(skip).toContain('what to do: upgrade to 8.4 first');
+    const next = planPair(cluster({ engine: MySQLEngine.mysql(MySQLVersion.V8_4) }), cluster({ engine: MySQLEngine.mysql(MySQLVersion.V9_7) })).out;
+    expect(next).not.toContain('skips the LTS');
   });
 });

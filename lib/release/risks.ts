@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'util';
 import { asStoredClaimTemplate } from '../common/storage';
-import { switchoverSteps } from './day2';
+import { engineUpgradeSteps, switchoverSteps } from './day2';
 import { describe } from './manifests';
 import { containersOf, parseImage, podTemplateOf, quantityValue, secretReadsOfPod } from './workloads';
 
@@ -38,6 +38,7 @@ export function risksOf(before: any | undefined, after: any | undefined, newOutp
       ...imageRisks(before, after),
       ...secretKeyRisks(before, after, newOutput),
       ...switchoverSteps(before, after, newOutput),
+      ...engineUpgradeSteps(before, after, newOutput),
     ];
   }
   if (before) return [...removedClaimRisks(before), ...secretKeyRisks(before, undefined, newOutput)];
