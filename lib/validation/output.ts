@@ -37,8 +37,8 @@ export class Output {
   private namespacesByName: Nested<Nested<Map<string, Set<string>>>> | undefined;
   private readonly templatesByNamespace = new Map<string, PodTemplate[]>();
   private readonly templatesByLabel: Nested<Map<string, Map<unknown, PodTemplate[]>>> = new Map();
-  /** Each StatefulSet pod as its controller labels it ({@link POD_NAME_LABEL}), by namespace and pod name. */
-  private readonly templatesByPodName: Nested<Map<unknown, PodTemplate[]>> = new Map();
+  /** The pod template and replica count of each StatefulSet, by namespace and name (pods selected by {@link POD_NAME_LABEL}). */
+  private readonly statefulSets: Nested<Map<string, { readonly template: PodTemplate; readonly replicas: number }>> = new Map();
 
   /** Indexes `objects` (each a non-null object). */
   constructor(public readonly objects: readonly any[]) {
@@ -74,7 +74,10 @@ export class Output {
             push(inner(byKey, key), labels[key], template);
           }
         }
-        if (obj.kind === 'StatefulSet' && group === 'apps') this.indexPods(namespace, name, obj.spec?.replicas, template);
+        if (obj.kind === 'StatefulSet' && group === 'apps') {
+          const replicas = obj.spec?.replicas;
+          inner(this.statefulSets, String(namespace)).set(name, { template, replicas: typeof replicas === 'number' ? replicas : 1 });
+        }
       }
     }
     this.entries = entries;
@@ -82,16 +85,15 @@ export class Output {
   }
 
   /**
-   * The StatefulSet controller labels each pod with its name (`<name>-<ordinal>`, ordinal below `spec.replicas`, 1 when
-   * unset): a Service may select one member by it.
+   * The pod of a StatefulSet named `podName` (`<name>-<ordinal>`, ordinal below `spec.replicas`), as its
+   * controller labels it: the template with {@link POD_NAME_LABEL} added.
    */
-  private indexPods(namespace: string, name: string, replicas: unknown, template: PodTemplate): void {
-    const count = typeof replicas === 'number' && Number.isInteger(replicas) ? replicas : 1;
-    const byName = inner(this.templatesByPodName, String(namespace));
-    for (let ordinal = 0; ordinal < count; ordinal++) {
-      const pod = `${name}-${ordinal}`;
-      push(byName, pod, Object.assign(Object.create(Object.getPrototypeOf(template)), template, { labels: { ...template.labels, [POD_NAME_LABEL]: pod } }));
-    }
+  private podNamed(namespace: string, podName: unknown): PodTemplate[] {
+    const m = /^(.+)-(0|[1-9]\d*)$/.exec(String(podName));
+    const sts = m ? this.statefulSets.get(String(namespace))?.get(m[1]) : undefined;
+    if (!m || !sts || Number(m[2]) >= sts.replicas) return [];
+    const { template } = sts;
+    return [Object.assign(Object.create(Object.getPrototypeOf(template)), template, { labels: { ...template.labels, [POD_NAME_LABEL]: podName } })];
   }
 
   /** Objects with this API group, kind, namespace (`''` if cluster-scoped) and name, in output order. */
@@ -163,9 +165,7 @@ export class Output {
    */
   private candidates(namespace: string, selector: LabelSelector): readonly PodTemplate[] {
     const matchLabels = asRecord(selector.matchLabels);
-    if (hasOwn.call(matchLabels, POD_NAME_LABEL)) {
-      return this.templatesByPodName.get(String(namespace))?.get(matchLabels[POD_NAME_LABEL]) ?? [];
-    }
+    if (hasOwn.call(matchLabels, POD_NAME_LABEL)) return this.podNamed(namespace, matchLabels[POD_NAME_LABEL]);
     for (const first in matchLabels) {
       if (hasOwn.call(matchLabels, first)) {
         return this.templatesByLabel.get(String(namespace))?.get(first)?.get(matchLabels[first]) ?? [];

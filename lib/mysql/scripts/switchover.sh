@@ -7,8 +7,9 @@
 #   bash /scripts/switchover.sh
 # A Job whose target is no longer the declared primary (PRIMARY_ORDINAL, the
 # topology ConfigMap, read when its container starts: a Job left from an
-# earlier change) does nothing. Every step reads the servers' own state first, so a second run, or a run
-# after a killed one, finishes the work or changes nothing:
+# earlier change) does nothing. Every step reads the servers' own state
+# first, so a second run, or a run after a killed one, finishes the work or
+# changes nothing:
 # 1. Waits (MEMBER_WAIT_SECONDS) until the target answers.
 # 2. When the target still replicates: it must be a healthy replica (both
 #    replication threads running) of a member that answers and has no source
