@@ -111,7 +111,7 @@ describe('MySQLReplication defaults: the seed, object for object, made safe', ()
 
   test('the scripts ConfigMap carries every script, executable; create-users.sh is mounted for the entrypoint to source', () => {
     const scripts = find(objects, 'ConfigMap', 'mysql-scripts').data;
-    expect(Object.keys(scripts).sort()).toEqual(['clone.sh', 'common.sh', 'create-users.sh', 'init-config.sh', 'probe.sh', 'serve-backup.pl', 'sidecar.sh']);
+    expect(Object.keys(scripts).sort()).toEqual(['clone.sh', 'common.sh', 'create-users.sh', 'init-config.sh', 'probe.sh', 'serve-backup.pl', 'sidecar.sh', 'switchover.sh']);
     const volumes = podSpec(objects).volumes;
     expect(volumes).toContainEqual({ name: 'scripts', configMap: { name: 'mysql-scripts', defaultMode: 0o555 } });
     expect(volumes).toContainEqual({ name: 'initdb', configMap: { name: 'mysql-scripts', defaultMode: 0o444, items: [{ key: 'create-users.sh', path: 'create-users.sh' }] } });
