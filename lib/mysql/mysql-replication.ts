@@ -335,13 +335,6 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
     if (props.primary !== undefined && replicas > 1) {
       check(mode === 'gtid', this, 'primary', props.primary,
         "needs replicationMode 'gtid': a switchover points the members at the new primary by GTID (a binary log position is the old primary's own)");
-      const options = props.switchover ?? {};
-      const catchUpSeconds = options.catchUpSeconds ?? 30;
-      checkInteger(this, 'switchover.catchUpSeconds', catchUpSeconds, 1);
-      const memberWaitSeconds = options.memberWaitSeconds ?? 300;
-      checkInteger(this, 'switchover.memberWaitSeconds', memberWaitSeconds, 1);
-      const ttlSecondsAfterFinished = options.ttlSecondsAfterFinished ?? 86400;
-      checkInteger(this, 'switchover.ttlSecondsAfterFinished', ttlSecondsAfterFinished, 0);
       this.switchoverJob = createSwitchoverJob(this, {
         name, target: this.primary, members: replicas, image: engine.image, labels: this.app.labels,
         scriptEnv: {
@@ -349,7 +342,7 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
           PRIMARY_ORDINAL: scriptEnv.PRIMARY_ORDINAL,
         },
         rootPassword: this.rootPassword, replicationUser: this.replicationUser, replicationPassword: this.replicationPassword,
-        scriptsConfigMap: `${name}-scripts`, podSecurity, catchUpSeconds, memberWaitSeconds, ttlSecondsAfterFinished,
+        scriptsConfigMap: `${name}-scripts`, podSecurity, options: props.switchover ?? {},
       });
     }
   }

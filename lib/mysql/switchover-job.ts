@@ -1,10 +1,12 @@
 import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { checkInteger } from '../common/checks';
 import { EnvValue } from '../common/env';
 import { buildPodTemplate, PodSecurity } from '../common/pod';
 import { SecretKeyRef } from '../common/secret';
 import { AppVolume } from '../common/volume';
+import type { MySQLSwitchoverOptions } from './props';
 import { SCRIPTS_MOUNT, scriptCommand } from './scripts';
 
 /** What the switchover Job of a cluster is built from. */
@@ -28,11 +30,8 @@ export interface SwitchoverJobOptions {
   /** The scripts ConfigMap. */
   readonly scriptsConfigMap: string;
   readonly podSecurity: PodSecurity;
-  /** Seconds the target may take to apply the old primary's last transactions while writes are refused. */
-  readonly catchUpSeconds: number;
-  /** Seconds to wait for the target to answer. */
-  readonly memberWaitSeconds: number;
-  readonly ttlSecondsAfterFinished: number;
+  /** The user's bounds (checked here, under the prop `switchover`). */
+  readonly options: MySQLSwitchoverOptions;
 }
 
 /**
@@ -41,6 +40,12 @@ export interface SwitchoverJobOptions {
  * change of `primary` is a new Job; applied again, it finds the target promoted and changes nothing.
  */
 export function createSwitchoverJob(scope: Construct, o: SwitchoverJobOptions): k8s.KubeJob {
+  const catchUpSeconds = o.options.catchUpSeconds ?? 30;
+  checkInteger(scope, 'switchover.catchUpSeconds', catchUpSeconds, 1);
+  const memberWaitSeconds = o.options.memberWaitSeconds ?? 300;
+  checkInteger(scope, 'switchover.memberWaitSeconds', memberWaitSeconds, 1);
+  const ttlSecondsAfterFinished = o.options.ttlSecondsAfterFinished ?? 86400;
+  checkInteger(scope, 'switchover.ttlSecondsAfterFinished', ttlSecondsAfterFinished, 0);
   const job = new Construct(scope, 'switchover');
   const selector = { 'app.kubernetes.io/name': o.labels['app.kubernetes.io/name'], 'app.kubernetes.io/instance': o.labels['app.kubernetes.io/instance'], 'app.kubernetes.io/component': 'switchover' };
   const labels = { ...o.labels, 'app.kubernetes.io/component': 'switchover' };
@@ -53,8 +58,8 @@ export function createSwitchoverJob(scope: Construct, o: SwitchoverJobOptions): 
         ...o.scriptEnv,
         MEMBERS: EnvValue.fromValue(String(o.members)),
         TARGET_ORDINAL: EnvValue.fromValue(String(o.target)),
-        CATCH_UP_SECONDS: EnvValue.fromValue(String(o.catchUpSeconds)),
-        MEMBER_WAIT_SECONDS: EnvValue.fromValue(String(o.memberWaitSeconds)),
+        CATCH_UP_SECONDS: EnvValue.fromValue(String(catchUpSeconds)),
+        MEMBER_WAIT_SECONDS: EnvValue.fromValue(String(memberWaitSeconds)),
         MYSQL_ROOT_PASSWORD: EnvValue.fromSecret(o.rootPassword),
         REPLICATION_USER: EnvValue.fromValue(o.replicationUser),
         REPLICATION_PASSWORD: EnvValue.fromSecret(o.replicationPassword),
@@ -74,7 +79,7 @@ export function createSwitchoverJob(scope: Construct, o: SwitchoverJobOptions): 
     spec: {
       // A refused or abandoned switchover changes nothing and may be retried; a killed one is finished by the next pod.
       backoffLimit: 3,
-      ttlSecondsAfterFinished: o.ttlSecondsAfterFinished,
+      ttlSecondsAfterFinished,
       template: { ...template, spec: { ...template.spec!, restartPolicy: 'Never' } },
     },
   });
