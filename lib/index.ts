@@ -37,7 +37,7 @@ export { MySQLReplication } from './mysql/mysql-replication';
 export { MariaDBVersion, MySQLEngine, MySQLVersion } from './mysql/engine';
 export type { MySQLEngineImages, MySQLFlavor } from './mysql/engine';
 export { MYSQL_SECRET_KEYS, MYSQLD_EXPORTER_IMAGE } from './mysql/props';
-export type { MySQLDatabaseOptions, MySQLExporterOptions, MySQLReplicationProps } from './mysql/props';
+export type { MySQLDatabaseOptions, MySQLExporterOptions, MySQLReplicationProps, MySQLSwitchoverOptions } from './mysql/props';
 export type { ReplicationMode } from './mysql/config-files';
 export { BackupTarget } from './mysql/backup/props';
 export { DEFAULT_S3_CLIENT_IMAGE } from './mysql/backup/mysql-backups';

@@ -297,6 +297,16 @@ describe('selectors', () => {
     expectOnly(problems, 'service/selects-nothing', { object: 'Service/mysql (ns db)', path: '/spec/selector' });
   });
 
+  test('a Service selecting one StatefulSet pod by its pod-name label: a member selects, an ordinal past the replicas selects nothing', () => {
+    const select = (pod: string) => validateMutated(objects => {
+      const selector = { ...statefulSet(objects).spec.selector.matchLabels, 'statefulset.kubernetes.io/pod-name': pod };
+      objects.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'one', namespace: 'db' }, spec: { selector, ports: [{ port: 3306 }] } });
+    });
+    const replicas: number = statefulSet(validSet()).spec.replicas ?? 1;
+    expect(select(`mysql-${replicas - 1}`)).toEqual([]);
+    expectOnly(select(`mysql-${replicas}`), 'service/selects-nothing', { object: 'Service/one (ns db)' });
+  });
+
   test('a Service whose pods are in another namespace selects nothing, with a hint', () => {
     const problems = validateMutated(objects => { find(objects, 'Service', 'mysql').metadata.namespace = 'app'; });
     expectOnly(problems, 'service/selects-nothing', { object: 'Service/mysql (ns app)' });

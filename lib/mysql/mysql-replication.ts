@@ -24,6 +24,8 @@ import { MySQLEngine, MySQLVersion, pinnedFromRegistry } from './engine';
 import { MYSQL_SECRET_KEYS, MYSQLD_EXPORTER_IMAGE, MySQLReplicationProps } from './props';
 import { replicationScripts, SCRIPTS_MOUNT, scriptCommand } from './scripts';
 import { imageFromRegistry } from '../common/images';
+import { createSwitchoverJob } from './switchover-job';
+import { createPrimaryRouting, primaryOrdinalEnv } from './topology';
 
 /** The client port of every member. */
 const MYSQL_PORT = 3306;
@@ -64,9 +66,10 @@ function propPaths(initContainers: readonly ContainerSpec[], sidecars: readonly 
 }
 
 /**
- * A replicated MySQL or MariaDB cluster on a StatefulSet: ordinal 0 is the primary, every other
- * member a read-only replica that clones ordinal - 1 with the backup tool and then replicates from
- * the primary. Credentials come from a Secret, by reference only; that Secret is made in the
+ * A replicated MySQL or MariaDB cluster on a StatefulSet: the member `primary` (ordinal 0 by
+ * default) is the primary, every other member a read-only replica that clones ordinal - 1 (ordinal
+ * 0 clones the primary) with the backup tool and then replicates from the primary. Writes go to the
+ * `<name>-primary` Service, which selects the declared primary's pod. Credentials come from a Secret, by reference only; that Secret is made in the
  * cluster by the SecretGenerator Job of its release (or namespace) unless `credentials` says
  * otherwise.
  *
@@ -80,8 +83,14 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
   public readonly engine: MySQLEngine;
   /** The read Service, over every member. */
   public readonly readService: k8s.KubeService;
-  /** Writes go here: the primary's (pod 0) stable DNS name and port. */
+  /** The write Service `<name>-primary`: it selects the declared primary's pod. */
+  public readonly primaryService: k8s.KubeService;
+  /** Writes go here: the write Service's DNS name and port; it follows the declared `primary`. */
   public readonly endpoint: Endpoint;
+  /** The declared primary's ordinal. */
+  public readonly primary: number;
+  /** The Job that makes the declared primary the primary (when `primary` is set and there are replicas). */
+  public readonly switchoverJob?: k8s.KubeJob;
   /** Reads may go here: the read Service, balanced over every ready member. */
   public readonly readEndpoint: Endpoint;
   /** Password of `root`. */
@@ -108,6 +117,8 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
     this.engineFamily = engine.flavor;
     const replicas = props.replicas ?? 3;
     checkInteger(this, 'replicas', replicas, 1);
+    this.primary = props.primary ?? 0;
+    checkInteger(this, 'primary', this.primary, 0, replicas - 1);
     check(props.podManagementPolicy !== 'Parallel', this, 'podManagementPolicy', props.podManagementPolicy,
       'must be OrderedReady: a new member clones its data from ordinal - 1, which must already be ready');
     const mode: ReplicationMode = props.replicationMode ?? 'gtid';
@@ -160,6 +171,7 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
     const confMount: VolumeMount = { volume: 'conf', mountPath: engine.confDir };
     const scriptsMount: VolumeMount = { volume: 'scripts', mountPath: SCRIPTS_MOUNT, readOnly: true };
     const scriptEnv: Record<string, EnvValue> = {
+      PRIMARY_ORDINAL: primaryOrdinalEnv(name),
       MYSQL_FLAVOR: EnvValue.fromValue(engine.flavor),
       MYSQL_VERSION: EnvValue.fromValue(engine.version),
       REPLICATION_MODE: EnvValue.fromValue(mode),
@@ -316,8 +328,25 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
 
     this.readService = this.app.clientService!;
     if (props.networkPolicy ?? true) this.networkPolicy = this.createNetworkPolicy(name, props.exporter !== undefined, backups.networkPolicyPeers);
-    this.endpoint = this.app.podEndpoint(0, 'mysql');
+    this.primaryService = createPrimaryRouting(this, {
+      name, primary: this.primary, port: MYSQL_PORT, labels: this.app.labels, selectorLabels: this.app.selectorLabels,
+    }).service;
+    this.endpoint = this.app.serviceEndpoint('mysql', this.primaryService);
     this.readEndpoint = this.app.serviceEndpoint('mysql', this.readService);
+    check(props.primary !== undefined || props.switchover === undefined, this, 'switchover', props.switchover, 'only applies with primary');
+    if (props.primary !== undefined && replicas > 1) {
+      check(mode === 'gtid', this, 'primary', props.primary,
+        "needs replicationMode 'gtid': a switchover points the members at the new primary by GTID (a binary log position is the old primary's own)");
+      this.switchoverJob = createSwitchoverJob(this, {
+        name, target: this.primary, members: replicas, image: engine.image, labels: this.app.labels,
+        scriptEnv: {
+          MYSQL_FLAVOR: scriptEnv.MYSQL_FLAVOR, MEMBER_HOST_TEMPLATE: scriptEnv.MEMBER_HOST_TEMPLATE, MYSQL_PORT: scriptEnv.MYSQL_PORT,
+          PRIMARY_ORDINAL: scriptEnv.PRIMARY_ORDINAL,
+        },
+        rootPassword: this.rootPassword, replicationUser: this.replicationUser, replicationPassword: this.replicationPassword,
+        scriptsConfigMap: `${name}-scripts`, podSecurity, options: props.switchover ?? {},
+      });
+    }
   }
 
   /** The application database's name (needs `database`). */

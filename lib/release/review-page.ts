@@ -9,7 +9,7 @@ import { claimsOf, configMapsOfPod, containersOf, podTemplateOf, SecretRead, sec
 export interface ReleaseDependency {
   /** The release depended on. */
   readonly release: string;
-  /** What ties them, e.g. `Service wordpress/mysql (mysql-0.mysql.wordpress.svc.cluster.local)`. */
+  /** What ties them, e.g. `Service wordpress/mysql-primary (mysql-primary.wordpress.svc.cluster.local)`. */
   readonly through: string;
 }
 
