@@ -2,7 +2,7 @@ import { App } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  BackupTarget, createNamespaceObject, CredentialSource, HarborExposure, HarborStack, MariaDBVersion, MySQLEngine, MySQLReplication, Probe, StatefulApp,
+  BackupTarget, CredentialSource, HarborExposure, HarborStack, MariaDBVersion, MySQLEngine, MySQLReplication, Probe, StatefulApp,
   WordPressStack, WordPressDatabase,
 } from './lib';
 import { Release, ReleaseProps, synthReleases } from './lib/release';
@@ -11,7 +11,6 @@ import { Release, ReleaseProps, synthReleases } from './lib/release';
 export class MyAppChart extends Release {
   constructor(scope: Construct, id: string, props: ReleaseProps = {}) {
     super(scope, id, props);
-    createNamespaceObject(this, this.namespace!);
     new StatefulApp(this, 'myapp', {
       replicas: 3,
       container: {
@@ -38,7 +37,6 @@ export class MySQLChart extends Release {
 
   constructor(scope: Construct, id: string, props: ReleaseProps = {}) {
     super(scope, id, props);
-    createNamespaceObject(this, this.namespace!);
     this.mysql = new MySQLReplication(this, 'mysql', {
       // MariaDB LTS: its official image carries every tool the clone needs (the scripts fall back to
       // bash and perl without ncat), and this flow is the one proven against real servers in the tests.
@@ -64,8 +62,8 @@ export class MySQLChart extends Release {
 
 /** Builds the default app: every release of the seed, one file each in dist/. */
 export function buildApp(app: App = new App()): App {
-  new MyAppChart(app, 'myapp', { namespace: 'myapp' });
-  const db = new MySQLChart(app, 'mysql', { namespace: 'wordpress' });
+  new MyAppChart(app, 'myapp', { namespace: 'myapp', createNamespace: true });
+  const db = new MySQLChart(app, 'mysql', { namespace: 'wordpress', createNamespace: true });
   new WordPressStack(app, 'wordpress', {
     namespace: 'wordpress',
     // The database release, written first, creates the shared namespace.

@@ -20,7 +20,6 @@ export { Probe } from './common/probe';
 export type { ProbeTiming } from './common/probe';
 export { AppVolume } from './common/volume';
 export type { AppIdentityProps } from './common/labels';
-export { createNamespaceObject } from './common/namespace';
 
 // Handles and credentials.
 export type { Endpoint } from './common/endpoint';
@@ -33,16 +32,18 @@ export type {
 export { SecretKeyRef } from './common/secret';
 export type { RequiredSecretKey } from './common/secret';
 export { InvalidPropError } from './common/errors';
+export { IMAGE_REGISTRY_CONTEXT } from './common/images';
 export { APP_VALIDATION_CONTEXT, KUBERNETES_VERSION_CONTEXT, SERVICE_CLUSTER_IP_RANGE_CONTEXT } from './validation/app-validation';
 
 // MySQL and MariaDB.
 export { MySQLReplication } from './mysql/mysql-replication';
 export { MariaDBVersion, MySQLEngine, MySQLVersion } from './mysql/engine';
 export type { MySQLEngineImages, MySQLFlavor } from './mysql/engine';
-export { MYSQL_SECRET_KEYS } from './mysql/props';
-export type { MySQLDatabaseOptions, MySQLExporterOptions, MySQLReplicationProps } from './mysql/props';
+export { MYSQL_SECRET_KEYS, MYSQLD_EXPORTER_IMAGE } from './mysql/props';
+export type { MySQLDatabaseOptions, MySQLExporterOptions, MySQLReplicationProps, MySQLSwitchoverOptions } from './mysql/props';
 export type { ReplicationMode } from './mysql/config-files';
 export { BackupTarget } from './mysql/backup/props';
+export { DEFAULT_S3_CLIENT_IMAGE } from './mysql/backup/mysql-backups';
 export type {
   BackupRetention, IBackupTarget, MySQLBackupOptions, MySQLBackupProps, MySQLBootstrapOptions, MySQLRestoreDrillOptions,
   PvcBackupTargetOptions, S3BackupTargetOptions,

@@ -13,9 +13,17 @@ import {
 
 const container = { name: 'app', image: 'nginx:1.27.2', ports: [{ name: 'http', port: 80 }] };
 
-function chart(): Chart {
-  return new Chart(Testing.app(), 'test', { namespace: 'prod' });
+function chart(kubernetesVersion?: string): Chart {
+  const app = Testing.app();
+  if (kubernetesVersion) app.node.setContext('cdk8s-stateful:kubernetesVersion', kubernetesVersion);
+  return new Chart(app, 'test', { namespace: 'prod' });
 }
+
+const MAX_UNAVAILABLE_OFF = (value: string, version: string, release: string) =>
+  `updateStrategy.maxUnavailable ${value} is invalid: cannot be used: updateStrategy.maxUnavailable is `
+  + `${version === '1.28' ? 'an alpha field' : 'a beta field'}, off by default, in Kubernetes ${version} (${release}, feature gate MaxUnavailableStatefulSet): `
+  + 'a server with default feature gates drops it and updates one pod at a time; it is on by default in Kubernetes 1.37. '
+  + 'Leave it unset, or set the context cdk8s-stateful:kubernetesVersion to the release of a cluster that has it';
 
 function statefulApp(props: Partial<StatefulAppProps>): void {
   new StatefulApp(chart(), 'web', { container, ...props });
@@ -129,8 +137,10 @@ const cases: Array<[string, () => void, string]> = [
   ['emptyDir sizeLimit "-1Gi" added by addVolume', () => new StatefulApp(chart(), 'web', { container }).addVolume(AppVolume.emptyDir('scratch', { sizeLimit: '-1Gi' })),
     'test/web: addVolume(volume).sizeLimit "-1Gi" is invalid: must not be negative'],
   // StatefulSet update strategy
-  ['StatefulSet rollingUpdate.maxUnavailable on Kubernetes 1.28', () => statefulApp({ replicas: 3, updateStrategy: StatefulSetUpdateStrategy.rollingUpdate({ maxUnavailable: 2 }) }),
-    'test/web: updateStrategy.maxUnavailable 2 is invalid: is an alpha field in Kubernetes 1.28 (feature gate MaxUnavailableStatefulSet, beta and on by default from 1.35): a server with default feature gates silently drops it and updates one pod at a time; leave it unset, or set the context cdk8s-stateful:kubernetesVersion to 1.36 for a newer cluster'],
+  ['StatefulSet rollingUpdate.maxUnavailable on Kubernetes 1.36', () => new StatefulApp(chart('1.36'), 'web', { container, replicas: 3, updateStrategy: StatefulSetUpdateStrategy.rollingUpdate({ maxUnavailable: 2 }) }),
+    `test/web: ${MAX_UNAVAILABLE_OFF('2', '1.36', 'v1.36.3')}`],
+  ['StatefulSet rollingUpdate.maxUnavailable on Kubernetes 1.35', () => new StatefulApp(chart('1.35'), 'web', { container, replicas: 3, updateStrategy: StatefulSetUpdateStrategy.rollingUpdate({ maxUnavailable: 2 }) }),
+    `test/web: ${MAX_UNAVAILABLE_OFF('2', '1.35', 'v1.35.4')}`],
   // two apps with the same name
   ['two StatefulApps named alike in one namespace', () => {
     const c = chart();
@@ -179,8 +189,8 @@ const cases: Array<[string, () => void, string]> = [
     `test/db: partOf "${'a'.repeat(64)}" is invalid: is a label value, which must be at most 63 characters (it has 64)`],
   ['MySQL disruptionBudget.maxUnavailable 150%', () => mysql({ disruptionBudget: { maxUnavailable: '150%' } }),
     'test/db: disruptionBudget.maxUnavailable "150%" is invalid: must be a whole number or a percentage from 0% to 100%'],
-  ['MySQL updateStrategy.maxUnavailable on Kubernetes 1.28', () => mysql({ updateStrategy: StatefulSetUpdateStrategy.rollingUpdate({ maxUnavailable: 1 }) }),
-    'test/db: updateStrategy.maxUnavailable 1 is invalid: is an alpha field in Kubernetes 1.28 (feature gate MaxUnavailableStatefulSet, beta and on by default from 1.35): a server with default feature gates silently drops it and updates one pod at a time; leave it unset, or set the context cdk8s-stateful:kubernetesVersion to 1.36 for a newer cluster'],
+  ['MySQL updateStrategy.maxUnavailable on Kubernetes 1.28', () => new MySQLReplication(chart('1.28'), 'db', { updateStrategy: StatefulSetUpdateStrategy.rollingUpdate({ maxUnavailable: 1 }) }),
+    `test/db: ${MAX_UNAVAILABLE_OFF('1', '1.28', 'v1.28.15')}`],
   ['two MySQLReplications named alike in one namespace', () => {
     const c = chart();
     new MySQLReplication(c, 'db', {});
@@ -251,10 +261,31 @@ describe('construct-time checks accept the boundaries the API server accepts', (
     expect(() => app.synth()).not.toThrow();
   });
 
-  test('StatefulSet maxUnavailable is accepted for Kubernetes 1.36', () => {
-    const app = Testing.app();
-    app.node.setContext('cdk8s-stateful:kubernetesVersion', '1.36');
-    const c = new Chart(app, 'test', { namespace: 'prod' });
+  test('StatefulSet maxUnavailable is accepted for Kubernetes 1.37, the default, where it is on by default', () => {
+    const c = chart();
     expect(() => new StatefulApp(c, 'web', { container, replicas: 3, updateStrategy: StatefulSetUpdateStrategy.rollingUpdate({ maxUnavailable: 2 }) })).not.toThrow();
+  });
+});
+
+describe('a name derived from another prop: the error names the prop the user wrote', () => {
+  const errorOf = (build: () => void): string => {
+    try {
+      build();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    throw new Error('no error');
+  };
+
+  test('a bad MySQLReplication name is reported as name, not as the readServiceName made from it', () => {
+    expect(errorOf(() => mysql({ name: 'Orders' }))).toMatch(/^test\/db: name "Orders" is invalid: must be a DNS-1123 label/);
+    const long = 'a'.repeat(60);
+    expect(errorOf(() => mysql({ name: long })))
+      .toBe(`test/db: name "${long}" is invalid: makes readServiceName "${long}-read", which must be at most 63 characters (it has 65)`);
+  });
+
+  test('a readServiceName or secretName the user gave is reported under its own prop', () => {
+    expect(errorOf(() => mysql({ readServiceName: 'Orders-read' }))).toMatch(/^test\/db: readServiceName "Orders-read" is invalid/);
+    expect(errorOf(() => mysql({ secretName: 'Orders' }))).toMatch(/^test\/db: secretName "Orders" is invalid/);
   });
 });

@@ -6,7 +6,8 @@ import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { WORDPRESS_SECRET_KEYS } from '../lib';
 import { synthReleases } from '../lib/release';
-import { validateYamlFiles, formatProblems } from '../lib/validation';
+import { KUBERNETES_VERSIONS, validateYamlFiles, formatProblems } from '../lib/validation';
+import { main } from '../lib/validation/cli';
 import { buildApp } from '../main';
 import { find, Manifest } from './support/manifests';
 import { readTree } from './support/release-output';
@@ -122,5 +123,13 @@ describe('the default app', () => {
   test('dist/ passes the strict validator as one output', () => {
     const problems = validateYamlFiles(Object.keys(first).filter(f => f.endsWith('.k8s.yaml')).map(f => path.join(dist, f)));
     expect(formatProblems(problems)).toBe('');
+  });
+
+  test.each(KUBERNETES_VERSIONS)('`npm run validate -- --kube-version %s` passes on the committed dist/, without warnings', version => {
+    const out: string[] = [];
+    const err: string[] = [];
+    expect(main(['--kube-version', version, dist], line => out.push(line), line => err.push(line))).toBe(0);
+    expect(err).toEqual([]);
+    expect(out).toEqual([`${dist}: 69 objects in 4 files valid (Kubernetes ${version}, strict)`]);
   });
 });

@@ -26,12 +26,13 @@ describe('MySQLReplication defaults: the seed, object for object, made safe', ()
 
   test('is strictly valid', () => expectValid(objects));
 
-  test('the seed objects: config and scripts ConfigMaps, headless and read Services, StatefulSet, PDB; the Secret\'s generator', () => {
+  test('the seed objects: config, scripts and topology ConfigMaps, headless, read and write Services, StatefulSet, PDB; the Secret\'s generator', () => {
     const job = ofKind(objects, 'Job')[0]?.metadata.name;
     expect(job).toMatch(/^secret-generator-[0-9a-f]{8}$/);
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
-      'ConfigMap/mysql-config', 'ConfigMap/mysql-scripts', 'ConfigMap/secret-generator', `Job/${job}`, 'NetworkPolicy/mysql', 'PodDisruptionBudget/mysql',
-      'Role/secret-generator', 'RoleBinding/secret-generator', 'Service/mysql', 'Service/mysql-read', 'ServiceAccount/secret-generator', 'StatefulSet/mysql',
+      'ConfigMap/mysql-config', 'ConfigMap/mysql-scripts', 'ConfigMap/mysql-topology', 'ConfigMap/secret-generator', `Job/${job}`, 'NetworkPolicy/mysql',
+      'PodDisruptionBudget/mysql', 'Role/secret-generator', 'RoleBinding/secret-generator', 'Service/mysql', 'Service/mysql-primary', 'Service/mysql-read',
+      'ServiceAccount/secret-generator', 'StatefulSet/mysql',
     ]);
   });
 
@@ -110,7 +111,7 @@ describe('MySQLReplication defaults: the seed, object for object, made safe', ()
 
   test('the scripts ConfigMap carries every script, executable; create-users.sh is mounted for the entrypoint to source', () => {
     const scripts = find(objects, 'ConfigMap', 'mysql-scripts').data;
-    expect(Object.keys(scripts).sort()).toEqual(['clone.sh', 'common.sh', 'create-users.sh', 'init-config.sh', 'probe.sh', 'serve-backup.pl', 'sidecar.sh']);
+    expect(Object.keys(scripts).sort()).toEqual(['clone.sh', 'common.sh', 'create-users.sh', 'init-config.sh', 'probe.sh', 'serve-backup.pl', 'sidecar.sh', 'switchover.sh']);
     const volumes = podSpec(objects).volumes;
     expect(volumes).toContainEqual({ name: 'scripts', configMap: { name: 'mysql-scripts', defaultMode: 0o555 } });
     expect(volumes).toContainEqual({ name: 'initdb', configMap: { name: 'mysql-scripts', defaultMode: 0o444, items: [{ key: 'create-users.sh', path: 'create-users.sh' }] } });
@@ -133,8 +134,8 @@ describe('MySQLReplication defaults: the seed, object for object, made safe', ()
 describe('MySQLReplication handles', () => {
   const db = build({ database: { name: 'wordpress', user: 'wordpress' } });
 
-  test('write endpoint is pod 0; read endpoint is the read Service', () => {
-    expect(db.endpoint).toEqual({ host: 'mysql-0.mysql.wordpress.svc.cluster.local', port: 3306 });
+  test('write endpoint is the write Service (pod 0 by default); read endpoint is the read Service', () => {
+    expect(db.endpoint).toEqual({ host: 'mysql-primary.wordpress.svc.cluster.local', port: 3306 });
     expect(db.readEndpoint).toEqual({ host: 'mysql-read.wordpress.svc.cluster.local', port: 3306 });
   });
 
@@ -220,7 +221,65 @@ describe('MySQLReplication props', () => {
     expect(find(objects, 'Service', 'mysql-replicas').spec.selector).toEqual(find(objects, 'StatefulSet', 'mysql').spec.selector.matchLabels);
     expect(find(objects, 'StatefulSet', 'mysql').metadata.labels['app.kubernetes.io/part-of']).toBe('blog');
     const mysql = new MySQLReplication(new Chart(Testing.app(), 'c', { namespace: 'db' }), 'mysql', { clusterDomain: 'example.internal' });
-    expect(mysql.endpoint.host).toBe('mysql-0.mysql.db.svc.example.internal');
+    expect(mysql.endpoint.host).toBe('mysql-primary.db.svc.example.internal');
+  });
+
+  test('primary: the write Service selects that pod, the members read it from the topology ConfigMap (no literal in the pod template)', () => {
+    let db: MySQLReplication | undefined;
+    const objects = synthChart(chart => { db = new MySQLReplication(chart, 'mysql', { primary: 2 }); });
+    expect(db!.primary).toBe(2);
+    expect(find(objects, 'Service', 'mysql-primary').spec.selector).toEqual({
+      'app.kubernetes.io/component': 'database', 'app.kubernetes.io/instance': 'mysql', 'app.kubernetes.io/name': 'mysql',
+      'statefulset.kubernetes.io/pod-name': 'mysql-2',
+    });
+    expect(find(objects, 'ConfigMap', 'mysql-topology').data).toEqual({ primary: '2' });
+    const template = find(objects, 'StatefulSet', 'mysql').spec.template;
+    const fromTopology = { name: 'PRIMARY_ORDINAL', valueFrom: { configMapKeyRef: { name: 'mysql-topology', key: 'primary' } } };
+    for (const c of [...template.spec.initContainers, ...template.spec.containers].filter((x: any) => x.name !== 'exporter')) {
+      expect({ c: c.name, env: c.env.find((e: any) => e.name === 'PRIMARY_ORDINAL') }).toEqual({ c: c.name, env: fromTopology });
+    }
+    // Another primary changes no pod template: a switchover restarts no pod.
+    const again = synthChart(chart => { new MySQLReplication(chart, 'mysql', {}); });
+    expect(find(again, 'StatefulSet', 'mysql').spec.template).toEqual(template);
+  });
+
+  test('primary set: the switchover Job, named after the target and its template, runs switchover.sh with the members and the catch-up bound', () => {
+    const objects = synthChart(chart => {
+      new MySQLReplication(chart, 'mysql', { engine: MySQLEngine.mariadb(MariaDBVersion.V10_11), primary: 1, switchover: { catchUpSeconds: 12 } });
+    });
+    const jobs = ofKind(objects, 'Job').filter(j => j.metadata.name.startsWith('mysql-switchover-'));
+    expect(jobs.map(j => j.metadata.name)).toEqual([expect.stringMatching(/^mysql-switchover-1-[0-9a-f]{8}$/)]);
+    const job = jobs[0];
+    expect([job.spec.backoffLimit, job.spec.ttlSecondsAfterFinished, job.spec.template.spec.restartPolicy]).toEqual([3, 86400, 'Never']);
+    const c = job.spec.template.spec.containers[0];
+    expect(c.command).toEqual(['bash', '/scripts/switchover.sh']);
+    expect(c.image).toBe(MariaDBVersion.V10_11.image);
+    const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    expect(env).toEqual({
+      MYSQL_FLAVOR: 'mariadb', MEMBER_HOST_TEMPLATE: 'mysql-{ordinal}.mysql', MYSQL_PORT: '3306', MEMBERS: '3', TARGET_ORDINAL: '1',
+      PRIMARY_ORDINAL: { configMapKeyRef: { name: 'mysql-topology', key: 'primary' } },
+      CATCH_UP_SECONDS: '12', MEMBER_WAIT_SECONDS: '300', REPLICATION_USER: 'replicator',
+      MYSQL_ROOT_PASSWORD: { secretKeyRef: { name: 'mysql-credentials', key: 'root-password' } },
+      REPLICATION_PASSWORD: { secretKeyRef: { name: 'mysql-credentials', key: 'replication-password' } },
+    });
+    // Back to 0 is a Job too (another name); the default (primary unset) has none.
+    const back = synthChart(chart => { new MySQLReplication(chart, 'mysql', { engine: MySQLEngine.mariadb(MariaDBVersion.V10_11), primary: 0 }); });
+    expect(ofKind(back, 'Job').map(j => j.metadata.name).filter(n => n.startsWith('mysql-switchover-'))).toEqual([expect.stringMatching(/^mysql-switchover-0-/)]);
+    expect(ofKind(synthChart(chart => { new MySQLReplication(chart, 'mysql'); }), 'Job').filter(j => j.metadata.name.startsWith('mysql-switchover'))).toEqual([]);
+  });
+
+  test('a switchover needs GTID replication; switchover options need primary', () => {
+    expect(() => new MySQLReplication(new Chart(Testing.app(), 'c'), 'mysql', { primary: 1, replicationMode: 'binlog' }))
+      .toThrow(/^c\/mysql: primary 1 is invalid: needs replicationMode 'gtid'/);
+    expect(() => new MySQLReplication(new Chart(Testing.app(), 'c'), 'mysql', { switchover: { catchUpSeconds: 5 } }))
+      .toThrow(/^c\/mysql: switchover .* is invalid: only applies with primary/);
+    expect(() => new MySQLReplication(new Chart(Testing.app(), 'c'), 'mysql', { primary: 1, switchover: { catchUpSeconds: 0 } }))
+      .toThrow(/^c\/mysql: switchover\.catchUpSeconds 0 is invalid/);
+  });
+
+  test.each([[-1], [3], [1.5]])('primary %p out of the members is refused', (primary) => {
+    expect(() => new MySQLReplication(new Chart(Testing.app(), 'c'), 'mysql', { primary }))
+      .toThrow(/^c\/mysql: primary [-0-9.]+ is invalid: must be (between 0 and 2|a whole number)/);
   });
 
   test('the mysqld-exporter sidecar on 9104', () => {

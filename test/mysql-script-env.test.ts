@@ -1,7 +1,8 @@
 /**
  * The env contract between MySQLReplication and its container scripts, which have no defaults for
  * what the construct passes: every container of a synthesized cluster (MySQL and MariaDB, GTID and
- * binlog position, with and without backups, drill and bootstrapFrom on a PVC or in S3) gets every
+ * binlog position, with and without backups, drill and bootstrapFrom on a PVC or in S3, GTID ones with a declared
+ * primary and so the switchover Job) gets every
  * variable the scripts it runs require, as read from the scripts' own `require_env` calls
  * (test/support/script-requirements.ts), so a requirement added to a script without the construct
  * passing it fails here; and a script run without one of them stops before doing anything, with
@@ -16,7 +17,7 @@ import { allScripts, Requirement, requirements } from './support/script-requirem
 import { BASH, createStubEnv, StubEnv } from './support/stub-tools';
 
 const VARIANTS: ClusterOptions[] = (['mysql', 'mariadb'] as const).flatMap((flavor) => (['gtid', 'binlog'] as const).flatMap((mode) =>
-  ([undefined, 'pvc', 's3'] as const).map((backups) => ({ flavor, mode, backups, exporter: backups !== undefined }))));
+  ([undefined, 'pvc', 's3'] as const).map((backups) => ({ flavor, mode, backups, exporter: backups !== undefined, primary: mode === 'gtid' ? 1 : undefined }))));
 
 /** Env variables holding a directory: a script run here gets an empty one of its own. */
 const DIRECTORY_VARS = ['DATA_DIR', 'CONF_DIR', 'CONFIG_MAP_DIR', 'BACKUP_REPO_DIR'];

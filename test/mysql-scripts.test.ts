@@ -11,8 +11,8 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { ClusterOptions, memberEnv, without } from './support/mysql-env';
-import { BASH, createStubEnv, StubCall, StubEnv } from './support/stub-tools';
+import { ClusterOptions, memberEnv, switchoverEnv, without } from './support/mysql-env';
+import { BASH, createStubEnv, SqlReply, sqlReplies, StubCall, StubEnv } from './support/stub-tools';
 
 const SCRIPTS = path.resolve(__dirname, '..', 'lib', 'mysql', 'scripts');
 const FIXTURES = path.resolve(__dirname, 'fixtures', 'mysql-scripts', 'backup-info');
@@ -234,11 +234,24 @@ describe('clone.sh', () => {
     stream = makeStream();
   });
 
-  test('skips on ordinal 0', () => {
+  test('skips on the declared primary, whatever its ordinal', () => {
     const r = run('clone.sh', env({ HOSTNAME: 'mysql-0' }));
     expect(r.status).toBe(0);
-    expect(r.stderr).toContain('clone.sh: ordinal 0 is the primary; nothing to clone');
+    expect(r.stderr).toContain('clone.sh: ordinal 0 is the declared primary; nothing to clone');
     expect(r.calls).toEqual([]);
+    const on2 = run('clone.sh', env({ HOSTNAME: 'mysql-2', PRIMARY_ORDINAL: '2' }));
+    expect(on2.stderr).toContain('clone.sh: ordinal 2 is the declared primary; nothing to clone');
+    expect(on2.calls).toEqual([]);
+  });
+
+  test('ordinal 0 as a replica clones the declared primary; ordinal 1 still clones ordinal 0', () => {
+    const r = run('clone.sh', env({ HOSTNAME: 'mysql-0', PRIMARY_ORDINAL: '2' }));
+    expect(r.status).toBe(0);
+    expect(call(r, 'ncat').argv).toEqual(['--recv-only', '-w', '10', 'mysql-2.mysql', '3307']);
+    expect(r.stderr).toContain('clone.sh: clone from mysql-2.mysql complete');
+    fs.rmSync(dataDir, { recursive: true });
+    const r1 = run('clone.sh', env({ HOSTNAME: 'mysql-1', PRIMARY_ORDINAL: '2' }));
+    expect(call(r1, 'ncat').argv).toEqual(['--recv-only', '-w', '10', 'mysql-0.mysql', '3307']);
   });
 
   test('skips when data exists, and drops leftover staging', () => {
@@ -550,9 +563,8 @@ const SQL_CASES: SqlCase[] = [
 
 /** A data dir as a clone leaves it: mysql/ plus the fixture's info files. */
 function clonedDataDir(fixture: string | undefined): string {
-  const dir = mkdir(work, 'data', 'mysql');
-  const data = path.dirname(dir);
-  if (fixture) {
+  const data = fixture === 'empty' ? mkdir(work, 'data') : path.dirname(mkdir(work, 'data', 'mysql'));
+  if (fixture && fixture !== 'empty') {
     for (const f of fs.readdirSync(path.join(FIXTURES, fixture))) {
       fs.copyFileSync(path.join(FIXTURES, fixture, f), path.join(data, f));
     }
@@ -586,7 +598,7 @@ describe('sidecar.sh: replication SQL built from the backup info', () => {
   test.each([
     ['binlog mode with a GTID-only slave_info', 'mysql-replica-gtid', 'mysql', 'binlog', 'mysql-2', 'has no binary log file/position'],
     ['binlog mode, cloned from a replica without slave_info', 'mariadb10-primary', 'mariadb', 'binlog', 'mysql-2', 'the clone came from replica 1 but has no usable'],
-    ['no backup info at all', undefined, 'mysql', 'gtid', 'mysql-1', 'no backup info in'],
+    ['no backup info, no data', 'empty', 'mysql', 'gtid', 'mysql-1', 'no backup info in'],
   ])('refuses: %s', (_name, fixture, flavor, mode, hostname, message) => {
     const dataDir = clonedDataDir(fixture);
     const r = run('sidecar.sh', sidecarEnv(dataDir, { HOSTNAME: hostname! }, { flavor: flavor as 'mysql' | 'mariadb', mode: mode as 'gtid' | 'binlog' }));
@@ -600,11 +612,12 @@ describe('sidecar.sh: replication SQL built from the backup info', () => {
 describe('sidecar.sh', () => {
   const listenCall = (r: RunResult) => r.calls.find((c) => c.tool === 'ncat');
 
-  test('on the primary it only serves backups', () => {
+  test('on the declared primary it checks it has no replication source, then only serves backups', () => {
     const dataDir = clonedDataDir(undefined);
     const r = run('sidecar.sh', sidecarEnv(dataDir, { HOSTNAME: 'mysql-0' }));
     expect(r.status).toBe(0);
-    expect(r.calls.map((c) => c.tool)).toEqual(['ncat']);
+    expect(r.calls.map((c) => c.tool)).toEqual(['mysql', 'mysql', 'ncat']);
+    expect(sqlCalls(r).map((c) => c.stdin)).toEqual(['SHOW REPLICA STATUS\n']);
     const argv = listenCall(r)!.argv;
     expect(argv.slice(0, 5)).toEqual(['--listen', '--keep-open', '--send-only', '--max-conns=1', '-c']);
     expect(argv.slice(6)).toEqual(['0.0.0.0', '3307']);
@@ -641,8 +654,8 @@ describe('sidecar.sh', () => {
       }, { flavor: 'mariadb' }) }, [], s);
       expect(r.status).toBe(0);
       expect(r.stderr).toContain('sidecar.sh: serving backups on 127.0.0.10:4307 (ncat not found; using serve-backup.pl)');
-      expect(r.calls.map((c) => c.tool)).toEqual(['perl']);
-      const argv = r.calls[0].argv;
+      expect(r.calls.map((c) => c.tool)).toEqual(['mariadb', 'mariadb', 'perl']);
+      const argv = call(r, 'perl').argv;
       expect(argv.slice(0, 3)).toEqual([path.join(SCRIPTS, 'serve-backup.pl'), '127.0.0.10', '4307']);
       const defaults = argv[4].replace(/^--defaults-extra-file=/, '');
       const priv = path.dirname(defaults);
@@ -664,7 +677,7 @@ describe('sidecar.sh', () => {
       const r = run('sidecar.sh', { ...s.env, ...sidecarEnv(dataDir, { HOSTNAME: 'mysql-0' }) }, [], s);
       expect(r.status).not.toBe(0);
       expect(r.stderr).toContain("sidecar.sh: ERROR: neither 'ncat' nor 'perl' found in PATH; one of them is needed to serve backups on 0.0.0.0:3307");
-      expect(r.calls).toEqual([]);
+      expect(r.calls.map((c) => c.tool)).toEqual(['mysql', 'mysql']);
     } finally {
       s.cleanup();
     }
@@ -707,11 +720,51 @@ describe('sidecar.sh', () => {
     expect(fs.readFileSync(path.join(dataDir, 'change-source.done'), 'utf8')).toBe(
       'from=xtrabackup_binlog_info\nfile=mysql-bin.000003\npos=1234\ngtid=\n',
     );
-    const second = run('sidecar.sh', env);
+    const replicating = sqlReplies(work, [{ match: 'SHOW REPLICA STATUS', out: '*** 1. row ***\n   Source_Host: mysql-0.mysql\n' }]);
+    const second = run('sidecar.sh', { ...env, STUB_SQL_REPLIES: replicating });
     expect(second.status).toBe(0);
     expect(second.stderr).toContain('replication was configured before');
-    expect(sqlCalls(second).map((c) => c.stdin)).toEqual(['START REPLICA;\n']);
+    expect(sqlCalls(second).map((c) => c.stdin)).toEqual(['SHOW REPLICA STATUS\n', 'START REPLICA;\n']);
     expect(listenCall(second)).toBeDefined();
+  });
+
+  test('a replica whose source is not the declared primary moves it there (GTID), keeping its position', () => {
+    const dataDir = clonedDataDir('mariadb10-primary');
+    write(path.join(dataDir, 'change-source.done'), 'from=xtrabackup_binlog_info\n');
+    const replies = sqlReplies(work, [{ match: 'SHOW SLAVE STATUS', out: '   Master_Host: mysql-0.mysql\n  Slave_IO_Running: Yes\n' }]);
+    const r = run('sidecar.sh', sidecarEnv(dataDir, { STUB_SQL_REPLIES: replies, PRIMARY_ORDINAL: '2', SOURCE_CONNECT_RETRY: '3' }, { flavor: 'mariadb', mode: 'gtid' }));
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('sidecar.sh: replicating from mysql-0.mysql, not from the declared primary mysql-2.mysql: moving the source there (GTID)');
+    expect(sqlCalls(r).map((c) => c.stdin)).toEqual(['SHOW SLAVE STATUS\n', 'STOP SLAVE;\n'
+      + String.raw`CHANGE MASTER TO MASTER_HOST='mysql-2.mysql', MASTER_PORT=3306, MASTER_USER='replicator', MASTER_PASSWORD='repl''pw\\x', MASTER_CONNECT_RETRY=3, MASTER_USE_GTID=slave_pos;`
+      + '\nSTART SLAVE;\n']);
+  });
+
+  test('a former primary (data of its own, no clone, no source) follows the declared primary from its own GTID position', () => {
+    const dataDir = clonedDataDir(undefined);
+    const r = run('sidecar.sh', sidecarEnv(dataDir, { HOSTNAME: 'mysql-0', PRIMARY_ORDINAL: '1' }, { flavor: 'mariadb', mode: 'gtid' }));
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('sidecar.sh: no replication source: following the declared primary mysql-1.mysql from its own GTID position');
+    const sql = sqlCalls(r).map((c) => c.stdin);
+    expect(sql[1]).toMatch(/^STOP SLAVE;\nSET GLOBAL gtid_slave_pos=@@GLOBAL\.gtid_binlog_pos;\nCHANGE MASTER TO MASTER_HOST='mysql-1\.mysql', .*MASTER_USE_GTID=slave_pos;\nSTART SLAVE;\n$/);
+    // MySQL: auto-positioning needs no position.
+    const my = run('sidecar.sh', sidecarEnv(dataDir, { HOSTNAME: 'mysql-0', PRIMARY_ORDINAL: '1' }, { mode: 'gtid' }));
+    expect(sqlCalls(my).map((c) => c.stdin)[1]).toMatch(/^STOP REPLICA;\nCHANGE REPLICATION SOURCE TO SOURCE_HOST='mysql-1\.mysql', .*SOURCE_AUTO_POSITION=1;\nSTART REPLICA;\n$/);
+    // Binary log coordinates do not carry over to another source.
+    const binlog = run('sidecar.sh', sidecarEnv(dataDir, { HOSTNAME: 'mysql-0', PRIMARY_ORDINAL: '1' }));
+    expect(binlog.status).not.toBe(0);
+    expect(binlog.stderr).toContain("sidecar.sh: ERROR: the server replicates from 'nowhere', not from the declared primary mysql-1.mysql; REPLICATION_MODE=binlog cannot move it");
+    expect(listenCall(binlog)).toBeUndefined();
+  });
+
+  test('the declared primary that still has a replication source stays read-only (the switchover Job promotes it)', () => {
+    const dataDir = clonedDataDir('mysql-primary-binlog');
+    const replies = sqlReplies(work, [{ match: 'SHOW REPLICA STATUS', out: '   Source_Host: mysql-0.mysql\n' }]);
+    const r = run('sidecar.sh', sidecarEnv(dataDir, { STUB_SQL_REPLIES: replies, PRIMARY_ORDINAL: '1' }, { mode: 'gtid' }));
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('declared primary but still replicating from mysql-0.mysql: kept read-only until the switchover Job promotes it');
+    expect(sqlCalls(r).map((c) => c.stdin)).toEqual(['SHOW REPLICA STATUS\n', 'SET GLOBAL super_read_only=ON;\n']);
+    expect(listenCall(r)).toBeDefined();
   });
 
   test('refuses a replication password with a newline (MariaDB stores it one value per line)', () => {
@@ -1026,6 +1079,76 @@ describe('create-users.sh', () => {
 });
 
 // ---------------------------------------------------------------------------
+// The MariaDB branch runs against real servers (test/switchover-e2e.test.ts); here the MySQL GTID branch, with
+// canned answers of the stub client per member host.
+describe('switchover.sh: MySQL GTID statements', () => {
+  const host = (n: number) => `mysql-${n}.mysql`;
+  const status = (source: string) => `*** 1. row ***\n   Source_Host: ${source}\n   Replica_IO_Running: Yes\n   Replica_SQL_Running: Yes\n`;
+  const env = (replies: SqlReply[]) => ({ ...switchoverEnv({}, SECRET_VALUES), STUB_SQL_REPLIES: sqlReplies(work, replies), CATCH_UP_SECONDS: '7' });
+  const cluster = (waitResult: string): SqlReply[] => [
+    { match: 'SHOW REPLICA STATUS', host: host(1), out: status(host(0)) },
+    { match: 'SHOW REPLICA STATUS', host: host(2), out: status(host(0)) },
+    { match: 'information_schema.PROCESSLIST', host: host(0), out: '42\n43\n' },
+    { match: 'gtid_executed', host: host(0), out: '3e11fa47-71ca-11e1-9e33-c80aa9429562:1-10\n' },
+    { match: 'WAIT_FOR_EXECUTED_GTID_SET', host: host(1), out: `${waitResult}\n` },
+    { match: '@@GLOBAL.read_only', host: host(0), out: '1\n' },
+  ];
+  /** [member, SQL] of every statement sent on stdin, connection checks (SELECT 1) and status reads left out. */
+  const statements = (r: RunResult) => sqlCalls(r)
+    .map((c) => [c.argv.find((a) => a.startsWith('--host='))!.slice('--host='.length).replace(/^mysql-(\d)\.mysql$/, '$1'), c.stdin.trim()])
+    .filter(([, sql]) => sql !== 'SELECT 1' && sql !== 'SHOW REPLICA STATUS');
+
+  test('demotes with super_read_only and closes the clients, waits for the GTID set, promotes, points both others at the target', () => {
+    const r = run('switchover.sh', env(cluster('0')));
+    expect(r.stderr).toContain('switchover.sh: switchover complete: member 1 is the primary');
+    expect(r.status).toBe(0);
+    const change = String.raw`CHANGE REPLICATION SOURCE TO SOURCE_HOST='mysql-1.mysql', SOURCE_PORT=3306, SOURCE_USER='replicator', SOURCE_PASSWORD='repl''pw\\x', SOURCE_CONNECT_RETRY=10, GET_SOURCE_PUBLIC_KEY=1, SOURCE_AUTO_POSITION=1;`;
+    expect(statements(r)).toEqual([
+      ['0', 'SET GLOBAL super_read_only=ON;'],
+      ['0', expect.stringMatching(/^SELECT ID FROM information_schema\.PROCESSLIST WHERE ID <> CONNECTION_ID\(\)\s+AND USER NOT IN \('root', 'system user', 'event_scheduler', 'replicator'\)/)],
+      ['0', 'KILL CONNECTION 42'],
+      ['0', 'KILL CONNECTION 43'],
+      ['0', 'SELECT @@GLOBAL.gtid_executed'],
+      ['1', "SELECT WAIT_FOR_EXECUTED_GTID_SET('3e11fa47-71ca-11e1-9e33-c80aa9429562:1-10', 7)"],
+      ['1', 'STOP REPLICA; RESET REPLICA ALL;'],
+      ['1', 'SET GLOBAL super_read_only=OFF; SET GLOBAL read_only=OFF;'],
+      // The old primary: read-only already, its GTIDs all on the target, then auto-positioned.
+      ['0', 'SELECT @@GLOBAL.read_only'],
+      ['0', 'SELECT @@GLOBAL.gtid_executed'],
+      ['1', "SELECT WAIT_FOR_EXECUTED_GTID_SET('3e11fa47-71ca-11e1-9e33-c80aa9429562:1-10', 1)"],
+      ['0', `STOP REPLICA;\n${change}\nSTART REPLICA;`],
+      ['2', `STOP REPLICA;\n${change}\nSTART REPLICA;`],
+    ]);
+  });
+
+  test('a target that does not catch up: the old primary is writable again, the target is not promoted', () => {
+    const r = run('switchover.sh', env(cluster('1')));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('switchover.sh: ERROR: member 1 did not apply every transaction of member 0 within 7s: switchover abandoned');
+    const sql = statements(r);
+    expect(sql.slice(-2)).toEqual([
+      ['1', "SELECT WAIT_FOR_EXECUTED_GTID_SET('3e11fa47-71ca-11e1-9e33-c80aa9429562:1-10', 7)"],
+      ['0', 'SET GLOBAL super_read_only=OFF; SET GLOBAL read_only=OFF;'],
+    ]);
+    expect(sql.map(([, s]) => s)).not.toContain('STOP REPLICA; RESET REPLICA ALL;');
+  });
+
+  test('a Job left from an earlier change (its target no longer the declared primary) does nothing', () => {
+    const r = run('switchover.sh', { ...env(cluster('0')), PRIMARY_ORDINAL: '0' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain("switchover.sh: the declared primary is member 0, not this Job's target 1 (a Job left from an earlier change): nothing to do");
+    expect(sqlCalls(r)).toEqual([]);
+  });
+
+  test('a target whose replication threads are not both running is refused before anything is changed', () => {
+    const stopped = `*** 1. row ***\n   Source_Host: ${host(0)}\n   Replica_IO_Running: Yes\n   Replica_SQL_Running: No\n   Last_SQL_Error: Duplicate entry\n`;
+    const r = run('switchover.sh', env([{ match: 'SHOW REPLICA STATUS', host: host(1), out: stopped }, ...cluster('0')]));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('switchover.sh: ERROR: member 1 is not a healthy replica (Replica_IO_Running: Yes, Replica_SQL_Running: No; last error: Duplicate entry): refusing to switch; the primary is unchanged');
+    expect(statements(r)).toEqual([]);
+  });
+});
+
 describe('credentials', () => {
   test('no password ever appeared in any recorded command line', () => {
     // Runs of its own, so the check means something when run alone too.
@@ -1044,7 +1167,7 @@ describe('credentials', () => {
 
 // ---------------------------------------------------------------------------
 describe('shellcheck', () => {
-  test('every lib/**/*.sh is shellcheck-clean (with -x)', () => {
+  test('every shell script of the repository (lib/, the cluster harness and images, test setup) is shellcheck-clean (with -x)', () => {
     const version = spawnSync('shellcheck', ['--version'], { encoding: 'utf8' });
     if (version.error || version.status !== 0) {
       throw new Error('shellcheck is not installed (apt-get install shellcheck); it is required for this test');
@@ -1058,8 +1181,9 @@ describe('shellcheck', () => {
         else if (e.name.endsWith('.sh')) files.push(path.relative(root, p));
       }
     };
-    walk(path.join(root, 'lib'));
-    expect(files).toEqual(expect.arrayContaining(['lib/mysql/scripts/common.sh', 'lib/mysql/scripts/sidecar.sh']));
+    for (const dir of ['lib', 'test/cluster', 'test/setup', 'test/fixtures']) walk(path.join(root, dir));
+    expect(files).toEqual(expect.arrayContaining(['lib/mysql/scripts/common.sh', 'lib/mysql/scripts/sidecar.sh',
+      'test/cluster/cluster.sh', 'test/cluster/images/hook.sh', 'test/cluster/images/mariadb/customize.sh']));
     const r = spawnSync('shellcheck', ['-x', ...files], { cwd: root, encoding: 'utf8' });
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);

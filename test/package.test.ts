@@ -60,7 +60,7 @@ describe('the npm package in a fresh user app', () => {
 
   test('ships the compiled API, the synth-time assets and the docs, and nothing else', () => {
     for (const f of ['build/lib/index.js', 'build/lib/index.d.ts', 'lib/mysql/scripts/clone.sh', 'lib/mysql/scripts/serve-backup.pl',
-      'lib/validation/definitions/k8s-1.28.json', 'lib/validation/definitions/k8s-1.31.json', 'lib/validation/definitions/k8s-1.36.json',
+      ...['1.28', '1.35', '1.36', '1.37'].flatMap(v => [`lib/validation/definitions/k8s-${v}.json`, `lib/validation/definitions/features-${v}.json`]),
       'docs/wordpress.md', 'package.json', 'README.md']) {
       expect(files).toContain(f);
     }
@@ -97,6 +97,24 @@ describe('the npm package in a fresh user app', () => {
     const ok = run(process.execPath, [cli, 'synth'], dir);
     expect(ok.code).toBe(0);
     expect(fs.readdirSync(path.join(dir, 'dist'))).toEqual(['shop.k8s.yaml']);
+
+    // The package's command, as npm links it into the app (`npx cdk8s-stateful ...`).
+    const bin = path.join(dir, 'node_modules', '.bin', 'cdk8s-stateful');
+    const help = run(bin, ['--help'], dir);
+    expect(help.out).toContain('usage: cdk8s-stateful validate');
+    expect(help.code).toBe(0);
+    const valid = run(bin, ['validate', '--kube-version', '1.35', 'dist/'], dir);
+    expect(valid.out).toMatch(/^dist\/: \d+ objects in 1 files valid \(Kubernetes 1.35, strict\)$/m);
+    expect(valid.code).toBe(0);
+    fs.mkdirSync(path.join(dir, 'bad'));
+    fs.writeFileSync(path.join(dir, 'bad', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndta: {}\n');
+    const invalid = run(bin, ['validate', 'bad'], dir);
+    expect(invalid.out).toContain('[schema/unknown-field]');
+    expect(invalid.code).toBe(1);
+    const plan = run(bin, ['plan'], dir);   // synthesizes with cdk8s.yaml's app command into a temporary directory
+    expect(plan.out).toBe('dist -> the current code: no changes\n');
+    expect(plan.code).toBe(0);
+    expect(run(bin, ['plan', '--against', 'nowhere'], dir).code).toBe(2);
 
     fs.rmSync(path.join(dir, 'dist'), { recursive: true });
     const bad = run(process.execPath, [cli, 'synth'], dir, { BREAK: '1' });

@@ -8,10 +8,10 @@ import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import {
-  AppVolume, BackupTarget, createNamespaceObject, DatabaseConnection, HarborExposure, HarborStack, KUBERNETES_VERSION_CONTEXT, MariaDBVersion,
+  AppVolume, BackupTarget, DatabaseConnection, HarborExposure, HarborStack, KUBERNETES_VERSION_CONTEXT, MariaDBVersion,
   MySQLEngine, MySQLReplication, MySQLVersion, SecretKeyRef, StatefulApp, WordPressStack, WordPressDatabase,
 } from '../lib';
-import { namespacePodSecurity, podSecurityLabels } from '../lib/common/namespace';
+import { createNamespaceObject, namespacePodSecurity, podSecurityLabels } from '../lib/release/namespace';
 import { readReleaseDir, Release } from '../lib/release';
 import { podOf, podSecurityLevelOf, podSecurityViolations, PodSecurityViolation } from '../lib/rules/pod-security';
 import { buildApp } from '../main';
@@ -200,7 +200,7 @@ describe('the Namespaces the library creates carry Pod Security labels', () => {
     expect(pss(labelsOf(objects, 'harbor'))).toEqual(podSecurityLabels('restricted'));
     expect(pss(labelsOf(objects, 'wordpress'))).toEqual(podSecurityLabels('baseline'));
     expect(podSecurityLabels('baseline')).toEqual({
-      'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/enforce-version': 'v1.28',
+      'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/enforce-version': 'v1.37',
       'pod-security.kubernetes.io/warn': 'baseline', 'pod-security.kubernetes.io/warn-version': 'latest',
       'pod-security.kubernetes.io/audit': 'baseline', 'pod-security.kubernetes.io/audit-version': 'latest',
     });
@@ -227,13 +227,15 @@ describe('the Namespaces the library creates carry Pod Security labels', () => {
 
   test('enforce is pinned to the Kubernetes version the app is validated for; a label given by the caller wins', () => {
     const app = new App();
-    app.node.setContext(KUBERNETES_VERSION_CONTEXT, '1.31');
+    app.node.setContext(KUBERNETES_VERSION_CONTEXT, '1.35');
     const chart = new Chart(app, 'c', { namespace: 'x' });
-    createNamespaceObject(chart, 'x', { 'pod-security.kubernetes.io/warn': 'restricted', 'team': 'a' });
+    const ns = createNamespaceObject(chart, 'x');
+    ns.metadata.addLabel('pod-security.kubernetes.io/warn', 'restricted');
+    ns.metadata.addLabel('team', 'a');
     expect(chart.toJson()[0].metadata.labels).toEqual({
       'team': 'a',
       'pod-security.kubernetes.io/warn': 'restricted',
-      'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.31',
+      'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.35',
       'pod-security.kubernetes.io/warn-version': 'latest',
       'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/audit-version': 'latest',
     });
@@ -241,7 +243,7 @@ describe('the Namespaces the library creates carry Pod Security labels', () => {
 
   test('the review pages give each namespace\'s level and why it is not restricted', () => {
     const page = (file: string) => fs.readFileSync(path.join(root, 'dist', file), 'utf8');
-    expect(page('0000-myapp.md')).toContain('- Namespace `myapp` (made by this release): `enforce: restricted` (policy v1.28), `warn` and `audit` restricted (latest).\n'
+    expect(page('0000-myapp.md')).toContain('- Namespace `myapp` (made by this release): `enforce: restricted` (policy v1.37), `warn` and `audit` restricted (latest).\n'
       + '  Every pod template in it meets `restricted`.');
     for (const [file, by] of [['0001-mysql.md', 'made by this release'], ['0002-wordpress.md', 'made by release `mysql`']]) {
       expect(page(file)).toContain(`- Namespace \`wordpress\` (${by}): \`enforce: baseline\``);

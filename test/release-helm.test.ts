@@ -5,7 +5,7 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { parse, parseAllDocuments } from 'yaml';
-import { createNamespaceObject, InvalidPropError } from '../lib';
+import { InvalidPropError } from '../lib';
 import { escapeGoTemplate, NOTES_FILE, objectKey, RELEASE_LABEL, Release, releaseLabels, synthReleases, TEMPLATE_FILE } from '../lib/release';
 import { buildApp } from '../main';
 import { renderGoTemplate } from './support/go-template';
@@ -23,8 +23,7 @@ const GO_TEMPLATE_CONFIG = [
 /** A release with a Namespace, a ConfigMap holding Go-template text and a StatefulSet. */
 class TemplatedRelease extends Release {
   constructor(scope: App, id: string, props: ConstructorParameters<typeof Release>[2] = {}) {
-    super(scope, id, { namespace: 'tpl', ...props });
-    createNamespaceObject(this, 'tpl');
+    super(scope, id, { namespace: 'tpl', createNamespace: true, ...props });
     new k8s.KubeConfigMap(this, 'config', { metadata: { name: 'app-config' }, data: { 'app.tpl': GO_TEMPLATE_CONFIG, 'value': '}}' } });
     new k8s.KubeStatefulSet(this, 'sts', {
       metadata: { name: 'app' },

@@ -4,8 +4,10 @@ import * as path from 'path';
 import { ApiObject, App, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { stringify } from 'yaml';
+import { MariaDBVersion, MySQLEngine, MySQLReplication, MySQLReplicationProps, MySQLVersion } from '../lib';
 import { runPlan } from '../lib/release';
 import { buildApp } from '../main';
+import { synthChart } from './support/manifests';
 import { tempDir } from './support/release-output';
 
 const root = path.resolve(__dirname, '..');
@@ -13,7 +15,7 @@ const dist = path.join(root, 'dist');
 
 function plan(args: string[], build: (app: App) => App = buildApp): { code: number; out: string } {
   const lines: string[] = [];
-  const code = runPlan(args, build, { out: t => lines.push(t), err: t => lines.push(t) });
+  const code = runPlan(args, dir => { build(new App({ outdir: dir })).synth(); }, { out: t => lines.push(t), err: t => lines.push(t) });
   return { code, out: lines.join('\n') };
 }
 
@@ -49,8 +51,9 @@ describe('npm run plan on the default app', () => {
     expect(code).toBe(1);
   });
 
-  test('bin/plan.js, as `npm run plan` runs it (compiled app): no changes / refused', () => {
-    const unchanged = spawnSync(process.execPath, [path.join(root, 'bin', 'plan.js')], { cwd: root, encoding: 'utf8' });
+  test('the package command `cdk8s-stateful plan`, as `npm run plan` runs it (the app command of cdk8s.yaml): no changes / refused', () => {
+    const cli = path.join(root, 'build', 'lib', 'cli.js');
+    const unchanged = spawnSync(process.execPath, [cli, 'plan'], { cwd: root, encoding: 'utf8' });
     expect(unchanged.stdout.trim()).toBe('dist -> the current code: no changes');
     expect(unchanged.status).toBe(0);
     const { dir, cleanup } = tempDir('plan-bin-');
@@ -58,7 +61,7 @@ describe('npm run plan on the default app', () => {
       const mysql = fs.readFileSync(path.join(dist, '0001-mysql.k8s.yaml'), 'utf8');
       fs.copyFileSync(path.join(dist, '0000-myapp.k8s.yaml'), path.join(dir, '0000-myapp.k8s.yaml'));
       fs.writeFileSync(path.join(dir, '0001-mysql.k8s.yaml'), mysql.replace('storage: 10Gi', 'storage: 8Gi'));
-      const changed = spawnSync(process.execPath, [path.join(root, 'bin', 'plan.js'), '--against', dir], { cwd: root, encoding: 'utf8' });
+      const changed = spawnSync(process.execPath, [cli, 'plan', '--against', dir], { cwd: root, encoding: 'utf8' });
       expect(changed.stdout).toContain('REFUSED StatefulSet wordpress/mysql');
       expect(changed.stdout).toContain('release wordpress (new release)');
       expect(changed.status).toBe(1);
@@ -70,6 +73,24 @@ describe('npm run plan on the default app', () => {
   test('bad usage: exit 2', () => {
     expect(plan(['--nope']).code).toBe(2);
     expect(plan(['--against', '/no/such/dir']).out).toContain('/no/such/dir is not a directory');
+  });
+
+  test('an app command that fails: exit 2 with its output; no cdk8s.yaml and no --app: exit 2 saying so', () => {
+    const lines: string[] = [];
+    const io = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t) };
+    expect(runPlan(['--against', dist, '--app', `${JSON.stringify(process.execPath)} -e "console.error('no luck'); process.exit(3)"`], undefined, io)).toBe(2);
+    expect(lines.join('\n')).toMatch(/the app command `.*` failed \(exit 3\):\nno luck/);
+    const { dir, cleanup } = tempDir('plan-noconfig-');
+    const cwd = process.cwd();
+    try {
+      process.chdir(dir);
+      lines.length = 0;
+      expect(runPlan(['--against', dist], undefined, io)).toBe(2);
+      expect(lines.join('\n')).toContain('no cdk8s.yaml here to take the app command from');
+    } finally {
+      process.chdir(cwd);
+      cleanup();
+    }
   });
 });
 
@@ -231,5 +252,52 @@ describe('plan risk flags (crafted pairs of outputs)', () => {
       'BEFORE -> AFTER:', '', 'release app', '  ~ Service ns/db', '      spec.ports[0].port: 3306 -> 3307', '  + PersistentVolumeClaim ns/files', '',
       '1 release(s) change; 0 change(s) the API server would refuse, 0 warning(s).',
     ].join('\n'));
+  });
+});
+
+describe('npm run plan: the day-2 switchover step of a MySQLReplication', () => {
+  const cluster = (props: MySQLReplicationProps) => synthChart(chart => { new MySQLReplication(chart, 'db', props); }, 'data');
+
+  test('another primary: from, to, the Job and what it does; the write Service moves on apply', () => {
+    const { code, out } = planPair(cluster({ primary: 0 }), cluster({ primary: 2, switchover: { catchUpSeconds: 20 } }));
+    expect(out).toContain('  ~ ConfigMap data/db-topology\n      data.primary: "0" -> "2"');
+    expect(out).toMatch(/! WARNING ConfigMap data\/db-topology: day-2 step, switchover of the primary db-0 -> db-2: on apply the write Service db-primary selects db-2 \(writes are refused until it is promoted\) and the Job db-switchover-2-[0-9a-f]{8} checks db-2 is a healthy replica of the current primary, makes that one read-only and closes its clients, waits up to 20 s until db-2 has applied every transaction \(else makes the old primary writable again and fails\), promotes db-2 and points db-0, db-1 at it/);
+    expect(out).toContain('! WARNING Service data/db-primary: spec.selector changed');
+    // Not a change the API server refuses.
+    expect(code).toBe(0);
+  });
+
+  test('the primary moved with no switchover Job (the prop removed): flagged, naming the fix', () => {
+    const { out } = planPair(cluster({ primary: 1 }), cluster({}));
+    expect(out).toContain('! WARNING ConfigMap data/db-topology: the declared primary moves from db-1 to db-0 with no switchover Job: the write Service db-primary selects db-0, a read-only replica, and nothing promotes it');
+    expect(out).toContain('what to do: set `primary: 0` explicitly');
+  });
+});
+
+describe('npm run plan: the day-2 engine upgrade step of a MySQLReplication', () => {
+  const cluster = (props: MySQLReplicationProps) => synthChart(chart => { new MySQLReplication(chart, 'db', props); }, 'data');
+  const mariadb = (v: MariaDBVersion, props: MySQLReplicationProps = {}) => cluster({ engine: MySQLEngine.mariadb(v), ...props });
+
+  test('MariaDB 10.11 -> 11.8, primary 0: the order of the pods (replicas first, the primary last) and the gates', () => {
+    const { code, out } = planPair(mariadb(MariaDBVersion.V10_11), mariadb(MariaDBVersion.V11_8));
+    expect(out).toContain('! WARNING StatefulSet data/db: day-2 step, engine upgrade mariadb 10.11 -> 11.8: the StatefulSet replaces db-2, db-1, db-0 (the primary) in this order, each only once the one before is Ready again');
+    expect(out).toContain('what to do: watch each replica replicate again');
+    expect(code).toBe(0);
+  });
+
+  test('with another primary it is not last: flagged, naming the partition or a switchover first', () => {
+    const { out } = planPair(mariadb(MariaDBVersion.V10_11, { primary: 1 }), mariadb(MariaDBVersion.V11_4, { primary: 1 }));
+    expect(out).toContain('replaces db-2, db-1 (the primary), db-0 in this order');
+    expect(out).toContain('what to do: the primary db-1 is not last: set an updateStrategy partition of 2 first');
+  });
+
+  test('a downgrade and a skipped MySQL LTS are flagged, naming the supported path', () => {
+    const down = planPair(mariadb(MariaDBVersion.V11_8), mariadb(MariaDBVersion.V11_4)).out;
+    expect(down).toContain('engine mariadb 11.8 -> 11.4 is a downgrade, which MariaDB does not support in place');
+    const skip = planPair(cluster({ engine: MySQLEngine.mysql(MySQLVersion.V8_0) }), cluster({ engine: MySQLEngine.mysql(MySQLVersion.V9_7) })).out;
+    expect(skip).toContain('engine mysql 8.0 -> 9.7 skips the LTS series 8.4: MySQL upgrades in place only from one LTS series to the next');
+    expect(skip).toContain('what to do: upgrade to 8.4 first');
+    const next = planPair(cluster({ engine: MySQLEngine.mysql(MySQLVersion.V8_4) }), cluster({ engine: MySQLEngine.mysql(MySQLVersion.V9_7) })).out;
+    expect(next).not.toContain('skips the LTS');
   });
 });

@@ -90,7 +90,7 @@ describe('the review pages in dist/', () => {
   });
 
   test('the wordpress release depends on the mysql release, through the database Service', () => {
-    expect(page('wordpress')).toContain('- release `mysql`: Service wordpress/mysql (mysql-0.mysql.wordpress.svc)');
+    expect(page('wordpress')).toContain('- release `mysql`: Service wordpress/mysql-primary (mysql-primary.wordpress.svc)');
     expect(diagramOf(page('wordpress'))).toMatch(/n\d+\["release wordpress"\][\s\S]*n\d+ -->\|"depends on"\| n\d+/);
     expect(page('mysql')).toContain('No other release.');
   });

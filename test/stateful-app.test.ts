@@ -106,9 +106,9 @@ describe('StatefulApp props', () => {
     expect(onDelete.spec.updateStrategy).toEqual({ type: 'OnDelete' });
   });
 
-  test('maxUnavailable is rendered for Kubernetes 1.36, where it is on by default', () => {
+  test('maxUnavailable is rendered for Kubernetes 1.37, where it is on by default', () => {
     const app = Testing.app();
-    app.node.setContext(KUBERNETES_VERSION_CONTEXT, '1.36');
+    app.node.setContext(KUBERNETES_VERSION_CONTEXT, '1.37');
     const chart = new Chart(app, 'test', { namespace: 'test' });
     new StatefulApp(chart, 'myapp', { container, replicas: 4, updateStrategy: StatefulSetUpdateStrategy.rollingUpdate({ partition: 2, maxUnavailable: '50%' }) });
     const sts = find(chart.toJson(), 'StatefulSet', 'myapp');

@@ -3,7 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ValidationProblem, formatProblems, validateApp, validateChart, validateObjects, validateYamlFiles } from '../lib/validation';
+import { StatefulApp } from '../lib';
+import { KubernetesVersion, ValidationProblem, formatProblems, validateApp, validateChart, validateObjects, validateYamlFiles } from '../lib/validation';
 import { main } from '../lib/validation/cli';
 import { packageRoot } from '../lib/common/package-root';
 
@@ -64,10 +65,10 @@ function find(objects: any[], kind: string, name: string): any {
 }
 
 /** The valid set after `mutate`, validated. */
-function validateMutated(mutate: (objects: any[]) => void): ValidationProblem[] {
+function validateMutated(mutate: (objects: any[]) => void, kubernetesVersion?: KubernetesVersion): ValidationProblem[] {
   const objects = validSet();
   mutate(objects);
-  return validateObjects(objects);
+  return validateObjects(objects, { kubernetesVersion });
 }
 
 const statefulSet = (objects: any[]) => find(objects, 'StatefulSet', 'mysql');
@@ -121,7 +122,7 @@ describe('valid output', () => {
   });
 });
 
-describe('schema (strict, Kubernetes 1.28)', () => {
+describe('schema (strict, Kubernetes 1.37, the default)', () => {
   test('misspelled StatefulSet field spec.replica', () => {
     const problems = validateMutated(objects => {
       const spec = statefulSet(objects).spec;
@@ -193,7 +194,7 @@ describe('schema (strict, Kubernetes 1.28)', () => {
       ['schema/unknown-kind', 'Widget/w (ns db)'],
       ['schema/unknown-kind', 'Deployment/old (ns db)'],
     ]);
-    expect(problems[1].message).toBe('Kubernetes 1.28 has no kind Deployment in apiVersion apps/v1beta1 (it has Deployment in apps/v1)');
+    expect(problems[1].message).toBe('Kubernetes 1.37 has no kind Deployment in apiVersion apps/v1beta1 (it has Deployment in apps/v1)');
   });
 });
 
@@ -203,15 +204,18 @@ describe('names and labels', () => {
     expectOnly(problems, 'metadata/name', { object: 'ConfigMap/MySQL_Config (ns db)', path: '/metadata/name' });
   });
 
-  test('a StatefulSet name longer than 52 characters, a Service name starting with a digit', () => {
-    const problems = validateMutated(objects => {
+  test('a StatefulSet name longer than 52 characters, a Service name starting with a digit (a DNS-1123 label is fine where RelaxedServiceNameValidation is on)', () => {
+    const mutate = (objects: any[]) => {
       statefulSet(objects).metadata.name = 'm'.repeat(53);
       find(objects, 'Service', 'mysql').metadata.name = '3306-mysql';
-    });
-    expect(problems.map(p => [p.rule, p.object])).toEqual([
+    };
+    expect(validateMutated(mutate, '1.35').map(p => [p.rule, p.object])).toEqual([
       ['metadata/name', `StatefulSet/${'m'.repeat(53)} (ns db)`],
       ['metadata/name', 'Service/3306-mysql (ns db)'],
     ]);
+    for (const version of ['1.36', '1.37'] as const) {
+      expect(validateMutated(mutate, version).map(p => [p.rule, p.object])).toEqual([['metadata/name', `StatefulSet/${'m'.repeat(53)} (ns db)`]]);
+    }
   });
 
   test('a namespace that is not a DNS-1123 label', () => {
@@ -293,6 +297,16 @@ describe('selectors', () => {
     expectOnly(problems, 'service/selects-nothing', { object: 'Service/mysql (ns db)', path: '/spec/selector' });
   });
 
+  test('a Service selecting one StatefulSet pod by its pod-name label: a member selects, an ordinal past the replicas selects nothing', () => {
+    const select = (pod: string) => validateMutated(objects => {
+      const selector = { ...statefulSet(objects).spec.selector.matchLabels, 'statefulset.kubernetes.io/pod-name': pod };
+      objects.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'one', namespace: 'db' }, spec: { selector, ports: [{ port: 3306 }] } });
+    });
+    const replicas: number = statefulSet(validSet()).spec.replicas ?? 1;
+    expect(select(`mysql-${replicas - 1}`)).toEqual([]);
+    expectOnly(select(`mysql-${replicas}`), 'service/selects-nothing', { object: 'Service/one (ns db)' });
+  });
+
   test('a Service whose pods are in another namespace selects nothing, with a hint', () => {
     const problems = validateMutated(objects => { find(objects, 'Service', 'mysql').metadata.namespace = 'app'; });
     expectOnly(problems, 'service/selects-nothing', { object: 'Service/mysql (ns app)' });
@@ -354,13 +368,17 @@ describe('pod templates', () => {
         { name: 'mysql', containerPort: 5 },
       ];
     });
-    expect(problems.map(p => [p.rule, p.path])).toEqual([0, 1, 2, 4].map(i => ['pod/port-name', `/spec/template/spec/containers/0/ports/${i}/name`]));
+    expect(problems.map(p => [p.rule, p.path])).toEqual([
+      ['server/warning', '/spec/template/spec/containers/0/ports/4/name'],
+      ...[0, 1, 2, 4].map(i => ['pod/port-name', `/spec/template/spec/containers/0/ports/${i}/name`]),
+    ]);
+    expect(problems[0].message).toBe('duplicate port name "mysql" with containers[0].ports[3], services and probes that select ports by name will use containers[0].ports[3]');
   });
 
   test.each(['MYSQL_ROOT_PASSWORD', 'db_pass', 'CLIENT_SECRET', 'GITHUB_TOKEN', 'API_KEY', 'apikey', 'SSH_PRIVATE_KEY', 'Password', 'WORDPRESS_AUTH_KEY', 'NONCE_SALT'])(
     'a literal value for the credential-like env var %s', name => {
       const problems = validateMutated(objects => { mysqlContainer(objects).env.push({ name, value: 'hunter2' }); });
-      expectOnly(problems, 'pod/literal-secret', { path: '/spec/template/spec/containers/0/env/3/value' });
+      expectOnly(problems.filter(p => p.rule !== 'server/warning'), 'pod/literal-secret', { path: '/spec/template/spec/containers/0/env/3/value' });
     });
 
   test.each(['PASSWORD_FILE', 'SECRET_NAME', 'KEY_NAME', 'MONKEY_ISLAND', 'SALTY'])('no finding for %s, which names or resembles a secret without holding one', name => {
@@ -447,6 +465,17 @@ describe('apps, charts and files', () => {
     expect(validateApp(app)).toEqual([]);
   });
 
+  test('validateApp and validateChart return the problems of an app holding our constructs (its in-synth validation would throw)', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    new StatefulApp(chart, 'web', { container: { name: 'web', image: 'nginx:1.27.3', ports: [{ name: 'http', port: 8080 }] } });
+    new ApiObject(chart, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, dta: {} });
+    expect(() => chart.toJson()).toThrow(/Validation failed/);
+    for (const problems of [validateApp(app, { kubernetesVersion: '1.35' }), validateChart(chart)]) {
+      expect(problems.map(p => [p.rule, p.object, p.path])).toEqual([['schema/unknown-field', 'ConfigMap/settings (ns shop)', '/dta']]);
+    }
+  });
+
   test('validateApp of an app without charts has no problem', () => {
     expect(validateApp(new App())).toEqual([]);
   });
@@ -494,7 +523,7 @@ describe('cli', () => {
 
   test('a valid directory: summary and exit 0', () => {
     const dir = path.join(FIXTURES, 'valid');
-    expect(run([dir])).toEqual({ code: 0, out: [`${dir}: 5 objects in 2 files valid (Kubernetes 1.28, strict)`], err: [] });
+    expect(run([dir])).toEqual({ code: 0, out: [`${dir}: 5 objects in 2 files valid (Kubernetes 1.37, strict)`], err: [] });
   });
 
   test('invalid manifests: one line per problem and exit 1', () => {

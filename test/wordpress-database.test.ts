@@ -63,11 +63,11 @@ describe('WordPressDatabase.external(mysql): a MySQLReplication of another chart
     expect(wp.database).toBe(mysql);
     expect(wp.builtInDatabase).toBeUndefined();
     expect(dbEnv(chart.toJson())).toEqual({
-      host: 'mysql-0.mysql.wordpress.svc.cluster.local:3306',
+      host: 'mysql-primary.wordpress.svc.cluster.local:3306',
       name: 'wordpress',
       user: 'wordpress',
       password: { name: mysql.password.secretName, key: mysql.password.key },
-      waitHost: 'mysql-0.mysql.wordpress.svc.cluster.local',
+      waitHost: 'mysql-primary.wordpress.svc.cluster.local',
       waitPort: '3306',
     });
     expect(ofKind(chart.toJson(), 'StatefulSet')).toEqual([]);
@@ -165,7 +165,7 @@ describe('WordPressDatabase.builtIn() (the default): a MySQLReplication beside W
     const sts = find(objects, 'StatefulSet', 'blog-db');
     expect(sts.spec.replicas).toBe(3);
     expect(sts.spec.volumeClaimTemplates[0].spec.storageClassName).toBe('fast');
-    expect(dbEnv(objects)).toMatchObject({ host: 'blog-db-0.blog-db.wordpress.svc.cluster.local:3306', name: 'blog', user: 'blogger' });
+    expect(dbEnv(objects)).toMatchObject({ host: 'blog-db-primary.wordpress.svc.cluster.local:3306', name: 'blog', user: 'blogger' });
     expect(chart.wordpress.builtInDatabase?.node.path).toBe('wordpress/wordpress/mysql');
     // Its Secret is generated in the cluster (MySQLReplication's default): nobody has to create it.
     expect(chart.wordpress.requiredSecrets.filter(s => s.secretName === 'blog-db-credentials')).toEqual([]);

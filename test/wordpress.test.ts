@@ -7,7 +7,7 @@ import {
 } from '../lib/wordpress';
 import { WORDPRESS_KEY_AND_SALT_ENV } from '../lib/wordpress/props';
 import { EnvValue } from '../lib/common/env';
-import { podSecurityLabels } from '../lib/common/namespace';
+import { podSecurityLabels } from '../lib/release/namespace';
 import { appObjects, expectValid, find, Manifest, ofKind } from './support/manifests';
 
 // ---- helpers ---------------------------------------------------------------------------------
@@ -100,8 +100,8 @@ describe('WordPress defaults (a built-in MySQLReplication)', () => {
   test('WordPress connects to the primary through the MySQLReplication handles', () => {
     const mysql = stack.builtInDatabase!;
     expect(stack.database).toBe(mysql);
-    expect(mysql.endpoint).toEqual({ host: 'wordpress-mysql-0.wordpress-mysql.wordpress.svc.cluster.local', port: 3306 });
-    expect(envValue(wp, 'WORDPRESS_DB_HOST')).toBe('wordpress-mysql-0.wordpress-mysql.wordpress.svc.cluster.local:3306');
+    expect(mysql.endpoint).toEqual({ host: 'wordpress-mysql-primary.wordpress.svc.cluster.local', port: 3306 });
+    expect(envValue(wp, 'WORDPRESS_DB_HOST')).toBe('wordpress-mysql-primary.wordpress.svc.cluster.local:3306');
     expect(envValue(wp, 'WORDPRESS_DB_NAME')).toBe('wordpress');
     expect(envValue(wp, 'WORDPRESS_DB_USER')).toBe('wordpress');
     expect(secretRef(wp, 'WORDPRESS_DB_PASSWORD')).toEqual({ name: 'wordpress-mysql-credentials', key: MYSQL_SECRET_KEYS.userPassword });
@@ -149,7 +149,7 @@ describe('WordPress defaults (a built-in MySQLReplication)', () => {
     expect(init[0].command).toEqual(['bash', '/scripts/copy-wordpress.sh']);
     expect(init[1].command).toEqual(['bash', '/scripts/wait-for-tcp.sh']);
     expect(env(init[1])).toMatchObject({
-      WAIT_HOST: { value: 'wordpress-mysql-0.wordpress-mysql.wordpress.svc.cluster.local' },
+      WAIT_HOST: { value: 'wordpress-mysql-primary.wordpress.svc.cluster.local' },
       WAIT_PORT: { value: '3306' },
       WAIT_TIMEOUT_SECONDS: { value: '300' },
     });
@@ -207,7 +207,7 @@ describe('WordPress defaults (a built-in MySQLReplication)', () => {
       SITE_TITLE: { value: 'WordPress' },
       ADMIN_USER: { value: 'user' },
       ADMIN_EMAIL: { value: 'user@example.com' },
-      WORDPRESS_DB_HOST: { value: 'wordpress-mysql-0.wordpress-mysql.wordpress.svc.cluster.local:3306' },
+      WORDPRESS_DB_HOST: { value: 'wordpress-mysql-primary.wordpress.svc.cluster.local:3306' },
     });
     expect(secretRef(install, 'WORDPRESS_ADMIN_PASSWORD')).toEqual({ name: 'wordpress-credentials', key: 'admin-password' });
     expect(spec.securityContext).toMatchObject({ runAsUser: 33, runAsNonRoot: true });
@@ -244,7 +244,7 @@ describe('WordPress props', () => {
     const { stack, objects } = build({ namespace: 'blog' });
     expect(objects[0].metadata.name).toBe('blog');
     for (const o of objects.slice(1)) expect(o.metadata.namespace).toBe('blog');
-    expect(stack.database.endpoint.host).toBe('wordpress-mysql-0.wordpress-mysql.blog.svc.cluster.local');
+    expect(stack.database.endpoint.host).toBe('wordpress-mysql-primary.blog.svc.cluster.local');
     expect(stack.requiredSecrets.every(s => s.namespace === 'blog')).toBe(true);
   });
 

@@ -14,6 +14,22 @@ export function checkDnsSubdomain(scope: IConstruct, prop: string, value: string
   checkRule(scope, prop, value, typeof value === 'string' ? dns1123Subdomain(value) : 'must be a string');
 }
 
+/**
+ * Checks `value` of `prop` with `checkName`. When the user did not give it (`given` false) it is derived
+ * from another prop (`from`: that prop and the value the user wrote, e.g. `['name', 'Orders']`), and an
+ * error names that prop: `name "Orders" is invalid: makes readServiceName "Orders-read", which must be ...`.
+ */
+export function checkNameFrom(scope: IConstruct, prop: string, value: string, given: boolean, from: readonly [string, unknown],
+  checkName: (scope: IConstruct, prop: string, value: string) => void): void {
+  if (given) return checkName(scope, prop, value);
+  try {
+    checkName(scope, prop, value);
+  } catch (err) {
+    if (!(err instanceof InvalidPropError)) throw err;
+    throw new InvalidPropError(scope, from[0], from[1], `makes ${prop} ${err.shownValue}, which ${err.rule}`);
+  }
+}
+
 /** Checks a whole number within [min, max]. */
 export function checkInteger(scope: IConstruct, prop: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): void {
   check(Number.isInteger(value), scope, prop, value, 'must be a whole number');

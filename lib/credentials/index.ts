@@ -6,6 +6,6 @@ export type { ExternalCredentialOptions, PasswordGeneratorOptions, RemoteKey, Se
 export { CredentialShape } from './shapes';
 export type { CharacterClass, CredentialShapeKind, HtpasswdShapeOptions, PasswordShapeOptions, RsaPrivateKeyShapeOptions, SelfSignedCertificateShapeOptions } from './shapes';
 export type { CredentialKey, CredentialSecret, ExternalSecretKey, GeneratedSecretKey, IUsesSecrets } from './types';
-export { SecretGenerator } from './secret-generator';
+export { SECRET_GENERATOR_IMAGE, SecretGenerator } from './secret-generator';
 export type { SecretGeneratorProps } from './secret-generator';
 export type { WaitForSecrets, WaitForSecretsOptions } from './wait';

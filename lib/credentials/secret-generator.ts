@@ -16,6 +16,7 @@ import { checkCredentialSecret } from './types';
 import type { CredentialSecret, GeneratedSecretKey } from './types';
 import { waitForSecretsContainer } from './wait';
 import type { WaitForSecrets } from './wait';
+import { imageFromRegistry } from '../common/images';
 
 /**
  * The generator Job's image: the official PHP CLI image on Alpine, pinned. It has every tool
@@ -127,7 +128,7 @@ export class SecretGenerator extends Construct {
     this.name = props.name ?? defaultName(chart);
     checkDnsLabel(this, 'name', this.name, MAX_NAME);
     this.namespace = props.namespace ?? chart.namespace;
-    this.image = props.image ?? SECRET_GENERATOR_IMAGE;
+    this.image = props.image ?? imageFromRegistry(this, SECRET_GENERATOR_IMAGE);
     checkImage(this, 'image', this.image);
     const ttl = props.ttlSecondsAfterFinished ?? 3600;
     checkInteger(this, 'ttlSecondsAfterFinished', ttl, 0);

@@ -1,8 +1,6 @@
-import type { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { checkDnsLabel } from '../common/checks';
 import { recommendedLabels } from '../common/labels';
-import { createNamespaceObject } from '../common/namespace';
 import { Release } from '../release/release';
 import type { ReleaseProps } from '../release/release';
 import { DEFAULT_HARBOR_VERSION, Harbor } from './harbor';
@@ -12,7 +10,7 @@ import type { HarborProps } from './props';
 export interface HarborStackProps extends ReleaseProps, HarborProps {
   /** Namespace of every object (`helm -n`). @default 'harbor' */
   readonly namespace?: string;
-  /** Write the Namespace object first (`--create-namespace`); `false` when it exists or another chart creates it. @default true */
+  /** Create the Namespace in this release (`--create-namespace`); `false` when it exists or another chart creates it. @default true */
   readonly createNamespace?: boolean;
 }
 
@@ -22,8 +20,6 @@ export interface HarborStackProps extends ReleaseProps, HarborProps {
  * then a {@link Harbor}. The chart id is the release name.
  */
 export class HarborStack extends Release {
-  /** The Namespace object, unless `createNamespace: false`. */
-  public readonly namespaceObject?: k8s.KubeNamespace;
   /** The Harbor. */
   public readonly harbor: Harbor;
 
@@ -31,13 +27,11 @@ export class HarborStack extends Release {
     const namespace = props.namespace ?? 'harbor';
     super(scope, id, {
       namespace, labels: props.labels, disableResourceNameHashes: props.disableResourceNameHashes,
-      chartVersion: props.chartVersion, appVersion: props.appVersion,
+      chartVersion: props.chartVersion, appVersion: props.appVersion, createNamespace: props.createNamespace ?? true,
     });
     checkDnsLabel(this, 'namespace', namespace);
-    if (props.createNamespace ?? true) {
-      this.namespaceObject = createNamespaceObject(this, namespace,
-        recommendedLabels({ name: 'harbor', instance: props.name ?? 'harbor', partOf: 'harbor', version: props.version ?? DEFAULT_HARBOR_VERSION }));
-    }
+    const labels = recommendedLabels({ name: 'harbor', instance: props.name ?? 'harbor', partOf: 'harbor', version: props.version ?? DEFAULT_HARBOR_VERSION });
+    for (const [key, value] of Object.entries(labels)) this.namespaceObject?.metadata.addLabel(key, value);
     this.harbor = new Harbor(this, 'harbor', props);
   }
 }

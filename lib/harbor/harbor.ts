@@ -34,9 +34,13 @@ import { resolveExternalURL } from './exposure';
 import type { HarborLogLevel, HarborProps, HarborJobLogger, HarborRegistryOptions } from './props';
 import { defaultSecretNames, SecretCatalog } from './secrets';
 import { HarborRegistryStorage } from './storage';
+import { imageFromRegistry } from '../common/images';
 
 /** The Harbor release this library pins by default. */
 export const DEFAULT_HARBOR_VERSION = 'v2.15.2';
+
+/** The repository prefix of Harbor's images: `goharbor/<component>:<version>`. */
+export const DEFAULT_HARBOR_IMAGE_REPOSITORY = 'goharbor';
 
 /** How many minor releases one Harbor upgrade may cross (Harbor's upgrade guide: at most two back). */
 const MAX_MINOR_UPGRADE = 2;
@@ -111,7 +115,7 @@ export class Harbor extends Construct implements IUsesSecrets {
     const version = props.version ?? DEFAULT_HARBOR_VERSION;
     check(/^v2\.\d+\.\d+(-[0-9A-Za-z.]+)?$/.test(version), this, 'version', version, 'must be a Harbor 2.x release tag such as "v2.15.2"');
     if (props.upgradingFrom !== undefined) checkUpgrade(this, version, props.upgradingFrom);
-    const repository = props.imageRepository ?? 'goharbor';
+    const repository = props.imageRepository ?? imageFromRegistry(this, DEFAULT_HARBOR_IMAGE_REPOSITORY);
     check(/^[a-z0-9]([a-z0-9._:-]*[a-z0-9])?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/.test(repository), this, 'imageRepository', repository,
       'must be an image repository prefix such as "goharbor" or "registry.example.com/goharbor"');
     const logLevel = props.logLevel ?? 'info';

@@ -10,7 +10,7 @@ export type {
   HarborNginxServiceSpec, HarborNodePortExposureOptions,
 } from './exposure';
 export type { HarborCredentialSources } from './credentials';
-export { DEFAULT_HARBOR_VERSION, Harbor } from './harbor';
+export { DEFAULT_HARBOR_IMAGE_REPOSITORY, DEFAULT_HARBOR_VERSION, Harbor } from './harbor';
 export { HarborStack } from './harbor-stack';
 export type { HarborStackProps } from './harbor-stack';
 export type {

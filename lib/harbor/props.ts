@@ -100,7 +100,10 @@ export interface HarborProps {
    * minor releases back). @default - no check (a new install)
    */
   readonly upgradingFrom?: string;
-  /** Image repository prefix, e.g. a mirror `registry.example.com/goharbor` for air-gapped clusters. @default 'goharbor' */
+  /**
+   * Image repository prefix, e.g. a mirror `registry.example.com/goharbor` for air-gapped clusters.
+   * @default - DEFAULT_HARBOR_IMAGE_REPOSITORY (`goharbor`), under the `cdk8s-stateful:imageRegistry` context's registry when set
+   */
   readonly imageRepository?: string;
   /** How clients reach Harbor. */
   readonly exposure: HarborExposure;

@@ -1,3 +1,6 @@
+import type { IConstruct } from 'constructs';
+import { imageFromRegistry } from '../common/images';
+
 /** The server family: MySQL (backups by Percona XtraBackup) or MariaDB (backups by mariadb-backup). */
 export type MySQLFlavor = 'mysql' | 'mariadb';
 
@@ -91,6 +94,12 @@ export abstract class MySQLEngine {
     public readonly backupImage: string,
   ) {}
 
+  /** @internal The same engine with other images (the registry context's copies of the library's pins). */
+  public _withImages(image: string, backupImage: string): MySQLEngine {
+    const Engine = this.constructor as new (version: string, image: string, backupImage: string) => MySQLEngine;
+    return new Engine(this.version, image, backupImage);
+  }
+
   /** The server's data directory inside its image. */
   public get dataDir(): string {
     return '/var/lib/mysql';
@@ -143,4 +152,16 @@ class MariaDBFamilyEngine extends MySQLEngine {
   public replicaSettings(): Record<string, string> {
     return { read_only: 'ON', 'skip-slave-start': '' };
   }
+}
+
+/** The images of the library's own versions (`MySQLVersion.V8_0`, ..., `MariaDBVersion.V11_8`). */
+const PINNED_IMAGES = new Set([MySQLVersion.V8_0, MySQLVersion.V8_4, MySQLVersion.V9_7, MariaDBVersion.V10_11, MariaDBVersion.V11_4, MariaDBVersion.V11_8]
+  .flatMap(v => [v.image, v.backupImage]));
+
+/** `engine`, its images that are the library's pins taken from the `cdk8s-stateful:imageRegistry` registry when the context sets one. */
+export function pinnedFromRegistry(scope: IConstruct, engine: MySQLEngine): MySQLEngine {
+  const from = (image: string) => PINNED_IMAGES.has(image) ? imageFromRegistry(scope, image) : image;
+  const image = from(engine.image);
+  const backupImage = from(engine.backupImage);
+  return image === engine.image && backupImage === engine.backupImage ? engine : engine._withImages(image, backupImage);
 }

@@ -1,28 +1,35 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkDnsSubdomain, checkImage, checkInteger } from '../common/checks';
-import { DatabaseEngineFamily, IDatabaseConnection } from '../common/connections';
-import { ContainerSpec, Resources, VolumeMount } from '../common/container';
-import { Endpoint } from '../common/endpoint';
+import { checkDnsLabel, checkDnsSubdomain, checkImage, checkInteger, checkNameFrom } from '../common/checks';
+import type { DatabaseEngineFamily, IDatabaseConnection } from '../common/connections';
+import type { ContainerSpec, Resources, VolumeMount } from '../common/container';
+import type { Endpoint } from '../common/endpoint';
 import { EnvValue } from '../common/env';
 import { check, InvalidPropError } from '../common/errors';
 import { recommendedLabels } from '../common/labels';
 import { podOptionsOf } from '../common/placement';
 import { Probe } from '../common/probe';
-import { PropPathMap, withOuterProps } from '../common/prop-paths';
-import { checkSecretRef, RequiredSecretKey, SecretKeyRef } from '../common/secret';
+import { withOuterProps } from '../common/prop-paths';
+import type { PropPathMap } from '../common/prop-paths';
+import { checkSecretRef, SecretKeyRef } from '../common/secret';
+import type { RequiredSecretKey } from '../common/secret';
 import { checkStorage } from '../common/storage';
 import { AppVolume } from '../common/volume';
 import { Credentials, withoutKeysMadeInCluster } from '../credentials/credentials';
 import { MYSQL_CREDENTIAL_SHAPES } from './credential-shapes';
 import { CredentialSource } from '../credentials/source';
-import { CredentialKey, ExternalSecretKey, GeneratedSecretKey, IUsesSecrets } from '../credentials/types';
+import type { CredentialKey, ExternalSecretKey, GeneratedSecretKey, IUsesSecrets } from '../credentials/types';
 import { StatefulApp } from '../stateful-app/stateful-app';
 import { MySQLBackups } from './backup/mysql-backups';
-import { checkMySQLConfig, replicationConfigFiles, ReplicationMode } from './config-files';
-import { MySQLEngine, MySQLVersion } from './engine';
-import { MYSQL_SECRET_KEYS, MySQLReplicationProps } from './props';
+import { checkMySQLConfig, replicationConfigFiles } from './config-files';
+import type { ReplicationMode } from './config-files';
+import { MySQLEngine, MySQLVersion, pinnedFromRegistry } from './engine';
+import { MYSQL_SECRET_KEYS, MYSQLD_EXPORTER_IMAGE } from './props';
+import type { MySQLReplicationProps } from './props';
 import { replicationScripts, SCRIPTS_MOUNT, scriptCommand } from './scripts';
+import { imageFromRegistry } from '../common/images';
+import { createSwitchoverJob } from './switchover-job';
+import { createPrimaryRouting, primaryOrdinalEnv } from './topology';
 
 /** The client port of every member. */
 const MYSQL_PORT = 3306;
@@ -63,9 +70,10 @@ function propPaths(initContainers: readonly ContainerSpec[], sidecars: readonly 
 }
 
 /**
- * A replicated MySQL or MariaDB cluster on a StatefulSet: ordinal 0 is the primary, every other
- * member a read-only replica that clones ordinal - 1 with the backup tool and then replicates from
- * the primary. Credentials come from a Secret, by reference only; that Secret is made in the
+ * A replicated MySQL or MariaDB cluster on a StatefulSet: the member `primary` (ordinal 0 by
+ * default) is the primary, every other member a read-only replica that clones ordinal - 1 (ordinal
+ * 0 clones the primary) with the backup tool and then replicates from the primary. Writes go to the
+ * `<name>-primary` Service, which selects the declared primary's pod. Credentials come from a Secret, by reference only; that Secret is made in the
  * cluster by the SecretGenerator Job of its release (or namespace) unless `credentials` says
  * otherwise.
  *
@@ -79,8 +87,14 @@ export class MySQLReplication extends Construct implements IDatabaseConnection, 
   public readonly engine: MySQLEngine;
   /** The read Service, over every member. */
   public readonly readService: k8s.KubeService;
-  /** Writes go here: the primary's (pod 0) stable DNS name and port. */
+  /** The write Service `<name>-primary`: it selects the declared primary's pod. */
+  public readonly primaryService: k8s.KubeService;
+  /** Writes go here: the write Service's DNS name and port; it follows the declared `primary`. */
   public readonly endpoint: Endpoint;
+  /** The declared primary's ordinal. */
+  public readonly primary: number;
+  /** The Job that makes the declared primary the primary (when `primary` is set and there are replicas). */
+  public readonly switchoverJob?: k8s.KubeJob;
   /** Reads may go here: the read Service, balanced over every ready member. */
   public readonly readEndpoint: Endpoint;
   /** Password of `root`. */
@@ -101,11 +115,14 @@ export class MySQLReplication extends Construct implements IDatabaseConnection, 
   constructor(scope: Construct, id: string, props: MySQLReplicationProps = {}) {
     super(scope, id);
     const name = props.name ?? id;
-    const engine = props.engine ?? MySQLEngine.mysql(MySQLVersion.V8_4);
+    checkDnsLabel(this, 'name', name);
+    const engine = pinnedFromRegistry(this, props.engine ?? MySQLEngine.mysql(MySQLVersion.V8_4));
     this.engine = engine;
     this.engineFamily = engine.flavor;
     const replicas = props.replicas ?? 3;
     checkInteger(this, 'replicas', replicas, 1);
+    this.primary = props.primary ?? 0;
+    checkInteger(this, 'primary', this.primary, 0, replicas - 1);
     check(props.podManagementPolicy !== 'Parallel', this, 'podManagementPolicy', props.podManagementPolicy,
       'must be OrderedReady: a new member clones its data from ordinal - 1, which must already be ready');
     const mode: ReplicationMode = props.replicationMode ?? 'gtid';
@@ -124,9 +141,9 @@ export class MySQLReplication extends Construct implements IDatabaseConnection, 
     checkMySQLConfig(this, 'config', props.config ?? {}, engine, mode);
 
     const readServiceName = props.readServiceName ?? `${name}-read`;
-    checkDnsLabel(this, 'readServiceName', readServiceName);
+    checkNameFrom(this, 'readServiceName', readServiceName, props.readServiceName !== undefined, ['name', name], checkDnsLabel);
     const secretName = props.secretName ?? `${name}-credentials`;
-    checkDnsSubdomain(this, 'secretName', secretName);
+    checkNameFrom(this, 'secretName', secretName, props.secretName !== undefined, ['name', name], checkDnsSubdomain);
     this.rootPassword = SecretKeyRef.of(secretName, MYSQL_SECRET_KEYS.rootPassword);
     this.replicationPassword = SecretKeyRef.of(secretName, MYSQL_SECRET_KEYS.replicationPassword);
     this.replicationUser = props.replicationUser ?? 'replicator';
@@ -158,6 +175,7 @@ export class MySQLReplication extends Construct implements IDatabaseConnection, 
     const confMount: VolumeMount = { volume: 'conf', mountPath: engine.confDir };
     const scriptsMount: VolumeMount = { volume: 'scripts', mountPath: SCRIPTS_MOUNT, readOnly: true };
     const scriptEnv: Record<string, EnvValue> = {
+      PRIMARY_ORDINAL: primaryOrdinalEnv(name),
       MYSQL_FLAVOR: EnvValue.fromValue(engine.flavor),
       MYSQL_VERSION: EnvValue.fromValue(engine.version),
       REPLICATION_MODE: EnvValue.fromValue(mode),
@@ -239,7 +257,7 @@ export class MySQLReplication extends Construct implements IDatabaseConnection, 
     };
     const sidecars = [backup];
     if (exporterPassword) {
-      const image = props.exporter?.image ?? 'prom/mysqld-exporter:v0.17.2';
+      const image = props.exporter?.image ?? imageFromRegistry(this, MYSQLD_EXPORTER_IMAGE);
       sidecars.push({
         name: 'exporter',
         image,
@@ -314,8 +332,25 @@ export class MySQLReplication extends Construct implements IDatabaseConnection, 
 
     this.readService = this.app.clientService!;
     if (props.networkPolicy ?? true) this.networkPolicy = this.createNetworkPolicy(name, props.exporter !== undefined, backups.networkPolicyPeers);
-    this.endpoint = this.app.podEndpoint(0, 'mysql');
+    this.primaryService = createPrimaryRouting(this, {
+      name, primary: this.primary, port: MYSQL_PORT, labels: this.app.labels, selectorLabels: this.app.selectorLabels,
+    }).service;
+    this.endpoint = this.app.serviceEndpoint('mysql', this.primaryService);
     this.readEndpoint = this.app.serviceEndpoint('mysql', this.readService);
+    check(props.primary !== undefined || props.switchover === undefined, this, 'switchover', props.switchover, 'only applies with primary');
+    if (props.primary !== undefined && replicas > 1) {
+      check(mode === 'gtid', this, 'primary', props.primary,
+        "needs replicationMode 'gtid': a switchover points the members at the new primary by GTID (a binary log position is the old primary's own)");
+      this.switchoverJob = createSwitchoverJob(this, {
+        name, target: this.primary, members: replicas, image: engine.image, labels: this.app.labels,
+        scriptEnv: {
+          MYSQL_FLAVOR: scriptEnv.MYSQL_FLAVOR, MEMBER_HOST_TEMPLATE: scriptEnv.MEMBER_HOST_TEMPLATE, MYSQL_PORT: scriptEnv.MYSQL_PORT,
+          PRIMARY_ORDINAL: scriptEnv.PRIMARY_ORDINAL,
+        },
+        rootPassword: this.rootPassword, replicationUser: this.replicationUser, replicationPassword: this.replicationPassword,
+        scriptsConfigMap: `${name}-scripts`, podSecurity, options: props.switchover ?? {},
+      });
+    }
   }
 
   /** The application database's name (needs `database`). */

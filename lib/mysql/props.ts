@@ -37,8 +37,31 @@ export interface MySQLDatabaseOptions {
  * primary's first start with only PROCESS, REPLICATION CLIENT and SELECT, from 127.0.0.1 only.
  */
 export interface MySQLExporterOptions {
-  /** Image. @default 'prom/mysqld-exporter:v0.17.2' */
+  /** Image. @default MYSQLD_EXPORTER_IMAGE (`prom/mysqld-exporter:v0.17.2`) */
   readonly image?: string;
+}
+
+/** The mysqld-exporter image of `exporter: {}`, pinned. */
+export const MYSQLD_EXPORTER_IMAGE = 'prom/mysqld-exporter:v0.17.2';
+
+/**
+ * The switchover Job, synthesized whenever `primary` is set (docs/operations.md). It makes the
+ * declared primary the primary: the old one read-only, the target caught up and promoted, every
+ * other member pointed at it.
+ */
+export interface MySQLSwitchoverOptions {
+  /**
+   * Seconds the target may take to apply the old primary's last transactions while writes are
+   * refused; past them the old primary is made writable again and the Job fails. @default 30
+   */
+  readonly catchUpSeconds?: number;
+  /** Seconds the Job waits for the target to answer before it fails, changing nothing. @default 300 */
+  readonly memberWaitSeconds?: number;
+  /**
+   * Seconds after the Job finishes before Kubernetes deletes it (`ttlSecondsAfterFinished`);
+   * applied again, it finds the target promoted and changes nothing. @default 86400
+   */
+  readonly ttlSecondsAfterFinished?: number;
 }
 
 /** Props of a {@link MySQLReplication} (backups, bootstrap restore and drill: {@link MySQLBackupProps}). */
@@ -47,8 +70,18 @@ export interface MySQLReplicationProps extends PodOptions, MySQLBackupProps {
   readonly name?: string;
   /** Engine, version and images. @default MySQLEngine.mysql(MySQLVersion.V8_4) */
   readonly engine?: MySQLEngine;
-  /** Members: ordinal 0 is the primary, the others replicas. @default 3 */
+  /** Members: the `primary` ordinal is the primary, the others replicas. @default 3 */
   readonly replicas?: number;
+  /**
+   * The ordinal of the primary (0 to replicas - 1). The write Service `<name>-primary` selects its pod, and each
+   * member takes its role from it when it starts (never from its ordinal). Changing it on a running cluster is a
+   * planned switchover by a Job, synthesized whenever `primary` is set (keep it set, also to 0, once you have
+   * switched: without it there is no Job to switch back); it needs `replicationMode` `'gtid'`
+   * (docs/operations.md). @default 0
+   */
+  readonly primary?: number;
+  /** The switchover Job (with `primary`). @default - 30 s to catch up, 300 s to wait for the target, deleted a day after it finishes */
+  readonly switchover?: MySQLSwitchoverOptions;
   /**
    * Must stay `OrderedReady`: a new member clones ordinal - 1, which must be ready. `Parallel` is
    * rejected with an error. @default 'OrderedReady'

@@ -1,6 +1,6 @@
 import { parseDocument } from 'yaml';
 import type { Scalar } from 'yaml';
-import { POD_SECURITY_LABEL_PREFIX } from '../common/namespace';
+import { POD_SECURITY_LABEL_PREFIX } from './namespace';
 import type { ManifestDocument, ReleaseManifests } from './manifests';
 import { containersOf } from './workloads';
 

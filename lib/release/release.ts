@@ -1,6 +1,10 @@
-import { App, Chart, ChartProps } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { App, Chart } from 'cdk8s';
+import type { ChartProps } from 'cdk8s';
+import type { k8s } from 'cdk8s-plus-28';
+import type { Construct, IConstruct } from 'constructs';
 import { check } from '../common/errors';
+import { registerNamespaceOrder } from '../common/namespace-order';
+import { createNamespaceObject } from './namespace';
 
 /** The label every object of a release carries: `cdk8s-stateful/release: <release name>`. */
 export const RELEASE_LABEL = 'cdk8s-stateful/release';
@@ -45,6 +49,14 @@ export interface ReleaseProps extends ChartProps {
    * @default - the tag of the first container image of the release's first workload, else `version`
    */
   readonly appVersion?: string;
+  /**
+   * Create the release's Namespace (`namespace`) in this chart, as `helm install --create-namespace`
+   * does: cluster-scoped, with the Pod Security labels its pods meet (docs/releases.md). Leave it off
+   * when the namespace exists or another chart of the app creates it; whichever chart creates it, it
+   * is written before every object that goes into it.
+   * @default false
+   */
+  readonly createNamespace?: boolean;
 }
 
 /**
@@ -65,6 +77,8 @@ export class Release extends Chart {
   public readonly chartVersion: string;
   /** The application version given in the props, if any (else it is derived from the main image). */
   public readonly appVersion?: string;
+  /** The release's Namespace object, when `createNamespace` is set. */
+  public readonly namespaceObject?: k8s.KubeNamespace;
 
   constructor(scope: Construct, id: string, props: ReleaseProps = {}) {
     super(scope, id, { ...props, labels: { ...props.labels, ...releaseLabels(id) } });
@@ -80,6 +94,11 @@ export class Release extends Chart {
     }
     this.releaseName = id;
     this.appVersion = props.appVersion;
+    registerNamespaceOrder(this);
+    if (props.createNamespace) {
+      check(this.namespace !== undefined, this, 'createNamespace', true, 'needs the release\'s namespace: set the namespace prop');
+      this.namespaceObject = createNamespaceObject(this, this.namespace!);
+    }
     const twin = App.of(this).node.findAll().find(c => c !== this && Chart.isChart(c) && releaseNameOf(c) === id);
     check(twin === undefined, this, 'release name', id,
       `must be unique in the app: ${twin?.node.path} already is release "${id}" (two releases of one name would write one file and one Helm chart)`);

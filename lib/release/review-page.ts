@@ -1,4 +1,4 @@
-import { namespacePodSecurity, POD_SECURITY_LABEL_PREFIX } from '../common/namespace';
+import { namespacePodSecurity, POD_SECURITY_LABEL_PREFIX } from './namespace';
 import { describeViolation } from '../rules/pod-security';
 import type { HelmChartMetadata } from './helm-chart';
 import { describe } from './manifests';
@@ -11,7 +11,7 @@ import type { SecretRead } from './workloads';
 export interface ReleaseDependency {
   /** The release depended on. */
   readonly release: string;
-  /** What ties them, e.g. `Service wordpress/mysql (mysql-0.mysql.wordpress.svc.cluster.local)`. */
+  /** What ties them, e.g. `Service wordpress/mysql-primary (mysql-primary.wordpress.svc.cluster.local)`. */
   readonly through: string;
 }
 

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'util';
 import { asStoredClaimTemplate } from '../common/storage';
+import { engineUpgradeSteps, switchoverSteps } from './day2';
 import { describe } from './manifests';
 import { containersOf, parseImage, podTemplateOf, quantityValue, secretReadsOfPod } from './workloads';
 
@@ -36,6 +37,8 @@ export function risksOf(before: any | undefined, after: any | undefined, newOutp
       ...replicaRisks(before, after),
       ...imageRisks(before, after),
       ...secretKeyRisks(before, after, newOutput),
+      ...switchoverSteps(before, after, newOutput),
+      ...engineUpgradeSteps(before, after, newOutput),
     ];
   }
   if (before) return [...removedClaimRisks(before), ...secretKeyRisks(before, undefined, newOutput)];

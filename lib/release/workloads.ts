@@ -1,5 +1,7 @@
 /** What the release tooling reads of workloads, Services and claims in synthesized objects. */
 
+import { POD_NAME_LABEL } from '../validation/output';
+
 /** Kinds whose objects run pods from a template. */
 export const WORKLOAD_KINDS: readonly string[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'];
 
@@ -108,13 +110,24 @@ export function claimsOf(obj: any, claims: readonly any[]): PodClaim[] {
   return out;
 }
 
-/** Whether a Service's selector selects the pods of a workload in the same namespace. */
+/**
+ * Whether a Service's selector selects the pods of a workload in the same namespace; a StatefulSet's pods also
+ * carry their pod name (`<name>-<ordinal>`), by which a Service may select one of them.
+ */
 export function serviceSelects(service: any, workload: any): boolean {
   const selector = service.spec?.selector;
   const labels = podTemplateOf(workload)?.metadata?.labels ?? {};
   if (!selector || Object.keys(selector).length === 0) return false;
   return service.metadata?.namespace === workload.metadata?.namespace
-    && Object.entries(selector).every(([k, v]) => labels[k] === v);
+    && Object.entries(selector).every(([k, v]) => labels[k] === v || (k === POD_NAME_LABEL && isPodOf(workload, v)));
+}
+
+/** Whether `podName` is the name of one of a StatefulSet's pods. */
+function isPodOf(workload: any, podName: unknown): boolean {
+  const prefix = `${workload.metadata?.name}-`;
+  if (workload.kind !== 'StatefulSet' || typeof podName !== 'string' || !podName.startsWith(prefix)) return false;
+  const ordinal = podName.slice(prefix.length);
+  return /^(0|[1-9]\d*)$/.test(ordinal) && Number(ordinal) < (workload.spec?.replicas ?? 1);
 }
 
 const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };

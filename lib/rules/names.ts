@@ -32,6 +32,23 @@ export function dns1123Label(value: string, max = MAX_LABEL_LENGTH): string | un
     : "must be a DNS-1123 label: lower-case alphanumerics or '-', starting and ending with an alphanumeric (e.g. 'my-name' or '123-abc')";
 }
 
+/**
+ * A domain-prefixed path such as `acme.io/foo` (`IsDomainPrefixedPath`), at most `max` characters: a DNS-1123
+ * subdomain, `/`, and a non-empty path of HTTP path characters.
+ */
+export function domainPrefixedPath(value: string, max: number): string | undefined {
+  if (value.length > max) {
+    return `must be at most ${max} characters (it has ${value.length})`;
+  }
+  const slash = value.indexOf('/');
+  const domain = slash < 0 ? value : value.slice(0, slash);
+  const rest = slash < 0 ? '' : value.slice(slash + 1);
+  if (slash < 0 || rest === '' || !/^[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/.test(rest) || dns1123Subdomain(domain) !== undefined) {
+    return 'must be a domain-prefixed path (such as "acme.io/foo")';
+  }
+  return undefined;
+}
+
 /** A DNS-1123 subdomain: at most 253 characters, dot-separated DNS-1123 labels. */
 export function dns1123Subdomain(value: string): string | undefined {
   if (value.length > MAX_SUBDOMAIN_LENGTH) {

@@ -8,7 +8,8 @@ import { asStoredClaimTemplate, claimSpec } from '../common/storage';
 import { MAX_STATEFULSET_NAME } from '../rules';
 import { AppVolume } from '../common/volume';
 import { WorkloadBase } from '../workloads/workload-base';
-import { atLeast, kubernetesVersion } from '../validation/versions';
+import { featureOff } from '../validation/features';
+import { kubernetesVersion } from '../validation/versions';
 import type { StatefulAppProps } from './props';
 import { StatefulSetUpdateStrategy } from './update-strategy';
 
@@ -166,10 +167,9 @@ export class StatefulApp extends WorkloadBase {
     if (partition !== undefined) checkInteger(this, 'updateStrategy.partition', partition, 0, this.replicas);
     if (maxUnavailable !== undefined) {
       const version = kubernetesVersion(this.node.tryGetContext(KUBERNETES_VERSION_CONTEXT));
-      check(atLeast(version, '1.36'), this, 'updateStrategy.maxUnavailable', maxUnavailable,
-        `is an alpha field in Kubernetes ${version} (feature gate MaxUnavailableStatefulSet, beta and on by default from 1.35): `
-        + 'a server with default feature gates silently drops it and updates one pod at a time; leave it unset, '
-        + `or set the context ${KUBERNETES_VERSION_CONTEXT} to 1.36 for a newer cluster`);
+      const off = featureOff(version, 'MaxUnavailableStatefulSet', 'updateStrategy.maxUnavailable', ' and updates one pod at a time');
+      check(off === undefined, this, 'updateStrategy.maxUnavailable', maxUnavailable,
+        `cannot be used: ${off}. Leave it unset, or set the context ${KUBERNETES_VERSION_CONTEXT} to the release of a cluster that has it`);
     }
     if (typeof maxUnavailable === 'number') checkInteger(this, 'updateStrategy.maxUnavailable', maxUnavailable, 1);
     if (typeof maxUnavailable === 'string') {

@@ -9,9 +9,9 @@ export interface RollingUpdateOptions {
   readonly partition?: number;
   /**
    * Pods that may be unavailable at once during the update: a number or a percentage such as
-   * `"25%"`. Only for Kubernetes 1.35 and newer (feature gate `MaxUnavailableStatefulSet`, beta and on
-   * by default from 1.35; alpha before, and dropped by a server with default gates): rejected unless
-   * the context `cdk8s-stateful:kubernetesVersion` is `1.36`.
+   * `"25%"`. Only where the feature gate `MaxUnavailableStatefulSet` is on by default (Kubernetes 1.37;
+   * off in 1.36 and from 1.35.4, and a server with default gates drops the field): rejected when the
+   * context `cdk8s-stateful:kubernetesVersion` names a release where it is off.
    * @default - Kubernetes default (1)
    */
   readonly maxUnavailable?: number | string;

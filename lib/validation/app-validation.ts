@@ -6,7 +6,7 @@ import { validateObjects } from './validate';
 import type { KubernetesVersion } from './versions';
 import { jsonEqual } from '../common/json-equal';
 
-/** Context key that selects the Kubernetes version the in-synth validation checks against: `'1.28'` (default), `'1.31'` or `'1.36'`. */
+/** Context key that selects the Kubernetes version the in-synth validation checks against: `'1.37'` (default), `'1.36'`, `'1.35'` or `'1.28'`. */
 export const KUBERNETES_VERSION_CONTEXT = 'cdk8s-stateful:kubernetesVersion';
 
 /**

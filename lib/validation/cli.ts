@@ -5,12 +5,13 @@ import { validateManifests } from './validate';
 import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS, isKubernetesVersion } from './versions';
 import type { KubernetesVersion } from './versions';
 
-const USAGE = `usage: validate [--kube-version ${KUBERNETES_VERSIONS.join('|')}] [--service-cluster-ip-range <cidr>[,<cidr>]] <manifest file or directory>...`;
+/** The usage line of `cdk8s-stateful validate`. */
+export const VALIDATE_USAGE = `usage: cdk8s-stateful validate [--kube-version ${KUBERNETES_VERSIONS.join('|')}] [--service-cluster-ip-range <cidr>[,<cidr>]] <manifest file or directory>...`;
 
 /**
- * `node build/lib/validation/cli.js [--kube-version 1.36] [--service-cluster-ip-range 10.96.0.0/16] <file|dir>...`:
+ * `cdk8s-stateful validate [--kube-version 1.36] [--service-cluster-ip-range 10.96.0.0/16] <file|dir>...`:
  * validates the manifests (a directory stands for its `*.yaml` / `*.yml` files) together as one
- * output, against Kubernetes 1.28 unless `--kube-version` says otherwise, and against the cluster's
+ * output, against Kubernetes 1.37 (the newest release vendored) unless `--kube-version` says otherwise, and against the cluster's
  * Service network when `--service-cluster-ip-range` gives it (the kube-apiserver flag's value). Prints one line per problem and returns
  * 1 if there are errors (warnings alone return 0); else prints a one-line summary and returns 0.
  * Returns 2 on usage errors, missing paths or when no manifest is found.
@@ -42,7 +43,7 @@ export function main(argv: readonly string[], out: (line: string) => void = cons
     }
   }
   if (args.length === 0) {
-    err(USAGE);
+    err(VALIDATE_USAGE);
     return 2;
   }
   let files: string[];
@@ -71,8 +72,4 @@ export function main(argv: readonly string[], out: (line: string) => void = cons
   }
   out(`${label}: ${manifests.objects.length} objects in ${files.length} files valid${counted}`);
   return 0;
-}
-
-if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
 }

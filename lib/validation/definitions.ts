@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { packageRoot } from '../common/package-root';
-import { DEFAULT_KUBERNETES_VERSION, KubernetesVersion } from './versions';
+import { DEFAULT_KUBERNETES_VERSION } from './versions';
+import type { KubernetesVersion } from './versions';
 
 /** `$id` under which the definitions document of `version` is registered with ajv. */
 export function definitionsId(version: KubernetesVersion): string {

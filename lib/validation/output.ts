@@ -1,5 +1,9 @@
 import { apiGroup, asRecord, labelSelectorMatches, namespaceOf, podTemplate } from './objects';
 import type { LabelSelector, PodTemplate } from './objects';
+import type { KubernetesVersion } from './versions';
+
+/** The label the StatefulSet controller gives each of its pods: the pod's name. */
+export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 
 /** One object of an output with what the rules ask of it, worked out once per run. */
 export interface OutputObject {
@@ -35,9 +39,11 @@ export class Output {
   private namespacesByName: Nested<Nested<Map<string, Set<string>>>> | undefined;
   private readonly templatesByNamespace = new Map<string, PodTemplate[]>();
   private readonly templatesByLabel: Nested<Map<string, Map<unknown, PodTemplate[]>>> = new Map();
+  /** The pod template and replica count of each StatefulSet, by namespace and name (pods selected by {@link POD_NAME_LABEL}). */
+  private readonly statefulSets: Nested<Map<string, { readonly template: PodTemplate; readonly replicas: number }>> = new Map();
 
-  /** Indexes `objects` (each a non-null object). */
-  constructor(public readonly objects: readonly any[]) {
+  /** Indexes `objects` (each a non-null object), validated against Kubernetes `version`. */
+  constructor(public readonly objects: readonly any[], public readonly version: KubernetesVersion) {
     const entries: OutputObject[] = [];
     const templates: PodTemplate[] = [];
     for (let i = 0; i < objects.length; i++) {
@@ -70,10 +76,26 @@ export class Output {
             push(inner(byKey, key), labels[key], template);
           }
         }
+        if (obj.kind === 'StatefulSet' && group === 'apps') {
+          const replicas = obj.spec?.replicas;
+          inner(this.statefulSets, String(namespace)).set(name, { template, replicas: typeof replicas === 'number' ? replicas : 1 });
+        }
       }
     }
     this.entries = entries;
     this.templates = templates;
+  }
+
+  /**
+   * The pod of a StatefulSet named `podName` (`<name>-<ordinal>`, ordinal below `spec.replicas`), as its
+   * controller labels it: the template with {@link POD_NAME_LABEL} added.
+   */
+  private podNamed(namespace: string, podName: unknown): PodTemplate[] {
+    const m = /^(.+)-(0|[1-9]\d*)$/.exec(String(podName));
+    const sts = m ? this.statefulSets.get(String(namespace))?.get(m[1]) : undefined;
+    if (!m || !sts || Number(m[2]) >= sts.replicas) return [];
+    const { template } = sts;
+    return [Object.assign(Object.create(Object.getPrototypeOf(template)), template, { labels: { ...template.labels, [POD_NAME_LABEL]: podName } })];
   }
 
   /** Objects with this API group, kind, namespace (`''` if cluster-scoped) and name, in output order. */
@@ -145,6 +167,7 @@ export class Output {
    */
   private candidates(namespace: string, selector: LabelSelector): readonly PodTemplate[] {
     const matchLabels = asRecord(selector.matchLabels);
+    if (hasOwn.call(matchLabels, POD_NAME_LABEL)) return this.podNamed(namespace, matchLabels[POD_NAME_LABEL]);
     for (const first in matchLabels) {
       if (hasOwn.call(matchLabels, first)) {
         return this.templatesByLabel.get(String(namespace))?.get(first)?.get(matchLabels[first]) ?? [];

@@ -104,7 +104,7 @@ function validatorState(version: KubernetesVersion): Validator {
 }
 
 /**
- * `added in 1.31`, `removed after 1.31` or `only in 1.31`: the other supported versions for which
+ * `added in 1.35`, `removed after 1.28`: the other supported versions for which
  * `has` holds, said from the point of view of `version` (for which it does not); undefined if none.
  */
 function versionsWith(version: KubernetesVersion, has: (state: Validator) => boolean): string | undefined {

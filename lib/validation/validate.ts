@@ -12,9 +12,9 @@ import type { KubernetesVersion } from './versions';
 export interface ValidationOptions {
   /**
    * The Kubernetes release to validate against: its schema (fields, types, kinds) and its API
-   * server's rules.
+   * server's rules, with its default feature gates.
    *
-   * @default '1.28'
+   * @default '1.37'
    */
   readonly kubernetesVersion?: KubernetesVersion;
   /**
@@ -64,7 +64,7 @@ export function validateObjects(objects: readonly any[], options: ValidateObject
   const schemaFindings = findings.length;
   const valid = notObjects === 0 ? objects : objects.filter(isObject);
   addApiServerFindings(valid, version, findings, serviceRanges);
-  addRuleFindings(valid, findings);
+  addRuleFindings(valid, version, findings);
   const kept = schemaFindings === 0 ? findings : withoutRepeats(findings, schemaFindings);
   return kept.map(({ obj, rule, path, message, warning }) => {
     const file = options.file?.(obj);

@@ -1,6 +1,7 @@
 import type { Construct } from 'constructs';
-import { checkDnsSubdomain, checkImage, checkInteger } from '../common/checks';
+import { checkDnsSubdomain, checkImage, checkInteger, checkNameFrom } from '../common/checks';
 import { check } from '../common/errors';
+import { imageFromRegistry } from '../common/images';
 import type { PodSecurity } from '../common/pod';
 import { checkSecretRef, SecretKeyRef } from '../common/secret';
 import { checkStorage, isSingleAttach } from '../common/storage';
@@ -55,9 +56,9 @@ export function wordpressSettings(scope: Construct, props: WordPressProps): Word
   const name = props.name ?? 'wordpress';
   check(RELEASE_NAME.test(name) && name.length <= MAX_RELEASE_NAME, scope, 'name', name,
     `must be a DNS-1035 label of at most ${MAX_RELEASE_NAME} characters (lower-case letters, digits and '-', starting with a letter): it names the Service and prefixes the other objects`);
-  const image = props.image ?? WORDPRESS_IMAGE;
+  const image = props.image ?? imageFromRegistry(scope, WORDPRESS_IMAGE);
   checkImage(scope, 'image', image);
-  const cliImage = props.cliImage ?? WORDPRESS_CLI_IMAGE;
+  const cliImage = props.cliImage ?? imageFromRegistry(scope, WORDPRESS_CLI_IMAGE);
   checkImage(scope, 'cliImage', cliImage);
 
   const database = props.database ?? WordPressDatabase.builtIn();
@@ -77,7 +78,7 @@ export function wordpressSettings(scope: Construct, props: WordPressProps): Word
     'is required when there is no Ingress (the install Job passes it to `wp core install --url`); or set skipInstall: true');
 
   const secretName = props.secretName ?? `${name}-credentials`;
-  checkDnsSubdomain(scope, 'secretName', secretName);
+  checkNameFrom(scope, 'secretName', secretName, props.secretName !== undefined, ['name', name], checkDnsSubdomain);
   const adminPassword = props.adminPassword ?? SecretKeyRef.of(secretName, WORDPRESS_SECRET_KEYS.adminPassword);
   checkSecretRef(scope, 'adminPassword', adminPassword);
   const adminUser = props.adminUser ?? 'user';

@@ -1,7 +1,5 @@
-import type { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { checkDnsLabel } from '../common/checks';
-import { createNamespaceObject } from '../common/namespace';
 import { Release } from '../release/release';
 import type { ReleaseProps } from '../release/release';
 import type { WordPressProps } from './props';
@@ -12,7 +10,7 @@ export interface WordPressStackProps extends ReleaseProps, WordPressProps {
   /** Namespace of every object (`helm -n`). @default 'wordpress' */
   readonly namespace?: string;
   /**
-   * Write the Namespace object first (`--create-namespace`). Set it to `false` when the namespace
+   * Create the Namespace in this release (`--create-namespace`). Set it to `false` when the namespace
    * exists or another chart of the app creates it (e.g. the database's, in the same namespace).
    * @default true
    */
@@ -25,8 +23,6 @@ export interface WordPressStackProps extends ReleaseProps, WordPressProps {
  * false, then a {@link WordPress}. The chart id is the release name.
  */
 export class WordPressStack extends Release {
-  /** The Namespace object, unless `createNamespace: false`. */
-  public readonly namespaceObject?: k8s.KubeNamespace;
   /** The WordPress. */
   public readonly wordpress: WordPress;
 
@@ -34,10 +30,9 @@ export class WordPressStack extends Release {
     const namespace = props.namespace ?? 'wordpress';
     super(scope, id, {
       namespace, labels: props.labels, disableResourceNameHashes: props.disableResourceNameHashes,
-      chartVersion: props.chartVersion, appVersion: props.appVersion,
+      chartVersion: props.chartVersion, appVersion: props.appVersion, createNamespace: props.createNamespace ?? true,
     });
     checkDnsLabel(this, 'namespace', namespace);
-    if (props.createNamespace ?? true) this.namespaceObject = createNamespaceObject(this, namespace);
     this.wordpress = new WordPress(this, 'wordpress', props);
   }
 }

@@ -4,6 +4,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { registerAppValidation } from '../validation/app-validation';
 import { isRepeatedPass } from '../validation/synth-session';
+import { registerNamespaceOrder } from '../common/namespace-order';
 import { configMapKey, labelValue, MAX_LABEL_LENGTH } from '../rules';
 import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkInteger, checkRule } from '../common/checks';
 import type { ContainerPort, ContainerSpec, VolumeMount } from '../common/container';
@@ -72,6 +73,7 @@ export abstract class WorkloadBase extends Construct {
   protected constructor(scope: Construct, id: string, props: WorkloadProps, nameLimit = 63) {
     super(scope, id);
     registerAppValidation(this);
+    registerNamespaceOrder(this);
     this.name = props.name ?? id;
     checkDnsLabel(this, 'name', this.name, nameLimit);
     this.namespace = Chart.of(this).namespace;
@@ -340,7 +342,6 @@ export abstract class WorkloadBase extends Construct {
 
   private createConfigMap(cm: AppConfigMap, prop: string): k8s.KubeConfigMap {
     checkDnsLabel(this, `${prop}.name`, cm.name);
-    checkDnsSubdomain(this, `${prop} object name`, `${this.name}-${cm.name}`);
     check(!this.configs.some(c => c.spec.name === cm.name), this, `${prop}.name`, cm.name, 'must be unique, but appears more than once');
     for (const file of Object.keys(cm.files)) checkFileName(this, `${prop}.files`, file);
     checkConfigMapSize(this, `${prop}.files`, cm.files);

@@ -1,5 +1,6 @@
 /**
- * A Job of a synthesized CronJob (the backup, the restore drill), emulated on this machine: its
+ * A Job of a synthesized CronJob (the backup, the restore drill), or a synthesized Job (`kind: 'Job'`: the
+ * switchover), emulated on this machine: its
  * init containers, then its containers, one after the other, each with the command, env and
  * mounts of the pod template, as a pod of `cluster` would see them (member DNS names mapped to
  * the members' addresses, paths through the mounts, existing claims from ClusterOptions.claims,
@@ -28,8 +29,8 @@ export class EmulatedJob {
   private current?: Background;
 
   constructor(private readonly cluster: EmulatedCluster, objects: readonly Manifest[], public readonly cronJob: string,
-    private readonly root: string) {
-    this.template = PodTemplate.ofCronJob(objects, cronJob);
+    private readonly root: string, kind: 'CronJob' | 'Job' = 'CronJob') {
+    this.template = kind === 'Job' ? PodTemplate.ofJob(objects, cronJob) : PodTemplate.ofCronJob(objects, cronJob);
   }
 
   /** The container running now, if any (to kill a Job halfway). */
@@ -53,6 +54,7 @@ export class EmulatedJob {
       };
       fs.mkdirSync(env.TMPDIR, { recursive: true });
       if (env.BACKUP_SOURCE_HOST) env.BACKUP_SOURCE_HOST = this.cluster.resolve(env.BACKUP_SOURCE_HOST);
+      if (env.MEMBER_HOST_TEMPLATE) env.MEMBER_HOST_TEMPLATE = `${this.cluster.addressPrefix}{ordinal}`;
       for (const v of DIRECTORY_VARS) if (v in env) env[v] = hostPath(env[v]);
       const argv = this.template.argv(c).map((a) => (a.startsWith('/') ? hostPath(a) : a));
       const logFile = path.join(dir, `${c.name}.log`);

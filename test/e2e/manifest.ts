@@ -8,7 +8,10 @@ import { find, Manifest } from '../support/manifests';
 export interface EnvVar {
   readonly name: string;
   readonly value?: string;
-  readonly valueFrom?: { readonly secretKeyRef?: { readonly name: string; readonly key: string } };
+  readonly valueFrom?: {
+    readonly secretKeyRef?: { readonly name: string; readonly key: string };
+    readonly configMapKeyRef?: { readonly name: string; readonly key: string };
+  };
 }
 
 export interface VolumeMount {
@@ -48,13 +51,19 @@ export class PodTemplate {
     return new PodTemplate(objects, { metadata: cronJob.metadata, spec: { template: cronJob.spec.jobTemplate.spec.template } });
   }
 
-  /** The name of the StatefulSet or CronJob. */
+  /** The pod template of Job `name` in `objects`. */
+  public static ofJob(objects: readonly Manifest[], name: string): PodTemplate {
+    const job = find(objects, 'Job', name);
+    return new PodTemplate(objects, { metadata: job.metadata, spec: { template: job.spec.template } });
+  }
+
+  /** The name of the StatefulSet, CronJob or Job. */
   public readonly statefulSet: string;
   public readonly initContainers: readonly Container[];
   public readonly containers: readonly Container[];
   private readonly spec: Manifest;
 
-  private constructor(private readonly objects: readonly Manifest[], private readonly sts: Manifest) {
+  private constructor(public readonly objects: readonly Manifest[], private readonly sts: Manifest) {
     this.statefulSet = sts.metadata.name;
     this.spec = sts.spec.template.spec;
     this.initContainers = this.spec.initContainers ?? [];
@@ -111,7 +120,7 @@ export class PodTemplate {
   }
 
   /**
-   * The container's environment as the kubelet builds it: plain values, and Secret references
+   * The container's environment as the kubelet builds it: plain values, ConfigMap keys of `objects`, and Secret references
    * through `secret(name, key, envName)`. Any other kind of reference is an error (the harness would
    * otherwise run with a variable missing).
    */
@@ -125,6 +134,11 @@ export class PodTemplate {
         env[e.name] = ''; // a name alone: set and empty
       } else if (e.valueFrom.secretKeyRef) {
         env[e.name] = secret(e.valueFrom.secretKeyRef.name, e.valueFrom.secretKeyRef.key, e.name);
+      } else if (e.valueFrom.configMapKeyRef) {
+        const { name, key } = e.valueFrom.configMapKeyRef;
+        const data: Record<string, string> = find(this.objects, 'ConfigMap', name).data ?? {};
+        if (!(key in data)) throw new Error(`CreateContainerConfigError: couldn't find key ${key} in ConfigMap ${name}`);
+        env[e.name] = data[key];
       } else {
         throw new Error(`container ${container.name}: env ${e.name} has a source the harness does not emulate: ${JSON.stringify(e.valueFrom)}`);
       }

@@ -111,7 +111,8 @@ const NO_NEWLINE = new Set(['REPLICATION_PASSWORD']);
 
 export class EmulatedCluster {
   private readonly randomSecrets = new Map<string, string>();
-  public readonly template: PodTemplate;
+  /** The pod template and the objects it is read from (replaced by {@link apply}). */
+  public template: PodTemplate;
   public readonly sql: SqlClient;
   public readonly tools: Record<string, string>;
   public readonly pathEnv: string;
@@ -167,6 +168,14 @@ export class EmulatedCluster {
     return p;
   }
 
+  /**
+   * Applies new manifests of the same cluster (another `primary`): containers started from now on read their
+   * env (the topology ConfigMap) and ConfigMap volumes from them, as after a `kubectl apply`.
+   */
+  public apply(objects: readonly Manifest[]): void {
+    this.template = PodTemplate.of(objects, this.options.statefulSet);
+  }
+
   /** The main container's env with its Secret values (for the accounts the test logs in with). */
   public mainEnv(): Record<string, string> {
     return this.template.env(this.template.container(this.options.mainContainer), (n, k) => this.secret(n, k));
@@ -183,8 +192,14 @@ export class EmulatedCluster {
     return { user: env.MYSQL_USER, password: env.MYSQL_PASSWORD };
   }
 
-  /** Maps a member's DNS name (`<sts>-<ordinal>.<sts>...`, as in endpoints) to its address. */
+  /**
+   * Maps a member's DNS name (`<sts>-<ordinal>.<sts>...`, as in endpoints) to its address, or the DNS name of a
+   * Service that selects one member by its pod name (the write Service) to that member's.
+   */
   public resolve(host: string): string {
+    const service = this.template.objects.find((o) => o.kind === 'Service' && o.metadata.name === host.split('.')[0]);
+    const podName: string | undefined = service?.spec.selector?.['statefulset.kubernetes.io/pod-name'];
+    if (podName !== undefined) return this.resolve(`${podName}.${this.options.statefulSet}`);
     const m = /^(.+)-(\d+)\.([^.]+)(\..*)?$/.exec(host);
     if (!m || m[1] !== this.options.statefulSet || m[3] !== this.options.statefulSet) {
       throw new Error(`${host} is not a member DNS name of ${this.options.statefulSet}`);

@@ -26,6 +26,8 @@ export interface ClusterOptions {
   readonly backups?: 'pvc' | 's3';
   /** The metrics sidecar. @default false */
   readonly exporter?: boolean;
+  /** `primary` (with it, the switchover Job). @default - unset */
+  readonly primary?: number;
 }
 
 const MYSQL_VERSIONS = [MySQLVersion.V8_0, MySQLVersion.V8_4, MySQLVersion.V9_7];
@@ -71,6 +73,7 @@ export function synthReplication(options: ClusterOptions = {}): Manifest[] {
         replicationMode: options.mode,
         database: { name: 'app', user: 'app' },
         exporter: options.exporter ? {} : undefined,
+        primary: options.primary,
         ...backupProps(options.backups),
       });
     });
@@ -95,6 +98,13 @@ export function memberEnv(container: string, options: ClusterOptions = {}, secre
 export function jobEnv(job: 'backup' | 'restore-drill', container: string, options: ClusterOptions = {},
   secrets: SecretValues = {}): Record<string, string> {
   return envOf(PodTemplate.ofCronJob(synthReplication(options), `${options.name ?? 'mysql'}-${job}`), container, secrets);
+}
+
+/** The env of the switchover Job's container of a cluster of `options` with `primary` (1 unless given). */
+export function switchoverEnv(options: ClusterOptions = {}, secrets: SecretValues = {}): Record<string, string> {
+  const objects = synthReplication({ primary: 1, ...options });
+  const job = ofKind(objects, 'Job').find((j) => j.metadata.name.startsWith(`${options.name ?? 'mysql'}-switchover-`))!;
+  return envOf(PodTemplate.ofJob(objects, job.metadata.name), 'switchover', secrets);
 }
 
 /** `env` without the variables `names`. */
@@ -127,7 +137,7 @@ function bashRun(argv: readonly string[] | undefined): ScriptRun | undefined {
 }
 
 /**
- * Every container of the StatefulSets and CronJobs in `objects`, with the scripts it runs: its
+ * Every container of the StatefulSets, CronJobs and Jobs in `objects`, with the scripts it runs: its
  * command, its exec probes, and the `.sh` files of a ConfigMap volume it mounts at
  * /docker-entrypoint-initdb.d (run by the image entrypoint).
  */
@@ -135,6 +145,7 @@ export function scriptContainers(objects: readonly Manifest[]): ScriptContainer[
   const templates = [
     ...ofKind(objects, 'StatefulSet').map((o) => ({ workload: `StatefulSet/${o.metadata.name}`, template: PodTemplate.of(objects, o.metadata.name) })),
     ...ofKind(objects, 'CronJob').map((o) => ({ workload: `CronJob/${o.metadata.name}`, template: PodTemplate.ofCronJob(objects, o.metadata.name) })),
+    ...ofKind(objects, 'Job').map((o) => ({ workload: `Job/${o.metadata.name}`, template: PodTemplate.ofJob(objects, o.metadata.name) })),
   ];
   return templates.flatMap(({ workload, template }) => [...template.initContainers, ...template.containers].map((container) => {
     const c = container as Container & Record<string, any>;

@@ -58,6 +58,9 @@ export const BASH = which('bash');
  *   STUB_SERVER_DOWN=1              client `-e` queries fail (server unreachable)
  *   STUB_SERVER_DOWN_CALLS=n        ... only the first n of them
  *   STUB_SQL_FAIL=text              client fails when the SQL on stdin contains text
+ *   STUB_SQL_REPLIES=dir            SQL on stdin: for each <n>.match in dir (in name order) whose text the SQL
+ *                                   contains (and, with <n>.host, whose --host=<host> is given), print <n>.out
+ *                                   (the first match only; {@link sqlReplies} writes them)
  *   STUB_ADMIN_FAIL=1               mysqladmin/mariadb-admin ping fails
  *   STUB_NCAT_MODE=stream|empty|fail  ncat --recv-only: send STUB_NCAT_STREAM, nothing, or fail
  *   STUB_NCAT_FAILS=n               the first n ncat --recv-only calls fail
@@ -110,6 +113,15 @@ case "$tool" in
     if [[ -n "\${STUB_SQL_FAIL:-}" && "$stdin" == *"$STUB_SQL_FAIL"* ]]; then
       echo "ERROR 1227 (42000) at line 1: stub failure" >&2; exit 1
     fi
+    if [[ -n "\${STUB_SQL_REPLIES:-}" ]]; then
+      for m in "$STUB_SQL_REPLIES"/*.match; do
+        [[ -f "$m" ]] || continue
+        [[ "$stdin" == *"$(<"$m")"* ]] || continue
+        [[ ! -f "\${m%.match}.host" ]] || has_arg "--host=$(<"\${m%.match}.host")" || continue
+        cat -- "\${m%.match}.out"
+        break
+      done
+    fi
     exit 0 ;;
   mysqladmin|mariadb-admin)
     [[ -n "\${STUB_ADMIN_FAIL:-}" ]] && { echo "error: 'Can't connect' (stub)" >&2; exit 1; }
@@ -145,6 +157,25 @@ case "$tool" in
 esac
 exit 0
 `;
+
+/** One canned reply of the stub SQL client: `out` for SQL containing `match` (sent to `host`, when given). */
+export interface SqlReply {
+  readonly match: string;
+  readonly out: string;
+  readonly host?: string;
+}
+
+/** Writes `replies` into a new directory under `root` for STUB_SQL_REPLIES (first match wins); returns it. */
+export function sqlReplies(root: string, replies: readonly SqlReply[]): string {
+  const dir = fs.mkdtempSync(path.join(root, 'sql-replies-'));
+  replies.forEach((r, i) => {
+    const base = path.join(dir, String(i).padStart(3, '0'));
+    fs.writeFileSync(`${base}.match`, r.match);
+    fs.writeFileSync(`${base}.out`, r.out);
+    if (r.host !== undefined) fs.writeFileSync(`${base}.host`, r.host);
+  });
+  return dir;
+}
 
 /** One recorded stub call. */
 export interface StubCall {

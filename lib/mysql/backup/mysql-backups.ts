@@ -14,6 +14,7 @@ import { AppVolume } from '../../common/volume';
 import type { MySQLFlavor } from '../engine';
 import { checkCron, checkRepositoryPath } from './checks';
 import type { IBackupTarget, MySQLBackupProps } from './props';
+import { imageFromRegistry } from '../../common/images';
 
 /** Where the backup scripts live, relative to the package root. */
 export const BACKUP_SCRIPTS_DIR = path.join('lib', 'mysql', 'backup', 'scripts');
@@ -158,7 +159,7 @@ export class MySQLBackups extends Construct {
       check(/^[a-z0-9-]+$/.test(s3.region ?? 'us-east-1'), this, `${prop}.s3.region`, s3.region, 'must be a region name such as "eu-central-1"');
       checkSecretRef(this, `${prop}.s3.accessKeyId`, s3.accessKeyId);
       checkSecretRef(this, `${prop}.s3.secretAccessKey`, s3.secretAccessKey);
-      checkImage(this, `${prop}.s3.clientImage`, s3.clientImage ?? DEFAULT_S3_CLIENT_IMAGE);
+      checkImage(this, `${prop}.s3.clientImage`, s3.clientImage ?? imageFromRegistry(this, DEFAULT_S3_CLIENT_IMAGE));
     }
   }
 
@@ -204,7 +205,7 @@ export class MySQLBackups extends Construct {
     if (!s3) return undefined;
     return {
       name,
-      image: s3.clientImage ?? DEFAULT_S3_CLIENT_IMAGE,
+      image: s3.clientImage ?? imageFromRegistry(this, DEFAULT_S3_CLIENT_IMAGE),
       command: this.command('s3.sh', command),
       env: {
         S3_ENDPOINT: EnvValue.fromValue(s3.endpoint),

@@ -6,8 +6,10 @@
 # ncat when present, else bash's /dev/tcp with coreutils' timeout), after
 # init-config.sh:
 #   bash /scripts/clone.sh
-# Skips (exit 0) when DATA_DIR/mysql exists (data present) or on ordinal 0.
-# Otherwise waits for member_host(ordinal-1) to resolve (`getent ahosts`, so
+# Skips (exit 0) when DATA_DIR/mysql exists (data present) or on the declared
+# primary (PRIMARY_ORDINAL). Otherwise the donor is ordinal - 1 (ready before
+# this pod under OrderedReady: the primary or a replica of it), or the primary
+# for ordinal 0. Waits for the donor's host to resolve (`getent ahosts`, so
 # IP literals work too), receives the backup stream its sidecar serves on
 # CLONE_PORT into DATA_DIR/.clone-incoming (retrying the connection), checks it
 # is a complete backup, prepares it there, then moves it into DATA_DIR with the
@@ -17,7 +19,7 @@
 # (DATA_DIR/.clone-manifest lists what was moved).
 #
 # Env (set by the construct; HOSTNAME by the kubelet): MYSQL_FLAVOR, HOSTNAME,
-#      MEMBER_HOST_TEMPLATE, DATA_DIR, CLONE_PORT, PEER_WAIT_SECONDS.
+#      PRIMARY_ORDINAL, MEMBER_HOST_TEMPLATE, DATA_DIR, CLONE_PORT, PEER_WAIT_SECONDS.
 # Knobs the construct does not pass (its pods run with these defaults, tests
 # shorten them): CLONE_CONNECT_ATTEMPTS (3), CLONE_RETRY_DELAY_SECONDS (5),
 #      CLONE_CONNECT_TIMEOUT_SECONDS (10, the connect timeout of either
@@ -30,6 +32,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 load_flavor
 load_ordinal
+load_primary
 load_member_hosts
 require_env DATA_DIR CLONE_PORT PEER_WAIT_SECONDS
 # Not passed by the construct (see above).
@@ -80,8 +83,8 @@ if [[ -d "$DATA_DIR/mysql" ]]; then
   log "data already present in $DATA_DIR (mysql/ exists); skipping clone"
   exit 0
 fi
-if ((ORDINAL == 0)); then
-  log "ordinal 0 is the primary; nothing to clone"
+if ((ORDINAL == PRIMARY)); then
+  log "ordinal $ORDINAL is the declared primary; nothing to clone"
   exit 0
 fi
 
@@ -93,7 +96,7 @@ for tool in "$STREAM_TOOL" "$BACKUP_TOOL" getent; do
 done
 choose_receive_transport
 
-PEER=$(member_host $((ORDINAL - 1)))
+PEER=$(member_host "$(clone_donor)")
 wait_for "$PEER to resolve" "$PEER_WAIT_SECONDS" getent ahosts "$PEER" \
   || die "$PEER did not resolve within ${PEER_WAIT_SECONDS}s"
 

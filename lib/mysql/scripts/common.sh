@@ -122,6 +122,20 @@ load_ordinal() {
   ORDINAL=$((10#${BASH_REMATCH[2]}))
 }
 
+# Read PRIMARY_ORDINAL, the declared primary (the topology ConfigMap, read when
+# the container starts): a member takes its role from it, never from its ordinal.
+load_primary() {
+  require_env PRIMARY_ORDINAL
+  require_uint PRIMARY_ORDINAL "$PRIMARY_ORDINAL"
+  PRIMARY=$((10#$PRIMARY_ORDINAL))
+}
+
+# The ordinal a new replica clones (after load_ordinal, load_primary):
+# ordinal - 1, ready before it under OrderedReady, or the primary for ordinal 0.
+clone_donor() {
+  if ((ORDINAL > 0)); then echo $((ORDINAL - 1)); else echo "$PRIMARY"; fi
+}
+
 # Read MEMBER_HOST_TEMPLATE, the host of member N with "{ordinal}" for N.
 load_member_hosts() {
   require_env MEMBER_HOST_TEMPLATE
@@ -221,10 +235,77 @@ sh_quote() {
 # Run the SQL in $1 on the local server as root (SQL on stdin,
 # never on the command line). Extra args go to the client.
 run_sql() {
-  local sql=$1
-  shift
+  sql_at "$MYSQL_HOST" "$@"
+}
+
+# Run the SQL in $2 as root on the server at host $1, port MYSQL_PORT (SQL on
+# stdin). Extra args go to the client.
+sql_at() {
+  local host=$1 sql=$2
+  shift 2
   printf '%s\n' "$sql" | "$CLIENT" "--defaults-extra-file=$ADMIN_DEFAULTS" \
-    --protocol=TCP "--host=$MYSQL_HOST" "--port=$MYSQL_PORT" --batch "$@"
+    --protocol=TCP "--host=$host" "--port=$MYSQL_PORT" --batch "$@"
+}
+
+# The replica status statement and its column names for MYSQL_FLAVOR (after
+# load_flavor): SHOW REPLICA STATUS (MySQL 8.0.22+) or SHOW SLAVE STATUS.
+replica_status_names() {
+  if [[ "$MYSQL_FLAVOR" == mysql ]]; then
+    STATUS_SQL='SHOW REPLICA STATUS' SOURCE_HOST_FIELD=Source_Host
+    IO_FIELD=Replica_IO_Running SQL_FIELD=Replica_SQL_Running
+  else
+    STATUS_SQL='SHOW SLAVE STATUS' SOURCE_HOST_FIELD=Master_Host
+    IO_FIELD=Slave_IO_Running SQL_FIELD=Slave_SQL_Running
+  fi
+}
+
+# Print the SQL that makes a server read-only ($1 ON) or writable ($1 OFF);
+# MySQL's super_read_only also stops root (and implies read_only).
+read_only_sql() {
+  if [[ "$MYSQL_FLAVOR" == mysql ]]; then
+    if [[ $1 == ON ]]; then echo "SET GLOBAL super_read_only=ON;"; else echo "SET GLOBAL super_read_only=OFF; SET GLOBAL read_only=OFF;"; fi
+  else
+    echo "SET GLOBAL read_only=$1;"
+  fi
+}
+
+# Print the SQL that starts replication.
+start_replica_sql() {
+  if [[ "$MYSQL_FLAVOR" == mysql ]]; then echo "START REPLICA;"; else echo "START SLAVE;"; fi
+}
+
+# Print the SQL that points a server at host $1 with GTID auto-positioning and
+# starts replicating; $2 `own` starts from the server's own GTIDs (a former
+# primary: MariaDB's gtid_slave_pos set to its binlog position), `kept` from its
+# replica position. Needs REPLICATION_USER, REPLICATION_PASSWORD, MYSQL_PORT,
+# SOURCE_CONNECT_RETRY.
+follow_sql() {
+  local host password_sql
+  host=$(sql_string "$1")
+  password_sql=$(sql_string "$REPLICATION_PASSWORD")
+  if [[ "$MYSQL_FLAVOR" == mysql ]]; then
+    echo "STOP REPLICA;"
+    printf 'CHANGE REPLICATION SOURCE TO SOURCE_HOST=%s, SOURCE_PORT=%s, SOURCE_USER=%s, SOURCE_PASSWORD=%s, SOURCE_CONNECT_RETRY=%s, GET_SOURCE_PUBLIC_KEY=1, SOURCE_AUTO_POSITION=1;\n' \
+      "$host" "$MYSQL_PORT" "$(sql_string "$REPLICATION_USER")" "$password_sql" "$SOURCE_CONNECT_RETRY"
+    echo "START REPLICA;"
+  else
+    echo "STOP SLAVE;"
+    [[ $2 != own ]] || echo "SET GLOBAL gtid_slave_pos=@@GLOBAL.gtid_binlog_pos;"
+    printf 'CHANGE MASTER TO MASTER_HOST=%s, MASTER_PORT=%s, MASTER_USER=%s, MASTER_PASSWORD=%s, MASTER_CONNECT_RETRY=%s, MASTER_USE_GTID=slave_pos;\n' \
+      "$host" "$MYSQL_PORT" "$(sql_string "$REPLICATION_USER")" "$password_sql" "$SOURCE_CONNECT_RETRY"
+    echo "START SLAVE;"
+  fi
+}
+
+# Print field $2 of the vertical status output in $1 (empty when absent).
+status_field() {
+  local line re="^[[:space:]]*$2:[[:space:]]?(.*)$"
+  while IFS= read -r line; do
+    if [[ "$line" =~ $re ]]; then
+      printf '%s\n' "${BASH_REMATCH[1]}"
+      return 0
+    fi
+  done <<<"$1"
 }
 
 # Poll "$@" once a second for up to $2 seconds; $1 describes what we wait for.

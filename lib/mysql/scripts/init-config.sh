@@ -8,14 +8,15 @@
 # CONF_DIR (the volume mounted at the server's conf.d):
 #   server-id.cnf   [mysqld] server-id=SERVER_ID_OFFSET+ordinal,
 #                   report_host=<this member's host>
-#   primary.cnf     copied from CONFIG_MAP_DIR on ordinal 0, or
-#   replica.cnf     on every other ordinal,
+#   primary.cnf     copied from CONFIG_MAP_DIR on the declared primary
+#                   (PRIMARY_ORDINAL, the topology ConfigMap), or
+#   replica.cnf     on every other member,
 #   common.cnf      copied too when CONFIG_MAP_DIR has one.
 # Re-running it is harmless: files are rewritten atomically and a stale
 # role file (primary.cnf/replica.cnf/common.cnf) is removed.
 #
 # Env (set by the construct; HOSTNAME by the kubelet): HOSTNAME,
-#      MEMBER_HOST_TEMPLATE, SERVER_ID_OFFSET, CONF_DIR, CONFIG_MAP_DIR.
+#      PRIMARY_ORDINAL, MEMBER_HOST_TEMPLATE, SERVER_ID_OFFSET, CONF_DIR, CONFIG_MAP_DIR.
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR
@@ -23,6 +24,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 load_ordinal
+load_primary
 load_member_hosts
 require_env SERVER_ID_OFFSET CONF_DIR CONFIG_MAP_DIR
 require_uint SERVER_ID_OFFSET "$SERVER_ID_OFFSET"
@@ -31,7 +33,7 @@ server_id=$((10#$SERVER_ID_OFFSET + ORDINAL))
 ((server_id > 0)) || die "server-id must be positive (SERVER_ID_OFFSET=$SERVER_ID_OFFSET, ordinal $ORDINAL)"
 report_host=$(member_host "$ORDINAL")
 
-if ((ORDINAL == 0)); then
+if ((ORDINAL == PRIMARY)); then
   role=primary other=replica
 else
   role=replica other=primary

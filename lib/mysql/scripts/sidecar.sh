@@ -6,20 +6,27 @@
 # mariadb-backup, plus ncat or perl), next to the database container, sharing
 # its data volume:
 #   bash /scripts/sidecar.sh
-# 1. On ordinals > 0, the first time after clone.sh seeded DATA_DIR: read the
+# 1. On every member but the declared primary (PRIMARY_ORDINAL, the topology
+#    ConfigMap), the first time after clone.sh seeded DATA_DIR: read the
 #    coordinates from the backup info files the clone left there (file/position
 #    and/or GTID set, from *_slave_info when cloned from a replica, else
 #    *_binlog_info), store them in DATA_DIR/change-source.in, wait for the
-#    local server, point it at member_host(0):MYSQL_PORT with REPLICATION_USER /
-#    REPLICATION_PASSWORD, start replication and rename the file to
-#    change-source.done (so this happens once). On later starts it only
-#    issues START REPLICA / START SLAVE (replica.cnf should skip replica start).
+#    local server, point it at member_host(primary):MYSQL_PORT with
+#    REPLICATION_USER / REPLICATION_PASSWORD, start replication and rename the
+#    file to change-source.done (so this happens once). On later starts it
+#    makes sure the server replicates from the declared primary: it starts
+#    replication, after moving the source there (GTID) when it is another
+#    member; a member with data of its own and no source (a former primary)
+#    follows the primary from its own GTID position.
+#    On the declared primary: when it still has a replication source (it was
+#    declared before a switchover Job promoted it), it is kept read-only; the
+#    Job promotes it.
 # 2. exec ncat (or, without ncat, perl serve-backup.pl) on
 #    CLONE_LISTEN_ADDRESS:CLONE_PORT, streaming a fresh backup of the local
 #    server to every peer that connects (one at a time).
 #
 # Env (set by the construct; HOSTNAME by the kubelet): MYSQL_FLAVOR,
-#      MYSQL_VERSION, REPLICATION_MODE, HOSTNAME, MEMBER_HOST_TEMPLATE,
+#      MYSQL_VERSION, REPLICATION_MODE, HOSTNAME, PRIMARY_ORDINAL, MEMBER_HOST_TEMPLATE,
 #      MYSQL_HOST, MYSQL_PORT, MYSQL_ROOT_PASSWORD, REPLICATION_USER,
 #      REPLICATION_PASSWORD, DATA_DIR, CLONE_PORT, CLONE_LISTEN_ADDRESS;
 #      BACKUP_USER and BACKUP_PASSWORD with `backup` (the account the served
@@ -37,7 +44,9 @@ load_flavor
 load_version
 load_local_server
 load_ordinal
+load_primary
 load_member_hosts
+replica_status_names
 require_env REPLICATION_MODE REPLICATION_USER REPLICATION_PASSWORD DATA_DIR CLONE_PORT CLONE_LISTEN_ADDRESS
 require_env --when BACKUP_USER BACKUP_PASSWORD
 case "$REPLICATION_MODE" in
@@ -88,8 +97,8 @@ write_pending_coordinates() {
         || die "$SLAVE_INFO has no binary log file/position (the donor replicated with GTID auto-positioning?); REPLICATION_MODE=binlog cannot use it"
       file=$SI_FILE pos=$SI_POS from=$SLAVE_INFO
     elif [[ $have_binlog_info == yes ]]; then
-      ((ORDINAL == 1)) \
-        || die "the clone came from replica $((ORDINAL - 1)) but has no usable $SLAVE_INFO, and $BINLOG_INFO holds that replica's own binlog position, not the primary's"
+      (($(clone_donor) == PRIMARY)) \
+        || die "the clone came from replica $(clone_donor) but has no usable $SLAVE_INFO, and $BINLOG_INFO holds that replica's own binlog position, not the primary's"
       file=$BI_FILE pos=$BI_POS from=$BINLOG_INFO
     fi
   else
@@ -131,7 +140,7 @@ read_pending_coordinates() {
 # Print the SQL that points this server at the primary and starts replicating.
 build_change_sql() {
   local host password_sql
-  host=$(member_host 0)
+  host=$(member_host "$PRIMARY")
   password_sql=$(sql_string "$REPLICATION_PASSWORD")
   if [[ "$MYSQL_FLAVOR" == mysql ]]; then
     echo "RESET REPLICA ALL;"
@@ -161,20 +170,60 @@ build_change_sql() {
   fi
 }
 
+# Make the local server replicate from the declared primary: start replication,
+# after moving its source there when it is another member (GTID), or from its
+# own GTID position when it has no source (a former primary).
+follow_declared_primary() {
+  local status host want
+  want=$(member_host "$PRIMARY")
+  status=$(run_sql "$STATUS_SQL" --vertical) || die "$STATUS_SQL failed"
+  host=$(status_field "$status" "$SOURCE_HOST_FIELD")
+  if [[ "$host" == "$want" ]]; then
+    run_sql "$(start_replica_sql)" || die "starting replication failed"
+    return 0
+  fi
+  [[ "$REPLICATION_MODE" == gtid ]] \
+    || die "the server replicates from '${host:-nowhere}', not from the declared primary $want; REPLICATION_MODE=binlog cannot move it (no GTID position): clone this member again"
+  if [[ -z "$host" ]]; then
+    log "no replication source: following the declared primary $want from its own GTID position"
+    run_sql "$(follow_sql "$want" own)" || die "pointing replication at $want failed"
+  else
+    log "replicating from $host, not from the declared primary $want: moving the source there (GTID)"
+    run_sql "$(follow_sql "$want" kept)" || die "pointing replication at $want failed"
+  fi
+}
+
+# Keep the declared primary read-only while it still has a replication source:
+# only the switchover Job promotes it, once it has every transaction.
+check_declared_primary() {
+  local status
+  wait_for_server
+  status=$(run_sql "$STATUS_SQL" --vertical) || die "$STATUS_SQL failed"
+  if [[ -n "$(status_field "$status" "$SOURCE_HOST_FIELD")" ]]; then
+    log "declared primary but still replicating from $(status_field "$status" "$SOURCE_HOST_FIELD"): kept read-only until the switchover Job promotes it"
+    run_sql "$(read_only_sql ON)" || die "making the server read-only failed"
+  fi
+}
+
 wait_for_server() {
   wait_for "the local server at $MYSQL_HOST:$MYSQL_PORT" "$MYSQL_WAIT_SECONDS" server_answers \
     || die "the local server at $MYSQL_HOST:$MYSQL_PORT did not answer within ${MYSQL_WAIT_SECONDS}s"
 }
 
 setup_replication() {
-  local stop_sql='STOP REPLICA;' start_sql='START REPLICA;'
-  if [[ "$MYSQL_FLAVOR" == mariadb ]]; then
-    stop_sql='STOP SLAVE;' start_sql='START SLAVE;'
-  fi
+  local stop_sql='STOP REPLICA;'
+  [[ "$MYSQL_FLAVOR" != mariadb ]] || stop_sql='STOP SLAVE;'
   if [[ -f "$DONE" ]]; then
     log "replication was configured before ($DONE); making sure it is running"
     wait_for_server
-    run_sql "$start_sql" || die "$start_sql failed"
+    follow_declared_primary
+    return 0
+  fi
+  find_info_files
+  if [[ ! -f "$PENDING" && ! -s "$SLAVE_INFO" && ! -s "$BINLOG_INFO" && -d "$DATA_DIR/mysql" ]]; then
+    log "data of its own and no clone: a former primary"
+    wait_for_server
+    follow_declared_primary
     return 0
   fi
   # MariaDB keeps it in master.info, one value per line: a newline (a Secret made from a file that
@@ -188,7 +237,7 @@ setup_replication() {
   wait_for_server
   # Harmless when not running; its failure must not stop the setup.
   run_sql "$stop_sql" || log "$stop_sql failed (ignored)"
-  log "pointing replication at $(member_host 0):$MYSQL_PORT ($REPLICATION_MODE mode)"
+  log "pointing replication at $(member_host "$PRIMARY"):$MYSQL_PORT ($REPLICATION_MODE mode)"
   run_sql "$sql" || die "configuring replication failed (coordinates kept in $PENDING; will retry on restart)"
   mv -f -- "$PENDING" "$DONE"
   log "replication configured and started"
@@ -196,8 +245,10 @@ setup_replication() {
 
 init_cleanup
 make_admin_defaults
-if ((ORDINAL > 0)); then
+if ((ORDINAL != PRIMARY)); then
   setup_replication
+else
+  check_declared_primary
 fi
 
 command -v "$BACKUP_TOOL" >/dev/null 2>&1 \

@@ -3,7 +3,7 @@ import { asArray, asRecord } from '../objects';
 import { pointer } from '../problem';
 import type { Finding } from '../problem';
 import type { ServiceIPRange } from '../service-network';
-import { atLeast } from '../versions';
+import { featureEnabled, featureGraduated, featureOff } from '../features';
 import type { KubernetesVersion } from '../versions';
 
 /** Where the API-server rules of one object put their findings, and what they need to know. */
@@ -26,9 +26,25 @@ export class Check {
     this.findings.push({ obj: this.obj, rule, path, message, warning: true });
   }
 
-  /** Whether the release validated against is `version` or newer. */
-  public atLeast(version: KubernetesVersion): boolean {
-    return atLeast(this.version, version);
+  /** Whether feature `gate` is on by default in the release validated against (its vendored gates). */
+  public feature(gate: string): boolean {
+    return featureEnabled(this.version, gate);
+  }
+
+  /** Whether feature `gate` is GA (or graduated and removed) in the release validated against. */
+  public graduated(gate: string): boolean {
+    return featureGraduated(this.version, gate);
+  }
+
+  /**
+   * A `workload/alpha-field` warning at `path` when `value` is set and feature `gate` is off by default in
+   * the release validated against: the server drops the field. The message names the releases that have it.
+   */
+  public gatedField(path: string, gate: string, what: string, value: unknown, consequence = ''): void {
+    const off = isSet(value) ? featureOff(this.version, gate, what, consequence) : undefined;
+    if (off) {
+      this.warn(path, 'workload/alpha-field', off);
+    }
   }
 }
 

@@ -1,13 +1,17 @@
 import { dns1123Subdomain } from '../../rules';
 import { asArray, asRecord } from '../objects';
-import { labelSelector, oneOf, ruled } from './check';
+import { isSet, labelSelector, oneOf, ruled } from './check';
 import type { Check } from './check';
 import { claimResources } from './resources';
 
 const ACCESS_MODES = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'];
 
-/** A PersistentVolumeClaim spec (`ValidatePersistentVolumeClaimSpec`): access modes, storage request, class, volume mode, selector. */
-export function claimSpec(check: Check, path: string, value: unknown): void {
+/**
+ * A PersistentVolumeClaim spec (`ValidatePersistentVolumeClaimSpec`): access modes, storage request, class, volume
+ * mode, selector; a StatefulSet's claim template (`template`) also its data source, which the server validates there
+ * as written (a PersistentVolumeClaim's own is dropped when unsupported before validation).
+ */
+export function claimSpec(check: Check, path: string, value: unknown, template = false): void {
   const spec = asRecord(value);
   const modes = asArray(spec.accessModes);
   if (modes.length === 0) {
@@ -23,4 +27,24 @@ export function claimSpec(check: Check, path: string, value: unknown): void {
   }
   oneOf(check, `${path}/volumeMode`, 'claim/volume-mode', spec.volumeMode, ['Block', 'Filesystem'], false);
   labelSelector(check, `${path}/selector`, 'claim/selector', spec.selector);
+  if (template) {
+    dataSource(check, `${path}/dataSource`, spec.dataSource);
+  }
+}
+
+/**
+ * A claim template's `dataSource`: where AnyVolumeDataSource has graduated (1.35 on), the StatefulSet's
+ * validation checks it instead of dropping what it does not support: a kind is required, and without an apiGroup only a
+ * PersistentVolumeClaim can be the source. (1.28 accepts it and drops an unsupported one.)
+ */
+function dataSource(check: Check, path: string, value: unknown): void {
+  if (!isSet(value) || !check.graduated('AnyVolumeDataSource')) {
+    return;
+  }
+  const { kind, apiGroup } = asRecord(value);
+  if (typeof kind !== 'string' || kind === '') {
+    check.error(`${path}/kind`, 'claim/data-source', 'dataSource.kind is required');
+  } else if ((typeof apiGroup !== 'string' || apiGroup === '') && kind !== 'PersistentVolumeClaim') {
+    check.error(`${path}/kind`, 'claim/data-source', `dataSource kind ${JSON.stringify(kind)} needs an apiGroup: without one, only PersistentVolumeClaim can be the source`);
+  }
 }

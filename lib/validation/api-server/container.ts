@@ -15,6 +15,8 @@ export interface PodContext {
   readonly gracePeriod: number;
   /** `hostIP/protocol/hostPort` of the host ports seen so far in the pod. */
   readonly hostPorts: Set<string>;
+  /** `spec.hostUsers`, as given. */
+  readonly hostUsers: unknown;
 }
 
 const PROBE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
@@ -98,8 +100,11 @@ export function container(check: Check, path: string, list: string, c: Record<st
   }
   const sidecar = list === 'initContainers' && c.restartPolicy === 'Always';
   if (isSet(c.restartPolicy)) {
-    if (list !== 'initContainers') {
-      check.error(`${path}/restartPolicy`, 'pod/container', 'restartPolicy may only be set on init containers (Always, for a sidecar)');
+    if (check.feature('ContainerRestartRules') && list !== 'ephemeralContainers') {
+      // Per-container restart policies (KEP-5307): any container but an ephemeral one may set one.
+      oneOf(check, `${path}/restartPolicy`, 'pod/container', c.restartPolicy, ['Always', 'OnFailure', 'Never'], false);
+    } else if (list !== 'initContainers') {
+      check.error(`${path}/restartPolicy`, 'pod/container', `restartPolicy may only be set on init containers (Always, for a sidecar) in Kubernetes ${check.version}`);
     } else {
       oneOf(check, `${path}/restartPolicy`, 'pod/container', c.restartPolicy, ['Always'], false);
     }
@@ -131,7 +136,7 @@ export function container(check: Check, path: string, list: string, c: Record<st
     containerResources(check, `${path}/resources`, c.resources);
   }
   if (c.securityContext !== undefined) {
-    containerSecurity(check, `${path}/securityContext`, c.securityContext);
+    containerSecurity(check, `${path}/securityContext`, c.securityContext, pod.hostUsers);
   }
 }
 
@@ -172,7 +177,7 @@ function env(check: Check, path: string, c: Record<string, any>): void {
   if (c.env === undefined && c.envFrom === undefined) {
     return;
   }
-  const relaxed = check.atLeast('1.36');
+  const relaxed = check.feature('RelaxedEnvironmentVariableValidation');
   const list = asArray(c.env);
   for (let i = 0; i < list.length; i++) {
     const e = asRecord(list[i]);
@@ -364,7 +369,7 @@ function handler(check: Check, path: string, id: string, h: Record<string, any>,
       break;
     case 'sleep': {
       const seconds = body.seconds;
-      const min = check.atLeast('1.36') ? 0 : 1;
+      const min = check.feature('PodLifecycleSleepActionAllowZero') ? 0 : 1;
       const max = pod?.gracePeriod ?? 30;
       if (isInt(seconds) && (seconds < min || seconds > max)) {
         check.error(`${path}/sleep/seconds`, id, `sleep.seconds ${seconds} must be ${min === 0 ? 'at least 0' : 'greater than 0'} and at most terminationGracePeriodSeconds (${max})`);

@@ -1,4 +1,4 @@
-import { dns1035Label, dns1123Subdomain, isIP, portName } from '../../rules';
+import { dns1035Label, dns1123Label, dns1123Subdomain, isIP, portName } from '../../rules';
 import { asArray, asRecord } from '../objects';
 import { isInt, isSet, oneOf, ruled } from './check';
 import type { Check } from './check';
@@ -41,7 +41,9 @@ function backend(check: Check, path: string, value: unknown): void {
   }
   const s = asRecord(b.service);
   if (typeof s.name === 'string' && s.name !== '') {
-    ruled(check, `${path}/service/name`, 'ingress/backend', s.name, dns1035Label(s.name), 'service name');
+    // Where RelaxedServiceNameValidation is on, a backend names a Service as Services are named: a DNS-1123 label.
+    const rule = check.feature('RelaxedServiceNameValidation') ? dns1123Label(s.name) : dns1035Label(s.name);
+    ruled(check, `${path}/service/name`, 'ingress/backend', s.name, rule, 'service name');
   }
   const port = asRecord(s.port);
   const hasName = typeof port.name === 'string' && port.name !== '';

@@ -8,6 +8,7 @@ import type { PodContext } from './container';
 import { affinity, tolerations, topologySpread } from './placement';
 import { LINUX_ONLY_CONTAINER_FIELDS, LINUX_ONLY_POD_FIELDS, podSecurity } from './security';
 import { volume } from './volumes';
+import { podSpecWarnings } from './warnings';
 
 /** How a controller turns a pod template into pods, as far as the pod rules care. */
 export interface PodOwner {
@@ -49,6 +50,7 @@ export function podSpec(check: Check, path: string, spec: Record<string, any>, o
     hostNetwork: spec.hostNetwork === true,
     gracePeriod: isInt(spec.terminationGracePeriodSeconds) && spec.terminationGracePeriodSeconds >= 0 ? spec.terminationGracePeriodSeconds : 30,
     hostPorts: new Set(),
+    hostUsers: spec.hostUsers,
   };
   if (asArray(spec.containers).length === 0) {
     check.error(`${path}/containers`, 'pod/container', 'containers must list at least one container');
@@ -62,6 +64,7 @@ export function podSpec(check: Check, path: string, spec: Record<string, any>, o
     check.error(`${path}/restartPolicy`, 'pod/restart-policy', `restartPolicy is required: one of ${owner.restartPolicies.join(', ')}`);
   }
   dns(check, path, spec);
+  podSpecWarnings(check, path, spec);
   podSecurity(check, `${path}/securityContext`, spec.securityContext);
   if (spec.hostPID === true && asRecord(spec.securityContext).shareProcessNamespace === true) {
     check.error(`${path}/securityContext/shareProcessNamespace`, 'pod/security-context', 'shareProcessNamespace and hostPID cannot both be true');

@@ -49,7 +49,7 @@ export function containerResources(check: Check, path: string, resources: unknow
           check.error(at, 'pod/resources', `${name} ${JSON.stringify(map[name])} must be a whole multiple of the page size ${name.slice(HUGEPAGES.length)}`);
         }
       } else if (BYTES.has(name) && !isWholeQuantity(q)) {
-        check.warn(at, 'pod/fractional-bytes', `${name} ${JSON.stringify(map[name])} is a fraction of a byte (did you mean Mi or M rather than m?)`);
+        check.warn(at, 'pod/fractional-bytes', `${name}: fractional byte value ${JSON.stringify(String(map[name]))} is invalid, must be an integer (did you mean Mi or M rather than m?)`);
       }
     }
   }
@@ -77,6 +77,8 @@ export function claimResources(check: Check, path: string, resources: unknown): 
     const q = quantityOf(storage);
     if (q && q.nanos <= 0n) {
       check.error(`${path}/requests/storage`, 'claim/storage', `storage ${JSON.stringify(storage)} must be greater than zero`);
+    } else if (q && !isWholeQuantity(q)) {
+      check.warn(`${path}/requests/storage`, 'pod/fractional-bytes', `storage: fractional byte value ${JSON.stringify(String(storage))} is invalid, must be an integer (did you mean Mi or M rather than m?)`);
     }
   }
   for (const [list, map] of [['requests', asRecord(requests)], ['limits', asRecord(limits)]] as const) {

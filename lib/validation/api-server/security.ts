@@ -41,14 +41,21 @@ export function podSecurity(check: Check, path: string, value: unknown): void {
     }
     seen.add(name);
   });
-  if (isSet(sc.supplementalGroupsPolicy) && !check.atLeast('1.36')) {
-    check.warn(`${path}/supplementalGroupsPolicy`, 'workload/alpha-field', `supplementalGroupsPolicy is an alpha field in Kubernetes ${check.version}: a server with default feature gates drops it`);
-  }
+  check.gatedField(`${path}/supplementalGroupsPolicy`, 'SupplementalGroupsPolicy', 'supplementalGroupsPolicy', sc.supplementalGroupsPolicy);
 }
 
-/** A container's `securityContext` (`ValidateSecurityContext`). */
-export function containerSecurity(check: Check, path: string, value: unknown): void {
+/**
+ * A container's `securityContext` (`ValidateSecurityContext`). `procMount` is validated where ProcMountType is
+ * GA or beta and on (1.35 on): Default or Unmasked, and Unmasked only in a pod with `hostUsers: false`.
+ */
+export function containerSecurity(check: Check, path: string, value: unknown, hostUsers: unknown): void {
   const sc = asRecord(value);
+  if (check.feature('ProcMountType') && typeof sc.procMount === 'string') {
+    oneOf(check, `${path}/procMount`, 'pod/security-context', sc.procMount, ['Default', 'Unmasked'], false);
+    if (sc.procMount === 'Unmasked' && hostUsers !== false && check.feature('UserNamespacesSupport')) {
+      check.error(`${path}/procMount`, 'pod/security-context', 'procMount Unmasked needs the pod\'s hostUsers to be false');
+    }
+  }
   for (const field of ['runAsUser', 'runAsGroup']) {
     intRange(check, `${path}/${field}`, 'pod/security-context', sc[field], 0, ID_MAX);
   }

@@ -3,6 +3,7 @@ import { asArray, asRecord } from '../objects';
 import { intRange, isInt, isSet, oneOf, ruled } from './check';
 import type { Check } from './check';
 import type { ServiceIPRange } from '../service-network';
+import { serviceWarnings } from './warnings';
 
 const TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
 const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
@@ -83,6 +84,10 @@ export function service(check: Check, obj: any): void {
     check.error('/spec/sessionAffinityConfig/clientIP/timeoutSeconds', 'service/spec', `timeoutSeconds ${timeout} must be greater than 0 and at most 86400`);
   }
   oneOf(check, '/spec/externalTrafficPolicy', 'service/spec', spec.externalTrafficPolicy, ['Cluster', 'Local']);
+  const external = type === 'NodePort' || type === 'LoadBalancer' || asArray(spec.externalIPs).length > 0;
+  if (typeof spec.externalTrafficPolicy === 'string' && spec.externalTrafficPolicy !== '' && !external) {
+    check.error('/spec/externalTrafficPolicy', 'service/spec', `externalTrafficPolicy ${JSON.stringify(spec.externalTrafficPolicy)} may only be set on externally-accessible Services (NodePort, LoadBalancer, or with externalIPs)`);
+  }
   oneOf(check, '/spec/internalTrafficPolicy', 'service/spec', spec.internalTrafficPolicy, ['Cluster', 'Local']);
   oneOf(check, '/spec/ipFamilyPolicy', 'service/spec', spec.ipFamilyPolicy, ['PreferDualStack', 'RequireDualStack', 'SingleStack']);
   asArray(spec.ipFamilies).forEach((f, i) => oneOf(check, `/spec/ipFamilies/${i}`, 'service/spec', f, ['IPv4', 'IPv6'], false));
@@ -98,6 +103,7 @@ export function service(check: Check, obj: any): void {
       check.error(`/spec/loadBalancerSourceRanges/${i}`, 'service/spec', `${JSON.stringify(r)} must be a CIDR, e.g. 10.0.0.0/8`);
     }
   });
+  serviceWarnings(check, spec, type);
   asArray(spec.externalIPs).forEach((ip, i) => {
     if (typeof ip === 'string' && !isIP(ip)) {
       check.error(`/spec/externalIPs/${i}`, 'service/spec', `${JSON.stringify(ip)} must be a valid IP address`);

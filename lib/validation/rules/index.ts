@@ -1,5 +1,6 @@
 import { Output } from '../output';
 import type { Finding } from '../problem';
+import type { KubernetesVersion } from '../versions';
 import { metadataRules } from './metadata';
 import { namespaceRules } from './namespace';
 import { podSpecRules } from './pod-spec';
@@ -14,8 +15,8 @@ const RULES: readonly Rule[] = [
 ];
 
 /** Runs every rule that a schema cannot express over all objects of one output, appending to `findings`. */
-export function addRuleFindings(objects: readonly any[], findings: Finding[]): void {
-  const output = new Output(objects);
+export function addRuleFindings(objects: readonly any[], version: KubernetesVersion, findings: Finding[]): void {
+  const output = new Output(objects, version);
   for (const rule of RULES) {
     rule(output, findings);
   }

@@ -1,5 +1,6 @@
 import { MAX_STATEFULSET_NAME, dns1035Label, dns1123Label, dns1123Subdomain, labelValue, pathSegmentName, qualifiedName } from '../../rules';
 import { asRecord } from '../objects';
+import { featureEnabled } from '../features';
 import type { Output } from '../output';
 import { pointer } from '../problem';
 import type { Finding } from '../problem';
@@ -12,10 +13,13 @@ const hasOwn = Object.prototype.hasOwnProperty;
 /** The rule a name must follow: `undefined` when valid, else the rule in words. */
 type NameRule = (name: string) => string | undefined;
 
-/** The name rule of the kinds that do not use {@link dns1123Subdomain}, by `<group> <kind>` (a `Map`: looked up for every object). */
+/**
+ * The name rule of the kinds that do not use {@link dns1123Subdomain}, by `<group> <kind>` (a `Map`: looked up for
+ * every object). A Service's follows the release: a DNS-1035 label, or a DNS-1123 label where
+ * RelaxedServiceNameValidation is on (1.37).
+ */
 const NAME_RULES: ReadonlyMap<string, NameRule> = new Map<string, NameRule>([
   [' Namespace', name => dns1123Label(name)],
-  [' Service', name => dns1035Label(name)],
   ['apps StatefulSet', name => dns1123Label(name, MAX_STATEFULSET_NAME)
     && `${dns1123Label(name, MAX_STATEFULSET_NAME)} (its pods get a controller-revision-hash label "<name>-<10-character hash>", which must fit 63)`],
   // Its ReplicaSets are "<name>-<10-character hash>", and their pods' generateName "<that>-", at most 253 characters.
@@ -33,10 +37,11 @@ const NAME_RULES: ReadonlyMap<string, NameRule> = new Map<string, NameRule>([
  */
 export function metadataRules(output: Output, findings: Finding[]): void {
   const labels = new LabelWalk(findings);
+  const serviceName: NameRule = featureEnabled(output.version, 'RelaxedServiceNameValidation') ? name => dns1123Label(name) : dns1035Label;
   const entries = output.entries;
   for (let e = 0; e < entries.length; e++) {
     const { obj, group, namespace, first } = entries[e];
-    nameFindings(obj, group, findings);
+    nameFindings(obj, group === '' && obj.kind === 'Service' ? serviceName : NAME_RULES.get(`${group} ${obj.kind}`) ?? dns1123Subdomain, findings);
     labels.object(obj);
     if (obj.kind === 'Service' && group === '') {
       labels.serviceSelector(obj);
@@ -53,10 +58,9 @@ export function metadataRules(output: Output, findings: Finding[]): void {
   }
 }
 
-function nameFindings(obj: any, group: string, findings: Finding[]): void {
+function nameFindings(obj: any, rule: NameRule, findings: Finding[]): void {
   const name = obj.metadata?.name;
   const generateName = obj.metadata?.generateName;
-  const rule = NAME_RULES.get(`${group} ${obj.kind}`) ?? dns1123Subdomain;
   if (typeof name === 'string' && name !== '') {
     const problem = rule(name);
     if (problem) {

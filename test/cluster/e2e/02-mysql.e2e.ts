@@ -137,7 +137,7 @@ describe('mysql (MariaDB primary + replica, credentials, backups)', () => {
   });
 
   test('mysql-0 starts as the primary without cloning; mysql-1 is cloned from mysql-0 and replicates from it by GTID', () => {
-    expect(logs('mysql-0', 'clone')).toMatch(/ordinal 0 is the primary; nothing to clone/);
+    expect(logs('mysql-0', 'clone')).toMatch(/ordinal 0 is the declared primary; nothing to clone/);
     const clone = logs('mysql-1', 'clone');
     expect(clone).toMatch(/receiving backup from mysql-0\.mysql:3307/);
     expect(clone).toMatch(/clone from mysql-0\.mysql complete/);
@@ -151,8 +151,8 @@ describe('mysql (MariaDB primary + replica, credentials, backups)', () => {
     expect(sql(ns, 'mysql-1', 'SELECT @@read_only;')).toBe('1');
   });
 
-  test('rows written as the app user through WordPress\'s DB host (mysql-0.mysql.wordpress.svc.cluster.local) appear on every replica', async () => {
-    expect(writeHost()).toBe('mysql-0.mysql.wordpress.svc.cluster.local');
+  test('rows written as the app user through WordPress\'s DB host (the write Service mysql-primary.wordpress.svc.cluster.local) appear on every replica', async () => {
+    expect(writeHost()).toBe('mysql-primary.wordpress.svc.cluster.local');
     sql(ns, 'mysql-0', `CREATE TABLE ${table} (id INT AUTO_INCREMENT PRIMARY KEY, step VARCHAR(32) NOT NULL, n INT NOT NULL, payload CHAR(64) NOT NULL);`,
       { user: 'app', host: writeHost() });
     writeRows('initial', 200);

@@ -104,7 +104,7 @@ describe('wordpress (on the mysql release)', () => {
     expect(kubectl(['-n', ns, 'logs', `job/${job}`])).toMatch(/Secret wordpress-credentials: created with keys/);
   });
 
-  test('the WordPress pod starts on its first try against the mysql release: it waits for mysql-0.mysql.wordpress.svc.cluster.local:3306, then is Ready with no restart', () => {
+  test('the WordPress pod starts on its first try against the mysql release: it waits for mysql-primary.wordpress.svc.cluster.local:3306, then is Ready with no restart', () => {
     const pods = webPods();
     expect(pods.map((p) => p.metadata.name)).toHaveLength(1);
     const pod = pods[0];
@@ -114,7 +114,7 @@ describe('wordpress (on the mysql release)', () => {
     const restarts = [...pod.status.initContainerStatuses, ...pod.status.containerStatuses].map((c: any) => [c.name, c.restartCount]);
     expect(restarts).toEqual([['volume-permissions', 0], ['copy-wordpress', 0], ['wait-for-database', 0], ['wordpress', 0]]);
     const wait = kubectl(['-n', ns, 'logs', pod.metadata.name, '-c', 'wait-for-database']);
-    expect(wait).toMatch(/wait-for-tcp: database mysql-0\.mysql\.wordpress\.svc\.cluster\.local:3306 accepts connections/);
+    expect(wait).toMatch(/wait-for-tcp: database mysql-primary\.wordpress\.svc\.cluster\.local:3306 accepts connections/);
   });
 
   test('the install Job completes where wp-cli exists; in the stand-in wordpress:cli image (no wp) its install container fails only with "wp: command not found" (exit 127)', async () => {

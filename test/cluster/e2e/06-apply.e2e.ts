@@ -144,7 +144,7 @@ describe('applying dist/ again, pruning and planning against the real server', (
       const against = path.join(tmp, 'against');
       fs.mkdirSync(against, { recursive: true });
       fs.copyFileSync(releaseFile('myapp'), path.join(against, path.basename(releaseFile('myapp'))));
-      const plan = spawnSync('node', [path.join(repoRoot, 'bin', 'plan.js'), '--against', against, '--to', to], { cwd: repoRoot, encoding: 'utf8' });
+      const plan = spawnSync('node', [path.join(repoRoot, 'build', 'lib', 'cli.js'), 'plan', '--against', against, '--to', to], { cwd: repoRoot, encoding: 'utf8' });
       const server = tryKubectl(['apply', '--dry-run=server', '-f', to]);
       return { name, planRefuses: plan.status === 1, serverRefuses: server.status !== 0, server: server.stderr.split('\n')[0] };
     });

@@ -88,7 +88,7 @@ debian_rootfs() {
     printf '%s' "$*"
   )
   local hook
-  hook="bash $(printf '%q' "$recipe/customize.sh")"
+  hook="bash $(printf '%q %q' "$HERE/hook.sh" "$recipe")"
   mmdebstrap --quiet --mode=root --variant="$variant" --include="$packages" \
     --aptopt='APT::Install-Recommends "false"' \
     --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \

@@ -17,3 +17,8 @@ export async function phase<T>(name: string, body: () => Promise<T>): Promise<T>
     throw e;
   }
 }
+
+/** Adds a measured figure (say, how long writes were refused) to the report, as a phase of that length. */
+export function recordFigure(name: string, seconds: number, result: 'passed' | 'failed', detail?: string): void {
+  phases.recordPhase(name, seconds, result, detail);
+}

@@ -19,20 +19,8 @@ new=${2:?usage: docker-entrypoint.sh OLD_MAJOR NEW_MAJOR}
 : "${PGDATA:?PGDATA must be set}"
 cluster=$PGDATA/pg$new
 
-from_env_or_file() {
-  local name=$1 file_name="$1_FILE" value=${2:-}
-  if [[ -n "${!name:-}" && -n "${!file_name:-}" ]]; then
-    echo "error: both $name and $file_name are set (but are exclusive)" >&2
-    exit 1
-  fi
-  if [[ -n "${!name:-}" ]]; then
-    value=${!name}
-  elif [[ -n "${!file_name:-}" ]]; then
-    value=$(<"${!file_name}")
-  fi
-  export "$name=$value"
-  unset "$file_name"
-}
+# shellcheck source-path=SCRIPTDIR/.. source=shared/env-file.sh
+source /usr/local/lib/stand-in/env-file.sh
 
 initialize() {
   from_env_or_file POSTGRES_INITDB_ARGS

@@ -25,18 +25,8 @@ fail() {
   exit 1
 }
 
-# from_env_or_file NAME [DEFAULT]: NAME from $NAME or the file named by $NAME_FILE.
-from_env_or_file() {
-  local name=$1 file_name="$1_FILE" value=${2:-}
-  [[ -n "${!name:-}" && -n "${!file_name:-}" ]] && fail "both $name and $file_name are set"
-  if [[ -n "${!name:-}" ]]; then
-    value=${!name}
-  elif [[ -n "${!file_name:-}" ]]; then
-    value=$(<"${!file_name}")
-  fi
-  export "$name=$value"
-  unset "$file_name"
-}
+# shellcheck source-path=SCRIPTDIR/.. source=shared/env-file.sh
+source /usr/local/lib/stand-in/env-file.sh
 
 # pair SUFFIX [DEFAULT]: MARIADB_SUFFIX wins over MYSQL_SUFFIX; both end up set to the value.
 pair() {

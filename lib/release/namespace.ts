@@ -1,17 +1,19 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Construct, IConstruct } from 'constructs';
-import { podOf, PodSecurityLevel, podSecurityLevelOf, podSecurityViolations, PodSecurityViolation } from '../rules/pod-security';
+import type { Construct, IConstruct } from 'constructs';
+import { podOf, podSecurityLevelOf, podSecurityViolations } from '../rules/pod-security';
+import type { PodSecurityLevel, PodSecurityViolation } from '../rules/pod-security';
 import { DEFAULT_KUBERNETES_VERSION, isKubernetesVersion } from '../validation/versions';
 import { KUBERNETES_VERSION_CONTEXT } from '../validation/app-validation';
-import { checkDnsLabel } from './checks';
+import { checkDnsLabel } from '../common/checks';
+import { registerNamespaceOrder } from '../common/namespace-order';
 
 /** The label prefix of the Pod Security admission's Namespace labels. */
 export const POD_SECURITY_LABEL_PREFIX = 'pod-security.kubernetes.io/';
 
 /**
  * The Pod Security labels of a Namespace whose pods meet `level`: `enforce` at that level, pinned to
- * the policy version of the Kubernetes release the app is validated against (`v1.28` by default,
+ * the policy version of the Kubernetes release the app is validated against (`v1.37` by default,
  * the `cdk8s-stateful:kubernetesVersion` context), so that a cluster upgrade never starts refusing
  * the release's pods on its own; `warn` and `audit` at the same level with version `latest`, so that
  * `kubectl apply` and the audit log show, before the pin moves, what a newer policy would refuse.
@@ -60,7 +62,7 @@ class PodSecurityNamespace extends k8s.KubeNamespace {
     const { level } = namespacePodSecurity(json.metadata.name, objects);
     const context = root.node.tryGetContext(KUBERNETES_VERSION_CONTEXT);
     const version = isKubernetesVersion(context) ? context : DEFAULT_KUBERNETES_VERSION;
-    // Labels given to createNamespaceObject win: a pod-security label set there is the caller's choice.
+    // Labels added to the Namespace win: a pod-security label set there is the caller's choice.
     json.metadata.labels = { ...json.metadata.labels ?? {}, ...podSecurityLabels(level, version), ...json.metadata.labels ?? {} };
     return json;
   }
@@ -75,9 +77,10 @@ class PodSecurityNamespace extends k8s.KubeNamespace {
  * in that namespace meets, as the library's checker of the Pod Security Standards judges the pod
  * templates at synth: `restricted` when all of them qualify, else `baseline` (else `privileged`).
  */
-export function createNamespaceObject(scope: Construct, name: string, labels?: Record<string, string>): k8s.KubeNamespace {
+export function createNamespaceObject(scope: Construct, name: string): k8s.KubeNamespace {
   checkDnsLabel(scope, 'namespace', name);
-  const ns = new PodSecurityNamespace(scope, 'namespace', { metadata: { name, labels } });
+  registerNamespaceOrder(scope);
+  const ns = new PodSecurityNamespace(scope, 'namespace', { metadata: { name } });
   ns.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   return ns;
 }
