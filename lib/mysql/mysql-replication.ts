@@ -23,6 +23,8 @@ import { checkMySQLConfig, replicationConfigFiles, ReplicationMode } from './con
 import { MySQLEngine, MySQLVersion } from './engine';
 import { MYSQL_SECRET_KEYS, MySQLReplicationProps } from './props';
 import { replicationScripts, SCRIPTS_MOUNT, scriptCommand } from './scripts';
+import { createMySQLMonitoring } from './monitoring';
+import type { Monitoring } from '../monitoring/monitoring';
 
 /** The client port of every member. */
 const MYSQL_PORT = 3306;
@@ -95,6 +97,8 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
   public readonly engineFamily: DatabaseEngineFamily;
   /** The credentials Secret `secretName`, with the source chosen for it (`credentials`). */
   public readonly credentials: Credentials;
+  /** The PodMonitor and PrometheusRule, when `monitoring` is set. */
+  public readonly monitoring?: Monitoring;
 
   private readonly appDatabase?: { readonly name: string; readonly user: string; readonly password: SecretKeyRef };
 
@@ -143,7 +147,9 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
         password: props.database.password ?? SecretKeyRef.of(secretName, MYSQL_SECRET_KEYS.userPassword),
       };
     }
-    const exporterPassword = props.exporter ? SecretKeyRef.of(secretName, MYSQL_SECRET_KEYS.exporterPassword) : undefined;
+    // Monitoring scrapes the exporter: it implies one.
+    const exporter = props.exporter ?? (props.monitoring ? {} : undefined);
+    const exporterPassword = exporter ? SecretKeyRef.of(secretName, MYSQL_SECRET_KEYS.exporterPassword) : undefined;
     const podSecurity = props.podSecurity ?? { runAsUser: 999, runAsGroup: 999, runAsNonRoot: true, fsGroup: 999 };
     // Backups, bootstrap restore and restore drill (lib/mysql/backup).
     const backups = new MySQLBackups(this, 'backups', {
@@ -239,7 +245,7 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
     };
     const sidecars = [backup];
     if (exporterPassword) {
-      const image = props.exporter?.image ?? 'prom/mysqld-exporter:v0.17.2';
+      const image = exporter?.image ?? 'prom/mysqld-exporter:v0.17.2';
       sidecars.push({
         name: 'exporter',
         image,
@@ -313,9 +319,17 @@ export class MySQLReplication extends Construct implements IDatabaseConnection {
     }));
 
     this.readService = this.app.clientService!;
-    if (props.networkPolicy ?? true) this.networkPolicy = this.createNetworkPolicy(name, props.exporter !== undefined, backups.networkPolicyPeers);
+    if (props.networkPolicy ?? true) this.networkPolicy = this.createNetworkPolicy(name, exporter !== undefined, backups.networkPolicyPeers);
     this.endpoint = this.app.podEndpoint(0, 'mysql');
     this.readEndpoint = this.app.serviceEndpoint('mysql', this.readService);
+    if (props.monitoring) {
+      const monitoring = props.monitoring;
+      this.monitoring = createMySQLMonitoring(this, monitoring, {
+        name, labels: this.app.labels, selector: this.app.selectorLabels, port: 'metrics',
+        backup: backups.backupCronJob && props.backup && { cronJob: backups.backupCronJob.name, schedule: props.backup.schedule },
+        drillCronJob: backups.drillCronJob?.name,
+      });
+    }
   }
 
   /** The application database's name (needs `database`). */
