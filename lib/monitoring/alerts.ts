@@ -47,7 +47,7 @@ export function notReadyAlert(prefix: string, what: string, namespace: string | 
     for: `${minutes}m`,
     severity: 'critical',
     summary: `${what} {{ $labels.namespace }}/{{ $labels.deployment }}{{ $labels.statefulset }} has fewer ready pods than it wants`,
-    description: `${what}: {{ $value }} ready pods of the wanted number for ${minutes} minutes (kube-state-metrics). `
+    description: `Only {{ $value }} ready pods, fewer than wanted, for ${minutes} minutes (kube-state-metrics). `
       + 'Look at the pods\' events and logs (kubectl describe, kubectl logs).',
   };
 }

@@ -35,7 +35,8 @@ export interface MySQLDatabaseOptions {
 
 /**
  * The Prometheus mysqld-exporter sidecar. It logs in as the user `exporter`, created on the
- * primary's first start with only PROCESS, REPLICATION CLIENT and SELECT, from 127.0.0.1 only.
+ * primary's first start with only PROCESS, REPLICATION CLIENT and SELECT (MariaDB: PROCESS, BINLOG MONITOR,
+ * SLAVE MONITOR and SELECT), from 127.0.0.1 only.
  */
 export interface MySQLExporterOptions {
   /** Image. @default 'prom/mysqld-exporter:v0.17.2' */
