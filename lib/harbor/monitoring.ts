@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { recommendedLabels, selectorLabels } from '../common/labels';
 import { matchers } from '../monitoring/alerts';
 import { createWorkloadMonitoring, Monitoring, namespaceOf } from '../monitoring/monitoring';
-import { MonitoringOptions } from '../monitoring/props';
+import type { MonitoringOptions } from '../monitoring/props';
 
 /**
  * Harbor's monitoring: one PodMonitor over every Harbor pod with an `http-metrics` port (core,

@@ -3,7 +3,8 @@ import { Construct, IConstruct } from 'constructs';
 import { PodMonitor, PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
 import { checkInteger, checkLabels } from '../common/checks';
 import { check } from '../common/errors';
-import { AlertRule, notReadyAlert } from './alerts';
+import { notReadyAlert } from './alerts';
+import type { AlertRule } from './alerts';
 import type { MonitoringOptions } from './props';
 
 /** Where the runbooks are unless `runbookUrl` says otherwise: the file shipped with this package. */

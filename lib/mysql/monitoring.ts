@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
 import { checkInteger } from '../common/checks';
-import { AlertRule, matchers, notReadyAlert } from '../monitoring/alerts';
+import { matchers, notReadyAlert } from '../monitoring/alerts';
+import type { AlertRule } from '../monitoring/alerts';
 import { checkMonitoringOptions, Monitoring, namespaceOf } from '../monitoring/monitoring';
-import { MySQLMonitoringOptions } from '../monitoring/props';
+import type { MySQLMonitoringOptions } from '../monitoring/props';
 import { cronMaxGapMinutes } from './backup/cron-gap';
 
 /** What the alerts of a MySQLReplication need to know. */

@@ -29,7 +29,8 @@ import {
   WordPressIngressOptions, WordPressProps,
 } from './props';
 import { WORDPRESS_SCRIPTS_MOUNT, wordpressScriptCommand, wordpressScripts } from './scripts';
-import { createWorkloadMonitoring, Monitoring } from '../monitoring/monitoring';
+import { createWorkloadMonitoring } from '../monitoring/monitoring';
+import type { Monitoring } from '../monitoring/monitoring';
 
 /** Where the install Job's pod puts its copy of the WordPress core. */
 const INSTALL_PATH = '/wordpress';
