@@ -68,11 +68,17 @@ export class TestPrometheus {
       `--config.file=${path.join(dir, 'prometheus.yaml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn',
     ], { stdio: ['ignore', log, log] });
+    fs.closeSync(log); // the child has its own copy
     const prometheus = new TestPrometheus(child, dir, `http://127.0.0.1:${port}`);
-    await waitUntil('Prometheus ready', async () => {
-      if (child.exitCode !== null) throw new Error(`prometheus exited ${child.exitCode}:\n${prometheus.log()}`);
-      return (await httpGet(`${prometheus.url}/-/ready`).catch(() => ({ status: 0 }))).status === 200;
-    }, { timeoutMs: 60_000, diagnose: () => prometheus.log() });
+    try {
+      await waitUntil('Prometheus ready', async () => {
+        if (child.exitCode !== null) throw new Error(`prometheus exited ${child.exitCode}:\n${prometheus.log()}`);
+        return (await httpGet(`${prometheus.url}/-/ready`).catch(() => ({ status: 0 }))).status === 200;
+      }, { timeoutMs: 60_000, diagnose: () => prometheus.log() });
+    } catch (e) {
+      await prometheus.stop();
+      throw e;
+    }
     return prometheus;
   }
 
