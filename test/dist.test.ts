@@ -74,7 +74,7 @@ describe('the default app', () => {
     // One Secret, one maker: each generator makes its own release's Secret only.
     expect(fromMysql.resourceNames).toEqual(['mysql-credentials']);
     expect(fromWordpress.resourceNames).toEqual(['wordpress-credentials']);
-    expect(refsOf(mysql)).toEqual(['mysql-credentials backup-password', 'mysql-credentials password', 'mysql-credentials replication-password', 'mysql-credentials root-password']);
+    expect(refsOf(mysql)).toEqual(['mysql-credentials backup-password', 'mysql-credentials exporter-password', 'mysql-credentials password', 'mysql-credentials replication-password', 'mysql-credentials root-password']);
     expect(fromMysql.keys).toEqual(expect.arrayContaining(refsOf(mysql)));
     // WordPress reads the database password from the database release's Secret, the rest from its own.
     expect(refsOf(wordpress)).toEqual(['mysql-credentials password', ...Object.values(WORDPRESS_SECRET_KEYS).sort().map(k => `wordpress-credentials ${k}`)]);

@@ -30,6 +30,8 @@ import {
 } from './props';
 import { WORDPRESS_SCRIPTS_MOUNT, wordpressScriptCommand, wordpressScripts } from './scripts';
 import { imageFromRegistry } from '../common/images';
+import { createWorkloadMonitoring } from '../monitoring/monitoring';
+import type { Monitoring } from '../monitoring/monitoring';
 
 /** Where the install Job's pod puts its copy of the WordPress core. */
 const INSTALL_PATH = '/wordpress';
@@ -100,6 +102,8 @@ export class WordPress extends Construct {
   public readonly credentials: Credentials;
   /** Name of the wp-content claim the pods mount. */
   public readonly claimName: string;
+  /** The PrometheusRule with the not-ready alert, when `monitoring` is set. */
+  public readonly monitoring?: Monitoring;
 
   private readonly bound: BoundWordPressDatabase;
   private readonly installSecrets: RequiredSecretKey[] = [];
@@ -313,6 +317,11 @@ export class WordPress extends Construct {
       keysUsedBy: this.app.node.path,
       admin: this.installJob ? { ref: this.adminPassword, purpose: adminPurpose, usedBy: this.installJob.node.scope!.node.path } : undefined,
     });
+    if (props.monitoring) {
+      this.monitoring = createWorkloadMonitoring(this, props.monitoring, {
+        name: this.name, labels: this.app.labels, alertPrefix: 'WordPress', what: 'WordPress', targets: [], alerts: [],
+      });
+    }
   }
 
   /**
