@@ -1,16 +1,8 @@
-# shellcheck shell=bash disable=SC2119
-# mmdebstrap hooks of the prom/mysqld-exporter stand-in: customize.sh essential|customize ROOT
-set -euo pipefail
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source-path=SCRIPTDIR/..
-# shellcheck source=hooklib.sh
-source "$HERE/../hooklib.sh"
-ROOT=$2
-case $1 in
-  essential) ;;
-  customize)
-    # The official image's entrypoint path, running Debian's build.
-    ln -sfn /usr/bin/prometheus-mysqld-exporter "$ROOT/bin/mysqld_exporter"
-    cleanup
-    ;;
-esac
+# shellcheck shell=bash disable=SC2119,SC2154 # HERE and ROOT come from hook.sh
+# mmdebstrap hooks of the prom/mysqld-exporter stand-in
+# (functions called by hook.sh).
+customize() {
+  # The official image's entrypoint path, running Debian's build.
+  ln -sfn /usr/bin/prometheus-mysqld-exporter "$ROOT/bin/mysqld_exporter"
+  cleanup
+}
