@@ -51,6 +51,8 @@ export class MySQLChart extends Release {
       backup: { schedule: '0 2 * * *', retention: { count: 7, maxAgeDays: 14 }, target: BackupTarget.persistentVolumeClaim({ claimName: 'mysql-backups' }) },
       // Every Sunday, the latest backup is restored into a throwaway server and every user table checked.
       drill: { schedule: '0 5 * * 0' },
+      // The exporter sidecar, a PodMonitor and the database's alerts (docs/operations.md).
+      monitoring: {},
     });
     new k8s.KubePersistentVolumeClaim(this, 'backups', {
       // Backups outlive the release: `helm uninstall` keeps this claim.
@@ -76,6 +78,7 @@ export function buildApp(app: App = new App()): App {
     // wordpress-credentials (admin password, keys and salts) is made once in the cluster by this
     // release's wordpress-secret-generator Job.
     credentials: CredentialSource.generated(),
+    monitoring: {},
   });
   new HarborStack(app, 'harbor', {
     namespace: 'harbor',
@@ -83,6 +86,8 @@ export function buildApp(app: App = new App()): App {
     // the cluster, and harbor-tls as an RSA key with a self-signed certificate for the host (what
     // harbor-helm's certSource: auto makes); core offers that certificate for download.
     exposure: HarborExposure.ingress({ className: 'nginx', hosts: { core: 'harbor.mystical.org' }, tls: { secretName: 'harbor-tls' } }),
+    // The metrics of core, jobservice, registry and the exporter, a PodMonitor and the alerts.
+    monitoring: {},
   });
   return app;
 }

@@ -49,6 +49,12 @@ export type {
   PvcBackupTargetOptions, S3BackupTargetOptions,
 } from './mysql/backup/props';
 
+// Monitoring.
+export { Monitoring } from './monitoring/monitoring';
+export type { MonitoringSpec, ScrapeTarget } from './monitoring/monitoring';
+export type { AlertRule } from './monitoring/alerts';
+export type { MonitoringOptions, MySQLMonitoringOptions } from './monitoring/props';
+
 // Releases.
 export { RELEASE_LABEL, Release, releaseLabels } from './release/release';
 export type { ReleaseProps } from './release/release';

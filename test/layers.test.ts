@@ -12,6 +12,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['validation'],
   ['release'],
   ['credentials'],
+  ['monitoring'],
   ['workloads', 'stateful-app', 'deployment-app'],
   ['mysql'],
   ['wordpress', 'harbor'],

@@ -1011,7 +1011,7 @@ describe('create-users.sh', () => {
     expect(r.calls[0].stdin).toContain("GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'rep'@'%';");
   });
 
-  test('executed: with EXPORTER_USER, also a metrics user with only PROCESS, REPLICATION CLIENT, SELECT from 127.0.0.1', () => {
+  test('executed: with EXPORTER_USER, also a metrics user with only PROCESS, REPLICATION CLIENT (MariaDB: BINLOG and SLAVE MONITOR), SELECT from 127.0.0.1', () => {
     const env = envOf('mysql', { exporter: true }, { EXPORTER_PASSWORD: "ex'p" });
     expect(env.EXPORTER_USER).toBe('exporter');
     const r = run('create-users.sh', env);
@@ -1021,6 +1021,9 @@ describe('create-users.sh', () => {
       "ALTER USER 'exporter'@'127.0.0.1' IDENTIFIED BY 'ex''p';",
       "GRANT PROCESS, REPLICATION CLIENT, SELECT ON *.* TO 'exporter'@'127.0.0.1';",
     ].join('\n') + '\n');
+    // MariaDB's REPLICATION CLIENT (BINLOG MONITOR) does not show the replica status the exporter reads.
+    const mariadb = run('create-users.sh', envOf('mariadb', { exporter: true, flavor: 'mariadb' }, { EXPORTER_PASSWORD: 'x' }));
+    expect(mariadb.calls[0].stdin).toContain("GRANT PROCESS, BINLOG MONITOR, SLAVE MONITOR, SELECT ON *.* TO 'exporter'@'127.0.0.1';");
     const missing = run('create-users.sh', without(env, 'EXPORTER_PASSWORD'));
     expect(missing.status).not.toBe(0);
     expect(missing.stderr).toBe('create-users.sh: ERROR: environment variable EXPORTER_PASSWORD must be set and non-empty (EXPORTER_USER is set)\n');

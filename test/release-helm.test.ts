@@ -267,7 +267,7 @@ describe('the default app\'s Helm charts', () => {
       wordpress: { replicaCount: 1 },
       harbor: {
         database: { replicaCount: 1 }, redis: { replicaCount: 1 }, core: { replicaCount: 1 }, portal: { replicaCount: 1 },
-        jobservice: { replicaCount: 1 }, registry: { replicaCount: 1 }, trivy: { replicaCount: 1 },
+        jobservice: { replicaCount: 1 }, registry: { replicaCount: 1 }, trivy: { replicaCount: 1 }, exporter: { replicaCount: 1 },
       },
     });
     expect(files[`helm/mysql/${TEMPLATE_FILE}`]).toContain('\n  replicas: {{ add 1 .Values.secondary.replicaCount }}\n');

@@ -102,7 +102,7 @@ describe('the review pages in dist/', () => {
     expect(d).toContain(`${id('Service mysql \\(headless\\)')} --> ${pods}`);
     expect(d).toContain(`${pods} --> ${id('claim data-mysql-#lt;ordinal#gt; 10Gi')}`);
     expect(d).toContain(`${pods} --> ${id('ConfigMap mysql-scripts')}`);
-    expect(d).toContain(`${pods} -->|"4 keys"| ${id('Secret mysql-credentials')}`);
+    expect(d).toContain(`${pods} -->|"5 keys"| ${id('Secret mysql-credentials')}`);
   });
 
   test('every diagram parses with mermaid\'s own parser as a flowchart; a broken one does not', () => {

@@ -261,7 +261,7 @@ async function startPrimary(h: Harness): Promise<void> {
   expect(await h.rootValue(p0, `SELECT COUNT(*) FROM mysql.user WHERE user = '${replUser}' AND host = '%';`)).toBe('1');
   // The metrics user: local only, with nothing but what mysqld-exporter needs.
   const grants = await h.rootValue(p0, "SHOW GRANTS FOR 'exporter'@'127.0.0.1';");
-  expect(grants).toMatch(/^GRANT (SELECT, PROCESS, REPLICATION CLIENT|SELECT, PROCESS, BINLOG MONITOR) ON \*\.\* TO `exporter`@`127\.0\.0\.1`/);
+  expect(grants).toMatch(/^GRANT SELECT, PROCESS, BINLOG MONITOR, SLAVE MONITOR ON \*\.\* TO `exporter`@`127\.0\.0\.1`/);
   await h.cluster.sql.query(h.writeTarget, h.cluster.app(), 'CREATE TABLE items (id INT PRIMARY KEY, note VARCHAR(64) NOT NULL);', 'app');
   await h.write(5);
 }
@@ -296,6 +296,10 @@ async function startReplicas(h: Harness): Promise<void> {
     await h.waitForRows(h.pod(n));
     await h.expectReplicating(h.pod(n));
   }
+  // The metrics user sees what mysqld-exporter reads for the replication alerts.
+  const exporter = { user: 'exporter', password: h.cluster.mainEnv().EXPORTER_PASSWORD };
+  const seen = await h.cluster.sql.query(h.pod(1).target, exporter, 'SHOW SLAVE STATUS;');
+  expect(seen.map((r) => [r.Slave_IO_Running, r.Slave_SQL_Running])).toEqual([['Yes', 'Yes']]);
 }
 
 /** Members `ordinals` have server-ids 100 + ordinal and identical app.items (CHECKSUM TABLE). */

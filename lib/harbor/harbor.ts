@@ -21,6 +21,8 @@ import { HarborDatabase, HarborRedis } from './backends';
 import { createCore } from './components/core';
 import { createDatabase, INTERNAL_CORE_DATABASE, INTERNAL_DATABASE_USER } from './components/database';
 import { createExporter } from './components/exporter';
+import { createHarborMonitoring } from './monitoring';
+import type { Monitoring } from '../monitoring/monitoring';
 import { createIngress, createNginx } from './components/exposure';
 import { createJobservice } from './components/jobservice';
 import { createPortal } from './components/portal';
@@ -93,6 +95,8 @@ export class Harbor extends Construct implements IUsesSecrets {
   public readonly trivy?: StatefulApp;
   /** The exporter, when metrics are on. */
   public readonly exporter?: DeploymentApp;
+  /** The PodMonitor of the metrics and the PrometheusRule, when `monitoring` is set. */
+  public readonly monitoring?: Monitoring;
   /** nginx, unless exposed by an Ingress. */
   public readonly nginx?: DeploymentApp;
   /** The Service in front of nginx, unless exposed by an Ingress. */
@@ -166,7 +170,8 @@ export class Harbor extends Construct implements IUsesSecrets {
       version,
       clusterDomain,
       logLevel,
-      metrics: props.metrics !== undefined,
+      // Monitoring scrapes the metrics: it implies them.
+      metrics: props.metrics !== undefined || props.monitoring !== undefined,
       trivyEnabled,
       listenIPv6: props.listenIPv6 ?? true,
       externalURL: this.externalURL,
@@ -208,6 +213,7 @@ export class Harbor extends Construct implements IUsesSecrets {
       labels: recommendedLabels({ name: 'harbor', instance: name, component: 'credentials', partOf: 'harbor', version }),
     });
     this.secretsRead = secrets.list().map(({ description, ...e }) => ({ ...e, namespace, purpose: description }));
+    if (props.monitoring) this.monitoring = createHarborMonitoring(this, props.monitoring, name, version);
   }
 
   /**

@@ -8,6 +8,7 @@ import type { HarborCredentialSources } from './credentials';
 import type { HarborExposure } from './exposure';
 import type { HarborSecrets } from './secrets';
 import type { HarborRegistryStorage } from './storage';
+import type { MonitoringOptions } from '../monitoring/props';
 
 /** Harbor's log levels. */
 export type HarborLogLevel = 'debug' | 'info' | 'warning' | 'error' | 'fatal';
@@ -143,8 +144,14 @@ export interface HarborProps {
   readonly registry?: HarborRegistryOptions;
   /** Trivy, registered as the default scanner; `false` for none (core then gets `WITH_TRIVY=false`). @default - one replica */
   readonly trivy?: HarborTrivyOptions | false;
-  /** Metrics and the exporter; `{}` to switch them on. @default - off */
+  /** Metrics and the exporter; `{}` to switch them on. @default - off, unless `monitoring` is set */
   readonly metrics?: HarborMetricsOptions;
+  /**
+   * A PodMonitor of the metrics of core, jobservice, registry and the exporter (it implies
+   * `metrics`) and a PrometheusRule that alerts when a component is not ready or reported down
+   * (docs/operations.md); `{}` switches it on. @default - none
+   */
+  readonly monitoring?: MonitoringOptions;
   /** Harbor's nginx proxy (only deployed when the exposure is not an Ingress). @default - one replica */
   readonly nginx?: HarborComponentOptions;
   /** Log level of every component. @default 'info' */

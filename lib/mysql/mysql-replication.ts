@@ -30,6 +30,8 @@ import { replicationScripts, SCRIPTS_MOUNT, scriptCommand } from './scripts';
 import { imageFromRegistry } from '../common/images';
 import { createSwitchoverJob } from './switchover-job';
 import { createPrimaryRouting, primaryOrdinalEnv } from './topology';
+import { createMySQLMonitoring } from './monitoring';
+import type { Monitoring } from '../monitoring/monitoring';
 
 /** The client port of every member. */
 const MYSQL_PORT = 3306;
@@ -109,6 +111,8 @@ export class MySQLReplication extends Construct implements IDatabaseConnection, 
   public readonly engineFamily: DatabaseEngineFamily;
   /** The credentials Secret `secretName`, with the source chosen for it (`credentials`). */
   public readonly credentials: Credentials;
+  /** The PodMonitor and PrometheusRule, when `monitoring` is set. */
+  public readonly monitoring?: Monitoring;
 
   private readonly appDatabase?: { readonly name: string; readonly user: string; readonly password: SecretKeyRef };
 
@@ -160,7 +164,9 @@ export class MySQLReplication extends Construct implements IDatabaseConnection, 
         password: props.database.password ?? SecretKeyRef.of(secretName, MYSQL_SECRET_KEYS.userPassword),
       };
     }
-    const exporterPassword = props.exporter ? SecretKeyRef.of(secretName, MYSQL_SECRET_KEYS.exporterPassword) : undefined;
+    // Monitoring scrapes the exporter: it implies one.
+    const exporter = props.exporter ?? (props.monitoring ? {} : undefined);
+    const exporterPassword = exporter ? SecretKeyRef.of(secretName, MYSQL_SECRET_KEYS.exporterPassword) : undefined;
     const podSecurity = props.podSecurity ?? { runAsUser: 999, runAsGroup: 999, runAsNonRoot: true, fsGroup: 999 };
     // Backups, bootstrap restore and restore drill (lib/mysql/backup).
     const backups = new MySQLBackups(this, 'backups', {
@@ -257,7 +263,7 @@ export class MySQLReplication extends Construct implements IDatabaseConnection, 
     };
     const sidecars = [backup];
     if (exporterPassword) {
-      const image = props.exporter?.image ?? imageFromRegistry(this, MYSQLD_EXPORTER_IMAGE);
+      const image = exporter?.image ?? imageFromRegistry(this, MYSQLD_EXPORTER_IMAGE);
       sidecars.push({
         name: 'exporter',
         image,
@@ -331,7 +337,7 @@ export class MySQLReplication extends Construct implements IDatabaseConnection, 
     }));
 
     this.readService = this.app.clientService!;
-    if (props.networkPolicy ?? true) this.networkPolicy = this.createNetworkPolicy(name, props.exporter !== undefined, backups.networkPolicyPeers);
+    if (props.networkPolicy ?? true) this.networkPolicy = this.createNetworkPolicy(name, exporter !== undefined, backups.networkPolicyPeers);
     this.primaryService = createPrimaryRouting(this, {
       name, primary: this.primary, port: MYSQL_PORT, labels: this.app.labels, selectorLabels: this.app.selectorLabels,
     }).service;
@@ -349,6 +355,14 @@ export class MySQLReplication extends Construct implements IDatabaseConnection, 
         },
         rootPassword: this.rootPassword, replicationUser: this.replicationUser, replicationPassword: this.replicationPassword,
         scriptsConfigMap: `${name}-scripts`, podSecurity, options: props.switchover ?? {},
+      });
+    }
+    if (props.monitoring) {
+      const monitoring = props.monitoring;
+      this.monitoring = createMySQLMonitoring(this, monitoring, {
+        name, labels: this.app.labels, selector: this.app.selectorLabels, port: 'metrics',
+        backup: backups.backupCronJob && props.backup && { cronJob: backups.backupCronJob.name, schedule: props.backup.schedule },
+        drillCronJob: backups.drillCronJob?.name,
       });
     }
   }

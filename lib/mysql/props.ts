@@ -5,6 +5,7 @@ import type { SecretKeyRef } from '../common/secret';
 import type { CredentialSource } from '../credentials/source';
 import type { StorageOptions } from '../common/storage';
 import type { DisruptionBudgetOptions } from '../workloads/props';
+import type { MySQLMonitoringOptions } from '../monitoring/props';
 import type { StatefulSetUpdateStrategy } from '../stateful-app/update-strategy';
 import type { MySQLBackupProps } from './backup/props';
 import type { ReplicationMode } from './config-files';
@@ -34,7 +35,8 @@ export interface MySQLDatabaseOptions {
 
 /**
  * The Prometheus mysqld-exporter sidecar. It logs in as the user `exporter`, created on the
- * primary's first start with only PROCESS, REPLICATION CLIENT and SELECT, from 127.0.0.1 only.
+ * primary's first start with only PROCESS, REPLICATION CLIENT and SELECT (MariaDB: PROCESS, BINLOG MONITOR,
+ * SLAVE MONITOR and SELECT), from 127.0.0.1 only.
  */
 export interface MySQLExporterOptions {
   /** Image. @default MYSQLD_EXPORTER_IMAGE (`prom/mysqld-exporter:v0.17.2`) */
@@ -129,8 +131,15 @@ export interface MySQLReplicationProps extends PodOptions, MySQLBackupProps {
   readonly startupTimeoutSeconds?: number;
   /** Seconds a new member waits for ordinal - 1 to resolve in DNS before it fails. @default 120 */
   readonly peerWaitSeconds?: number;
-  /** Adds a mysqld-exporter sidecar on port 9104; `{}` switches it on. @default - none */
+  /** Adds a mysqld-exporter sidecar on port 9104; `{}` switches it on. @default - none, unless `monitoring` is set */
   readonly exporter?: MySQLExporterOptions;
+  /**
+   * A PodMonitor of the members' exporters (it implies `exporter`) and a PrometheusRule with the
+   * database's alerts (replication, members, read-only, connections, data claims, backups, restore
+   * drill; docs/operations.md); `{}` switches it on. Some alerts read kube-state-metrics and
+   * kubelet series. @default - none
+   */
+  readonly monitoring?: MySQLMonitoringOptions;
   /**
    * A NetworkPolicy that admits the clone port (3307, an unauthenticated stream of a full physical
    * backup) only from the cluster's own members, and leaves 3306 (and 9104) open. Needs a CNI that

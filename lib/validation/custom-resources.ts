@@ -7,4 +7,6 @@
 export const CUSTOM_RESOURCES: ReadonlySet<string> = new Set([
   'external-secrets.io/v1 ExternalSecret',
   'generators.external-secrets.io/v1alpha1 Password',
+  'monitoring.coreos.com/v1 PodMonitor',
+  'monitoring.coreos.com/v1 PrometheusRule',
 ]);

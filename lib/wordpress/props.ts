@@ -1,6 +1,7 @@
 import type { DisruptionBudgetOptions } from '../workloads/props';
 import type { ContainerSecurity, Resources } from '../common/container';
 import type { PodSecurity } from '../common/pod';
+import type { MonitoringOptions } from '../monitoring/props';
 import type { Probe } from '../common/probe';
 import type { SecretKeyRef } from '../common/secret';
 import type { CredentialSource } from '../credentials/source';
@@ -210,4 +211,10 @@ export interface WordPressProps extends PodOptions {
   readonly autoscaling?: AutoscalingOptions;
   /** A dedicated ServiceAccount for the WordPress pods (`serviceAccount.create`). @default - none, and no API token is mounted */
   readonly serviceAccount?: ServiceAccountOptions;
+  /**
+   * A PrometheusRule that alerts when WordPress's pods are not ready (from kube-state-metrics;
+   * WordPress exposes no metrics of its own, so there is no PodMonitor); `{}` switches it on.
+   * @default - none
+   */
+  readonly monitoring?: MonitoringOptions;
 }

@@ -18,6 +18,8 @@ import type { BoundWordPressDatabase, WordPressDatabaseKind } from './database';
 import { createWordPressNetworkPolicy } from './network-policy';
 import type { WordPressProps } from './props';
 import { wordpressSettings } from './settings';
+import { createWorkloadMonitoring } from '../monitoring/monitoring';
+import type { Monitoring } from '../monitoring/monitoring';
 
 /**
  * WordPress, typed, as a construct for any chart (its objects go into that chart's namespace):
@@ -66,6 +68,8 @@ export class WordPress extends Construct implements IUsesSecrets {
   public readonly credentials: Credentials;
   /** Name of the wp-content claim the pods mount. */
   public readonly claimName: string;
+  /** The PrometheusRule with the not-ready alert, when `monitoring` is set. */
+  public readonly monitoring?: Monitoring;
 
   private readonly bound: BoundWordPressDatabase;
   private readonly installSecrets: readonly RequiredSecretKey[];
@@ -112,6 +116,11 @@ export class WordPress extends Construct implements IUsesSecrets {
       keysUsedBy: this.app.node.path,
       admin: install ? { ref: this.adminPassword, purpose: install.adminPurpose, usedBy: install.job.node.scope!.node.path } : undefined,
     });
+    if (props.monitoring) {
+      this.monitoring = createWorkloadMonitoring(this, props.monitoring, {
+        name: this.name, labels: this.app.labels, alertPrefix: 'WordPress', what: 'WordPress', targets: [], alerts: [],
+      });
+    }
   }
 
   /**

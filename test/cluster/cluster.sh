@@ -368,6 +368,11 @@ provisioner: cdk8s-stateful.test/local-path
 reclaimPolicy: Delete
 volumeBindingMode: Immediate
 YAML
+  # The Prometheus Operator's PodMonitor and PrometheusRule CRDs (test/cluster/crds/, v0.93.0), as a
+  # cluster with kube-prometheus-stack has them: the releases' monitoring objects are of these kinds.
+  kubectl apply --server-side -f "$here/crds" >/dev/null
+  wait_for "the Prometheus Operator CRDs established" 60 kubectl wait --for=condition=Established --timeout=5s \
+    crd/podmonitors.monitoring.coreos.com crd/prometheusrules.monitoring.coreos.com
   wait_for "kube-controller-manager (default ServiceAccount)" 60 kubectl -n default get serviceaccount default
   wait_for "coredns answering kubernetes.default.svc.cluster.local" 60 dns_ready
   local f

@@ -20,6 +20,7 @@ declare -A PACKAGES=(
   [redis-server]=redis-server      # Harbor's Redis start script against a real server
   [redis-cli]=redis-server
   [nginx]=nginx                    # Harbor's HTTP -> HTTPS redirect, run for real
+  [promtool]=prometheus            # promtool test rules: every alert of the default app
 )
 
 missing=()

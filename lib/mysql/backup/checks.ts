@@ -5,7 +5,7 @@ const MACROS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily',
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 /** The five fields: name, range and the names they accept. */
-const FIELDS: { name: string; min: number; max: number; names?: string[] }[] = [
+export const FIELDS: { name: string; min: number; max: number; names?: string[] }[] = [
   { name: 'minute', min: 0, max: 59 },
   { name: 'hour', min: 0, max: 23 },
   { name: 'day of month', min: 1, max: 31 },

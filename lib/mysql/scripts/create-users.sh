@@ -21,7 +21,8 @@
 # MYSQL_DATABASE / MYSQL_USER / MYSQL_PASSWORD.
 #
 # With EXPORTER_USER set, also creates EXPORTER_USER@127.0.0.1 identified by EXPORTER_PASSWORD
-# with only PROCESS, REPLICATION CLIENT, SELECT (what mysqld-exporter needs).
+# with only PROCESS, REPLICATION CLIENT, SELECT (what mysqld-exporter needs; on MariaDB
+# PROCESS, BINLOG MONITOR, SLAVE MONITOR, SELECT: its REPLICATION CLIENT does not show replica status).
 #
 # With BACKUP_USER set, also creates BACKUP_USER@'127.0.0.%' identified by BACKUP_PASSWORD with
 # only what the backup tool of MYSQL_FLAVOR needs (the sidecar's backups run as it).
@@ -94,8 +95,16 @@ GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO $account;"
     exporter_pw=$(quote "$EXPORTER_PASSWORD")
     sql+="
 CREATE USER IF NOT EXISTS $exporter IDENTIFIED BY $exporter_pw;
-ALTER USER $exporter IDENTIFIED BY $exporter_pw;
+ALTER USER $exporter IDENTIFIED BY $exporter_pw;"
+    # SHOW REPLICA STATUS (the replication metrics) needs REPLICATION CLIENT on MySQL; MariaDB split
+    # it (10.5): REPLICATION CLIENT is BINLOG MONITOR there, and the replica status is SLAVE MONITOR.
+    if [[ "$MYSQL_FLAVOR" == mariadb ]]; then
+      sql+="
+GRANT PROCESS, BINLOG MONITOR, SLAVE MONITOR, SELECT ON *.* TO $exporter;"
+    else
+      sql+="
 GRANT PROCESS, REPLICATION CLIENT, SELECT ON *.* TO $exporter;"
+    fi
   fi
 
   if [[ -n "${BACKUP_USER:-}" ]]; then

@@ -22,6 +22,7 @@ const standIns: Record<string, string[]> = {
 /** Images no registry here serves (docs/testing.md): their containers wait on the pull. */
 const unavailableImages = [
   'goharbor/harbor-core:v2.15.2',
+  'goharbor/harbor-exporter:v2.15.2',
   'goharbor/harbor-jobservice:v2.15.2',
   'goharbor/harbor-registryctl:v2.15.2',
   'goharbor/trivy-adapter-photon:v2.15.2',

@@ -193,6 +193,14 @@ image_portal() {
     --config.volume /var/cache/nginx --config.volume /var/log/nginx --config.volume /run)
 }
 
+image_mysqld_exporter() {
+  REF=docker.io/prom/mysqld-exporter:v0.17.2
+  [[ -n "${PLAN_ONLY:-}" ]] && return 0
+  debian_rootfs trixie essential "$HERE/mysqld-exporter" "$ROOTFS_TAR" prometheus-mysqld-exporter
+  CONFIG=(--config.entrypoint /bin/mysqld_exporter
+    --config.env "PATH=$DEFAULT_PATH" --config.user nobody --config.exposedports 9104/tcp)
+}
+
 image_agnhost() {
   REF=registry.k8s.io/e2e-test-images/agnhost:2.47
   [[ -n "${PLAN_ONLY:-}" ]] && return 0
@@ -255,7 +263,7 @@ deb_version() {
     | awk -v p="$1" '$1 == "Package:" { cur = $2 } cur == p && $1 == "Version:" && !v { v = $2 } END { print v }'
 }
 
-IMAGES=(mariadb php_cli wordpress wordpress_cli harbor_db valkey registry portal agnhost)
+IMAGES=(mariadb php_cli wordpress wordpress_cli harbor_db valkey registry portal mysqld_exporter agnhost)
 
 ensure_tools
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/stand-in-images.XXXXXX")
